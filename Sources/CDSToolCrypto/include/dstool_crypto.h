@@ -1,0 +1,40 @@
+/* OpenSSL 3 for Swift: the headers, plus functions for what OpenSSL provides only as macros
+ * (function-like macros do not import into Swift). */
+#ifndef DSTOOL_CRYPTO_H
+#define DSTOOL_CRYPTO_H
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/objects.h>
+#include <openssl/opensslv.h>
+#include <openssl/params.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+void dstool_openssl_free(void *p);
+int dstool_evp_md_ctx_size(const EVP_MD_CTX *ctx);
+int dstool_evp_pkey_ctx_set_sm2_id(EVP_PKEY_CTX *ctx, const void *id, int len);
+int dstool_evp_md_ctx_set_sm2_id(EVP_MD_CTX *ctx, const void *id, int len);
+const char *dstool_openssl_version(void);
+/* The first error on OpenSSL's queue as text (queue cleared); buf gets at most len-1 chars. */
+void dstool_openssl_last_error(char *buf, size_t len);
+long dstool_ssl_set_tlsext_host_name(SSL *ssl, const char *name);
+long dstool_ssl_ctx_set_min_proto(SSL_CTX *ctx, int version);
+long dstool_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version);
+int dstool_sk_x509_num(const STACK_OF(X509) *sk);
+X509 *dstool_sk_x509_value(const STACK_OF(X509) *sk, int i);
+void dstool_sk_x509_pop_free(STACK_OF(X509) *sk);
+int dstool_sk_general_name_num(const GENERAL_NAMES *sk);
+const GENERAL_NAME *dstool_sk_general_name_value(const GENERAL_NAMES *sk, int i);
+void dstool_general_names_free(GENERAL_NAMES *sk);
+#endif

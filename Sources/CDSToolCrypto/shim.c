@@ -1,0 +1,28 @@
+#include "dstool_crypto.h"
+
+void dstool_openssl_free(void *p) { OPENSSL_free(p); }
+int dstool_evp_md_ctx_size(const EVP_MD_CTX *ctx) { return EVP_MD_CTX_get_size(ctx); }
+int dstool_evp_pkey_ctx_set_sm2_id(EVP_PKEY_CTX *ctx, const void *id, int len) {
+    return EVP_PKEY_CTX_set1_id(ctx, id, len);
+}
+int dstool_evp_md_ctx_set_sm2_id(EVP_MD_CTX *ctx, const void *id, int len) {
+    EVP_PKEY_CTX *pctx = EVP_MD_CTX_get_pkey_ctx(ctx);
+    return pctx ? EVP_PKEY_CTX_set1_id(pctx, id, len) : 0;
+}
+const char *dstool_openssl_version(void) { return OpenSSL_version(OPENSSL_VERSION); }
+void dstool_openssl_last_error(char *buf, size_t len) {
+    unsigned long e = ERR_get_error();
+    if (len == 0) return;
+    if (e == 0) { buf[0] = 0; return; }
+    ERR_error_string_n(e, buf, len);
+    ERR_clear_error();
+}
+long dstool_ssl_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
+long dstool_ssl_ctx_set_min_proto(SSL_CTX *ctx, int version) { return SSL_CTX_set_min_proto_version(ctx, version); }
+long dstool_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version) { return SSL_CTX_set_max_proto_version(ctx, version); }
+int dstool_sk_x509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
+X509 *dstool_sk_x509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
+void dstool_sk_x509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_free); }
+int dstool_sk_general_name_num(const GENERAL_NAMES *sk) { return sk_GENERAL_NAME_num(sk); }
+const GENERAL_NAME *dstool_sk_general_name_value(const GENERAL_NAMES *sk, int i) { return sk_GENERAL_NAME_value(sk, i); }
+void dstool_general_names_free(GENERAL_NAMES *sk) { GENERAL_NAMES_free(sk); }

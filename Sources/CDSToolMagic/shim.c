@@ -1,0 +1,1 @@
+#include "dstool_magic.h"

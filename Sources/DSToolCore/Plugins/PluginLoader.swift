@@ -1,0 +1,57 @@
+import CDSToolPluginABI
+import DSToolKit
+import Foundation
+
+/// A loaded plugin's function table. Swift images are never dlclose()d.
+public struct LoadedPlugin {
+    public let table: UnsafePointer<dstool_plugin_v1>
+    public let embeddedManifest: PluginManifest
+}
+
+public enum PluginLoader {
+    /// Verifies (unless allowed not to), dlopen()s with RTLD_NOW|RTLD_LOCAL, checks the ABI handshake
+    /// and that the manifest compiled into the plugin agrees with its file.
+    public static func load(_ plugin: DiscoveredPlugin, allowUnverified: Bool) throws -> LoadedPlugin {
+        let verdict = PluginVerification.check(plugin)
+        if !verdict.ok && !allowUnverified {
+            throw DSToolError.failed("refusing plugin \(plugin.manifest.id): \(verdict.problems.joined(separator: "; ")) (run 'dstool plugins verify', or pass --allow-unverified-plugins)")
+        }
+        guard let handle = dlopen(plugin.libraryPath, RTLD_NOW | RTLD_LOCAL) else {
+            let why = dlerror().map { String(cString: $0) } ?? "unknown error"
+            throw DSToolError.failed("plugin \(plugin.manifest.id): cannot load \(plugin.libraryPath): \(why)")
+        }
+        guard let sym = dlsym(handle, DSTOOL_PLUGIN_ENTRY_SYMBOL) else {
+            throw DSToolError.failed("plugin \(plugin.manifest.id): \(plugin.libraryPath) exports no \(DSTOOL_PLUGIN_ENTRY_SYMBOL)")
+        }
+        let entry = unsafeBitCast(sym, to: dstool_plugin_entry_fn.self)
+        return try handshake(entry(), expected: plugin.manifest, name: plugin.manifest.id)
+    }
+
+    /// The ABI handshake, shared by dlopen()ed and in-process plugins.
+    public static func handshake(_ raw: UnsafePointer<dstool_plugin_v1>?, expected: PluginManifest?, name: String) throws -> LoadedPlugin {
+        guard let table = raw else { throw DSToolError.failed("plugin \(name): entry returned no table") }
+        let abi = table.pointee.abi_version
+        guard abi == UInt32(DSTOOL_ABI_VERSION) else {
+            throw DSToolError.failed("plugin \(name): ABI version \(abi), this dstool speaks \(DSTOOL_ABI_VERSION)")
+        }
+        guard table.pointee.struct_size >= UInt32(MemoryLayout<dstool_plugin_v1>.size) else {
+            throw DSToolError.failed("plugin \(name): plugin table too small (\(table.pointee.struct_size) bytes)")
+        }
+        guard let mf = table.pointee.manifest_json, let cstr = mf() else {
+            throw DSToolError.failed("plugin \(name): no embedded manifest")
+        }
+        let embedded: PluginManifest
+        do { embedded = try PluginManifest.decode(Data(String(cString: cstr).utf8)) }
+        catch { throw DSToolError.failed("plugin \(name): embedded manifest is invalid: \(error)") }
+        if let expected {
+            guard embedded.id == expected.id, embedded.version == expected.version else {
+                throw DSToolError.failed("plugin \(name): library is \(embedded.id) \(embedded.version) but its manifest says \(expected.id) \(expected.version)")
+            }
+            guard embedded.abi == expected.abi, embedded.abi == Int(DSTOOL_ABI_VERSION) else {
+                throw DSToolError.failed("plugin \(name): manifest ABI \(expected.abi) does not match the library's \(embedded.abi)")
+            }
+        }
+        guard table.pointee.run != nil else { throw DSToolError.failed("plugin \(name): no run function") }
+        return LoadedPlugin(table: table, embeddedManifest: embedded)
+    }
+}

@@ -1,0 +1,81 @@
+import CDSToolCrypto
+import Foundation
+
+/// Streaming message digests through OpenSSL EVP (SHA-256, SM3, and any other name OpenSSL knows).
+public final class Digest {
+    public enum Algorithm: String, Sendable { case sha256 = "SHA256", sm3 = "SM3", sha1 = "SHA1", md5 = "MD5", sha512 = "SHA512" }
+
+    private let ctx: OpaquePointer
+    private let md: OpaquePointer
+
+    public init(_ algorithm: Algorithm) {
+        guard let md = EVP_MD_fetch(nil, algorithm.rawValue, nil), let ctx = EVP_MD_CTX_new() else {
+            fatalError("OpenSSL has no \(algorithm.rawValue)")  // all are in OpenSSL 3's default provider
+        }
+        self.md = md
+        self.ctx = ctx
+        EVP_DigestInit_ex(ctx, md, nil)
+    }
+
+    deinit {
+        EVP_MD_CTX_free(ctx)
+        EVP_MD_free(md)
+    }
+
+    public func update(_ buffer: UnsafeRawBufferPointer) {
+        if buffer.count > 0 { EVP_DigestUpdate(ctx, buffer.baseAddress, buffer.count) }
+    }
+
+    public func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
+    /// Finishes and returns the digest; the object must not be updated afterwards.
+    public func finish() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        EVP_DigestFinal_ex(ctx, &out, &len)
+        return Array(out.prefix(Int(len)))
+    }
+
+    public static func hash(_ algorithm: Algorithm, _ bytes: [UInt8]) -> [UInt8] {
+        let d = Digest(algorithm); d.update(bytes); return d.finish()
+    }
+    public static func sha256Hex(_ bytes: [UInt8]) -> String { hex(hash(.sha256, bytes)) }
+    public static func sm3Hex(_ bytes: [UInt8]) -> String { hex(hash(.sm3, bytes)) }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](); out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// SHA-256 and SM3 of a file, read in 1 MiB blocks.
+    public static func fileDigests(path: String) throws -> (sha256: String, sm3: String, size: Int64) {
+        guard let fh = FileHandle(forReadingAtPath: path) else {
+            throw DSToolError.io("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { try? fh.close() }
+        let a = Digest(.sha256), b = Digest(.sm3)
+        var size: Int64 = 0
+        while true {
+            let chunk = try fh.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { break }
+            size += Int64(chunk.count)
+            chunk.withUnsafeBytes { a.update($0); b.update($0) }
+        }
+        return (hex(a.finish()), hex(b.finish()), size)
+    }
+}
+
+/// Errors with a message fit for the one-line report.
+public enum DSToolError: Error, CustomStringConvertible, Sendable {
+    case usage(String)
+    case io(String)
+    case invalid(String)
+    case failed(String)
+    public var description: String {
+        switch self {
+        case .usage(let m), .io(let m), .invalid(let m), .failed(let m): return m
+        }
+    }
+}
