@@ -1,0 +1,93 @@
+import Foundation
+import XCTest
+
+/// The dstool command line: help in two languages, usage errors, exit codes, the example evidence.
+final class CLITests: XCTestCase {
+    var prefix: URL!
+    override func setUpWithError() throws { prefix = try Built.install() }
+    override func tearDown() { try? FileManager.default.removeItem(at: prefix) }
+
+    func testHelpInEnglishAndChinese() throws {
+        let en = try Built.dstool(prefix, ["help"])
+        XCTAssertEqual(en.status, 0)
+        XCTAssertTrue(en.stdout.contains("inventory   Fix evidence: every input item"), en.stdout)
+        let zh = try Built.dstool(prefix, ["help", "--lang", "zh"])
+        XCTAssertTrue(zh.stdout.contains("证据固定：列出每个输入项"), zh.stdout)
+        XCTAssertTrue(zh.stdout.contains("用法: dstool 命令"), zh.stdout)
+        let locale = try Built.dstool(prefix, ["help"], env: ["LANG": "zh_CN.UTF-8"])
+        XCTAssertTrue(locale.stdout.contains("证据固定"), locale.stdout)
+        let cmd = try Built.dstool(prefix, ["help", "inventory"])
+        XCTAssertTrue(cmd.stdout.hasPrefix("usage: dstool inventory [--entries-only] PATH...\n"), cmd.stdout)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let unknown = try Built.dstool(prefix, ["frobnicate"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertEqual(unknown.stderr, "dstool: unknown command 'frobnicate'\nTry 'dstool help'.\n")
+        let badOpt = try Built.dstool(prefix, ["inventory", "--bogus", "x"])
+        XCTAssertEqual(badOpt.status, 2)
+        XCTAssertEqual(badOpt.stderr, "dstool: unknown option --bogus for 'inventory'\nTry 'dstool help'.\n")
+        let badFormat = try Built.dstool(prefix, ["inventory", "--format", "xml", "x"])
+        XCTAssertEqual(badFormat.status, 2)
+        XCTAssertEqual(badFormat.stderr, "dstool: --format: 'xml' is not one of text, json, jsonl, sarif, csv\n")
+        let badFail = try Built.dstool(prefix, ["inventory", "--fail-on", "severe", "x"])
+        XCTAssertEqual(badFail.status, 2)
+        XCTAssertEqual(try Built.dstool(prefix, []).status, 2)
+    }
+
+    func testMissingInputIsReportedAndRunContinues() throws {
+        let d = Built.tempDir()
+        try Data("ok\n".utf8).write(to: d.appendingPathComponent("a.txt"))
+        let r = try Built.dstool(prefix, ["inventory", "--format", "jsonl", d.appendingPathComponent("missing.txt").path, d.appendingPathComponent("a.txt").path])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertEqual(r.stderr, "dstool: \(d.path)/missing.txt: No such file or directory\n")
+        XCTAssertTrue(r.stdout.contains("\(d.path)/a.txt"), r.stdout)
+    }
+
+    func testFailOnDecidesExitOne() throws {
+        let d = Built.tempDir()
+        try Data("ok\n".utf8).write(to: d.appendingPathComponent("a.txt"))
+        let f = d.appendingPathComponent("a.txt").path
+        XCTAssertEqual(try Built.dstool(prefix, ["echo-items", f]).status, 0)                       // info < low
+        XCTAssertEqual(try Built.dstool(prefix, ["echo-items", "--severity", "high", f]).status, 1)
+        XCTAssertEqual(try Built.dstool(prefix, ["echo-items", "--severity", "high", "--fail-on", "critical", f]).status, 0)
+        XCTAssertEqual(try Built.dstool(prefix, ["echo-items", "--severity", "high", "--fail-on", "none", f]).status, 0)
+    }
+
+    func testStdinIsAnInput() throws {
+        let r = try Built.dstool(prefix, ["inventory", "--format", "jsonl", "-"], stdin: Data("hello\n".utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"input\":\"-\""), r.stdout)
+        XCTAssertTrue(r.stdout.contains("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"), r.stdout)
+    }
+
+    func testSecretsComeFromEnvFdOrFileNeverArgv() throws {
+        let r = try Built.dstool(prefix, ["echo-items", "--secret", "env:DSTOOL_TEST_SECRET", "--format", "jsonl"], env: ["DSTOOL_TEST_SECRET": "hunter22"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"length\":8"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("hunter22"))
+        let missing = try Built.dstool(prefix, ["echo-items", "--secret", "env:NOT_SET_ANYWHERE"])
+        XCTAssertEqual(missing.status, 3)
+        XCTAssertTrue(missing.stderr.contains("environment variable NOT_SET_ANYWHERE is not set"), missing.stderr)
+        let bad = try Built.dstool(prefix, ["echo-items", "--secret", "hunter22"])
+        XCTAssertTrue(bad.stderr.contains("must be env:NAME, fd:N, file:PATH or prompt:TEXT"), bad.stderr)
+        let prompt = try Built.dstool(prefix, ["echo-items", "--secret", "prompt:Passphrase: "])
+        XCTAssertTrue(prompt.stderr.contains("no terminal to ask on"), prompt.stderr)
+    }
+
+    func testExampleEvidenceInventory() throws {
+        let ev = Built.root.appendingPathComponent("Examples/evidence")
+        let r = try Built.dstool(prefix, ["inventory", "--format", "jsonl", "."], cwd: ev)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = r.stdout.split(separator: "\n").compactMap { line -> String? in
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let loc = obj["location"] as? [String: Any] else { return nil }
+            return loc["input"] as? String
+        }
+        XCTAssertTrue(names.contains("backups/backup-2024.tar.gz!2024/users.zip!users.csv"), "\(names)")
+        XCTAssertTrue(names.contains("backups/backup-2024.tar.gz!2024/logs/access.log.1.gz!access.log.1"), "\(names)")
+        XCTAssertTrue(names.contains("db/crm.sqlite"))
+        XCTAssertTrue(r.stdout.contains("\"encoding\":\"gb18030\""))
+        XCTAssertTrue(r.stdout.contains("\"encoding\":\"utf-16le\""))
+    }
+}
