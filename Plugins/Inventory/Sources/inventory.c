@@ -136,6 +136,20 @@ static int32_t run(const char *request, const dstool_host_api *host) {
             buf_str(&b, ",\"title\":{\"en\":\"Encrypted archive entry (not hashed)\",\"zh\":\"加密的压缩包条目（未计算摘要）\"}");
         else
             buf_str(&b, ",\"title\":{\"en\":\"Evidence item\",\"zh\":\"证据项\"}");
+        /* The line a person reads in the text report: type, size, SM3 (SHA-256 is the evidence). */
+        {
+            char line[256];
+            if (hashed)
+                snprintf(line, sizeof line, "%s, %lld bytes, SM3 %s", item.mime ? item.mime : "?", (long long)size, h2);
+            else
+                snprintf(line, sizeof line, "%s, %lld bytes, not hashed", item.mime ? item.mime : "?", (long long)size);
+            buf_str(&b, ",\"message\":{\"en\":"); buf_json(&b, line);
+            if (hashed)
+                snprintf(line, sizeof line, "%s，%lld 字节，SM3 %s", item.mime ? item.mime : "?", (long long)size, h2);
+            else
+                snprintf(line, sizeof line, "%s，%lld 字节，未计算摘要", item.mime ? item.mime : "?", (long long)size);
+            buf_str(&b, ",\"zh\":"); buf_json(&b, line); buf_str(&b, "}");
+        }
         buf_str(&b, ",\"location\":{\"input\":"); buf_json(&b, item.name);
         buf_str(&b, ",\"path\":"); buf_json(&b, item.path);
         if (item.depth > 0 && item.chain_json) { buf_str(&b, ",\"chain\":"); buf_str(&b, item.chain_json); }
