@@ -24,9 +24,10 @@ SUITES = os.path.join(ROOT, "Benchmarks", "suites")
 
 class Case:
     def __init__(self, name, argv, peer=False, bytes=None, items=None, group="main", stdin=None, stdout=None,
-                 env=None, cwd=None, expect_exit=(0, 1)):
+                 env=None, cwd=None, expect_exit=(0, 1), runs=None):
         self.name, self.argv, self.peer, self.bytes, self.items = name, argv, peer, bytes, items
         self.group, self.stdin, self.stdout, self.env, self.cwd, self.expect_exit = group, stdin, stdout, env, cwd, expect_exit
+        self.runs = runs  # more runs for millisecond-scale cases
 
 
 class Context:
@@ -105,7 +106,7 @@ def run_suite(name, args):
             continue
         samples = []
         try:
-            for _ in range(args.runs):
+            for _ in range(case.runs or args.runs):
                 samples.append(run_once(case))
         except RuntimeError as e:
             rows.append((case, None, f"failed: {e}"))

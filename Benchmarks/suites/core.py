@@ -75,9 +75,9 @@ def cases(ctx):
     total = int(open(ctx.path("bytes")).read())
     d = ctx.dstool
     return [
-        Case("dstool help", [d, "help"], group="start-up", items=1),
-        Case("dstool plugins list", [d, "plugins", "list"], group="start-up", items=1),
-        Case("dstool version", [d, "version"], group="start-up", items=1),
+        Case("dstool help", [d, "help"], group="start-up", items=1, runs=30),
+        Case("dstool plugins list", [d, "plugins", "list"], group="start-up", items=1, runs=30),
+        Case("dstool version", [d, "version"], group="start-up", items=1, runs=30),
         Case("dstool inventory", [d, "inventory", "--format", "jsonl", "-q", "tree"], group="walk", bytes=total,
              cwd=ctx.work),
         Case("bsdtar -tvf + sha256sum", ["bash", ctx.path("peer.sh")], peer=True, group="walk", bytes=total,
