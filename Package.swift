@@ -37,7 +37,7 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 // One line per plugin (kept apart by the comment lines so that parallel edits merge cleanly).
 var swiftPlugins: [SwiftPlugin] = []
 // leak detection: dstool scan
-// swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // masking: dstool mask / unmask
 // swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", yams]))
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash

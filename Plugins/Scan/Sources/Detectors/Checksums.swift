@@ -1,0 +1,229 @@
+import Foundation
+
+/// 居民身份证号 (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, and an
+/// ISO 7064 MOD 11-2 check character.
+public enum CNIDCard {
+    static let weights: [Int] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    static let checkChars: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+    static let checkBytes: [UInt8] = Array("10X98765432".utf8)
+
+    /// The check character for the first 17 digits, or nil if they are not 17 ASCII digits.
+    public static func checkCharacter(first17: String) -> Character? {
+        let b = Array(first17.utf8)
+        guard let c = checkByte(b[...]) else { return nil }
+        return Character(UnicodeScalar(c))
+    }
+
+    /// Check byte for 17 ASCII digits.
+    static func checkByte<C: Collection>(_ digits: C) -> UInt8? where C.Element == UInt8 {
+        guard digits.count == 17 else { return nil }
+        var sum = 0, i = 0
+        for b in digits {
+            guard b >= 48 && b <= 57 else { return nil }
+            sum += Int(b - 48) * weights[i]
+            i += 1
+        }
+        return checkBytes[sum % 11]
+    }
+
+    /// Checksum, birth date and region of an 18-character number (lower-case x accepted).
+    public static func isValid(_ value: String) -> Bool { var v = value; return v.withUTF8 { validity($0) } != nil }
+
+    /// nil if invalid; otherwise the region check result (known county, or only the province).
+    static func validity(_ b: UnsafeBufferPointer<UInt8>) -> DivisionCodes.Validity? {
+        guard b.count == 18 else { return nil }
+        let s = 0
+        var last = b[s + 17]
+        if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
+        guard let check = checkByte(b[s..<(s + 17)]), check == last else { return nil }
+        guard BirthDate.isReal(b[(s + 6)..<(s + 14)], century: nil) else { return nil }
+        let region = DivisionCodes.validate(digits: b[s..<(s + 6)])
+        return region == .invalid ? nil : region
+    }
+
+    /// A 15-digit number (issued before 1999): region, then YYMMDD of the 1900s, then a
+    /// 3-digit sequence; there is no check digit, so the region must be known at city level.
+    public static func isValidLegacy(_ value: String) -> Bool { var v = value; return v.withUTF8 { legacyValidity($0) } != nil }
+
+    static func legacyValidity(_ b: UnsafeBufferPointer<UInt8>) -> DivisionCodes.Validity? {
+        guard b.count == 15, b.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let s = 0
+        guard BirthDate.isReal(b[(s + 6)..<(s + 12)], century: 19) else { return nil }
+        let region = DivisionCodes.validate(digits: b[s..<(s + 6)])
+        if region == .known { return .known }
+        // Without a checksum an unknown county is too weak unless its city exists.
+        var city = 0
+        for x in b[s..<(s + 4)] { city = city * 10 + Int(x - 48) }
+        return (region == .provinceOnly && DivisionCodes.cityName(city) != nil) ? .provinceOnly : nil
+    }
+
+    /// Upgrades a 15-digit number to 18 digits (century 19 inserted, check character appended).
+    public static func upgradeLegacy(_ value: String) -> String? {
+        guard isValidLegacy(value) else { return nil }
+        let b = Array(value.utf8)
+        let first17 = String(decoding: b[0..<6] + Array("19".utf8) + b[6..<15], as: UTF8.self)
+        return checkCharacter(first17: first17).map { first17 + String($0) }
+    }
+}
+
+/// Birth dates inside ID numbers: a real calendar day, not in the future, not before 1900.
+enum BirthDate {
+    static let today: (year: Int, month: Int, day: Int) = {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
+        return (c.year ?? 2100, c.month ?? 12, c.day ?? 31)
+    }()
+
+    /// `digits` is YYYYMMDD, or YYMMDD when `century` is given.
+    static func isReal<C: Collection>(_ digits: C, century: Int?) -> Bool where C.Element == UInt8 {
+        var v: [Int] = []
+        v.reserveCapacity(8)
+        for b in digits {
+            guard b >= 48 && b <= 57 else { return false }
+            v.append(Int(b - 48))
+        }
+        let year: Int, month: Int, day: Int
+        if let century {
+            guard v.count == 6 else { return false }
+            year = century * 100 + v[0] * 10 + v[1]
+            month = v[2] * 10 + v[3]; day = v[4] * 10 + v[5]
+        } else {
+            guard v.count == 8 else { return false }
+            year = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]
+            month = v[4] * 10 + v[5]; day = v[6] * 10 + v[7]
+        }
+        return isReal(year: year, month: month, day: day)
+    }
+
+    static func isReal(year: Int, month: Int, day: Int) -> Bool {
+        guard year >= 1900, (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard day <= days else { return false }
+        let t = today
+        return (year, month, day) <= (t.year, t.month, t.day)
+    }
+}
+
+/// The Luhn (mod 10) check used by bank cards and IMEI numbers.
+public enum Luhn {
+    /// The digit to append to `payload` (ASCII digits) so that the whole passes Luhn.
+    public static func checkDigit(_ payload: String) -> Character? {
+        let b = Array(payload.utf8)
+        guard !b.isEmpty, b.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        // Positions are counted from the right of the final number, whose last digit is the check.
+        var sum = 0
+        for (i, c) in b.reversed().enumerated() {
+            var d = Int(c - 48)
+            if i % 2 == 0 { d *= 2; if d > 9 { d -= 9 } }
+            sum += d
+        }
+        return Character(String((10 - sum % 10) % 10))
+    }
+
+    public static func isValid(_ value: String) -> Bool { isValid(Array(value.utf8)) }
+
+    static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == UInt8 {
+        guard digits.count >= 2 else { return false }
+        var sum = 0, i = 0
+        for c in digits.reversed() {
+            guard c >= 48 && c <= 57 else { return false }
+            var d = Int(c - 48)
+            if i & 1 == 1 { d *= 2; if d > 9 { d -= 9 } }
+            sum += d
+            i += 1
+        }
+        return sum % 10 == 0
+    }
+}
+
+/// 统一社会信用代码 (GB 32100-2015): 18 characters over 0-9 and 25 letters (no I, O, S, V, Z),
+/// the last a check character (mod 31).
+public enum USCC {
+    static let charset: [UInt8] = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    static let weights: [Int] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    static let valueOf: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in charset.enumerated() { t[Int(c)] = Int8(i) }
+        return t
+    }()
+
+    /// The check character for the first 17 characters, or nil if they use characters outside the set.
+    public static func checkCharacter(first17: String) -> Character? {
+        let b = Array(first17.utf8)
+        return checkByte(b[...]).map { Character(UnicodeScalar($0)) }
+    }
+
+    static func checkByte<C: Collection>(_ chars: C) -> UInt8? where C.Element == UInt8 {
+        guard chars.count == 17 else { return nil }
+        var sum = 0, i = 0
+        for c in chars {
+            let v = valueOf[Int(c)]
+            guard v >= 0 else { return nil }
+            sum += Int(v) * weights[i]
+            i += 1
+        }
+        return charset[(31 - sum % 31) % 31]
+    }
+
+    /// Checksum and structure: registration authority 1-9/A-G/Y, and a region code whose province exists.
+    public static func isValid(_ value: String) -> Bool { var v = value; return v.withUTF8 { isValid($0) } }
+
+    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == 18 else { return false }
+        let s = 0
+        guard let check = checkByte(b[s..<(s + 17)]), check == b[s + 17] else { return false }
+        // Characters 3-8 are the region code of the registering authority.
+        return DivisionCodes.validate(digits: b[(s + 2)..<(s + 8)]) != .invalid
+    }
+}
+
+/// International Bank Account Numbers (ISO 13616): country, two check digits, mod 97 == 1.
+public enum IBAN {
+    /// Lengths of the countries most often met (SWIFT IBAN registry).
+    static let lengths: [String: Int] = [
+        "AD": 24, "AE": 23, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BR": 29, "CH": 21,
+        "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
+        "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+        "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LI": 21,
+        "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30,
+        "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+        "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TN": 24, "TR": 26, "UA": 29, "VG": 24, "XK": 20,
+    ]
+
+    /// Compact (no spaces) or printed in groups of four.
+    public static func isValid(_ value: String) -> Bool {
+        Array(value.utf8).filter { $0 != 32 }.withUnsafeBufferPointer { isValid($0) }
+    }
+
+    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count >= 15, b.count <= 34 else { return false }
+        let s = 0
+        let country = String(decoding: b[s..<(s + 2)], as: UTF8.self)
+        guard let len = lengths[country], len == b.count else { return false }
+        var rem = 0
+        for i in 0..<b.count {
+            let c = b[s + (i + 4) % b.count]
+            switch c {
+            case 48...57: rem = (rem * 10 + Int(c - 48)) % 97
+            case 65...90: rem = (rem * 100 + Int(c - 55)) % 97
+            default: return false
+            }
+        }
+        return rem == 1
+    }
+
+    /// The two check digits for a country and BBAN.
+    public static func checkDigits(country: String, bban: String) -> String? {
+        let rearranged = Array((bban + country + "00").utf8)
+        var rem = 0
+        for c in rearranged {
+            switch c {
+            case 48...57: rem = (rem * 10 + Int(c - 48)) % 97
+            case 65...90: rem = (rem * 100 + Int(c - 55)) % 97
+            default: return nil
+            }
+        }
+        let d = 98 - rem
+        return d < 10 ? "0\(d)" : "\(d)"
+    }
+}

@@ -1,0 +1,78 @@
+/// China's administrative division codes (2023), embedded from the National Bureau of Statistics
+/// tables (see DivisionCodesData.swift). ID numbers carry the code of the county where they were
+/// first issued: the province must exist, but a county retired before 2023 is still a real
+/// number, so an unknown county only lowers confidence.
+public enum DivisionCodes {
+    /// What is known about a six-digit region prefix.
+    public enum Validity: Sendable, Equatable {
+        /// The county (or city) code is in the 2023 table.
+        case known
+        /// The province exists but the county code is not in the 2023 table (retired or new).
+        case provinceOnly
+        /// The province code does not exist.
+        case invalid
+    }
+
+    struct Table {
+        var provinces: [Int: String] = [:]
+        var cities: [Int: String] = [:]
+        var counties: [Int: String] = [:]
+    }
+
+    static let table: Table = {
+        var t = Table()
+        for line in divisionCodesData.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " "), let code = Int(line[..<space]) else { continue }
+            let name = String(line[line.index(after: space)...])
+            switch line.distance(from: line.startIndex, to: space) {
+            case 2: t.provinces[code] = name
+            case 4: t.cities[code] = name
+            default: t.counties[code] = name
+            }
+        }
+        return t
+    }()
+
+    /// Hong Kong, Macao and Taiwan residents' residence permits use 81, 82 and 83 (GB 11643 as
+    /// extended in 2018); they are not in the statistics table.
+    static let permitProvinces: [Int: String] = [81: "香港特别行政区", 82: "澳门特别行政区", 83: "台湾省", 71: "台湾省"]
+
+    /// Province name for a two-digit code.
+    public static func provinceName(_ code: Int) -> String? { table.provinces[code] ?? permitProvinces[code] }
+    /// City name for a four-digit code.
+    public static func cityName(_ code: Int) -> String? { table.cities[code] }
+    /// County name for a six-digit code.
+    public static func countyName(_ code: Int) -> String? { table.counties[code] }
+
+    /// All six-digit county codes of 2023, sorted (for synthetic data).
+    public static let countyCodes: [Int] = table.counties.keys.sorted()
+    /// All province names (full names such as 河北省, 广西壮族自治区).
+    public static var provinceNames: [String] { table.provinces.keys.sorted().map { table.provinces[$0]! } }
+    /// All city-level names (石家庄市, 兴安盟; without the generic 市辖区/县).
+    public static var cityNames: [String] {
+        table.cities.keys.sorted().compactMap { table.cities[$0] }.filter { $0 != "市辖区" && $0 != "县" && $0 != "省直辖县级行政区划" && $0 != "自治区直辖县级行政区划" }
+    }
+    /// All county-level names (东城区, 正定县...).
+    public static var countyNames: [String] { table.counties.keys.sorted().map { table.counties[$0]! } }
+
+    /// Checks a six-digit region code, as found at the start of an ID number.
+    public static func validate(_ code: Int) -> Validity {
+        let province = code / 10000
+        if permitProvinces[province] != nil { return code % 10000 == 0 ? .known : .provinceOnly }
+        guard table.provinces[province] != nil else { return .invalid }
+        if table.counties[code] != nil { return .known }
+        // Direct-administered or city-level codes (e.g. 110000, 130100) are real issuing codes too.
+        if code % 100 == 0, table.cities[code / 100] != nil { return .known }
+        return .provinceOnly
+    }
+
+    /// Region check over six ASCII digits.
+    public static func validate<C: Collection>(digits: C) -> Validity where C.Element == UInt8 {
+        var code = 0, n = 0
+        for b in digits.prefix(6) {
+            guard b >= 48 && b <= 57 else { return .invalid }
+            code = code * 10 + Int(b - 48); n += 1
+        }
+        return n == 6 ? validate(code) : .invalid
+    }
+}

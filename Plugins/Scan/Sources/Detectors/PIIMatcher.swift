@@ -1,0 +1,318 @@
+import CDSToolHyperscan
+import DSToolKit
+import Foundation
+
+/// One piece of personal data found in a buffer.
+public struct PIIMatch: Sendable, Hashable {
+    public var kind: PIIKind
+    /// Byte offsets into the scanned buffer: [start, end).
+    public var start: Int
+    public var end: Int
+    /// 0...1: structure and checksum, raised by context words nearby.
+    public var confidence: Double
+    /// The context word that raised confidence, if any.
+    public var context: String?
+    public var range: Range<Int> { start..<end }
+}
+
+/// Finds personal data in UTF-8 text: Hyperscan finds candidates, the validators decide.
+/// Build one (compiling takes milliseconds) and share it; `makeScanner()` per thread.
+public struct PIIMatcher: Sendable {
+    public let kinds: Set<PIIKind>
+    /// Matches below this confidence (after context) are dropped.
+    public var minimumConfidence: Double
+    let compiled: PIICompiledSet
+
+    public init(kinds: Set<PIIKind> = Set(PIIKind.allCases), minimumConfidence: Double = 0.5) throws {
+        self.kinds = kinds
+        self.minimumConfidence = minimumConfidence
+        self.compiled = try PIICompiledSet(kinds: kinds)
+    }
+
+    /// A scanner for one thread (owns Hyperscan scratch space and buffers).
+    public func makeScanner() throws -> PIIScanner { try PIIScanner(matcher: self) }
+
+    /// All matches in `text` (offsets are UTF-8 byte offsets).
+    public func matches(in text: String) throws -> [PIIMatch] { try makeScanner().matches(in: text) }
+}
+
+/// The patterns for a set of kinds, compiled into one Hyperscan database.
+final class PIICompiledSet: @unchecked Sendable {
+    let patterns: [PIIPattern]
+    let database: HSDatabase?
+
+    init(kinds: Set<PIIKind>) throws {
+        patterns = PIIPatterns.all.compactMap { p in
+            let k = p.kinds.filter(kinds.contains)
+            return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
+        }
+        database = patterns.isEmpty ? nil
+            : try HSDatabase(patterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) })
+    }
+}
+
+/// A raw candidate: which pattern, and the value's byte range in the scanned buffer.
+struct PIICandidate {
+    var pattern: Int32
+    var start: Int
+    var end: Int
+}
+
+/// Turns Hyperscan reports into candidate values without allocating per report: one candidate
+/// per token however often patterns fire inside it. Also used by the scan engine, whose
+/// combined database numbers PII patterns from `idBase`.
+final class PIICandidateCollector {
+    let patterns: [PIIPattern]
+    var base: UnsafePointer<UInt8>?
+    var count = 0
+    var candidates: [PIICandidate] = []
+    private var lastEnd: [Int]
+    private var lastSOMStart: [Int]
+    private var lastSOMIndex: [Int]
+
+    init(patterns: [PIIPattern]) {
+        self.patterns = patterns
+        lastEnd = [Int](repeating: -1, count: patterns.count)
+        lastSOMStart = [Int](repeating: -1, count: patterns.count)
+        lastSOMIndex = [Int](repeating: -1, count: patterns.count)
+        candidates.reserveCapacity(1024)
+    }
+
+    func reset(_ buffer: UnsafeRawBufferPointer) {
+        base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        count = buffer.count
+        candidates.removeAll(keepingCapacity: true)
+        for i in 0..<patterns.count { lastEnd[i] = -1; lastSOMStart[i] = -1; lastSOMIndex[i] = -1 }
+    }
+
+    @inline(__always)
+    func onMatch(_ index: Int, from: Int, to: Int) {
+        guard let b = base else { return }
+        switch patterns[index].extent {
+        case .token(let cls, let trim):
+            if to <= lastEnd[index] { return }
+            var s = to - 1
+            while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
+            var e = to
+            while e < count && cls.contains(b[e]) { e += 1 }
+            lastEnd[index] = e
+            var t = e
+            while t > s && trim.contains(b[t - 1]) { t -= 1 }
+            if t > s { candidates.append(PIICandidate(pattern: Int32(index), start: s, end: t)) }
+        case .som:
+            if from == lastSOMStart[index], lastSOMIndex[index] >= 0 {
+                candidates[lastSOMIndex[index]].end = max(candidates[lastSOMIndex[index]].end, to)
+                return
+            }
+            lastSOMStart[index] = from
+            lastSOMIndex[index] = candidates.count
+            candidates.append(PIICandidate(pattern: Int32(index), start: from, end: to))
+        case .labelledName:
+            let s = to - 6
+            guard s >= 0 else { return }
+            var e = to
+            var extra = 0
+            while extra < 2, e + 3 <= count, isHan3(b, e) { e += 3; extra += 1 }
+            candidates.append(PIICandidate(pattern: Int32(index), start: s, end: e))
+        }
+    }
+
+    @inline(__always) func isHan3(_ b: UnsafePointer<UInt8>, _ i: Int) -> Bool {
+        // U+4E00...U+9FA5 is E4 B8 80 ... E9 BE A5 in UTF-8.
+        let c = b[i]
+        return c >= 0xE4 && c <= 0xE9 && b[i + 1] & 0xC0 == 0x80 && b[i + 2] & 0xC0 == 0x80 && !(c == 0xE4 && b[i + 1] < 0xB8)
+    }
+}
+
+/// Validates candidates, weighs context, resolves overlaps.
+struct PIIResolver {
+    let kinds: Set<PIIKind>
+    let minimumConfidence: Double
+
+    /// `continuesBefore`/`continuesAfter`: the buffer is a window of a longer input, so values
+    /// touching its edges may be cut and are left to the neighbouring window.
+    /// `ownStart`: matches ending before it were reported with the previous window.
+    func resolve(_ collector: PIICandidateCollector, buffer: UnsafeBufferPointer<UInt8>, continuesBefore: Bool = false,
+                 continuesAfter: Bool = false, ownStart: Int = 0, columnContext: String? = nil, into out: inout [PIIMatch]) {
+        let first = out.count
+        for c in collector.candidates {
+            if c.end < ownStart { continue }
+            if continuesBefore && c.start == 0 { continue }
+            if continuesAfter && c.end >= buffer.count { continue }
+            let pattern = collector.patterns[Int(c.pattern)]
+            // Alphanumeric neighbours mean the value is part of a longer identifier.
+            if c.start > 0 && ByteClass.asciiWord.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern) { continue }
+            if c.end < buffer.count && ByteClass.asciiWord.contains(buffer[c.end]) { continue }
+            let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
+            var best: PIIMatch?
+            for kind in pattern.kinds {
+                guard var conf = PIIValidators.confidence(kind, value) else { continue }
+                var word: String?
+                if let w = contextWord(kind, buffer, c.start, c.end, columnContext) {
+                    conf = min(0.99, conf + PIIContext.boost(kind)); word = w
+                } else if hasGeneralContext(buffer, c.start) {
+                    conf = min(0.99, conf + 0.05)
+                }
+                if kind == .personName { conf = min(0.99, conf + 0.25) }   // found after a label
+                if conf > (best?.confidence ?? -1) {
+                    best = PIIMatch(kind: kind, start: c.start, end: c.end, confidence: conf, context: word)
+                }
+            }
+            if let best, best.confidence >= minimumConfidence { out.append(best) }
+        }
+        resolveOverlaps(&out, from: first)
+    }
+
+    private func isNameOrSOM(_ p: PIIPattern) -> Bool {
+        if case .token = p.extent { return false }
+        return true
+    }
+
+    /// Keeps, among overlapping matches, the most confident (then the longest).
+    private func resolveOverlaps(_ out: inout [PIIMatch], from first: Int) {
+        guard out.count - first > 1 else { return }
+        var slice = Array(out[first...])
+        slice.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+        var kept: [PIIMatch] = []
+        kept.reserveCapacity(slice.count)
+        for m in slice {
+            if let last = kept.last, m.start < last.end {
+                if m.confidence > last.confidence || (m.confidence == last.confidence && m.end - m.start > last.end - last.start) {
+                    kept[kept.count - 1] = m
+                }
+                continue
+            }
+            kept.append(m)
+        }
+        out.removeSubrange(first...)
+        out.append(contentsOf: kept)
+    }
+
+    /// A context word for `kind` within 48 bytes before the value (same line) or 16 after.
+    func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ column: String?) -> String? {
+        let words = PIIContext.words(kind)
+        if let column {
+            let lower = Array(column.lowercased().utf8)
+            for w in words where contains(lower[...], w) { return String(decoding: w, as: UTF8.self) }
+        }
+        var s = start
+        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
+        var e = end
+        while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
+        for w in words {
+            if containsCaseless(b, s, start, w) || containsCaseless(b, end, e, w) { return String(decoding: w, as: UTF8.self) }
+        }
+        return nil
+    }
+
+    func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var s = start
+        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
+        return PIIContext.general.contains { containsCaseless(b, s, start, $0) }
+    }
+
+    private func contains(_ hay: ArraySlice<UInt8>, _ w: [UInt8]) -> Bool {
+        guard hay.count >= w.count else { return false }
+        var i = hay.startIndex
+        while i + w.count <= hay.endIndex {
+            if hay[i] == w[0] && hay[i..<(i + w.count)].elementsEqual(w) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// ASCII-caseless search of `w` (lower-case) in b[s..<e].
+    @inline(__always) func containsCaseless(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ w: [UInt8]) -> Bool {
+        let n = w.count
+        guard e - s >= n else { return false }
+        var i = s
+        while i + n <= e {
+            var k = 0
+            while k < n {
+                var c = b[i + k]
+                if c >= 65 && c <= 90 { c |= 0x20 }
+                if c != w[k] { break }
+                k += 1
+            }
+            if k == n { return true }
+            i += 1
+        }
+        return false
+    }
+}
+
+/// Scans buffers for personal data on one thread.
+public final class PIIScanner {
+    let matcher: PIIMatcher
+    let scratch: HSScratch?
+    let collector: PIICandidateCollector
+    let resolver: PIIResolver
+
+    init(matcher: PIIMatcher) throws {
+        self.matcher = matcher
+        scratch = try matcher.compiled.database?.makeScratch()
+        collector = PIICandidateCollector(patterns: matcher.compiled.patterns)
+        resolver = PIIResolver(kinds: matcher.kinds, minimumConfidence: matcher.minimumConfidence)
+    }
+
+    public func matches(in text: String) throws -> [PIIMatch] {
+        var t = text
+        return try t.withUTF8 { try matches(in: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Matches in a UTF-8 buffer. `columnContext` (a column or field name) counts as a context word.
+    public func matches(in buffer: UnsafeRawBufferPointer, columnContext: String? = nil) throws -> [PIIMatch] {
+        var out: [PIIMatch] = []
+        try matches(in: buffer, columnContext: columnContext, into: &out)
+        return out
+    }
+
+    public func matches(in buffer: UnsafeRawBufferPointer, columnContext: String? = nil, into out: inout [PIIMatch]) throws {
+        try matches(inWindow: buffer, continuesBefore: false, continuesAfter: false, ownStart: 0, columnContext: columnContext, into: &out)
+    }
+
+    /// Matches in one window of a longer text: values cut by a window edge are left to the
+    /// neighbouring window, and values ending before `ownStart` (the overlap with the previous
+    /// window) were already reported there.
+    public func matches(inWindow buffer: UnsafeRawBufferPointer, continuesBefore: Bool, continuesAfter: Bool, ownStart: Int,
+                        columnContext: String? = nil, into out: inout [PIIMatch]) throws {
+        guard let db = matcher.compiled.database, let scratch, buffer.count > 0 else { return }
+        collector.reset(buffer)
+        try db.scan(buffer, scratch: scratch, context: Unmanaged.passUnretained(collector).toOpaque(), handler: piiMatchHandler)
+        resolver.resolve(collector, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
+                         continuesAfter: continuesAfter, ownStart: ownStart, columnContext: columnContext, into: &out)
+    }
+
+    /// The kind of a whole value with its column name as context (nil below `minimumConfidence`).
+    public func classify(_ value: String, column: String? = nil) -> PIIKind? {
+        PIIValidators.classify(value, column: column, minimumConfidence: matcher.minimumConfidence, kinds: matcher.kinds)
+    }
+}
+
+private let piiMatchHandler: match_event_handler = { id, from, to, _, ctx in
+    let c = Unmanaged<PIICandidateCollector>.fromOpaque(ctx!).takeUnretainedValue()
+    c.onMatch(Int(id), from: Int(from), to: Int(to))
+    return 0
+}
+
+extension PIIValidators {
+    /// Classification with a column (or field) name as context and a confidence floor.
+    public static func classify(_ value: String, column: String?, minimumConfidence: Double = 0.4,
+                                kinds: Set<PIIKind> = Set(PIIKind.allCases)) -> PIIKind? {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 256 else { return nil }
+        let lowerColumn = column.map { Array($0.lowercased().utf8) }
+        var best: (PIIKind, Double)?
+        for kind in classifyOrder where kinds.contains(kind) {
+            guard var c = confidence(kind, trimmed) else { continue }
+            if let lowerColumn, PIIContext.words(kind).contains(where: { w in
+                lowerColumn.count >= w.count && (0...(lowerColumn.count - w.count)).contains { lowerColumn[$0..<($0 + w.count)].elementsEqual(w) }
+            }) {
+                c = min(0.99, c + PIIContext.boost(kind))
+            }
+            if c > (best?.1 ?? 0) { best = (kind, c) }
+        }
+        guard let best, best.1 >= minimumConfidence else { return nil }
+        return best.0
+    }
+}

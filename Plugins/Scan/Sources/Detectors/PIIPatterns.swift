@@ -1,0 +1,175 @@
+/// A set of bytes, for token boundaries (no allocation, one load per test).
+public struct ByteClass: Sendable, Hashable {
+    var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// `spec` lists bytes and ranges, e.g. "0-9A-Za-z._-" (a '-' first or last is literal).
+    public init(_ spec: String) {
+        let b = Array(spec.utf8)
+        var i = 0
+        while i < b.count {
+            if i + 2 < b.count && b[i + 1] == 45 {
+                for c in b[i]...b[i + 2] { insert(c) }
+                i += 3
+            } else {
+                insert(b[i]); i += 1
+            }
+        }
+    }
+
+    public init() {}
+
+    mutating func insert(_ c: UInt8) {
+        let bit = UInt64(1) << UInt64(c & 63)
+        switch c >> 6 {
+        case 0: bits.0 |= bit
+        case 1: bits.1 |= bit
+        case 2: bits.2 |= bit
+        default: bits.3 |= bit
+        }
+    }
+
+    @inline(__always) public func contains(_ c: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(c & 63)
+        switch c >> 6 {
+        case 0: return bits.0 & bit != 0
+        case 1: return bits.1 & bit != 0
+        case 2: return bits.2 & bit != 0
+        default: return bits.3 & bit != 0
+        }
+    }
+
+    public static func == (a: ByteClass, b: ByteClass) -> Bool {
+        a.bits.0 == b.bits.0 && a.bits.1 == b.bits.1 && a.bits.2 == b.bits.2 && a.bits.3 == b.bits.3
+    }
+    public func hash(into h: inout Hasher) { h.combine(bits.0); h.combine(bits.1); h.combine(bits.2); h.combine(bits.3) }
+
+    static let asciiWord = ByteClass("0-9A-Za-z_")
+}
+
+/// How a PII pattern's match is turned into the candidate value.
+enum PIIExtent: Sendable {
+    /// The value is the maximal run of `token` bytes around the match end (so one number in a
+    /// long run of digits is one candidate, however many times the pattern fires inside it),
+    /// minus trailing `trim` bytes (a sentence's full stop after an email).
+    case token(ByteClass, trim: ByteClass)
+    /// The pattern is compiled with leftmost start of match: the value is [from, to), the
+    /// longest match from one start.
+    case som
+    /// A name after a label (姓名：张三): the two Han characters that end the match, extended by
+    /// up to two more Han characters.
+    case labelledName
+}
+
+/// One Hyperscan expression for personal data, the kinds its values may be, and how to cut the value.
+struct PIIPattern: Sendable {
+    let kinds: [PIIKind]
+    let expression: String
+    let flags: UInt32
+    let extent: PIIExtent
+}
+
+enum PIIPatterns {
+    static let digitsX = ByteClass("0-9Xx")
+    static let digits = ByteClass("0-9")
+    static let none = ByteClass()
+
+    static let provinceChars = "京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏|川|宁|琼"
+    static let nameLabels = "姓名|名字|联系人|收货人|收件人|寄件人|持卡人|开户名|户名|法定代表人|法人代表|负责人|经办人|申请人|投保人|被保险人|受益人|患者|客户姓名|真实姓名|监护人|紧急联系人"
+    static let addressDetail = "路|街|大道|巷|弄|胡同|号|村|组|室|栋|幢|单元|楼|小区|大厦|社区"
+
+    /// All patterns; the index in this array is the Hyperscan id.
+    static let all: [PIIPattern] = {
+        var p: [PIIPattern] = []
+        // Any run of 11 or more digits (with a final X for ID numbers): its length decides which
+        // validators apply. One pattern keeps Hyperscan fast on digit-heavy CSV.
+        p.append(PIIPattern(kinds: [.cnIDCard, .cnIDCard15, .cnMobile, .bankCard, .creditCard, .imei],
+                            expression: #"\d{11}"#, flags: 0, extent: .token(digitsX, trim: none)))
+        // Dashed and spaced forms.
+        p.append(PIIPattern(kinds: [.cnMobile], expression: #"1[3-9]\d-\d{4}-\d{4}"#, flags: 0,
+                            extent: .token(ByteClass("0-9-"), trim: ByteClass("-"))))
+        p.append(PIIPattern(kinds: [.bankCard, .creditCard], expression: #"[2-69]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"#,
+                            flags: HSFlag.somLeftmost, extent: .som))
+        p.append(PIIPattern(kinds: [.cnLandline], expression: #"0\d{2,3}-[2-8]\d{6}"#, flags: 0,
+                            extent: .token(ByteClass("0-9-"), trim: ByteClass("-"))))
+        p.append(PIIPattern(kinds: [.cnLandline], expression: #"\(0\d{2,3}\)[ -]?[2-8]\d{6,7}"#, flags: HSFlag.somLeftmost, extent: .som))
+        p.append(PIIPattern(kinds: [.usSSN], expression: #"\d{3}-\d{2}-\d{4}"#, flags: 0,
+                            extent: .token(ByteClass("0-9-"), trim: none)))
+        // Codes and document numbers mixing letters and digits.
+        let alnumUpper = ByteClass("0-9A-Z")
+        p.append(PIIPattern(kinds: [.cnUSCC], expression: #"[1-9A-GY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}"#, flags: 0,
+                            extent: .token(alnumUpper, trim: none)))
+        p.append(PIIPattern(kinds: [.passport, .hkMacaoPermit, .taiwanPermit],
+                            expression: #"(?:E[0-9A-HJ-NP-Z]\d{7}|[GWHML]\d{8}|C[0-9A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})"#, flags: 0,
+                            extent: .token(alnumUpper, trim: none)))
+        p.append(PIIPattern(kinds: [.taiwanPermit], expression: #"\d{10}\([A-Z]\)"#, flags: 0,
+                            extent: .token(ByteClass("0-9A-Z()"), trim: none)))
+        p.append(PIIPattern(kinds: [.iban], expression: #"[A-Z]{2}\d{2}[A-Z0-9]{11}"#, flags: 0, extent: .token(alnumUpper, trim: none)))
+        p.append(PIIPattern(kinds: [.iban], expression: #"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,4})?"#,
+                            flags: HSFlag.somLeftmost, extent: .som))
+        // Network and device identifiers.
+        p.append(PIIPattern(kinds: [.email], expression: #"[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}"#, flags: 0,
+                            extent: .token(ByteClass("A-Za-z0-9._%+@-"), trim: ByteClass(".-"))))
+        p.append(PIIPattern(kinds: [.ipv4], expression: #"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"#, flags: 0,
+                            extent: .token(ByteClass("0-9."), trim: ByteClass("."))))
+        p.append(PIIPattern(kinds: [.ipv6], expression: #"(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f])"#, flags: 0,
+                            extent: .token(ByteClass("0-9A-Fa-f:."), trim: ByteClass(".:"))))
+        p.append(PIIPattern(kinds: [.mac], expression: #"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"#, flags: 0,
+                            extent: .token(ByteClass("0-9A-Fa-f:-"), trim: none)))
+        p.append(PIIPattern(kinds: [.mac], expression: #"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"#, flags: 0,
+                            extent: .token(ByteClass("0-9A-Fa-f."), trim: ByteClass("."))))
+        // Chinese text: plates, labelled names, addresses.
+        p.append(PIIPattern(kinds: [.cnPlate],
+                            expression: "(?:\(provinceChars))[A-HJ-NP-Z](?:·|•| )?(?:[A-HJ-NP-Z0-9]{4}(?:[A-HJ-NP-Z0-9]|挂|学|警|港|澳)|[DF][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])",
+                            flags: HSFlag.somLeftmost | HSFlag.utf8, extent: .som))
+        p.append(PIIPattern(kinds: [.personName], expression: "(?:\(nameLabels))[ \\t:：]{0,3}[\\x{4e00}-\\x{9fa5}]{2}",
+                            flags: HSFlag.utf8, extent: .labelledName))
+        let regions = AddressNames.starts.joined(separator: "|")
+        p.append(PIIPattern(kinds: [.address],
+                            expression: "(?:\(regions))[\\x{4e00}-\\x{9fa5}0-9A-Za-z\\-－#]{1,40}(?:\(addressDetail))",
+                            flags: HSFlag.somLeftmost | HSFlag.utf8, extent: .som))
+        return p
+    }()
+}
+
+/// Words near a value that make it more likely to be what it looks like (lower-case ASCII or Chinese).
+enum PIIContext {
+    static func words(_ kind: PIIKind) -> [[UInt8]] { table[kind] ?? [] }
+
+    static let table: [PIIKind: [[UInt8]]] = {
+        let raw: [PIIKind: [String]] = [
+            .cnIDCard: ["身份证", "证件号", "身份号", "公民身份", "idcard", "id_card", "id_no", "idno", "identity", "sfz", "证件"],
+            .cnIDCard15: ["身份证", "证件号", "身份号", "idcard", "id_card", "id_no", "idno", "sfz", "证件"],
+            .cnMobile: ["手机", "电话", "联系方式", "mobile", "phone", "tel", "cell"],
+            .cnLandline: ["电话", "座机", "固话", "传真", "tel", "phone", "fax"],
+            .bankCard: ["卡号", "银行卡", "账号", "帐号", "账户", "card", "account", "acct", "bank"],
+            .creditCard: ["信用卡", "卡号", "card", "visa", "master", "amex", "cc_", "pan"],
+            .cnUSCC: ["信用代码", "统一社会", "uscc", "税号", "纳税人", "credit_code"],
+            .passport: ["护照", "passport"],
+            .hkMacaoPermit: ["港澳", "通行证", "回乡证", "permit"],
+            .taiwanPermit: ["台湾", "台胞", "通行证", "permit"],
+            .cnPlate: ["车牌", "号牌", "plate", "车辆"],
+            .email: ["邮箱", "邮件", "email", "e-mail", "mail"],
+            .ipv4: ["ip", "地址", "host", "addr"],
+            .ipv6: ["ip", "地址", "host", "addr"],
+            .mac: ["mac", "物理地址", "hwaddr", "ether"],
+            .imei: ["imei", "设备号", "串号", "device"],
+            .personName: ["姓名", "名字", "联系人", "name"],
+            .address: ["地址", "住址", "address", "addr"],
+            .iban: ["iban", "account"],
+            .usSSN: ["ssn", "social security"],
+        ]
+        return raw.mapValues { $0.map { Array($0.utf8) } }
+    }()
+
+    /// Words that mark data as sensitive whatever its kind.
+    static let general: [[UInt8]] = ["密码", "password", "secret", "敏感", "隐私", "private"].map { Array($0.utf8) }
+
+    /// How much a kind-specific context word adds: more for kinds without a checksum.
+    static func boost(_ kind: PIIKind) -> Double {
+        switch kind {
+        case .passport, .hkMacaoPermit, .taiwanPermit, .imei, .cnIDCard15, .usSSN: return 0.4
+        case .personName: return 0.25
+        default: return 0.1
+        }
+    }
+}

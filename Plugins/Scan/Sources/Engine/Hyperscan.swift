@@ -1,0 +1,120 @@
+import CDSToolHyperscan
+import DSToolKit
+
+/// A Hyperscan compile or runtime failure, with the pattern it concerns.
+public struct HyperscanError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var expressionIndex: Int?
+    public var description: String {
+        if let i = expressionIndex { return "pattern \(i): \(message)" }
+        return message
+    }
+}
+
+/// One expression for a multi-pattern database.
+public struct HSExpression: Sendable {
+    public var expression: String
+    public var flags: UInt32
+    public var id: UInt32
+    public init(_ expression: String, flags: UInt32, id: UInt32) {
+        self.expression = expression; self.flags = flags; self.id = id
+    }
+}
+
+/// A compiled, immutable Hyperscan block-mode database. Thread-safe; each thread scans with
+/// its own scratch (`makeScratch`).
+public final class HSDatabase: @unchecked Sendable {
+    let db: OpaquePointer
+    private let prototype: OpaquePointer
+
+    public init(_ expressions: [HSExpression]) throws {
+        var db: OpaquePointer?
+        var err: UnsafeMutablePointer<hs_compile_error_t>?
+        let cStrings = expressions.map { strdup($0.expression)! }
+        defer { cStrings.forEach { free($0) } }
+        let ptrs: [UnsafePointer<CChar>?] = cStrings.map { UnsafePointer($0) }
+        let flags = expressions.map(\.flags)
+        let ids = expressions.map(\.id)
+        let rc = ptrs.withUnsafeBufferPointer { p in
+            flags.withUnsafeBufferPointer { f in
+                ids.withUnsafeBufferPointer { i in
+                    hs_compile_multi(p.baseAddress, f.baseAddress, i.baseAddress, UInt32(expressions.count),
+                                     UInt32(HS_MODE_BLOCK), nil, &db, &err)
+                }
+            }
+        }
+        if rc != HS_SUCCESS {
+            let message = err.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "compile failed (\(rc))"
+            let index = err.map { Int($0.pointee.expression) }
+            if let err { hs_free_compile_error(err) }
+            throw HyperscanError(message: message, expressionIndex: index.flatMap { $0 >= 0 ? $0 : nil })
+        }
+        self.db = db!
+        var scratch: OpaquePointer?
+        guard hs_alloc_scratch(db, &scratch) == HS_SUCCESS, let scratch else {
+            hs_free_database(db)
+            throw HyperscanError(message: "cannot allocate Hyperscan scratch space", expressionIndex: nil)
+        }
+        prototype = scratch
+    }
+
+    deinit {
+        hs_free_scratch(prototype)
+        hs_free_database(db)
+    }
+
+    /// Scratch space for one thread.
+    public func makeScratch() throws -> HSScratch {
+        var s: OpaquePointer?
+        guard hs_clone_scratch(prototype, &s) == HS_SUCCESS, let s else {
+            throw HyperscanError(message: "cannot allocate Hyperscan scratch space", expressionIndex: nil)
+        }
+        return HSScratch(s)
+    }
+
+    /// Scans `data`; `handler(id, from, to)` is called for each match in order of `to`.
+    /// `context` is passed through to the C callback untouched.
+    @inline(__always)
+    func scan(_ data: UnsafeRawBufferPointer, scratch: HSScratch, context: UnsafeMutableRawPointer,
+              handler: match_event_handler) throws {
+        guard data.count > 0 else { return }
+        let rc = hs_scan(db, data.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(data.count), 0,
+                         scratch.pointer, handler, context)
+        if rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED {
+            throw HyperscanError(message: "scan failed (\(rc))", expressionIndex: nil)
+        }
+    }
+
+    /// Minimum and maximum match width of an expression (max nil when unbounded).
+    public static func widths(_ expression: String, flags: UInt32) throws -> (min: Int, max: Int?) {
+        var info: UnsafeMutablePointer<hs_expr_info_t>?
+        var err: UnsafeMutablePointer<hs_compile_error_t>?
+        let rc = hs_expression_info(expression, flags, &info, &err)
+        if rc != HS_SUCCESS {
+            let message = err.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "invalid expression"
+            if let err { hs_free_compile_error(err) }
+            throw HyperscanError(message: message, expressionIndex: nil)
+        }
+        defer { free(info) }
+        let mn = Int(info!.pointee.min_width)
+        let mx = info!.pointee.max_width == UInt32.max ? nil : Int(info!.pointee.max_width)
+        return (mn, mx)
+    }
+}
+
+/// Per-thread Hyperscan scratch space.
+public final class HSScratch: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ p: OpaquePointer) { pointer = p }
+    deinit { hs_free_scratch(pointer) }
+}
+
+/// Hyperscan flag values, spelled for Swift.
+public enum HSFlag {
+    public static let caseless = UInt32(HS_FLAG_CASELESS)
+    public static let dotall = UInt32(HS_FLAG_DOTALL)
+    public static let multiline = UInt32(HS_FLAG_MULTILINE)
+    public static let utf8 = UInt32(HS_FLAG_UTF8)
+    public static let somLeftmost = UInt32(HS_FLAG_SOM_LEFTMOST)
+    public static let singleMatch = UInt32(HS_FLAG_SINGLEMATCH)
+}
