@@ -69,6 +69,7 @@ final class PIICandidateCollector {
     private var lastEnd: [Int]
     private var lastSOMStart: [Int]
     private var lastSOMIndex: [Int]
+    private var lastAddressEnd = -1
 
     init(patterns: [PIIPattern]) {
         self.patterns = patterns
@@ -83,6 +84,7 @@ final class PIICandidateCollector {
         count = buffer.count
         candidates.removeAll(keepingCapacity: true)
         for i in 0..<patterns.count { lastEnd[i] = -1; lastSOMStart[i] = -1; lastSOMIndex[i] = -1 }
+        lastAddressEnd = -1
     }
 
     @inline(__always)
@@ -114,7 +116,35 @@ final class PIICandidateCollector {
             var extra = 0
             while extra < 2, e + 3 <= count, isHan3(b, e) { e += 3; extra += 1 }
             candidates.append(PIICandidate(pattern: Int32(index), start: s, end: e))
+        case .regionAddress(let width):
+            let s = to - width
+            // One address however many region names it contains (广东 广东省 深圳市 ...).
+            if s < lastAddressEnd { return }
+            var i = to, chars = 0, end = -1
+            while i < count && chars < 48 {
+                let c = b[i]
+                if c < 0x80 {
+                    guard (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) || c == 45 || c == 35 else { break }
+                    i += 1
+                } else if i + 3 <= count && isHan3(b, i) {
+                    if PIICandidateCollector.isAddressDetail(b[i], b[i + 1], b[i + 2]) { end = i + 3 }
+                    i += 3
+                } else { break }
+                chars += 1
+            }
+            guard end > 0 else { return }
+            lastAddressEnd = end
+            candidates.append(PIICandidate(pattern: Int32(index), start: s, end: end))
         }
+    }
+
+    /// 路 街 道 巷 弄 号 村 组 室 栋 幢 楼 厦 (UTF-8 bytes).
+    static let addressDetails: Set<UInt32> = Set("路街道巷弄号村组室栋幢楼厦".unicodeScalars.map { s in
+        let u = Array(String(s).utf8)
+        return UInt32(u[0]) << 16 | UInt32(u[1]) << 8 | UInt32(u[2])
+    })
+    @inline(__always) static func isAddressDetail(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Bool {
+        addressDetails.contains(UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c))
     }
 
     @inline(__always) func isHan3(_ b: UnsafePointer<UInt8>, _ i: Int) -> Bool {

@@ -58,6 +58,9 @@ enum PIIExtent: Sendable {
     /// A name after a label (姓名：张三): the two Han characters that end the match, extended by
     /// up to two more Han characters.
     case labelledName
+    /// An address: a region name of `width` bytes ends the match; the value runs on over Han
+    /// characters, digits and letters to the last road, number or building word.
+    case regionAddress(width: Int)
 }
 
 /// One Hyperscan expression for personal data, the kinds its values may be, and how to cut the value.
@@ -123,10 +126,14 @@ enum PIIPatterns {
                             flags: HSFlag.somLeftmost | HSFlag.utf8, extent: .som))
         p.append(PIIPattern(kinds: [.personName], expression: "(?:\(nameLabels))[ \\t:：]{0,3}[\\x{4e00}-\\x{9fa5}]{2}",
                             flags: HSFlag.utf8, extent: .labelledName))
-        let regions = AddressNames.starts.joined(separator: "|")
-        p.append(PIIPattern(kinds: [.address],
-                            expression: "(?:\(regions))[\\x{4e00}-\\x{9fa5}0-9A-Za-z\\-－#]{1,40}(?:\(addressDetail))",
-                            flags: HSFlag.somLeftmost | HSFlag.utf8, extent: .som))
+        // Addresses start with a province or city name: one literal set per name length, so the
+        // start is the end minus the width without asking Hyperscan for start offsets.
+        var byWidth: [Int: [String]] = [:]
+        for name in AddressNames.starts { byWidth[name.utf8.count, default: []].append(name) }
+        for (width, names) in byWidth.sorted(by: { $0.key < $1.key }) {
+            p.append(PIIPattern(kinds: [.address], expression: "(?:" + names.joined(separator: "|") + ")", flags: 0,
+                                extent: .regionAddress(width: width)))
+        }
         return p
     }()
 }

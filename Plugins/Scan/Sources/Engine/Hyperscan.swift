@@ -1,5 +1,6 @@
 import CDSToolHyperscan
 import DSToolKit
+import Foundation
 
 /// A Hyperscan compile or runtime failure, with the pattern it concerns.
 public struct HyperscanError: Error, CustomStringConvertible, Sendable {

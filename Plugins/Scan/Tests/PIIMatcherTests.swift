@@ -1,0 +1,103 @@
+@testable import DSToolScan
+import XCTest
+
+final class PIIMatcherTests: XCTestCase {
+    static let matcher: PIIMatcher = try! PIIMatcher()
+
+    func found(_ text: String, minimum: Double = 0.5) throws -> [(PIIKind, String)] {
+        var m = Self.matcher
+        m.minimumConfidence = minimum
+        let bytes = Array(text.utf8)
+        return try m.matches(in: text).map { ($0.kind, String(decoding: bytes[$0.start..<$0.end], as: UTF8.self)) }
+    }
+
+    func testFindsChineseKindsInText() throws {
+        let text = "客户张三，身份证号：11010519491231002X，手机 13812345678，银行卡号 6222021234567890128。"
+        let r = try found(text)
+        XCTAssertEqual(r.map(\.0), [.cnIDCard, .cnMobile, .bankCard])
+        XCTAssertEqual(r.map(\.1), ["11010519491231002X", "13812345678", "6222021234567890128"])
+    }
+
+    func testOffsetsAreUTF8ByteOffsets() throws {
+        let text = "号码：13812345678"
+        let m = try Self.matcher.matches(in: text)
+        XCTAssertEqual(m.count, 1)
+        XCTAssertEqual(m[0].start, 9)   // 号码： is three 3-byte characters
+        XCTAssertEqual(m[0].end, 20)
+    }
+
+    func testInvalidValuesAreDropped() throws {
+        // Wrong check character, impossible date, unknown province, Luhn failure, bad mobile range.
+        let text = "11010519491231002Y 11010519491231003X 11010519490231002X 99010519491231002X 6222021234567890127 12812345678"
+        XCTAssertEqual(try found(text).map(\.0), [])
+    }
+
+    func testDigitRunsAreOneCandidate() throws {
+        // A long run of digits is not an ID number, however many 18-digit windows it has.
+        let run = String(repeating: "1234567890", count: 50)
+        XCTAssertEqual(try found(run).count, 0)
+        // Letters glued to a number make it part of an identifier (a hash, a token).
+        XCTAssertEqual(try found("abc11010519491231002X").count, 0)
+        XCTAssertEqual(try found("11010519491231002Xyz").count, 0)
+    }
+
+    func testContextRaisesConfidence() throws {
+        let plain = try Self.matcher.matches(in: "ref E12345678 done")
+        XCTAssertEqual(plain.count, 0, "a bare passport-shaped code is below 0.5")
+        let labelled = try Self.matcher.matches(in: "护照号码 E12345678")
+        XCTAssertEqual(labelled.map(\.kind), [.passport])
+        XCTAssertEqual(labelled.first?.context, "护照")
+        let a = try Self.matcher.matches(in: "x 13812345678").first!.confidence
+        let b = try Self.matcher.matches(in: "mobile: 13812345678").first!.confidence
+        XCTAssertGreaterThan(b, a)
+    }
+
+    func testNamesAddressesPlates() throws {
+        let text = "姓名：王小明\n住址：北京市朝阳区建国路88号院3号楼\n车牌 京A12345，新能源 粤B·D12345"
+        let r = try found(text)
+        XCTAssertEqual(r.map(\.0), [.personName, .address, .cnPlate, .cnPlate])
+        XCTAssertEqual(r.map(\.1), ["王小明", "北京市朝阳区建国路88号院3号楼", "京A12345", "粤B·D12345"])
+    }
+
+    func testNetworkAndInternationalKinds() throws {
+        let text = "mail zhang.wei@corp-mail.cn. host 203.0.113.7 v6 2001:db8::8a2e:370:7334 mac 3c:22:fb:12:a0:9e "
+            + "card 4532 0151 1283 0366 iban GB82WEST12345698765432 ssn 123-45-6789 tel 010-62345678"
+        let r = try found(text)
+        XCTAssertEqual(r.map(\.0), [.email, .ipv4, .ipv6, .mac, .creditCard, .iban, .usSSN, .cnLandline])
+        XCTAssertEqual(r.map(\.1), ["zhang.wei@corp-mail.cn", "203.0.113.7", "2001:db8::8a2e:370:7334", "3c:22:fb:12:a0:9e",
+                                    "4532 0151 1283 0366", "GB82WEST12345698765432", "123-45-6789", "010-62345678"])
+    }
+
+    func testNotFooledByCommonText() throws {
+        let text = """
+        version 1.2.3.4.5 at 12:30:45 on 2024-01-01; std::vector<int> Face::add; sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+        order 20240101123456789012 build 1.0.0
+        """
+        XCTAssertEqual(try found(text).map(\.1), [])
+    }
+
+    func testWindowEdgesAreLeftToTheNeighbour() throws {
+        let scanner = try Self.matcher.makeScanner()
+        let text = Array("id 11010519491231002X".utf8)
+        var out: [PIIMatch] = []
+        // The value touches the window end: the next window will report it.
+        try text.withUnsafeBytes { try scanner.matches(inWindow: $0, continuesBefore: false, continuesAfter: true, ownStart: 0, into: &out) }
+        XCTAssertEqual(out.count, 0, "\(out)")
+        // The value ends inside the overlap: the previous window reported it.
+        let tail = Array("id 11010519491231002X and more".utf8)
+        try tail.withUnsafeBytes { try scanner.matches(inWindow: $0, continuesBefore: true, continuesAfter: false, ownStart: 22, into: &out) }
+        XCTAssertEqual(out.count, 0)
+        // A value ending exactly where the overlap ends was cut in the previous window: reported here.
+        try tail.withUnsafeBytes { try scanner.matches(inWindow: $0, continuesBefore: true, continuesAfter: false, ownStart: 21, into: &out) }
+        XCTAssertEqual(out.map(\.start), [3])
+    }
+
+    func testKindSubsetAndClassifyWithColumn() throws {
+        let only = try PIIMatcher(kinds: [.cnMobile])
+        XCTAssertEqual(try only.matches(in: "11010519491231002X 13812345678").map(\.kind), [.cnMobile])
+        let scanner = try Self.matcher.makeScanner()
+        XCTAssertNil(scanner.classify("E12345678", column: "code"))
+        XCTAssertEqual(scanner.classify("E12345678", column: "passport_no"), .passport)
+        XCTAssertEqual(scanner.classify("13812345678"), .cnMobile)
+    }
+}

@@ -1,0 +1,196 @@
+@testable import DSToolScan
+import XCTest
+
+final class ValidatorTests: XCTestCase {
+    // MARK: shared standard vectors (GB 11643, GB 32100)
+
+    func testIDCardAgainstSharedVectors() throws {
+        let v = try SharedTestData.json("vectors/standard-vectors.json")["cn_id_card"] as! [String: Any]
+        let weights = v["weights"] as! [Int]
+        let checkChars = Array(v["check_chars"] as! String)
+        XCTAssertEqual(weights, CNIDCard.weights)
+        XCTAssertEqual(checkChars, CNIDCard.checkChars)
+        for id in v["valid"] as! [String] {
+            XCTAssertTrue(CNIDCard.isValid(id), id)
+            XCTAssertTrue(PIIValidators.isValid(.cnIDCard, id), id)
+            XCTAssertEqual(PIIValidators.classify(id), .cnIDCard, id)
+            // The check character computed from the vector's own parameters equals ours.
+            let first17 = Array(id.utf8.prefix(17))
+            let sum = zip(first17, weights).reduce(0) { $0 + Int($1.0 - 48) * $1.1 }
+            XCTAssertEqual(CNIDCard.checkCharacter(first17: String(id.prefix(17))), checkChars[sum % 11])
+            XCTAssertTrue(CNIDCard.isValid(id.lowercased()), "lower-case x is accepted")
+            // Every other check character is rejected.
+            for c in "0123456789X" where c != Character(String(id.last!)) {
+                XCTAssertFalse(CNIDCard.isValid(String(id.prefix(17)) + String(c)))
+            }
+        }
+    }
+
+    func testUSCCAgainstSharedVectors() throws {
+        let v = try SharedTestData.json("vectors/standard-vectors.json")["cn_uscc"] as! [String: Any]
+        XCTAssertEqual(v["weights"] as! [Int], USCC.weights)
+        XCTAssertEqual(v["charset"] as! String, String(decoding: USCC.charset, as: UTF8.self))
+        for code in v["valid"] as! [String] {
+            XCTAssertTrue(USCC.isValid(code), code)
+            XCTAssertEqual(USCC.checkCharacter(first17: String(code.prefix(17))), code.last)
+            XCTAssertEqual(PIIValidators.classify(code), .cnUSCC, code)
+            for c in "0123456789ABCDEFGHJKLMNPQRTUWXY" where c != code.last! {
+                XCTAssertFalse(USCC.isValid(String(code.prefix(17)) + String(c)))
+            }
+        }
+        XCTAssertNil(USCC.checkCharacter(first17: "91110108551385O8I"), "O and I are not in the GB 32100 set")
+    }
+
+    // MARK: ID numbers
+
+    func testIDCardDatesAndRegions() {
+        func make(_ first17: String) -> String { first17 + String(CNIDCard.checkCharacter(first17: first17)!) }
+        XCTAssertTrue(CNIDCard.isValid(make("11010519491231002")))
+        XCTAssertFalse(CNIDCard.isValid(make("11010519490231002")), "31 February")
+        XCTAssertFalse(CNIDCard.isValid(make("11010519000229002")), "1900 is not a leap year")
+        XCTAssertTrue(CNIDCard.isValid(make("11010520000229002")), "2000 is a leap year")
+        XCTAssertFalse(CNIDCard.isValid(make("11010518991231002")), "before 1900")
+        XCTAssertFalse(CNIDCard.isValid(make("11010521991231002")), "in the future")
+        XCTAssertFalse(CNIDCard.isValid(make("99010519491231002")), "no province 99")
+        XCTAssertFalse(CNIDCard.isValid(make("10010519491231002")), "no province 10")
+        // A county code not in the 2023 table is still a valid number, with lower confidence.
+        let retired = make("11019919491231002")
+        XCTAssertTrue(CNIDCard.isValid(retired))
+        XCTAssertEqual(PIIValidators.confidence(.cnIDCard, retired), 0.8)
+        XCTAssertEqual(PIIValidators.confidence(.cnIDCard, make("11010519491231002")), 0.95)
+        XCTAssertEqual(DivisionCodes.validate(110105), .known)
+        XCTAssertEqual(DivisionCodes.validate(110199), .provinceOnly)
+        XCTAssertEqual(DivisionCodes.validate(990105), .invalid)
+        XCTAssertEqual(DivisionCodes.validate(810000), .known, "Hong Kong residents' residence permits")
+        XCTAssertEqual(DivisionCodes.countyName(110105), "朝阳区")
+        XCTAssertEqual(DivisionCodes.provinceName(44), "广东省")
+        XCTAssertFalse(CNIDCard.isValid("1101051949123100"))
+        XCTAssertFalse(CNIDCard.isValid("11010519491231002XX"))
+        XCTAssertFalse(CNIDCard.isValid("1101051949123100２X"), "full-width digit")
+    }
+
+    func testLegacyIDCardAndUpgrade() {
+        XCTAssertTrue(CNIDCard.isValidLegacy("110105491231002"))
+        XCTAssertFalse(CNIDCard.isValidLegacy("110105491331002"), "month 13")
+        XCTAssertFalse(CNIDCard.isValidLegacy("990105491231002"))
+        XCTAssertEqual(CNIDCard.upgradeLegacy("110105491231002"), "11010519491231002X")
+    }
+
+    // MARK: Luhn, cards, IBAN
+
+    func testLuhn() {
+        XCTAssertEqual(Luhn.checkDigit("7992739871"), "3")   // the textbook example
+        XCTAssertTrue(Luhn.isValid("79927398713"))
+        XCTAssertFalse(Luhn.isValid("79927398710"))
+        XCTAssertNil(Luhn.checkDigit("12a4"))
+        var g = SyntheticPII(seed: 1)
+        for _ in 0..<200 {
+            let card = g.value(.bankCard)
+            XCTAssertTrue(Luhn.isValid(card), card)
+            XCTAssertEqual(PIIValidators.classify(card), .bankCard, card)
+        }
+    }
+
+    func testCardsAndBrands() {
+        XCTAssertEqual(PIIValidators.classify("4532015112830366"), .creditCard)
+        XCTAssertEqual(PIIValidators.classify("4532 0151 1283 0366"), .creditCard)
+        XCTAssertNil(PIIValidators.classify("4111111111111111"), "a well-known placeholder number")
+        XCTAssertEqual(PIIValidators.classify("378282246310005"), .creditCard)
+        XCTAssertNil(PIIValidators.confidence(.creditCard, "4111111111111112"))
+        XCTAssertNil(PIIValidators.confidence(.bankCard, "4532015112830366"), "not UnionPay")
+        XCTAssertNil(PIIValidators.confidence(.creditCard, "0000000000000000"))
+    }
+
+    func testIBAN() {
+        XCTAssertTrue(IBAN.isValid("GB82WEST12345698765432"))
+        XCTAssertTrue(IBAN.isValid("GB82 WEST 1234 5698 7654 32"))
+        XCTAssertFalse(IBAN.isValid("GB82WEST12345698765433"))
+        XCTAssertFalse(IBAN.isValid("GB82WEST1234569876543"), "wrong length for GB")
+        XCTAssertEqual(IBAN.checkDigits(country: "GB", bban: "WEST12345698765432"), "82")
+    }
+
+    // MARK: phones, network, documents
+
+    func testPhones() {
+        XCTAssertEqual(PIIValidators.classify("13812345678"), .cnMobile)
+        XCTAssertEqual(PIIValidators.classify("+86 138-1234-5678"), .cnMobile)
+        XCTAssertNil(PIIValidators.confidence(.cnMobile, "12812345678"), "no 128 range")
+        XCTAssertNil(PIIValidators.confidence(.cnMobile, "1381234567"))
+        XCTAssertEqual(PIIValidators.classify("010-62345678"), .cnLandline)
+        XCTAssertEqual(PIIValidators.classify("(0571)88889999"), .cnLandline)
+        XCTAssertEqual(PIIValidators.classify("0571-8888999-123"), .cnLandline)
+        XCTAssertNil(PIIValidators.confidence(.cnLandline, "0571-0888999"), "local numbers do not start with 0")
+        XCTAssertNil(PIIValidators.confidence(.cnLandline, "030-62345678"), "3-digit area codes are 010 and 02x")
+    }
+
+    func testNetworkIdentifiers() {
+        XCTAssertEqual(PIIValidators.classify("203.0.113.7"), .ipv4)
+        XCTAssertEqual(PIIValidators.confidence(.ipv4, "192.168.1.20"), 0.6)
+        XCTAssertNil(PIIValidators.confidence(.ipv4, "256.1.1.1"))
+        XCTAssertNil(PIIValidators.confidence(.ipv4, "1.02.3.4"), "leading zero")
+        XCTAssertNil(PIIValidators.confidence(.ipv4, "0.0.0.0"))
+        XCTAssertNil(PIIValidators.confidence(.ipv4, "255.255.255.0"), "netmask")
+        XCTAssertEqual(PIIValidators.classify("2001:db8:85a3::8a2e:370:7334"), .ipv6)
+        XCTAssertNil(PIIValidators.confidence(.ipv6, "12:30:45"), "a time")
+        XCTAssertNil(PIIValidators.confidence(.ipv6, "Face::add"), "C++ scope, no digit")
+        XCTAssertEqual(PIIValidators.classify("3c:22:fb:12:a0:9e"), .mac)
+        XCTAssertEqual(PIIValidators.classify("3c22.fb12.a09e"), .mac)
+        XCTAssertNil(PIIValidators.confidence(.mac, "3c:22-fb:12:a0:9e"), "mixed separators")
+        XCTAssertNil(PIIValidators.confidence(.mac, "00:00:00:00:00:00"))
+        XCTAssertEqual(PIIValidators.classify("zhang.wei@163.com"), .email)
+        XCTAssertNil(PIIValidators.confidence(.email, ".a@b.com"))
+        XCTAssertNil(PIIValidators.confidence(.email, "a@b.c"))
+        XCTAssertNil(PIIValidators.confidence(.email, "a@-b.com"))
+        XCTAssertEqual(PIIValidators.confidence(.email, "someone@example.com"), 0.5)
+        XCTAssertNotNil(PIIValidators.confidence(.imei, "490154203237518"))
+        XCTAssertNil(PIIValidators.confidence(.imei, "490154203237519"))
+    }
+
+    func testDocumentsPlatesNamesAddresses() {
+        XCTAssertNotNil(PIIValidators.confidence(.passport, "E12345678"))
+        XCTAssertNotNil(PIIValidators.confidence(.passport, "EA1234567"))
+        XCTAssertNil(PIIValidators.confidence(.passport, "EI1234567"), "no I in passport letters")
+        XCTAssertNotNil(PIIValidators.confidence(.hkMacaoPermit, "CA1234567"))
+        XCTAssertNotNil(PIIValidators.confidence(.hkMacaoPermit, "H1234567890"))
+        XCTAssertNotNil(PIIValidators.confidence(.taiwanPermit, "L12345678"))
+        XCTAssertEqual(PIIValidators.classify("京A12345"), .cnPlate)
+        XCTAssertEqual(PIIValidators.classify("粤B·D12345"), .cnPlate)
+        XCTAssertEqual(PIIValidators.classify("沪A12345F"), .cnPlate)
+        XCTAssertNil(PIIValidators.confidence(.cnPlate, "京AABCDE"), "serials have at most two letters")
+        XCTAssertNil(PIIValidators.confidence(.cnPlate, "京I12345"))
+        XCTAssertEqual(PIIValidators.classify("张伟"), .personName)
+        XCTAssertEqual(PIIValidators.classify("欧阳娜娜"), .personName)
+        XCTAssertNil(PIIValidators.confidence(.personName, "的确"), "not a surname")
+        XCTAssertNil(PIIValidators.confidence(.personName, "张伟伟伟"), "single surname + three")
+        XCTAssertEqual(PIIValidators.classify("北京市朝阳区建国路88号"), .address)
+        XCTAssertEqual(PIIValidators.classify("广东省深圳市南山区科技园南区3栋"), .address)
+        XCTAssertNil(PIIValidators.confidence(.address, "今天天气很好我们去公园散步"))
+        XCTAssertEqual(PIIValidators.classify("123-45-6789"), .usSSN)
+        XCTAssertNil(PIIValidators.confidence(.usSSN, "666-45-6789"))
+        XCTAssertNil(PIIValidators.confidence(.usSSN, "123-00-6789"))
+        XCTAssertNil(PIIValidators.classify("hello world"))
+        XCTAssertNil(PIIValidators.classify(""))
+        XCTAssertNil(PIIValidators.classify("20230101"), "a date is not a Taiwan permit without context")
+    }
+
+    func testEveryKindRoundTripsThroughSyntheticGenerator() {
+        var g = SyntheticPII(seed: 42)
+        for kind in PIIKind.allCases {
+            for _ in 0..<50 {
+                let v = g.value(kind)
+                XCTAssertTrue(PIIValidators.isValid(kind, v), "\(kind) \(v)")
+            }
+        }
+    }
+
+    func testKindMetadata() {
+        XCTAssertEqual(PIIKind.allCases.map(\.rawValue), [
+            "cn_id_card", "cn_id_card_15", "cn_mobile", "cn_landline", "bank_card", "cn_uscc", "passport", "hk_macao_permit",
+            "taiwan_permit", "cn_plate", "email", "ipv4", "ipv6", "mac", "imei", "person_name", "address", "credit_card", "iban", "us_ssn",
+        ])
+        XCTAssertEqual(PIIKind.cnIDCard.title.zh, "居民身份证号")
+        XCTAssertEqual(PIIKind.cnIDCard.sensitivity, .sensitive)
+        XCTAssertEqual(PIIKind.email.sensitivity, .personal)
+        XCTAssertEqual(PIIKind.cnIDCard.ruleId, "pii.cn_id_card")
+    }
+}
