@@ -42,6 +42,15 @@ public final class Runner {
         self.plugin = plugin; self.commandLine = commandLine
     }
 
+    /// Colour only on a terminal, and never with --no-color or a non-empty NO_COLOR (no-color.org).
+    public static func useColor(stream: ReportStream, noColorFlag: Bool,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard stream.isTerminal, !noColorFlag else { return false }
+        if let v = environment["NO_COLOR"], !v.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return true
+    }
+
     public var lang: String {
         if let l = invocation.globalValue("lang") { return l }
         let env = ProcessInfo.processInfo.environment
@@ -125,9 +134,9 @@ public final class Runner {
             catch { stderr.write("dstool: --report: \(error)\n"); return ExitCode.usage }
         }
         var writer: ReportWriter?
-        let color = reportStream.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && !invocation.globalFlag("no-color")
+        let color = Self.useColor(stream: reportStream, noColorFlag: invocation.globalFlag("no-color"))
         switch format {
-        case "text": writer = TextReportWriter(out: reportStream, lang: lang, color: color)
+        case "text": writer = TextReportWriter(out: reportStream, lang: lang, color: color, ruleIds: manifest.rules.map(\.id))
         case "json": writer = JSONReportWriter(out: reportStream)
         case "jsonl": writer = JSONLReportWriter(out: reportStream)
         case "sarif": writer = SARIFReportWriter(out: reportStream, manifest: manifest, lang: lang)
@@ -161,11 +170,15 @@ public final class Runner {
         var recorder: RunRecorder?
         if let caseFile {
             guard let make = makeRecorder else { stderr.write("dstool: --case is not available in this build\n"); return ExitCode.usage }
+            // Nothing has run yet: a case file that cannot be used stops the run like a bad option.
             do { recorder = try make(caseFile); try recorder!.begin(run: run) }
-            catch { stderr.write("dstool: --case \(caseFile): \(error)\n"); return ExitCode.inputErrors }
+            catch { stderr.write("dstool: --case \(caseFile): \(error)\n"); return ExitCode.usage }
         }
 
-        var sinks: [RecordSink] = [ErrorLinePrinter(quiet: quiet)]
+        var bar: ProgressBar?
+        if !quiet && !invocation.globalFlag("no-progress") && stderr.isTerminal { bar = ProgressBar() }
+        var sinks: [RecordSink] = bar.map { [ProgressClearingSink(bar: $0)] } ?? []
+        sinks.append(ErrorLinePrinter(quiet: quiet))
         if let writer { sinks.append(writer) }
         if let recorder { sinks.append(recorder) }
         sinks += extraSinks
@@ -177,15 +190,14 @@ public final class Runner {
         self.session = session
         walker?.report = { [unowned session] e in session.accept(e) }
         walker?.reportFinding = { [unowned session] f in session.accept(f) }
-        if !quiet && !invocation.globalFlag("no-progress") && isatty(STDERR_FILENO) != 0 {
-            let bar = ProgressBar()
+        if let bar {
             session.progressHandler = { done, total, label in bar.update(done: done, total: total, label: label) }
         }
         let interrupt = InterruptWatcher.install()
         session.cancelledCheck = { interrupt.fired }
 
         let status = session.run(table)
-        if session.progressHandler != nil { ProgressBar.clear() }
+        bar?.clear()
 
         var exit: Int32
         switch status {
@@ -200,18 +212,33 @@ public final class Runner {
         run.ended = Timestamp.iso(Date())
         run.counts = session.counts
         run.exitCode = exit
+        // The case first, so that the report can say where the run is recorded.
+        if let recorder, let caseFile {
+            if interrupt.fired {
+                recorder.abandon()
+                if !quiet { stderr.write("dstool: --case \(caseFile): the run was interrupted; it is not recorded\n") }
+            } else {
+                do {
+                    try recorder.finish(run: run)
+                    if let ref = (recorder as? CaseStore)?.recorded {
+                        run.caseRecord = ref
+                        if writer == nil && !quiet {
+                            stderr.write("dstool: recorded in case \(ref.file) as run \(ref.run) (SM3 \(ref.sm3))\n")
+                        }
+                    }
+                } catch {
+                    stderr.write("dstool: --case \(caseFile): the run could not be recorded: \(error)\n")
+                    recorder.abandon()
+                    exit = ExitCode.inputErrors
+                    run.exitCode = exit
+                }
+            }
+        }
         do { try writer?.finish(run: run) } catch {
             stderr.write("dstool: cannot write the report: \(error)\n")
             exit = ExitCode.inputErrors
         }
         if writer == nil { try? reportFile?.commit() }
-        if let recorder {
-            do { try recorder.finish(run: run) } catch {
-                stderr.write("dstool: --case: \(error)\n")
-                recorder.abandon()
-                exit = ExitCode.inputErrors
-            }
-        }
         return exit
     }
 }

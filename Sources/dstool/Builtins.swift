@@ -106,9 +106,9 @@ enum Builtins {
         CaseCommand.run(inv, out: out, err: err, lang: lang)
     }
 
-    static func completion(_ inv: Invocation, catalog: PluginCatalog, out: ReportStream, err: ReportStream) -> Int32 {
-        guard let shell = inv.positionals.first, let script = Completion.script(shell: shell, catalog: catalog) else {
-            err.write("dstool: completion needs bash, zsh or fish\n")
+    static func completion(_ inv: Invocation, commands: [Completion.Command], out: ReportStream, err: ReportStream) -> Int32 {
+        guard inv.positionals.count == 1, let script = Completion.script(shell: inv.positionals[0], commands: commands) else {
+            err.write("dstool: completion needs one of bash, zsh, fish (e.g. 'source <(dstool completion bash)')\n")
             return ExitCode.usage
         }
         out.write(script)

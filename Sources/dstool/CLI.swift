@@ -21,7 +21,7 @@ enum BuiltinCommand: String, CaseIterable {
         case .help: return "dstool help [COMMAND] [--lang zh]"
         case .version: return "dstool version [--format json]"
         case .plugins: return "dstool plugins [list|info ID|verify|lock DIR] [--format json]"
-        case .case: return "dstool case show|export|verify CASEFILE [--format FORMAT]"
+        case .case: return "dstool case show CASEFILE [--format text|json] | export CASEFILE [--run N] [--format text|json|jsonl|sarif|csv] [--report FILE] | verify CASEFILE [--head HASH] [--format text|json]"
         case .completion: return "dstool completion bash|zsh|fish"
         }
     }
@@ -37,6 +37,7 @@ struct CLI {
         let invocation: Invocation
         do {
             invocation = try Invocation.parse(arguments) { name in
+                if name == BuiltinCommand.case.rawValue { return CaseCommand.options }
                 if BuiltinCommand(rawValue: name) != nil { return [] }
                 return catalog.plugin(forCommand: name)?.1.options
             }
@@ -60,7 +61,7 @@ struct CLI {
             case .version: return Builtins.version(invocation, catalog: catalog, out: out)
             case .plugins: return Builtins.plugins(invocation, catalog: catalog, out: out, err: err, lang: lang)
             case .case: return Builtins.caseCommand(invocation, out: out, err: err, lang: lang)
-            case .completion: return Builtins.completion(invocation, catalog: catalog, out: out, err: err)
+            case .completion: return Builtins.completion(invocation, commands: completionCommands(catalog, lang: lang), out: out, err: err)
             }
         }
         guard let (plugin, cmd) = catalog.plugin(forCommand: command) else {
@@ -80,6 +81,23 @@ struct CLI {
                             commandLine: ["dstool"] + arguments)
         runner.makeRecorder = { path in try CaseStore.open(path: path) }
         return runner.run(table: loaded.table)
+    }
+
+    /// What shell completion knows: the built-in commands, then every plugin command.
+    func completionCommands(_ catalog: PluginCatalog, lang: String) -> [Completion.Command] {
+        var commands: [Completion.Command] = BuiltinCommand.allCases.map { b in
+            switch b {
+            case .help:
+                let names = catalog.plugins.flatMap { $0.manifest.commands.map(\.name) } + BuiltinCommand.allCases.map(\.rawValue)
+                return Completion.Command(name: b.rawValue, summary: b.summary.text(lang), words: names, files: false)
+            case .version: return Completion.Command(name: b.rawValue, summary: b.summary.text(lang), files: false)
+            case .plugins: return Completion.Command(name: b.rawValue, summary: b.summary.text(lang), words: ["list", "info", "verify", "lock"])
+            case .case: return Completion.Command(name: b.rawValue, summary: b.summary.text(lang), options: CaseCommand.options, words: CaseCommand.subcommands)
+            case .completion: return Completion.Command(name: b.rawValue, summary: b.summary.text(lang), words: Completion.shells, files: false)
+            }
+        }
+        commands = Completion.pluginCommands(catalog, lang: lang) + commands
+        return commands
     }
 
     static func language(_ inv: Invocation) -> String {

@@ -26,6 +26,8 @@ public struct RunInfo: Codable, Sendable {
     public var targets: [RunTarget]
     public var exitCode: Int32?
     public var counts: RunCounts?
+    /// Where the run is recorded in a case file (reports only; never part of the hashed record).
+    public var caseRecord: CaseRef?
 
     public struct PluginRef: Codable, Sendable {
         public var id: String
@@ -40,6 +42,18 @@ public struct RunInfo: Codable, Sendable {
         case commandLine = "command_line"
         case `operator`
         case exitCode = "exit_code"
+        case caseRecord = "case"
+    }
+
+    /// A run's place in a case file's hash chain.
+    public struct CaseRef: Codable, Sendable, Equatable {
+        public var file: String
+        public var run: Int64
+        public var sha256: String
+        public var sm3: String
+        public init(file: String, run: Int64, sha256: String, sm3: String) {
+            self.file = file; self.run = run; self.sha256 = sha256; self.sm3 = sm3
+        }
     }
 
     public init(toolVersion: String, plugin: PluginRef?, command: String, commandLine: [String], operator: String,

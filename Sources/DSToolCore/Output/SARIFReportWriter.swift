@@ -1,19 +1,29 @@
 import DSToolKit
 import Foundation
 
-/// `--format sarif`: SARIF 2.1.0. Locations inside archives keep their chain in the artifact URI
-/// (`backup.tar.gz!db/users.csv`) and in properties.chain; errors become tool notifications.
+/// `--format sarif`: SARIF 2.1.0. A finding inside an archive is located by its chain: the result's
+/// artifact URI is the whole chain (`backup.tar.gz!db/users.csv`), and `run.artifacts` lists each
+/// link of the chain with `parentIndex` pointing at the archive that holds it. Errors become tool
+/// execution notifications. Results are spooled, so memory stays bounded on large runs.
 public final class SARIFReportWriter: ReportWriter {
+    public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     let out: ReportStream
-    let manifest: PluginManifest
     let lang: String
-    var results: [JSONValue] = []
+    let encoder = DSJSON.encoder()
+    let results = RecordSpool()
     var notifications: [JSONValue] = []
     var ruleIndex: [String: Int] = [:]
     var rules: [JSONValue] = []
+    var artifactIndex: [String: Int] = [:]
+    var artifacts: [JSONValue] = []
 
-    public init(out: ReportStream, manifest: PluginManifest, lang: String) {
-        self.out = out; self.manifest = manifest; self.lang = lang
+    /// `manifest`: its rules are listed in the driver up front (with their references), so every
+    /// rule the plugin can report has a description even when it did not fire.
+    public init(out: ReportStream, manifest: PluginManifest?, lang: String) {
+        self.out = out; self.lang = lang
+        for r in manifest?.rules ?? [] {
+            addRule(id: r.id, title: r.title, severity: r.severity, category: manifest?.category, references: r.references, remediation: nil)
+        }
     }
 
     static func level(_ s: Severity) -> String {
@@ -24,30 +34,58 @@ public final class SARIFReportWriter: ReportWriter {
         }
     }
 
-    func ruleIdx(_ f: Finding) -> Int {
-        if let i = ruleIndex[f.ruleId] { return i }
+    @discardableResult
+    func addRule(id: String, title: LocalizedText, severity: Severity, category: String?, references: [String]?,
+                 remediation: LocalizedText?) -> Int {
+        if let i = ruleIndex[id] { return i }
+        var props: [String: JSONValue] = ["title_en": .string(title.en), "title_zh": .string(title.zh), "severity": .string(severity.rawValue)]
+        if let category { props["category"] = .string(category) }
+        if let references, !references.isEmpty { props["references"] = .array(references.map { .string($0) }) }
         var rule: [String: JSONValue] = [
-            "id": .string(f.ruleId),
-            "name": .string(f.ruleId),
-            "shortDescription": ["text": .string(f.title.text(lang))],
-            "defaultConfiguration": ["level": .string(Self.level(f.severity))],
-            "properties": ["title_zh": .string(f.title.zh), "title_en": .string(f.title.en), "category": .string(f.category)],
+            "id": .string(id),
+            "shortDescription": ["text": .string(title.text(lang))],
+            "defaultConfiguration": ["level": .string(Self.level(severity))],
+            "properties": .object(props),
         ]
-        if let rem = f.remediation { rule["help"] = ["text": .string(rem.text(lang))] }
+        if let remediation { rule["help"] = ["text": .string(remediation.text(lang))] }
         rules.append(.object(rule))
-        ruleIndex[f.ruleId] = rules.count - 1
+        ruleIndex[id] = rules.count - 1
         return rules.count - 1
+    }
+
+    /// The artifact index of an input, adding it and the archives that hold it.
+    func artifact(_ location: Location) -> Int {
+        if let i = artifactIndex[location.input] { return i }
+        let chain = location.chain ?? [location.input]
+        var parent: Int?
+        var prefix = ""
+        for (n, link) in chain.enumerated() {
+            prefix = n == 0 ? link : prefix + "!" + link
+            let key = n == chain.count - 1 ? location.input : prefix
+            if let i = artifactIndex[key] { parent = i; continue }
+            var a: [String: JSONValue] = ["location": ["uri": .string(Self.uri(key))]]
+            if let parent { a["parentIndex"] = .int(Int64(parent)) }
+            artifacts.append(.object(a))
+            artifactIndex[key] = artifacts.count - 1
+            parent = artifacts.count - 1
+        }
+        return parent ?? 0
     }
 
     public func record(_ record: Record, raw: Data) {
         switch record {
         case .finding(let f):
+            let ri = addRule(id: f.ruleId, title: f.title, severity: f.severity, category: f.category, references: f.references,
+                             remediation: f.remediation)
             var region: [String: JSONValue] = [:]
             if let l = f.location.line, l > 0 { region["startLine"] = .int(Int64(l)) }
-            if let c = f.location.column, c > 0 { region["startColumn"] = .int(Int64(c)) }
+            if let l = f.location.endLine, l > 0, f.location.line != nil { region["endLine"] = .int(Int64(l)) }
+            if let c = f.location.column, c > 0, f.location.line != nil { region["startColumn"] = .int(Int64(c)) }
             if let o = f.location.offset, o >= 0 { region["byteOffset"] = .int(o) }
             if let n = f.location.length, n >= 0, f.location.offset != nil { region["byteLength"] = .int(Int64(n)) }
-            var physical: [String: JSONValue] = ["artifactLocation": ["uri": .string(Self.uri(f.location.input))]]
+            var physical: [String: JSONValue] = [
+                "artifactLocation": ["uri": .string(Self.uri(f.location.input)), "index": .int(Int64(artifact(f.location)))],
+            ]
             if !region.isEmpty { physical["region"] = .object(region) }
             var props: [String: JSONValue] = ["severity": .string(f.severity.rawValue), "category": .string(f.category)]
             if let c = f.location.chain { props["chain"] = .array(c.map { .string($0) }) }
@@ -62,122 +100,109 @@ public final class SARIFReportWriter: ReportWriter {
             if let p = f.properties { props["details"] = p }
             let result: JSONValue = [
                 "ruleId": .string(f.ruleId),
-                "ruleIndex": .int(Int64(ruleIdx(f))),
+                "ruleIndex": .int(Int64(ri)),
                 "level": .string(Self.level(f.severity)),
                 "message": ["text": .string(f.message?.text(lang) ?? f.title.text(lang))],
                 "locations": [["physicalLocation": .object(physical)]],
                 "partialFingerprints": ["dstool/v1": .string(f.fingerprint)],
                 "properties": .object(props),
             ]
-            results.append(result)
+            if let d = try? encoder.encode(result) { results.append(d) }
         case .error(let e):
-            notifications.append([
+            var n: [String: JSONValue] = [
                 "level": "error",
                 "message": ["text": .string(e.line)],
                 "descriptor": ["id": .string(e.code)],
                 "locations": [["physicalLocation": ["artifactLocation": ["uri": .string(Self.uri(e.input))]]]],
-            ])
+            ]
+            if let o = e.offset { n["properties"] = ["offset": .int(o)] }
+            notifications.append(.object(n))
         case .data:
             break
         }
     }
 
-    /// A relative URI reference for an input chain (percent-encoded; `!` kept as the chain separator).
+    /// A URI reference for an input chain: percent-encoded UTF-8; `!` kept as the chain separator,
+    /// `:` encoded so that no name reads as a URI scheme.
     static func uri(_ input: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#[]@")
+        allowed.remove(charactersIn: "?#[]@:%")
         return input.addingPercentEncoding(withAllowedCharacters: allowed) ?? input
     }
 
-    public func finish(run: RunInfo) throws {
-        let invocation: JSONValue = [
-            "executionSuccessful": .bool((run.exitCode ?? 0) != 3 && (run.exitCode ?? 0) != 2),
-            "commandLine": .string(run.commandLine.joined(separator: " ")),
+    /// Writes this run's SARIF `run` object (results streamed from the spool).
+    func writeRun(_ run: RunInfo, to stream: ReportStream) throws {
+        var invocation: [String: JSONValue] = [
+            "executionSuccessful": .bool(run.exitCode.map { $0 == 0 || $0 == 1 } ?? true),
+            "commandLine": .string(ShellQuote.join(run.commandLine)),
+            "arguments": .array(run.commandLine.dropFirst().map { .string($0) }),
             "startTimeUtc": .string(run.started),
             "endTimeUtc": .string(run.ended ?? run.started),
             "exitCode": .int(Int64(run.exitCode ?? 0)),
+            "machine": .string(run.host),
+            "account": .string(run.operator),
             "toolExecutionNotifications": .array(notifications),
         ]
-        let doc: JSONValue = [
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [[
-                "tool": ["driver": [
-                    "name": "dstool",
-                    "semanticVersion": .string(run.toolVersion),
-                    "informationUri": "https://example.invalid/dstool",
-                    "rules": .array(rules),
-                    "properties": ["plugin": .string(manifest.id), "plugin_version": .string(manifest.version)],
-                ]],
-                "invocations": [invocation],
-                "results": .array(results),
-                "columnKind": "unicodeCodePoints",
+        if !run.targets.isEmpty {
+            invocation["properties"] = ["targets": .array(run.targets.map { t -> JSONValue in
+                var o: [String: JSONValue] = ["input": .string(t.input)]
+                if let s = t.size { o["size"] = .int(s) }
+                if let d = t.sha256 { o["sha256"] = .string(d) }
+                if let d = t.sm3 { o["sm3"] = .string(d) }
+                return .object(o)
+            })]
+        }
+        var driverProps: [String: JSONValue] = [:]
+        if let p = run.plugin {
+            driverProps["plugin"] = .string(p.id)
+            driverProps["plugin_version"] = .string(p.version)
+            if let s = p.sha256 { driverProps["plugin_sha256"] = .string(s) }
+        }
+        var runObject: [String: JSONValue] = [
+            "tool": ["driver": [
+                "name": "dstool",
+                "semanticVersion": .string(run.toolVersion),
+                "version": .string(run.toolVersion),
+                "rules": .array(rules),
+                "properties": .object(driverProps),
             ]],
+            "invocations": [.object(invocation)],
+            "artifacts": .array(artifacts),
+            "columnKind": "unicodeCodePoints",
         ]
-        var data = try DSJSON.encode(doc, pretty: true)
-        data.append(10)
-        out.write(data)
+        if let c = run.caseRecord {
+            runObject["properties"] = ["case": ["file": .string(c.file), "run": .int(c.run), "sha256": .string(c.sha256), "sm3": .string(c.sm3)]]
+        }
+        // The run object without its results, then `"results":[…]` spliced in before its closing brace.
+        var head = try encoder.encode(JSONValue.object(runObject))
+        head.removeLast()
+        stream.write(head)
+        stream.write(Data(",\"results\":[".utf8))
+        try results.drain(to: stream)
+        stream.write(Data("]}".utf8))
+    }
+
+    /// The SARIF log around run objects written by `body`.
+    static func writeLog(to stream: ReportStream, runs: [(ReportStream) throws -> Void]) throws {
+        stream.write(Data("{\"$schema\":\"\(schemaURI)\",\"runs\":[".utf8))
+        for (i, r) in runs.enumerated() {
+            if i > 0 { stream.write(Data(",".utf8)) }
+            try r(stream)
+        }
+        stream.write(Data("],\"version\":\"2.1.0\"}\n".utf8))
+    }
+
+    public func finish(run: RunInfo) throws {
+        try Self.writeLog(to: out, runs: [{ try self.writeRun(run, to: $0) }])
         try out.close()
     }
 }
 
-/// `--format csv`: one row per finding (RFC 4180 quoting); errors are not rows.
-public final class CSVReportWriter: ReportWriter {
-    let out: ReportStream
-    let lang: String
-    public static let header = ["severity", "rule_id", "title", "input", "line", "column", "table", "column_name", "row",
-                                "evidence", "data_level", "confidence", "fingerprint"]
-
-    public init(out: ReportStream, lang: String) {
-        self.out = out; self.lang = lang
-        out.write(Self.header.joined(separator: ",") + "\r\n")
+/// Command lines for display: arguments with spaces or shell characters in single quotes.
+public enum ShellQuote {
+    public static func quote(_ arg: String) -> String {
+        if !arg.isEmpty && arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
+        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
-
-    static func field(_ s: String) -> String {
-        // A leading = + - @ would be a formula in a spreadsheet: quote and prefix it.
-        var v = s
-        if let first = v.first, "=+-@\t\r".contains(first) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v != s {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
-    }
-
-    public func record(_ record: Record, raw: Data) {
-        guard case .finding(let f) = record else { return }
-        let cols: [String] = [
-            f.severity.rawValue, f.ruleId, f.message?.text(lang) ?? f.title.text(lang), f.location.input,
-            f.location.line.map(String.init) ?? "", f.location.column.map(String.init) ?? "",
-            f.location.table ?? "", f.location.columnName ?? "", f.location.row.map(String.init) ?? "",
-            f.evidence ?? "", f.dataLevel?.rawValue ?? "", f.confidence.map { String($0) } ?? "", f.fingerprint,
-        ]
-        out.write(cols.map(Self.field).joined(separator: ",") + "\r\n")
-    }
-
-    public func finish(run: RunInfo) throws { try out.close() }
-}
-
-/// A one-line progress bar on stderr (only when stderr is a terminal).
-final class ProgressBar: @unchecked Sendable {
-    private var last = Date.distantPast
-    private let lock = NSLock()
-    func update(done: UInt64, total: UInt64, label: String) {
-        lock.lock(); defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(last) > 0.1 else { return }
-        last = now
-        var line: String
-        if total > 0 {
-            let frac = min(Double(done) / Double(total), 1)
-            let width = 30
-            let filled = Int(frac * Double(width))
-            line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(Int(frac * 100))%"
-        } else {
-            line = "\(done)"
-        }
-        let shortLabel = label.count > 40 ? "…" + label.suffix(39) : label
-        line += " " + shortLabel
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
-    }
-    static func clear() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    public static func join(_ args: [String]) -> String { args.map(quote).joined(separator: " ") }
 }
