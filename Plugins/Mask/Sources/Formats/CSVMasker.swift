@@ -1,0 +1,179 @@
+import DSToolKit
+
+/// Masks delimited text record by record: fields without a rule are copied byte for byte
+/// (their quoting untouched), ruled fields are unquoted, masked and written back quoted as
+/// needed. Rows with no rules at all are copied whole.
+final class CSVMasker {
+    struct Options {
+        var delimiter: UInt8 = 44
+        var header = true
+        /// The file's stem, for `table.column` rules.
+        var table: String?
+    }
+
+    struct Counts {
+        var records = 0
+        var malformed = 0
+        var suppressed = 0
+        var firstMalformedLine: Int?
+        var firstMalformedReason: String?
+    }
+
+    let engine: MaskEngine
+    let options: Options
+    /// Collects quasi-identifier groups (pass one of suppression, or the report).
+    var kAnonymity: KAnonymity?
+    var quasiNames: [FieldName] = []
+    /// Records (numbered from 1) to leave out of the output.
+    var suppress: Set<Int> = []
+    private(set) var counts = Counts()
+    private(set) var columnNames: [String] = []
+
+    private var columnRule: [MaskRule?] = []
+    private var subjectColumn: [Int?] = []
+    private var subjectRule: [MaskRule?] = []
+    private var quasiColumns: [Int] = []
+    private var anyRule = false
+
+    init(engine: MaskEngine, options: Options) {
+        self.engine = engine
+        self.options = options
+    }
+
+    /// Names the columns and binds rules to them.
+    private func bind(names: [String]) {
+        columnNames = names
+        columnRule = names.indices.map { i in engine.rules.first { $0.name.matches(column: names[i], position: i, table: options.table) } }
+        for r in columnRule.compactMap({ $0 }) { r.matchedSomewhere = true }
+        func column(_ f: FieldName) -> Int? { names.indices.first { f.matches(column: names[$0], position: $0, table: options.table) } }
+        subjectColumn = columnRule.map { r in r?.subject.flatMap(column) }
+        subjectRule = subjectColumn.map { c in c.flatMap { columnRule[$0] } }
+        quasiColumns = quasiNames.compactMap(column)
+        anyRule = columnRule.contains { $0 != nil }
+    }
+
+    /// The quasi-identifier names that match no column (reported as a usage problem).
+    var unmatchedQuasi: [String] {
+        quasiNames.filter { q in !columnNames.indices.contains { q.matches(column: columnNames[$0], position: $0, table: options.table) } }.map(\.text)
+    }
+
+    func run(_ source: ByteSource, to sink: ByteSink?, input: String) throws {
+        let reader = CSVReader(source: source, delimiter: options.delimiter)
+        let d = options.delimiter
+        let valueScratch = ScratchBytes(), subjectScratch = ScratchBytes()
+        var out: [UInt8] = []
+        var restoredSubject: [UInt8] = []
+        let restoredScratch = ScratchBytes()
+        var key = QuasiKey()
+        var bound = false
+        var dataRecord = 0
+        out.reserveCapacity(256)
+
+        while try reader.next() {
+            if !bound {
+                bound = true
+                if options.header {
+                    var names: [String] = []
+                    for i in 0..<reader.fieldCount {
+                        var name = String(decoding: reader.value(i, scratch: valueScratch), as: UTF8.self)
+                        if i == 0 && name.hasPrefix("\u{FEFF}") { name.removeFirst() }
+                        names.append(name.trimmingCharacters(in: .whitespaces))
+                    }
+                    bind(names: names)
+                    if let m = reader.malformed { try malformedRow(reader, m, input: input) }
+                    sink?.append(reader.rawRecord)
+                    continue
+                }
+                bind(names: (0..<reader.fieldCount).map { "#\($0 + 1)" })
+            }
+            if reader.isBlank { sink?.append(reader.rawRecord); continue }
+            dataRecord += 1
+            counts.records += 1
+            let ragged = reader.fieldCount != columnNames.count
+            if ragged || reader.malformed != nil {
+                let why = reader.malformed ?? "\(reader.fieldCount) fields where the header has \(columnNames.count)"
+                try malformedRow(reader, why, input: input)
+                if engine.onInvalid == .redact {
+                    if suppress.contains(dataRecord) { counts.suppressed += 1; continue }
+                    if let sink {
+                        for i in 0..<reader.fieldCount {
+                            if i > 0 { sink.append(d) }
+                            sink.append(MaskEngine.redaction)
+                        }
+                        sink.append(reader.terminator)
+                    }
+                    if let kAnonymity { key.reset(); for _ in quasiColumns { key.add(MaskEngine.redaction) }; kAnonymity.add(key: key.bytes, record: dataRecord) }
+                    continue
+                }
+            }
+            if suppress.contains(dataRecord) { counts.suppressed += 1; continue }
+            if !anyRule && kAnonymity == nil {
+                sink?.append(reader.rawRecord)
+                try sink?.maybeFlush()
+                continue
+            }
+            key.reset()
+            for i in 0..<reader.fieldCount {
+                if i > 0 { sink?.append(d) }
+                let rule = i < columnRule.count ? columnRule[i] : nil
+                let isQuasi = kAnonymity != nil && quasiColumns.contains(i)
+                guard let rule else {
+                    sink?.append(reader.raw(i))
+                    if isQuasi { key.add(reader.value(i, scratch: valueScratch)) }
+                    continue
+                }
+                let value = reader.value(i, scratch: valueScratch)
+                if value.isEmpty {
+                    sink?.append(reader.raw(i))
+                    if isQuasi { key.add(value) }
+                    continue
+                }
+                var context = ValueContext.none
+                if let sc = subjectColumn[i], sc < reader.fieldCount {
+                    let subject = reader.value(sc, scratch: subjectScratch)
+                    if engine.direction == .unmask, let sr = subjectRule[i], sr.strategy.isReversible {
+                        // The offset was chosen from the subject's original value: restore it first.
+                        restoredSubject.removeAll(keepingCapacity: true)
+                        if sr.strategy.unmask(subject, .none, into: &restoredSubject) != .written {
+                            restoredSubject.removeAll(); restoredSubject.append(contentsOf: subject)
+                        }
+                        restoredScratch.removeAll()
+                        restoredSubject.withUnsafeBufferPointer { restoredScratch.append($0) }
+                        context.subject = restoredScratch.buffer
+                    } else {
+                        context.subject = subject
+                    }
+                }
+                out.removeAll(keepingCapacity: true)
+                let result: MaskEngine.CellResult
+                do {
+                    result = try engine.apply(rule, value, context, into: &out, where: "line \(reader.line), column \(columnNames[i])")
+                } catch let f as InputFailure {
+                    throw InputFailure(reason: f.reason, line: reader.line)
+                }
+                switch result {
+                case .replaced:
+                    if let sink { out.withUnsafeBufferPointer { CSVWriter.writeField($0, delimiter: d, forceQuotes: reader.isQuoted(i), to: sink) } }
+                    if isQuasi { key.add(out) }
+                case .unchanged:
+                    sink?.append(reader.raw(i))
+                    if isQuasi { key.add(reader.value(i, scratch: valueScratch)) }
+                case .removed:
+                    if isQuasi { key.addNull() }
+                }
+            }
+            if let kAnonymity { kAnonymity.add(key: key.bytes, record: dataRecord) }
+            sink?.append(reader.terminator)
+            try sink?.maybeFlush()
+        }
+        try sink?.flush()
+    }
+
+    private func malformedRow(_ reader: CSVReader, _ why: String, input: String) throws {
+        counts.malformed += 1
+        if counts.firstMalformedLine == nil { counts.firstMalformedLine = reader.line; counts.firstMalformedReason = why }
+        if engine.onInvalid == .fail {
+            throw InputFailure(reason: "line \(reader.line): \(why) (--on-invalid fail)", line: reader.line)
+        }
+    }
+}

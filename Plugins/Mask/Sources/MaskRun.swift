@@ -1,0 +1,403 @@
+import DSToolKit
+import Foundation
+
+/// One `dstool mask` or `dstool unmask` run over its inputs.
+final class MaskRun {
+    let context: PluginContext
+    let options: MaskOptions
+    let basePolicy: MaskPolicy
+    let keys: KeyRing?
+    private var status = PluginStatus.ok
+    private var engine: MaskEngine?
+    /// The policy actually applied (with --auto: what was detected), for --emit-policy.
+    private var appliedPolicy: MaskPolicy
+    private let outputIsDirectory: Bool
+    private var usedOutputs: Set<String> = []
+
+    init(context: PluginContext, options: MaskOptions, policy: MaskPolicy, keys: KeyRing?) throws {
+        self.context = context
+        self.options = options
+        self.basePolicy = policy
+        self.keys = keys
+        self.appliedPolicy = policy
+        var isDir: ObjCBool = false
+        if let out = options.output, out != "-" {
+            outputIsDirectory = out.hasSuffix("/") || (FileManager.default.fileExists(atPath: out, isDirectory: &isDir) && isDir.boolValue)
+        } else {
+            outputIsDirectory = false
+        }
+        let inputs = context.request.inputs
+        if inputs.count > 1 && !outputIsDirectory {
+            throw DSToolError.usage("several inputs need -o DIR (an existing folder): each gets its own masked copy")
+        }
+        if outputIsDirectory, let out = options.output, !FileManager.default.fileExists(atPath: out) {
+            throw DSToolError.usage("-o \(out): no such folder")
+        }
+        if !options.auto {
+            do {
+                engine = try MaskEngine(policy: policy, direction: options.direction, onInvalid: options.onInvalid, keys: keys)
+            } catch let e as PolicyError {
+                throw DSToolError.usage(e.message)
+            }
+        }
+    }
+
+    func execute() throws -> PluginStatus {
+        while let item = context.nextItem() {
+            if context.isCancelled { break }
+            process(item)
+        }
+        if let engine {
+            let unused = engine.rules.filter { !$0.matchedSomewhere }.map(\.spec.field)
+            if !unused.isEmpty && options.direction == .mask {
+                context.log(.warning, "policy fields that matched nothing in any input: \(unused.joined(separator: ", "))")
+            }
+        }
+        try emitPolicy()
+        return status
+    }
+
+    // MARK: - one input
+
+    private func process(_ item: InputItem) {
+        let name = item.name
+        do {
+            let destination = try self.destination(for: item)
+            let decode = ["gb18030", "utf-16le", "utf-16be"].contains(item.encoding)
+            let source = try PeekSource(ReadReportingSource(ItemSource(item, decode: decode)))
+            let format = try source.head.withUnsafeBufferPointer {
+                try InputFormat.detect(name: item.isStdin ? "" : item.path, head: $0, forced: options.inputFormat)
+            }
+            guard let engine = try engineFor(format: format, item: item, source: source) else { return }
+            engine.resetCounts()
+            var summary = InputSummary(input: name, output: destination, format: format, encoding: decode ? item.encoding : nil)
+            switch format {
+            case .csv, .tsv:
+                try maskDelimited(item: item, source: source, format: format, engine: engine, destination: destination, summary: &summary)
+            default:
+                throw DSToolError.invalid("\(format.rawValue) input is not supported by this build")
+            }
+            summary.rules = engine.rules.filter { $0.masked + $0.invalid + $0.nulls > 0 }.map {
+                InputSummary.RuleCounts(field: $0.spec.field, strategy: $0.spec.strategy, masked: $0.masked, invalid: $0.invalid, removed: $0.nulls)
+            }
+            summary.onInvalid = engine.onInvalid
+            summary.direction = options.direction
+            context.emit(summary.record())
+        } catch let f as InputFailure {
+            status = .inputErrors
+            context.emitError(input: name, reason: f.reason + "; nothing was written for it", code: "mask.invalid")
+        } catch let e as ReadFailure {
+            // The host already reported the read error for this item.
+            _ = e
+            status = .inputErrors
+        } catch let DSToolError.usage(message) {
+            status = .inputErrors
+            context.emitError(input: name, reason: message, code: "mask.usage")
+        } catch {
+            status = .inputErrors
+            context.emitError(input: name, reason: "\(error)", code: "mask.failed")
+        }
+    }
+
+    private func engineFor(format: InputFormat, item: InputItem, source: PeekSource) throws -> MaskEngine? {
+        if let engine { return engine }
+        throw DSToolError.usage("--auto needs the detectors, which this build lacks; give --policy")
+    }
+
+    /// Where the masked copy of `item` goes: standard output, the -o file, or DIR/<name>.
+    private func destination(for item: InputItem) throws -> String {
+        guard let out = options.output, out != "-" else {
+            return "-"
+        }
+        var path = out
+        if outputIsDirectory {
+            let base = item.isStdin ? "stdin" : (item.path as NSString).lastPathComponent
+            path = (out as NSString).appendingPathComponent(base)
+        }
+        // Never the input itself (whatever the spelling), never twice in one run.
+        if !item.isStdin {
+            let a = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            let b = URL(fileURLWithPath: item.path, relativeTo: URL(fileURLWithPath: options.cwd)).standardizedFileURL.resolvingSymlinksInPath().path
+            if a == b { throw DSToolError.usage("the output \(path) is the input itself; refusing to overwrite it") }
+        }
+        guard usedOutputs.insert(path).inserted else {
+            throw DSToolError.usage("\(path) was already written in this run (two inputs with the same name)")
+        }
+        return path
+    }
+
+    private func openTarget(_ destination: String) throws -> OutputTarget {
+        try OutputTarget(context: context, path: destination, replace: options.overwrite,
+                         stage: destination == "-" && (options.onInvalid ?? engine?.onInvalid) == .fail)
+    }
+
+    // MARK: - delimited text
+
+    private func maskDelimited(item: InputItem, source: PeekSource, format: InputFormat, engine: MaskEngine,
+                               destination: String, summary: inout InputSummary) throws {
+        var csvOptions = CSVMasker.Options()
+        csvOptions.delimiter = options.delimiter ?? basePolicy.delimiter.flatMap { $0 == "\\t" ? 9 : $0.utf8.first } ?? (format == .tsv ? 9 : 44)
+        csvOptions.header = !options.noHeader && (basePolicy.header ?? true)
+        csvOptions.table = item.isStdin ? nil : ((item.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let quasi = basePolicy.quasi.map(FieldName.init)
+        var anonymity: KAnonymity?
+        var suppress: Set<Int> = []
+        var passSource: ByteSource = source
+        var spool: TemporaryFile?
+        defer { spool?.remove() }
+
+        if let k = basePolicy.k, basePolicy.suppressBelowK {
+            // Pass one: the groups of the masked quasi-identifiers, reading through a spool for pass two.
+            let file = try TemporaryFile()
+            spool = file
+            let first = CSVMasker(engine: engine, options: csvOptions)
+            first.quasiNames = quasi
+            let groups = KAnonymity(k: k, quasi: basePolicy.quasi)
+            first.kAnonymity = groups
+            try first.run(TeeSource(source, to: file), to: nil, input: item.name)
+            try checkQuasi(first)
+            let before = groups.report()
+            suppress = Set(before.recordsBelowK)
+            summary.kAnonymityBefore = before
+            engine.resetCounts()
+            passSource = try FileSource(path: file.path)
+        }
+        let masker = CSVMasker(engine: engine, options: csvOptions)
+        masker.quasiNames = quasi
+        masker.suppress = suppress
+        if let k = basePolicy.k {
+            anonymity = KAnonymity(k: k, quasi: basePolicy.quasi)
+            masker.kAnonymity = anonymity
+        }
+        let target = try openTarget(destination)
+        do {
+            try masker.run(passSource, to: target.sink, input: item.name)
+            try checkQuasi(masker)
+            try target.commit()
+        } catch {
+            target.abort()
+            throw error
+        }
+        summary.records = masker.counts.records
+        summary.malformed = masker.counts.malformed
+        summary.firstMalformed = masker.counts.firstMalformedLine.map { "line \($0): \(masker.counts.firstMalformedReason ?? "")" }
+        summary.suppressed = masker.counts.suppressed
+        if let anonymity { reportAnonymity(anonymity.report(), before: summary.kAnonymityBefore, item: item) }
+    }
+
+    private func checkQuasi(_ masker: CSVMasker) throws {
+        let missing = masker.unmatchedQuasi
+        if !missing.isEmpty {
+            throw DSToolError.usage("--quasi: no column named \(missing.joined(separator: ", ")) (columns: \(masker.columnNames.joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: - k-anonymity
+
+    private func reportAnonymity(_ r: KAnonymity.Report, before: KAnonymity.Report?, item: InputItem) {
+        let shown = r.recordsBelowK.prefix(1000)
+        var value: [String: JSONValue] = [
+            "input": .string(item.name), "k": .int(Int64(r.k)), "quasi": .array(basePolicy.quasi.map { .string($0) }),
+            "records": .int(Int64(r.records)), "classes": .int(Int64(r.classes)), "smallest_class": .int(Int64(r.smallestClass)),
+            "classes_below_k": .int(Int64(r.classesBelowK)), "records_below_k": .int(Int64(r.recordsBelowK.count)),
+            "records_below_k_list": .array(shown.map { .int(Int64($0)) }), "satisfied": .bool(r.satisfied),
+        ]
+        if let before {
+            value["suppressed_records"] = .array(before.recordsBelowK.prefix(1000).map { .int(Int64($0)) })
+            value["smallest_class_before_suppression"] = .int(Int64(before.smallestClass))
+        }
+        let list = shown.map(String.init).joined(separator: ", ") + (r.recordsBelowK.count > shown.count ? ", ..." : "")
+        let en = "\(item.name): k-anonymity over \(basePolicy.quasi.joined(separator: ", ")): smallest class \(r.smallestClass) (k = \(r.k)), \(r.classes) classes, "
+            + (r.satisfied ? "satisfied" : "\(r.recordsBelowK.count) records in \(r.classesBelowK) classes below k: records \(list)")
+            + (before.map { " (after suppressing \($0.recordsBelowK.count) records)" } ?? "")
+        let zh = "\(item.name)：准标识符 \(basePolicy.quasi.joined(separator: "、")) 的 k-匿名：最小等价类 \(r.smallestClass)（k = \(r.k)），共 \(r.classes) 个等价类，"
+            + (r.satisfied ? "满足要求" : "\(r.classesBelowK) 个等价类共 \(r.recordsBelowK.count) 条记录低于 k：第 \(list) 条")
+            + (before.map { "（已抑制 \($0.recordsBelowK.count) 条记录）" } ?? "")
+        context.emit(DataRecord(kind: "mask.k-anonymity", text: LocalizedText(en: en, zh: zh), value: .object(value)))
+        if !r.satisfied {
+            context.emit(Finding(ruleId: "mask.k-anonymity",
+                                 title: LocalizedText(en: "Records below the k-anonymity threshold", zh: "低于 k-匿名阈值的记录"),
+                                 message: LocalizedText(en: en, zh: zh), category: "masking", severity: .medium,
+                                 location: item.location(), evidence: nil,
+                                 references: ["GB/T 37964-2019"],
+                                 remediation: LocalizedText(en: "generalize the quasi-identifiers further, or drop these records with --suppress-below-k",
+                                                            zh: "进一步泛化准标识符，或使用 --suppress-below-k 删除这些记录"),
+                                 properties: .object(value)))
+        }
+    }
+
+    // MARK: - --emit-policy
+
+    private func emitPolicy() throws {
+        guard let path = options.emitPolicy else { return }
+        let comment = options.auto ? "detected by dstool mask --auto; review before reuse" : "applied by dstool \(options.direction == .mask ? "mask" : "unmask")"
+        let text = appliedPolicy.yaml(comment: comment)
+        if path == "-" {
+            FileHandle.standardError.write(Data(text.utf8))
+            return
+        }
+        let out = try context.openOutput(path, replace: options.overwrite)
+        do { try out.write(text); try out.commit() } catch { out.abort(); throw error }
+    }
+}
+
+/// What one input produced, for the report.
+struct InputSummary {
+    struct RuleCounts { var field: String; var strategy: String; var masked: Int; var invalid: Int; var removed: Int }
+    var input: String
+    var output: String
+    var format: InputFormat
+    var encoding: String?
+    var records = 0
+    var malformed = 0
+    var firstMalformed: String?
+    var suppressed = 0
+    var rules: [RuleCounts] = []
+    var onInvalid: OnInvalid = .redact
+    var direction: MaskDirection = .mask
+    var kAnonymityBefore: KAnonymity.Report?
+    /// Values found in free text, by kind.
+    var textKinds: [String: Int] = [:]
+    var tables: [String] = []
+
+    func record() -> DataRecord {
+        let masked = rules.reduce(0) { $0 + $1.masked }, invalid = rules.reduce(0) { $0 + $1.invalid }
+        let removed = rules.reduce(0) { $0 + $1.removed }
+        let out = output == "-" ? "standard output" : output
+        let outZh = output == "-" ? "标准输出" : output
+        let verb = direction == .mask ? "masked" : "restored"
+        let invalidEn = invalid == 0 ? "" : "; \(invalid) values did not fit their strategy (\(onInvalid.rawValue))"
+        let invalidZh = invalid == 0 ? "" : "；\(invalid) 个值不符合脱敏方法格式（\(onInvalid.rawValue)）"
+        let malformedEn = malformed == 0 ? "" : "; \(malformed) malformed rows (\(onInvalid.rawValue); first at \(firstMalformed ?? "?"))"
+        let malformedZh = malformed == 0 ? "" : "；\(malformed) 行格式错误（\(onInvalid.rawValue)；首个位于 \(firstMalformed ?? "?")）"
+        let suppressedEn = suppressed == 0 ? "" : "; \(suppressed) records suppressed"
+        let suppressedZh = suppressed == 0 ? "" : "；抑制 \(suppressed) 条记录"
+        let encEn = encoding.map { " (decoded from \($0), written as UTF-8)" } ?? ""
+        let encZh = encoding.map { "（由 \($0) 解码，以 UTF-8 写出）" } ?? ""
+        let unit = format == .sqlite ? "rows" : format == .text ? "lines" : "records"
+        let en = "\(input) → \(out): \(records) \(unit), \(masked) values \(verb) in \(rules.count) fields" + (removed > 0 ? ", \(removed) removed" : "")
+            + invalidEn + malformedEn + suppressedEn + encEn
+        let zh = "\(input) → \(outZh)：\(records) 条记录，\(rules.count) 个字段共 \(masked) 个值已\(direction == .mask ? "脱敏" : "还原")"
+            + (removed > 0 ? "，\(removed) 个值已删除" : "") + invalidZh + malformedZh + suppressedZh + encZh
+        var fields: [JSONValue] = []
+        for r in rules {
+            fields.append(.object(["field": .string(r.field), "strategy": .string(r.strategy), "masked": .int(Int64(r.masked)),
+                                   "invalid": .int(Int64(r.invalid)), "removed": .int(Int64(r.removed))]))
+        }
+        var value: [String: JSONValue] = [
+            "input": .string(input), "output": .string(output), "format": .string(format.rawValue),
+            "records": .int(Int64(records)), "masked": .int(Int64(masked)), "invalid": .int(Int64(invalid)),
+            "removed": .int(Int64(removed)), "malformed": .int(Int64(malformed)), "suppressed": .int(Int64(suppressed)),
+            "on_invalid": .string(onInvalid.rawValue), "direction": .string(direction == .mask ? "mask" : "unmask"),
+            "fields": .array(fields),
+        ]
+        if let encoding { value["encoding"] = .string(encoding) }
+        if !textKinds.isEmpty { value["text_kinds"] = .object(textKinds.mapValues { .int(Int64($0)) }) }
+        if !tables.isEmpty { value["tables"] = .array(tables.map { .string($0) }) }
+        return DataRecord(kind: "mask.summary", text: LocalizedText(en: en, zh: zh), value: .object(value))
+    }
+}
+
+/// Marks errors from reading an input item: the host has reported those already.
+struct ReadFailure: Error, CustomStringConvertible {
+    let underlying: Error
+    var description: String { "\(underlying)" }
+}
+
+final class ReadReportingSource: ByteSource {
+    let base: ByteSource
+    init(_ base: ByteSource) { self.base = base }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do { return try base.read(into: buffer) } catch { throw ReadFailure(underlying: error) }
+    }
+}
+
+/// A temporary file in TMPDIR, removed by `remove()`.
+final class TemporaryFile {
+    let path: String
+    let fd: Int32
+    init(suffix: String = "") throws {
+        let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        var template = Array((dir as NSString).appendingPathComponent("dstool-mask-XXXXXX\(suffix)").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
+        guard fd >= 0 else { throw DSToolError.io("cannot create a temporary file in \(dir): \(String(cString: strerror(errno)))") }
+        self.fd = fd
+        self.path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        fchmod(fd, 0o600)
+    }
+    func write(_ b: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < b.count {
+            let n = Glibc.write(fd, b.baseAddress! + off, b.count - off)
+            if n < 0 { if errno == EINTR { continue }; throw DSToolError.io("\(path): \(String(cString: strerror(errno)))") }
+            off += n
+        }
+    }
+    private var removed = false
+    func remove() {
+        guard !removed else { return }
+        removed = true
+        close(fd)
+        unlink(path)
+    }
+    deinit { remove() }
+}
+
+/// Copies what is read into a temporary file (the spool for a second pass).
+final class TeeSource: ByteSource {
+    let base: ByteSource
+    let file: TemporaryFile
+    init(_ base: ByteSource, to file: TemporaryFile) { self.base = base; self.file = file }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try base.read(into: buffer)
+        if n > 0 { try file.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
+        return n
+    }
+}
+
+/// The output of one input: written atomically through the host; standard output is staged in
+/// a temporary file first when the run may still fail it (--on-invalid fail), so a failed input
+/// leaves nothing half-written there either.
+final class OutputTarget {
+    let sink: ByteSink
+    private var output: PluginOutput?
+    private var staged: TemporaryFile?
+    private let context: PluginContext
+
+    init(context: PluginContext, path: String, replace: Bool, stage: Bool) throws {
+        self.context = context
+        if stage {
+            let file = try TemporaryFile()
+            staged = file
+            sink = ByteSink { bytes in try bytes.withUnsafeBytes { try file.write($0) } }
+        } else {
+            let out = try context.openOutput(path, replace: replace)
+            output = out
+            sink = ByteSink.output(out)
+        }
+    }
+
+    func commit() throws {
+        try sink.flush()
+        if let staged {
+            defer { staged.remove(); self.staged = nil }
+            let out = try context.openOutput("-")
+            let source = try FileSource(path: staged.path)
+            var buf = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                try buf.withUnsafeBytes { try out.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            }
+            try out.commit()
+            return
+        }
+        try output?.commit()
+    }
+
+    func abort() {
+        staged?.remove()
+        staged = nil
+        output?.abort()
+    }
+}
