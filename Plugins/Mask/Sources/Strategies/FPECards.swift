@@ -1,4 +1,3 @@
-#if canImport(DSToolScan)
 import DSToolScan
 
 /// `fpe-bank-card`: keeps the first `keep_first` digits (6: the issuer), encrypts the digits
@@ -149,4 +148,3 @@ final class FPEEmailStrategy: MaskStrategy {
         transform(value, decrypt: true, into: &out)
     }
 }
-#endif

@@ -1,4 +1,3 @@
-#if canImport(DSToolScan)
 import DSToolScan
 
 /// `fpe-id-card`: FF1 over the parts of a resident ID number so that the result is again a
@@ -151,4 +150,3 @@ final class RegionIndex: @unchecked Sendable {
         return universeCode(lo)
     }
 }
-#endif

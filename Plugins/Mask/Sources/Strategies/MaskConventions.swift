@@ -1,4 +1,3 @@
-#if canImport(DSToolScan)
 import DSToolScan
 
 /// `mask-mobile`: 13812345678 → 138****5678 (a +86/0086 prefix and separators are kept).
@@ -124,4 +123,3 @@ enum ConventionMask {
         }
     }
 }
-#endif

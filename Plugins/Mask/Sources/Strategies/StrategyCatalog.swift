@@ -51,43 +51,21 @@ public enum StrategyCatalog {
         case "redact", "constant": s = try RedactStrategy.make(spec.strategy, &p)
         case "suppress": s = SuppressStrategy()
         case "mask": s = try PartialMaskStrategy.make(&p)
-        #if canImport(DSToolScan)
         case "mask-mobile": s = try MaskMobileStrategy.make(&p)
-        #endif
-        #if canImport(DSToolScan)
         case "mask-id-card": s = try MaskIDCardStrategy.make(&p)
-        #endif
-        #if canImport(DSToolScan)
         case "mask-bank-card": s = try MaskBankCardStrategy.make(&p)
-        #endif
-        #if canImport(DSToolScan)
         case "mask-name": s = try MaskNameStrategy.make(&p)
-        #endif
         case "mask-email": s = try MaskEmailStrategy.make(&p)
         case "mask-address": s = try MaskAddressStrategy.make(&p)
         case "hash": s = try KeyedHashStrategy.make(&p, keys: keys!)
         case "fpe": s = try FPEStrategy.make(&p, keys: keys!)
-        #if canImport(DSToolScan)
         case "fpe-id-card": s = try FPEIDCardStrategy.make(&p, keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "fpe-bank-card": s = try FPEBankCardStrategy.make(&p, keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "fpe-mobile": s = try FPEMobileStrategy.make(&p, keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "fpe-email": s = try FPEEmailStrategy.make(&p, keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "surrogate-name": s = try SurrogateNameStrategy(keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "surrogate-address": s = try SurrogateAddressStrategy(keys: keys!)
-        #endif
-        #if canImport(DSToolScan)
         case "surrogate-mobile": s = try SurrogateMobileStrategy(keys: keys!)
-        #endif
         case "generalize-date": s = try GeneralizeDateStrategy.make(&p)
         case "generalize-age": s = try GeneralizeAgeStrategy.make(&p)
         case "generalize-number": s = try GeneralizeNumberStrategy.make(&p)

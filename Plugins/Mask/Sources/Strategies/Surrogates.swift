@@ -1,4 +1,3 @@
-#if canImport(DSToolScan)
 import DSToolScan
 
 /// Surrogates: realistic replacement values chosen by the key from the original, so the same
@@ -33,7 +32,7 @@ class SurrogateStrategy: MaskStrategy {
     func copy() throws -> MaskStrategy { self }
 }
 
-/// `surrogate-name`: a Chinese name with as many characters as the original where it can.
+/// `surrogate-name`: a Chinese name of 2 or 3 characters, as many as the original has when it has 2 or 3.
 final class SurrogateNameStrategy: SurrogateStrategy {
     override var name: String { "surrogate-name" }
     init(keys: KeyRing) throws { try super.init(keys: keys, label: "surrogate-name") }
@@ -73,4 +72,3 @@ final class SurrogateMobileStrategy: SurrogateStrategy {
     }
     override func copy() throws -> MaskStrategy { try SurrogateMobileStrategy(keys: keys) }
 }
-#endif
