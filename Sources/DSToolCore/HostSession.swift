@@ -51,7 +51,7 @@ public final class HostSession: @unchecked Sendable {
         self.request = request
         self.walker = walker
         self.sinks = sinks
-        self.spoolDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        self.spoolDirectory = walker?.options.spoolDirectory ?? InputWalker.defaultSpoolDirectory
     }
 
     /// Handles a record: validate, count, pass to the sinks. Also used for the host's own records.
@@ -65,8 +65,12 @@ public final class HostSession: @unchecked Sendable {
         case .finding(let f):
             counts.findings += 1
             counts.bySeverity[f.severity.rawValue, default: 0] += 1
-            if maxSeverity == nil || f.severity > maxSeverity! { maxSeverity = f.severity }
-            if f.ruleId.hasPrefix("input.limit.") { inputErrorCount += 1 }
+            if f.ruleId.hasPrefix("input.limit.") {
+                // An input the limits cut short is an input error (exit 3), not a data-security finding.
+                inputErrorCount += 1
+            } else if maxSeverity == nil || f.severity > maxSeverity! {
+                maxSeverity = f.severity
+            }
         case .error:
             counts.errors += 1
             inputErrorCount += 1
@@ -135,7 +139,7 @@ public final class HostSession: @unchecked Sendable {
             let s = HostSession.from(ctx)
             guard let item = s.current else { s.lastError = "no current item"; return nil }
             do {
-                let p = try item.localPath(spoolDirectory: s.spoolDirectory)
+                let p = try item.localPath()
                 let c = strdup(p)!
                 s.currentStrings.append(c)
                 return UnsafePointer(c)
@@ -187,9 +191,11 @@ public final class HostSession: @unchecked Sendable {
         Unmanaged<HostSession>.fromOpaque(ctx!).takeUnretainedValue()
     }
 
-    /// A read error ends the item, not the run: it is reported once, here.
+    /// A read error ends the item, not the run: the input layer reported it where it happened
+    /// (an error record or a limit finding); anything else is reported once, here.
     func itemFailed(_ item: WalkItem, _ error: Error) -> Int64 {
         lastError = "\(item.name): \(error)"
+        if error is ReportedFailure { return -1 }
         if case DSToolError.invalid = error { return -1 }  // misuse of the API by the plugin, not bad input
         accept(ErrorRecord(input: item.name, reason: "\(error)", code: "input.read", offset: item.rawConsumed))
         return -1

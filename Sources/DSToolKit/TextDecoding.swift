@@ -8,30 +8,48 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case gb18030 = "gb18030"
     case binary = "binary"
 
-    /// Guesses the encoding of an item from its first block: BOM, then UTF-16 by its zero bytes,
-    /// then strict UTF-8, then GB18030 (which also covers GBK and GB2312); else binary.
+    /// Guesses the encoding of an item from its first block (the host passes 64 KiB).
+    ///
+    /// Order: a BOM decides; NUL bytes mean UTF-16 (when they sit on one side of the code units
+    /// and the units read as text) or binary; then strict UTF-8; then GB18030 when the non-ASCII
+    /// characters are valid and mostly in the common GB2312 area; then UTF-16 without BOM and
+    /// without ASCII (pure CJK); anything else that is not control-heavy is read as UTF-8
+    /// leniently (bad bytes become U+FFFD), so Latin-1 junk still reaches a scanner.
+    /// `atEnd` says the block is the whole item (a character cut at its end is then an error).
     public static func detect(_ head: UnsafeRawBufferPointer, atEnd: Bool) -> TextEncoding {
         let b = head.bindMemory(to: UInt8.self)
         let n = b.count
+        if n == 0 { return .utf8 }
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return .utf8 }
         if n >= 2, b[0] == 0xFF, b[1] == 0xFE { return .utf16le }
         if n >= 2, b[0] == 0xFE, b[1] == 0xFF { return .utf16be }
-        if n == 0 { return .utf8 }
-        var zerosEven = 0, zerosOdd = 0, controls = 0
+        var zerosEven = 0, zerosOdd = 0, controls = 0, high = 0
         for i in 0..<n {
             let c = b[i]
-            if c == 0 { if i & 1 == 0 { zerosEven += 1 } else { zerosOdd += 1 } }
+            if c >= 0x80 { high += 1 }
+            else if c == 0 { if i & 1 == 0 { zerosEven += 1 } else { zerosOdd += 1 } }
             else if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D && c != 0x0C && c != 0x1B { controls += 1 }
         }
-        let half = max(n / 2, 1)
-        if zerosOdd * 10 > half * 3 && zerosEven * 20 < half { return .utf16le }
-        if zerosEven * 10 > half * 3 && zerosOdd * 20 < half { return .utf16be }
-        if zerosEven + zerosOdd > 0 || controls * 20 > n { return .binary }
-        let utf8 = UTF8Validation.check(b, allowTruncatedEnd: !atEnd)
-        if utf8.invalid == 0 { return .utf8 }
-        if GB18030Structure.isPlausible(b, allowTruncatedEnd: !atEnd) { return .gb18030 }
-        // Mostly UTF-8 with a few bad bytes: decode leniently rather than call it binary.
-        return utf8.invalid * 50 < max(utf8.multibyte, 1) ? .utf8 : .binary
+        if zerosEven + zerosOdd > 0 {
+            // ASCII in UTF-16 has a zero high byte: on odd offsets for LE, even ones for BE.
+            if zerosOdd > 0 && zerosEven * 20 <= zerosOdd && UTF16Plausibility.check(b, bigEndian: false, strict: false) {
+                return .utf16le
+            }
+            if zerosEven > 0 && zerosOdd * 20 <= zerosEven && UTF16Plausibility.check(b, bigEndian: true, strict: false) {
+                return .utf16be
+            }
+            return .binary
+        }
+        if controls * 20 > n { return .binary }
+        if UTF8Validation.check(b, allowTruncatedEnd: !atEnd).invalid == 0 { return .utf8 }
+        let gb = GB18030Structure.stats(b, allowTruncatedEnd: !atEnd)
+        if gb.multibyte > 0 && gb.invalid * 100 <= gb.multibyte && gb.common * 10 >= gb.multibyte * 6 { return .gb18030 }
+        // UTF-16 of CJK text without any ASCII has no NUL bytes; its bytes are half high.
+        if high * 4 >= n {
+            if UTF16Plausibility.check(b, bigEndian: false, strict: true) { return .utf16le }
+            if UTF16Plausibility.check(b, bigEndian: true, strict: true) { return .utf16be }
+        }
+        return .utf8
     }
 }
 
@@ -46,7 +64,7 @@ enum UTF8Validation {
             let len = UTF8Decoder.sequenceLength(c)
             if len == 0 { invalid += 1; i += 1; continue }
             if i + len > n {
-                if !allowTruncatedEnd { invalid += n - i }
+                if !allowTruncatedEnd || !UTF8Decoder.validPrefix(b, i, n) { invalid += n - i }
                 break
             }
             if UTF8Decoder.validSequence(b, i, len) { multibyte += 1; i += len } else { invalid += 1; i += 1 }
@@ -55,19 +73,59 @@ enum UTF8Validation {
     }
 }
 
+enum UTF16Plausibility {
+    /// Whether the bytes read as UTF-16 text: no unpaired surrogates, (almost) no control or
+    /// non-characters; `strict` (no ASCII seen) also wants most units to be CJK, kana, Hangul or
+    /// full-width forms — what UTF-16 text without any ASCII realistically is.
+    static func check(_ b: UnsafeBufferPointer<UInt8>, bigEndian: Bool, strict: Bool) -> Bool {
+        let units = b.count / 2
+        if units == 0 { return false }
+        var bad = 0, cjk = 0, i = 0
+        var expectLow = false
+        while i + 1 < b.count {
+            let u = bigEndian ? (UInt32(b[i]) << 8 | UInt32(b[i + 1])) : (UInt32(b[i + 1]) << 8 | UInt32(b[i]))
+            i += 2
+            if expectLow {
+                expectLow = false
+                if (0xDC00...0xDFFF).contains(u) { cjk += 2; continue }
+                bad += 1
+            }
+            switch u {
+            case 0x09, 0x0A, 0x0C, 0x0D, 0x20...0x7E, 0xA0...0x2FFF:
+                break
+            case 0x3000...0x9FFF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFFEF:
+                cjk += 1
+            case 0xD800...0xDBFF:
+                expectLow = true
+            case 0xA000...0xABFF, 0xD7A4...0xD7FF, 0xFB00...0xFDFF, 0xFE00...0xFEFF, 0xFFF0...0xFFFD:
+                break
+            default:  // controls, unpaired low surrogates, private use, non-characters
+                bad += 1
+            }
+        }
+        if bad * 50 > units { return false }
+        return !strict || cjk * 10 >= units * 9
+    }
+}
+
 enum GB18030Structure {
-    /// Bytes form GB18030 characters (1, 2 or 4 bytes) with at least one non-ASCII character.
-    static func isPlausible(_ b: UnsafeBufferPointer<UInt8>, allowTruncatedEnd: Bool) -> Bool {
-        var i = 0, multi = 0
+    /// Characters of a GB18030 reading: invalid bytes, multibyte characters, and how many of
+    /// those lie in the GB2312 area (lead and trail 0xA1–0xFE), where everyday simplified
+    /// Chinese text lives; Latin-1 or UTF-16 bytes read as GB18030 rarely land there.
+    static func stats(_ b: UnsafeBufferPointer<UInt8>, allowTruncatedEnd: Bool) -> (invalid: Int, multibyte: Int, common: Int) {
+        var i = 0, invalid = 0, multi = 0, common = 0
         let n = b.count
         while i < n {
             let len = charLength(b, i, n)
-            if len == 0 { return false }
-            if len < 0 { return allowTruncatedEnd && multi > 0 }
-            if len > 1 { multi += 1 }
+            if len == 0 { invalid += 1; i += 1; continue }
+            if len < 0 { if !allowTruncatedEnd { invalid += n - i }; break }
+            if len > 1 {
+                multi += 1
+                if len == 2 && b[i] >= 0xA1 && b[i] <= 0xF7 && b[i + 1] >= 0xA1 { common += 1 }
+            }
             i += len
         }
-        return multi > 0
+        return (invalid, multi, common)
     }
 
     /// Length of the GB18030 character at i: 1, 2 or 4; 0 if invalid; -1 if cut off by the end.
@@ -77,18 +135,22 @@ enum GB18030Structure {
         if c == 0x80 || c == 0xFF { return 0 }
         if i + 1 >= n { return -1 }
         let d = b[i + 1]
-        if (0x40...0x7E).contains(d) || (0x80...0xFE).contains(d) { return 2 }
-        if (0x30...0x39).contains(d) {
+        if (d >= 0x40 && d <= 0x7E) || (d >= 0x80 && d <= 0xFE) { return 2 }
+        if d >= 0x30 && d <= 0x39 {
+            if i + 2 >= n { return -1 }
+            let e = b[i + 2]
+            guard e >= 0x81 && e <= 0xFE else { return 0 }
             if i + 3 >= n { return -1 }
-            let e = b[i + 2], f = b[i + 3]
-            if (0x81...0xFE).contains(e) && (0x30...0x39).contains(f) { return 4 }
+            let f = b[i + 3]
+            if f >= 0x30 && f <= 0x39 { return 4 }
         }
         return 0
     }
 }
 
-/// Streaming decoder to UTF-8 with, for each output byte, the raw offset of its character.
-/// Invalid input becomes U+FFFD, one per bad byte (or code unit), so offsets stay exact.
+/// Streaming decoder to UTF-8 with, for each output byte, the raw offset of the first byte of
+/// its character. Invalid input becomes U+FFFD, one per bad byte (UTF-8), code unit (UTF-16)
+/// or character (GB18030), so offsets stay exact.
 public protocol TextStreamDecoder: AnyObject {
     /// Decodes `input` (raw bytes starting at raw offset `base`); appends to `out` and `offsets`.
     /// Bytes of an incomplete character at the end are kept for the next call.
@@ -107,6 +169,15 @@ public enum TextDecoders {
         }
     }
 
+    /// A file or archive entry name from its stored bytes: UTF-8 when valid; else GB18030 when it
+    /// reads as such (zip files made on Chinese Windows store CP936 names without the UTF-8
+    /// flag); else UTF-8 with U+FFFD for the bad bytes.
+    public static func decodeName(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if UTF8Validation.check(bytes, allowTruncatedEnd: false).invalid == 0 { return String(decoding: bytes, as: UTF8.self) }
+        let guess = TextEncoding.detect(UnsafeRawBufferPointer(bytes), atEnd: true)
+        return decodeAll(Array(bytes), as: guess == .gb18030 ? .gb18030 : .utf8).text
+    }
+
     /// Decodes a whole buffer (for tests and small inputs).
     public static func decodeAll(_ bytes: [UInt8], as encoding: TextEncoding) -> (text: String, offsets: [UInt64]) {
         let d = make(encoding)
@@ -117,25 +188,124 @@ public enum TextDecoders {
     }
 }
 
-@inline(__always) func appendScalar(_ v: UInt32, at offset: UInt64, _ out: inout [UInt8], _ offsets: inout [UInt64]) {
-    if v < 0x80 {
-        out.append(UInt8(v)); offsets.append(offset)
-    } else if v < 0x800 {
-        out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
-        offsets.append(offset); offsets.append(offset)
-    } else if v < 0x10000 {
-        out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
-        offsets.append(offset); offsets.append(offset); offsets.append(offset)
-    } else {
-        out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-        out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
-        offsets.append(offset); offsets.append(offset); offsets.append(offset); offsets.append(offset)
+/// A decoder's output buffer (UTF-8 bytes and their raw offsets), reused between calls so the
+/// hot loops write through plain pointers; handed over to the caller's arrays with one copy.
+final class DecodeBuffer {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var offsets: UnsafeMutablePointer<UInt64>
+    private(set) var capacity: Int
+
+    init(capacity: Int = 1 << 12) {
+        self.capacity = capacity
+        bytes = .allocate(capacity: capacity)
+        offsets = .allocate(capacity: capacity)
+    }
+    deinit { bytes.deallocate(); offsets.deallocate() }
+
+    /// Makes room for `count` bytes (contents are not kept).
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        bytes.deallocate(); offsets.deallocate()
+        capacity = max(count, capacity * 2)
+        bytes = .allocate(capacity: capacity)
+        offsets = .allocate(capacity: capacity)
+    }
+
+    func append(_ count: Int, to out: inout [UInt8], offsets outOffsets: inout [UInt64]) {
+        guard count > 0 else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+        outOffsets.append(contentsOf: UnsafeBufferPointer(start: offsets, count: count))
     }
 }
 
-final class UTF8Decoder: TextStreamDecoder {
-    private var carry: [UInt8] = []
-    private var carryBase: UInt64 = 0
+/// The raw bytes to decode in one call: a character left over from the previous call joined
+/// with the new input (copied only when there is such a leftover).
+struct JoinedInput {
+    var carry: [UInt8] = []
+    var carryBase: UInt64 = 0
+    private var joined: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0)
+
+    mutating func release() { joined.deallocate() }
+
+    /// The bytes to decode and the raw offset of the first one; valid until the next call.
+    mutating func begin(_ input: UnsafeRawBufferPointer, base: UInt64) -> (UnsafeBufferPointer<UInt8>, UInt64) {
+        if carry.isEmpty { return (input.bindMemory(to: UInt8.self), base) }
+        let total = carry.count + input.count
+        if joined.count < total {
+            joined.deallocate()
+            joined = .allocate(byteCount: max(total, 1 << 16), alignment: 8)
+        }
+        let dst = joined.baseAddress!
+        carry.withUnsafeBytes { dst.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        if input.count > 0 { (dst + carry.count).copyMemory(from: input.baseAddress!, byteCount: input.count) }
+        let b0 = carryBase
+        carry.removeAll(keepingCapacity: true)
+        return (UnsafeBufferPointer(start: dst.assumingMemoryBound(to: UInt8.self), count: total), b0)
+    }
+
+    /// Keeps b[i...] (an incomplete character) for the next call.
+    mutating func keep(_ b: UnsafeBufferPointer<UInt8>, from i: Int, base: UInt64) {
+        carry = Array(b[i..<b.count])
+        carryBase = base + UInt64(i)
+    }
+}
+
+/// Writes one scalar as UTF-8 at `k`, every byte mapped to `offset`; returns the new count.
+@inline(__always) func putScalar(_ v: UInt32, _ offset: UInt64, _ o: UnsafeMutablePointer<UInt8>,
+                                 _ f: UnsafeMutablePointer<UInt64>, _ k: Int) -> Int {
+    if v < 0x80 {
+        o[k] = UInt8(v); f[k] = offset
+        return k + 1
+    } else if v < 0x800 {
+        o[k] = UInt8(0xC0 | (v >> 6)); o[k + 1] = UInt8(0x80 | (v & 0x3F))
+        f[k] = offset; f[k + 1] = offset
+        return k + 2
+    } else if v < 0x10000 {
+        o[k] = UInt8(0xE0 | (v >> 12)); o[k + 1] = UInt8(0x80 | ((v >> 6) & 0x3F)); o[k + 2] = UInt8(0x80 | (v & 0x3F))
+        f[k] = offset; f[k + 1] = offset; f[k + 2] = offset
+        return k + 3
+    } else {
+        o[k] = UInt8(0xF0 | (v >> 18)); o[k + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+        o[k + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); o[k + 3] = UInt8(0x80 | (v & 0x3F))
+        f[k] = offset; f[k + 1] = offset; f[k + 2] = offset; f[k + 3] = offset
+        return k + 4
+    }
+}
+
+/// The part every decoder shares: joining a character cut by the previous chunk, the output
+/// buffer, and what a cut character at the very end becomes. Subclasses decode one chunk in `body`.
+class ChunkDecoder: TextStreamDecoder {
+    var input = JoinedInput()
+    let buffer = DecodeBuffer()
+
+    deinit { input.release() }
+
+    final func decode(_ raw: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
+        let (b, b0) = input.begin(raw, base: base)
+        let (count, keepFrom) = body(b, b0)
+        if let keepFrom { input.keep(b, from: keepFrom, base: b0) }
+        buffer.append(count, to: &out, offsets: &offsets)
+    }
+
+    /// Decodes b (raw offset of b[0] is `base`) into `buffer`; returns the byte count and where an
+    /// incomplete character at the end starts, if there is one.
+    func body(_ b: UnsafeBufferPointer<UInt8>, _ base: UInt64) -> (Int, Int?) { (0, nil) }
+
+    /// A character cut off by the end of the item: ASCII bytes stay, the others become U+FFFD.
+    func finish(out: inout [UInt8], offsets: inout [UInt64]) {
+        let c = input.carry, b0 = input.carryBase
+        input.carry = []
+        guard !c.isEmpty else { return }
+        buffer.reserve(3 * c.count)
+        var k = 0
+        for (j, byte) in c.enumerated() {
+            k = putScalar(byte < 0x80 ? UInt32(byte) : 0xFFFD, b0 + UInt64(j), buffer.bytes, buffer.offsets, k)
+        }
+        buffer.append(k, to: &out, offsets: &offsets)
+    }
+}
+
+final class UTF8Decoder: ChunkDecoder {
     private var atStart = true
 
     @inline(__always) static func sequenceLength(_ c: UInt8) -> Int {
@@ -163,193 +333,199 @@ final class UTF8Decoder: TextStreamDecoder {
         }
     }
 
-    func decode(_ input: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
-        if !carry.isEmpty {
-            let joined = carry + Array(input.bindMemory(to: UInt8.self))
-            let b0 = carryBase
-            carry = []
-            joined.withUnsafeBytes { decodeBody($0, base: b0, out: &out, offsets: &offsets) }
-        } else {
-            decodeBody(input, base: base, out: &out, offsets: &offsets)
+    /// Whether b[i..<n] (shorter than its sequence) can still become a valid character.
+    @inline(__always) static func validPrefix(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ n: Int) -> Bool {
+        let c = b[i]
+        if i + 1 < n {
+            let d = b[i + 1]
+            if d & 0xC0 != 0x80 { return false }
+            if (c == 0xE0 && d < 0xA0) || (c == 0xED && d > 0x9F) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d > 0x8F) { return false }
         }
+        if i + 2 < n && b[i + 2] & 0xC0 != 0x80 { return false }
+        return true
     }
 
-    private func decodeBody(_ input: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
-        let b = input.bindMemory(to: UInt8.self)
+    override func body(_ b: UnsafeBufferPointer<UInt8>, _ base: UInt64) -> (Int, Int?) {
         let n = b.count
         var i = 0
         if atStart && n > 0 {
             if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3; atStart = false }
-            else if n >= 3 || (b[0] != 0xEF) { atStart = false }
-            else { carry = Array(b); carryBase = base; return }
+            else if n >= 3 || b[0] != 0xEF || (n == 2 && b[1] != 0xBB) { atStart = false }
+            else { return (0, 0) }  // maybe a BOM cut short: wait for more
         }
-        out.reserveCapacity(out.count + n); offsets.reserveCapacity(offsets.count + n)
+        buffer.reserve(3 * n)
+        let o = buffer.bytes, f = buffer.offsets
+        var k = 0
+        let p = b.baseAddress!
         while i < n {
-            let c = b[i]
-            if c < 0x80 { out.append(c); offsets.append(base + UInt64(i)); i += 1; continue }
+            // Eight ASCII bytes at a time.
+            if i + 8 <= n {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if w & 0x8080_8080_8080_8080 == 0 {
+                    (o + k).update(from: p + i, count: 8)
+                    let off = base + UInt64(i)
+                    for j in 0..<8 { f[k + j] = off + UInt64(j) }
+                    k += 8; i += 8
+                    continue
+                }
+            }
+            let c = p[i]
+            if c < 0x80 { o[k] = c; f[k] = base + UInt64(i); k += 1; i += 1; continue }
             let len = UTF8Decoder.sequenceLength(c)
-            if len == 0 { appendScalar(0xFFFD, at: base + UInt64(i), &out, &offsets); i += 1; continue }
+            if len == 0 { k = putScalar(0xFFFD, base + UInt64(i), o, f, k); i += 1; continue }
             if i + len > n {
-                // Could be a character cut by the chunk boundary: keep it if it is a valid prefix.
-                var prefixOK = true
-                for k in (i + 1)..<n where b[k] & 0xC0 != 0x80 { prefixOK = false }
-                if prefixOK { carry = Array(b[i..<n]); carryBase = base + UInt64(i); return }
-                appendScalar(0xFFFD, at: base + UInt64(i), &out, &offsets); i += 1; continue
+                // A character cut by the end of this chunk: keep it for the next one.
+                if UTF8Decoder.validPrefix(b, i, n) { return (k, i) }
+                k = putScalar(0xFFFD, base + UInt64(i), o, f, k); i += 1; continue
             }
             if UTF8Decoder.validSequence(b, i, len) {
-                for k in 0..<len { out.append(b[i + k]); offsets.append(base + UInt64(i)) }
-                i += len
+                let off = base + UInt64(i)
+                for j in 0..<len { o[k + j] = p[i + j]; f[k + j] = off }
+                k += len; i += len
             } else {
-                appendScalar(0xFFFD, at: base + UInt64(i), &out, &offsets); i += 1
+                k = putScalar(0xFFFD, base + UInt64(i), o, f, k); i += 1
             }
         }
+        return (k, nil)
     }
 
-    func finish(out: inout [UInt8], offsets: inout [UInt64]) {
-        if carry.isEmpty { return }
-        // A lone partial BOM at the very start is text, not a BOM.
-        let c = carry; let b0 = carryBase
-        carry = []
+    override func finish(out: inout [UInt8], offsets: inout [UInt64]) {
         atStart = false
-        c.withUnsafeBytes { p in
-            let b = p.bindMemory(to: UInt8.self)
-            for k in 0..<b.count {
-                if b[k] < 0x80 { out.append(b[k]); offsets.append(b0 + UInt64(k)) }
-                else { appendScalar(0xFFFD, at: b0 + UInt64(k), &out, &offsets) }
-            }
-        }
+        super.finish(out: &out, offsets: &offsets)  // a cut character, or a lone partial BOM
     }
 }
 
-final class UTF16Decoder: TextStreamDecoder {
+final class UTF16Decoder: ChunkDecoder {
     private let bigEndian: Bool
-    private var carry: [UInt8] = []
-    private var carryBase: UInt64 = 0
     private var pendingHigh: (unit: UInt32, offset: UInt64)?
     private var atStart = true
 
     init(bigEndian: Bool) { self.bigEndian = bigEndian }
 
-    func decode(_ input: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
-        var bytes = carry
-        let b0 = carry.isEmpty ? base : carryBase
-        bytes.append(contentsOf: input.bindMemory(to: UInt8.self))
-        carry = []
-        let n = bytes.count
+    override func body(_ b: UnsafeBufferPointer<UInt8>, _ base: UInt64) -> (Int, Int?) {
+        let n = b.count
         var i = 0
         if atStart && n >= 2 {
             atStart = false
-            let bom: (UInt8, UInt8) = bigEndian ? (0xFE, 0xFF) : (0xFF, 0xFE)
-            if bytes[0] == bom.0 && bytes[1] == bom.1 { i = 2 }
+            if bigEndian ? (b[0] == 0xFE && b[1] == 0xFF) : (b[0] == 0xFF && b[1] == 0xFE) { i = 2 }
         }
+        buffer.reserve(3 * (n / 2) + 8)
+        let o = buffer.bytes, f = buffer.offsets
+        var k = 0
+        let hiShift: UInt32 = bigEndian ? 8 : 0, loShift: UInt32 = bigEndian ? 0 : 8
         while i + 1 < n {
-            let unit = bigEndian ? (UInt32(bytes[i]) << 8 | UInt32(bytes[i + 1])) : (UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i]))
-            let off = b0 + UInt64(i)
+            let unit = UInt32(b[i]) << hiShift | UInt32(b[i + 1]) << loShift
+            let off = base + UInt64(i)
             i += 2
+            if unit < 0x80 && pendingHigh == nil { o[k] = UInt8(unit); f[k] = off; k += 1; continue }
             if let high = pendingHigh {
                 pendingHigh = nil
-                if (0xDC00...0xDFFF).contains(unit) {
-                    appendScalar(0x10000 + ((high.unit - 0xD800) << 10) + (unit - 0xDC00), at: high.offset, &out, &offsets)
+                if unit >= 0xDC00 && unit <= 0xDFFF {
+                    k = putScalar(0x10000 + ((high.unit - 0xD800) << 10) + (unit - 0xDC00), high.offset, o, f, k)
                     continue
                 }
-                appendScalar(0xFFFD, at: high.offset, &out, &offsets)
+                k = putScalar(0xFFFD, high.offset, o, f, k)
             }
-            if (0xD800...0xDBFF).contains(unit) { pendingHigh = (unit, off); continue }
-            if (0xDC00...0xDFFF).contains(unit) { appendScalar(0xFFFD, at: off, &out, &offsets); continue }
-            appendScalar(unit, at: off, &out, &offsets)
+            if unit >= 0xD800 && unit <= 0xDBFF { pendingHigh = (unit, off); continue }
+            if unit >= 0xDC00 && unit <= 0xDFFF { k = putScalar(0xFFFD, off, o, f, k); continue }
+            k = putScalar(unit, off, o, f, k)
         }
-        if i < n { carry = [bytes[i]]; carryBase = b0 + UInt64(i) }
+        return (k, i < n ? i : nil)
     }
 
-    func finish(out: inout [UInt8], offsets: inout [UInt64]) {
-        if let high = pendingHigh { appendScalar(0xFFFD, at: high.offset, &out, &offsets); pendingHigh = nil }
-        if !carry.isEmpty { appendScalar(0xFFFD, at: carryBase, &out, &offsets); carry = [] }
+    override func finish(out: inout [UInt8], offsets: inout [UInt64]) {
+        buffer.reserve(8)
+        var k = 0
+        if let high = pendingHigh { k = putScalar(0xFFFD, high.offset, buffer.bytes, buffer.offsets, k); pendingHigh = nil }
+        if !input.carry.isEmpty { k = putScalar(0xFFFD, input.carryBase, buffer.bytes, buffer.offsets, k); input.carry = [] }
+        buffer.append(k, to: &out, offsets: &offsets)
     }
 }
 
-/// GB18030 through glibc's iconv: we find character boundaries ourselves (the structure is simple),
-/// let iconv convert runs of valid characters, and walk both sides to map offsets.
-final class GB18030Decoder: TextStreamDecoder {
-    private var carry: [UInt8] = []
-    private var carryBase: UInt64 = 0
+/// GB18030 (and so GBK and GB2312) through glibc's iconv. We find character boundaries
+/// ourselves (the structure is simple), hand iconv whole runs of valid characters in one call,
+/// then map offsets by walking the source characters alongside the UTF-8 it produced (each
+/// GB18030 character is exactly one Unicode scalar).
+final class GB18030Decoder: ChunkDecoder {
     private let cd: iconv_t?
-    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+    private let scratch = DecodeBuffer()  // iconv's output for one run
 
-    init() {
+    override init() {
         let h = iconv_open("UTF-8", "GB18030")
         cd = (h == iconv_t(bitPattern: -1)) ? nil : h
     }
     deinit { if let cd { iconv_close(cd) } }
 
-    func decode(_ input: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
-        var bytes = carry
-        let b0 = carry.isEmpty ? base : carryBase
-        bytes.append(contentsOf: input.bindMemory(to: UInt8.self))
-        carry = []
-        bytes.withUnsafeBufferPointer { b in
-            let n = b.count
-            var i = 0
-            var runStart = 0
-            var runLengths: [Int] = []
-            func flushRun(_ end: Int) {
-                if end > runStart { convert(b, runStart, end, runLengths, base: b0, &out, &offsets) }
-                runLengths.removeAll(keepingCapacity: true)
-            }
+    override func body(_ b: UnsafeBufferPointer<UInt8>, _ base: UInt64) -> (Int, Int?) {
+        let n = b.count
+        buffer.reserve(3 * n + 8)
+        var k = 0
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { buffer.bytes[k] = c; buffer.offsets[k] = base + UInt64(i); k += 1; i += 1; continue }
+            // A run of valid characters (ASCII included) up to an invalid byte or the end.
+            let start = i
+            var cut = false
             while i < n {
                 let len = GB18030Structure.charLength(b, i, n)
-                if len < 0 { flushRun(i); carry = Array(b[i..<n]); carryBase = b0 + UInt64(i); return }
-                if len == 0 {
-                    flushRun(i)
-                    appendScalar(0xFFFD, at: b0 + UInt64(i), &out, &offsets)
-                    i += 1; runStart = i
-                    continue
-                }
-                if len == 1 && runLengths.isEmpty && i == runStart {
-                    // Fast path for ASCII outside a run.
-                    out.append(b[i]); offsets.append(b0 + UInt64(i)); i += 1; runStart = i; continue
-                }
-                runLengths.append(len); i += len
-                if runLengths.count >= 4096 { flushRun(i); runStart = i }
+                if len == 0 { break }
+                if len < 0 { cut = true; break }
+                i += len
             }
-            flushRun(n)
+            if i > start { k = convert(b, start, i, base, k) }
+            if cut { return (k, i) }
+            if i < n && GB18030Structure.charLength(b, i, n) == 0 {
+                k = putScalar(0xFFFD, base + UInt64(i), buffer.bytes, buffer.offsets, k)
+                i += 1
+            }
         }
+        return (k, nil)
     }
 
-    private func convert(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ lengths: [Int], base: UInt64,
-                         _ out: inout [UInt8], _ offsets: inout [UInt64]) {
+    /// Converts the valid characters b[start..<end] and appends them at k; returns the new count.
+    private func convert(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ base: UInt64, _ k0: Int) -> Int {
+        var k = k0
+        let o = buffer.bytes, f = buffer.offsets
         guard let cd else {
-            var off = start
-            for len in lengths { appendScalar(0xFFFD, at: base + UInt64(off), &out, &offsets); off += len }
-            return
-        }
-        // Convert character by character groups: on a conversion failure fall back per character.
-        var off = start
-        var idx = 0
-        while idx < lengths.count {
-            let charStart = off
-            let len = lengths[idx]
-            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: b.baseAddress! + charStart).assumingMemoryBound(to: CChar.self)
-            var inLeft = len
-            let produced: Int = scratch.withUnsafeMutableBufferPointer { sp in
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(sp.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var outLeft = sp.count
-                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                if r == -1 { _ = iconv(cd, nil, nil, nil, nil); return -1 }
-                return sp.count - outLeft
+            var i = start
+            while i < end {
+                let len = GB18030Structure.charLength(b, i, end)
+                k = len == 1 ? putScalar(UInt32(b[i]), base + UInt64(i), o, f, k) : putScalar(0xFFFD, base + UInt64(i), o, f, k)
+                i += len
             }
-            if produced <= 0 {
-                appendScalar(0xFFFD, at: base + UInt64(charStart), &out, &offsets)
-            } else {
-                for k in 0..<produced { out.append(scratch[k]); offsets.append(base + UInt64(charStart)) }
-            }
-            off += len
-            idx += 1
+            return k
         }
-        _ = end
-    }
-
-    func finish(out: inout [UInt8], offsets: inout [UInt64]) {
-        for k in 0..<carry.count { appendScalar(0xFFFD, at: carryBase + UInt64(k), &out, &offsets) }
-        carry = []
+        scratch.reserve(2 * (end - start) + 8)  // a 2-byte character gives at most 3 bytes, a 4-byte one 4
+        var i = start
+        while i < end {
+            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: b.baseAddress! + i).assumingMemoryBound(to: CChar.self)
+            var inLeft = end - i
+            var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(scratch.bytes).assumingMemoryBound(to: CChar.self)
+            var outLeft = scratch.capacity
+            let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+            let failed = r == -1
+            if failed { _ = iconv(cd, nil, nil, nil, nil) }
+            let consumedEnd = end - inLeft
+            let produced = scratch.capacity - outLeft
+            // Walk source characters and output scalars together.
+            var s = i, q = 0
+            while s < consumedEnd && q < produced {
+                let len = GB18030Structure.charLength(b, s, end)
+                let lead = scratch.bytes[q]
+                let outLen = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                let off = base + UInt64(s)
+                for j in 0..<outLen { o[k + j] = scratch.bytes[q + j]; f[k + j] = off }
+                k += outLen; q += outLen; s += len
+            }
+            i = consumedEnd
+            if failed {
+                // iconv stopped at a character it does not map: one U+FFFD for that character.
+                guard i < end else { break }
+                k = putScalar(0xFFFD, base + UInt64(i), o, f, k)
+                i += max(GB18030Structure.charLength(b, i, end), 1)
+            }
+        }
+        return k
     }
 }

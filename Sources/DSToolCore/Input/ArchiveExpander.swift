@@ -3,45 +3,76 @@ import CDSToolPluginABI
 import DSToolKit
 import Foundation
 
-/// Opens containers (archives and single compressed files) with libarchive, as streams.
+/// Opens containers (archives and single compressed files) with libarchive, as streams, and
+/// keeps the run-wide archive budget (--max-total-size).
 final class ArchiveExpander {
     let limits: InputLimits
+    let reporter: InputReporter
+    /// Bytes unpacked from archives so far in this run (every nesting level counts).
     var totalExpanded: Int64 = 0
+    /// Set once --max-total-size is reached: no archive is read any further in this run.
+    var exhausted = false
 
-    init(limits: InputLimits) { self.limits = limits }
+    init(limits: InputLimits, reporter: InputReporter) {
+        self.limits = limits
+        self.reporter = reporter
+    }
 
-    /// MIME types libmagic gives for formats libarchive reads.
+    /// MIME types (from libmagic, i.e. from content) of the formats libarchive reads.
     static let containerMimes: Set<String> = [
         "application/zip", "application/x-tar", "application/gzip", "application/x-gzip", "application/x-bzip2",
         "application/x-xz", "application/zstd", "application/x-zstd", "application/x-7z-compressed",
         "application/x-rar", "application/vnd.rar", "application/x-rar-compressed", "application/x-cpio",
-        "application/x-iso9660-image", "application/x-lzma", "application/x-lzip", "application/x-archive",
-        "application/java-archive",
+        "application/x-iso9660-image", "application/x-lzma", "application/x-lzip", "application/x-lz4",
+        "application/x-compress", "application/x-archive", "application/vnd.debian.binary-package",
+        "application/vnd.ms-cab-compressed", "application/x-xar", "application/x-lha", "application/x-lzh-compressed",
+        "application/java-archive", "application/epub+zip",
     ]
+    /// Office documents are zip files: they are delivered as items and also opened, so a scanner
+    /// sees their XML parts (word/document.xml, xl/sharedStrings.xml, content.xml).
+    static let containerMimePrefixes = ["application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument."]
 
-    func isContainer(_ item: WalkItem) -> Bool {
-        Self.containerMimes.contains(item.mime)
+    static func isContainer(mime: String) -> Bool {
+        containerMimes.contains(mime) || containerMimePrefixes.contains { mime.hasPrefix($0) }
     }
 
-    func errorCode(for error: Error) -> String { "input.unreadable" }
-
-    /// An archive frame over a finished container item, or nil if it is not one.
-    func open(container item: WalkItem, report: (ErrorRecord) -> Void, reportFinding: (Finding) -> Void) -> ArchiveFrame? {
-        guard item.flags & UInt32(DSTOOL_ITEM_CONTAINER) != 0 else { return nil }
+    /// Opens the archive in `item` once the plugin is done with it; nil (after reporting why) if
+    /// it cannot be read.
+    func open(_ item: WalkItem) -> ArchiveFrame? {
+        let input: WalkItem.ArchiveInput
+        do { input = try item.takeArchiveInput() } catch { return nil }  // reported where it failed
         guard let a = archive_read_new() else { return nil }
         archive_read_support_filter_all(a)
-        archive_read_support_format_all(a)
-        archive_read_support_format_raw(a)  // single compressed files (.gz, .xz, ...)
-        let frame = ArchiveFrame(archive: a, parent: item, expander: self)
+        // Every format except the text-based ones (mtree, warc) that would claim plain text
+        // inside a compressed file; raw comes last, for single compressed files.
+        archive_read_support_format_7zip(a)
+        archive_read_support_format_ar(a)
+        archive_read_support_format_cab(a)
+        archive_read_support_format_cpio(a)
+        archive_read_support_format_iso9660(a)
+        archive_read_support_format_lha(a)
+        archive_read_support_format_rar(a)
+        archive_read_support_format_rar5(a)
+        archive_read_support_format_tar(a)
+        archive_read_support_format_xar(a)
+        archive_read_support_format_zip(a)
+        archive_read_support_format_raw(a)
+        var spool: Spool?
+        let size: Int64?
         let r: Int32
-        if let disk = item.diskPath {
-            r = archive_read_open_filename(a, disk, 1 << 16)
-        } else {
-            r = frame.openStreaming()
+        switch input {
+        case .file(let path):
+            size = item.size
+            r = archive_read_open_filename(a, path, 1 << 16)
+        case .spool(let s):
+            spool = s
+            size = s.size
+            s.rewind()
+            r = archive_read_open_fd(a, s.fd, 1 << 16)
         }
+        let frame = ArchiveFrame(archive: a, container: item, spool: spool, containerSize: size, expander: self)
         if r != ARCHIVE_OK {
-            let why = archive_error_string(a).map { String(cString: $0) } ?? "unrecognised archive"
-            report(ErrorRecord(input: item.name, reason: "cannot open archive: \(why)", code: "archive.corrupt"))
+            frame.reportBroken(opening: true)
             frame.close()
             return nil
         }
@@ -52,98 +83,288 @@ final class ArchiveExpander {
 /// One open archive on the walker's stack.
 final class ArchiveFrame {
     enum Next { case item(WalkItem), skip, end }
+
     let archive: OpaquePointer
-    let parent: WalkItem
-    unowned let expander: ArchiveExpander
+    /// The archive as an item (its bytes are no longer read through it).
+    let container: WalkItem
+    private let spool: Spool?
+    private let containerSize: Int64?
+    private unowned let expander: ArchiveExpander
+    private var limits: InputLimits { expander.limits }
+    private var reporter: InputReporter { expander.reporter }
+
     private var entries = 0
+    /// Bytes unpacked from this archive (for the ratio).
+    private(set) var expanded: Int64 = 0
+    // The current entry.
+    private var entryName = ""
+    private var entryDisplay = ""
+    private var entryChain: [String] = []
+    private var entryBytes: Int64 = 0
+    private var entryDone = true
+    private var entryFailed = false
+    private var entryEncrypted = false
+    /// Nothing more is read from this archive (a limit or a fatal error; already reported).
+    private(set) var abandoned = false
     private var closed = false
-    private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
-    var lastReadError: String?
+    private var inDamagedStretch = false
 
-    init(archive: OpaquePointer, parent: WalkItem, expander: ArchiveExpander) {
-        self.archive = archive; self.parent = parent; self.expander = expander
+    init(archive: OpaquePointer, container: WalkItem, spool: Spool?, containerSize: Int64?, expander: ArchiveExpander) {
+        self.archive = archive; self.container = container; self.spool = spool
+        self.containerSize = containerSize; self.expander = expander
     }
 
-    /// Reads the parent's remaining bytes as the archive stream (parent not consumed by the plugin).
-    func openStreaming() -> Int32 {
-        parent.headPos = 0
-        let ctx = Unmanaged.passUnretained(self).toOpaque()
-        return archive_read_open(archive, ctx, nil, { _, ctx, bufOut in
-            let frame = Unmanaged<ArchiveFrame>.fromOpaque(ctx!).takeUnretainedValue()
-            return frame.readParent(bufOut)
-        }, nil)
-    }
-
-    private func readParent(_ out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
-        do {
-            let n = try readBuffer.withUnsafeMutableBytes { try parent.readRaw(into: $0) }
-            readBuffer.withUnsafeBytes { out?.pointee = $0.baseAddress }
-            return n
-        } catch {
-            lastReadError = "\(error)"
-            return -1
+    /// Whether skipping an entry unpacks it anyway (a compressed stream such as tar.gz, or a
+    /// solid format): then unread entries are drained through readData, under the limits.
+    private var skippingUnpacks: Bool {
+        if archive_filter_count(archive) > 1 { return true }
+        switch archive_format(archive) & 0xFF0000 {
+        case ARCHIVE_FORMAT_7ZIP, ARCHIVE_FORMAT_RAR, ARCHIVE_FORMAT_RAR_V5, ARCHIVE_FORMAT_CAB, ARCHIVE_FORMAT_LHA: return true
+        default: return false
         }
     }
+
+    private var errorMessage: String {
+        archive_error_string(archive).map { String(cString: $0) } ?? "libarchive cannot read it"
+    }
+
+    /// Where a 7z file says it ends (its start header points at the header at the end), or nil:
+    /// libarchive gives no reason when that header is missing.
+    private func sevenZipDeclaredEnd() -> Int64? {
+        var start = [UInt8](repeating: 0, count: 32)
+        let got: Int
+        if let spool { got = pread(spool.fd, &start, 32, 0) }
+        else if let path = container.diskPath {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { Glibc.close(fd) }
+            got = pread(fd, &start, 32, 0)
+        } else { return nil }
+        guard got == 32, Array(start[0..<6]) == [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C] else { return nil }
+        func le64(_ at: Int) -> Int64 { (0..<8).reduce(Int64(0)) { $0 | Int64(start[at + $1]) << (8 * Int64($1)) } }
+        let (end, overflow) = le64(12).addingReportingOverflow(le64(20))
+        return overflow || end < 0 ? nil : 32 + end
+    }
+
+    /// Reports that the archive broke (cannot be opened, a damaged header, damaged data), naming
+    /// the archive, the entry being read if any, and the byte offset in the archive.
+    func reportBroken(opening: Bool = false, damagedHeaderAt: Int64? = nil, resynchronising: Bool = false) {
+        var message = errorMessage
+        let sevenZipEnd = sevenZipDeclaredEnd()
+        if archive_error_string(archive) == nil, let size = containerSize, let end = sevenZipEnd, end > size {
+            message = "the 7z header should end at byte \(end) but the file has \(size) bytes"
+        }
+        let lower = message.lowercased()
+        let consumed = archive_filter_bytes(archive, -1)
+        var offset: Int64? = damagedHeaderAt ?? (consumed > 0 ? consumed : nil)
+        let encrypted = lower.contains("encrypted") || lower.contains("passphrase")
+        var truncated = lower.contains("truncated") || lower.contains("premature end") || lower.contains("unexpected end")
+            || lower.contains("no progress is possible")  // xz/lzma: the input ended inside the stream
+        if let size = containerSize, let o = offset, o >= size, damagedHeaderAt == nil { truncated = true }
+        if let size = containerSize, let end = sevenZipEnd, end > size { truncated = true }
+        if truncated, let size = containerSize { offset = size }  // the data stops at the end of the file
+        let what: String
+        let code: String
+        if encrypted { what = "encrypted archive"; code = "archive.encrypted"; offset = nil }
+        else if truncated { what = "truncated archive"; code = "archive.truncated" }
+        else { what = opening ? "not a readable archive" : "corrupt archive"; code = "archive.corrupt" }
+        var reason = what
+        if !entryDone && !entryName.isEmpty && damagedHeaderAt == nil { reason += ", entry \(entryName)" }
+        reason += ": \(message)"
+        if resynchronising { reason += "; skipping to the next readable entry" }
+        reporter.error(ErrorRecord(input: container.name, reason: reason, code: code, offset: offset))
+    }
+
+    private func limitFinding(kind: String, en: String, zh: String) -> ReportedFailure {
+        reporter.fail(InputFindings.limit(name: entryDisplay, path: container.path, chain: entryChain, kind: kind, en: en, zh: zh))
+    }
+
+    private func abandon() { abandoned = true }
 
     func nextEntry(walker: InputWalker) -> Next {
+        if abandoned || closed || expander.exhausted { return .end }
+        finishEntry()
+        if abandoned || expander.exhausted { return .end }
         var entry: OpaquePointer?
-        let r = archive_read_next_header(archive, &entry)
+        var r = archive_read_next_header(archive, &entry)
+        var retries = 0
+        while r == ARCHIVE_RETRY && retries < 1 << 20 {
+            // A damaged header (tar): libarchive moves on to the next block; report the stretch once.
+            if !inDamagedStretch {
+                inDamagedStretch = true
+                let at = archive_filter_count(archive) > 1 ? nil : archive_read_header_position(archive)
+                reportBroken(damagedHeaderAt: at, resynchronising: true)
+            }
+            retries += 1
+            r = archive_read_next_header(archive, &entry)
+        }
         if r == ARCHIVE_EOF { return .end }
         if r < ARCHIVE_WARN || entry == nil {
-            let why = archive_error_string(archive).map { String(cString: $0) } ?? "corrupt archive"
-            let offset = archive_filter_bytes(archive, -1)
-            walker.report(ErrorRecord(input: parent.name, reason: "corrupt archive: \(why)", code: "archive.corrupt", offset: offset))
+            entryDone = true
+            reportBroken()
+            abandon()
             return .end
         }
+        inDamagedStretch = false
         entries += 1
-        if entries > expander.limits.maxEntries {
-            walker.reportFinding(InputFindings.limit(item: parent, kind: "entries",
-                message: "more than \(expander.limits.maxEntries) entries; the rest were not read"))
+        entryDone = false; entryFailed = false; entryEncrypted = false; entryBytes = 0
+        entryName = ArchiveFrame.entryName(entry!, archive: archive, container: container)
+        entryChain = container.chain + [entryName]
+        entryDisplay = container.name + "!" + entryName
+        if entries > limits.maxEntries {
+            entryDone = true
+            _ = reporter.fail(InputFindings.limit(name: container.name, path: container.path,
+                chain: container.chain.count > 1 ? container.chain : nil, kind: "entries",
+                en: "more than \(limits.maxEntries) entries (--max-entries); the rest were not read",
+                zh: "条目超过 \(limits.maxEntries) 个（--max-entries）；其余条目未读取"))
+            abandon()
             return .end
         }
-        let filetype = archive_entry_filetype(entry)
-        guard filetype == 0o100000 || filetype == 0 else { return .skip }
-        var entryName = archive_entry_pathname_utf8(entry).map { String(cString: $0) }
-            ?? archive_entry_pathname(entry).map { String(cString: $0) } ?? "?"
-        if entryName == "data" && archive_format(archive) == ARCHIVE_FORMAT_RAW {
-            // A single compressed file: name the entry after the file without its suffix.
-            let base = (parent.chain.last! as NSString).lastPathComponent
-            entryName = (base as NSString).deletingPathExtension
-        }
-        let display = parent.name + "!" + entryName
-        if walker.isExcluded(display) { return .skip }
+        let filetype = archive_entry_filetype(entry) & 0o170000
+        let hasData = filetype == 0o100000 || (filetype == 0 && archive_entry_size(entry) > 0)
+        let hardlinkWithoutData = archive_entry_hardlink(entry) != nil && archive_entry_size(entry) == 0
+        // Folders, symlinks (never followed inside archives), devices: nothing to read.
+        if !hasData || hardlinkWithoutData { entryDone = true; return .skip }
+        if walker.isExcluded(entryDisplay) { return .skip }
         var flags = UInt32(DSTOOL_ITEM_IN_ARCHIVE)
         if archive_format(archive) == ARCHIVE_FORMAT_RAW { flags |= UInt32(DSTOOL_ITEM_COMPRESSED) }
-        if archive_entry_is_encrypted(entry) != 0 { flags |= UInt32(DSTOOL_ITEM_ENCRYPTED) }
+        if archive_entry_is_encrypted(entry) != 0 { flags |= UInt32(DSTOOL_ITEM_ENCRYPTED); entryEncrypted = true }
         let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
+        if let size, size > limits.maxEntrySize, !entryEncrypted {
+            entryFailed = true
+            _ = limitFinding(kind: "entry-size",
+                en: "entry of \(size) bytes is larger than --max-entry-size \(limits.maxEntrySize); not read" + restNote(),
+                zh: "条目 \(size) 字节，超过 --max-entry-size \(limits.maxEntrySize)；未读取" + restNoteZh())
+            if skippingUnpacks { abandon(); return .end }
+            return .skip
+        }
         let mtime: Int64? = archive_entry_mtime_is_set(entry) != 0 ? Int64(archive_entry_mtime(entry)) : nil
-        let item = WalkItem(name: display, path: parent.path, entry: entryName, chain: parent.chain + [entryName],
-                            depth: parent.depth + 1, source: ArchiveEntrySource(frame: self), diskPath: nil,
+        let item = WalkItem(name: entryDisplay, path: container.path, entry: entryName, chain: entryChain,
+                            depth: container.depth + 1, source: ArchiveEntrySource(frame: self), diskPath: nil,
                             size: size, mtime: mtime, mode: UInt32(archive_entry_mode(entry)),
-                            uid: Int64(archive_entry_uid(entry)), gid: Int64(archive_entry_gid(entry)), flags: flags)
-        if flags & UInt32(DSTOOL_ITEM_ENCRYPTED) != 0 {
-            walker.report(ErrorRecord(input: display, reason: "encrypted archive entry; contents not read", code: "archive.encrypted"))
+                            uid: Int64(archive_entry_uid(entry)), gid: Int64(archive_entry_gid(entry)),
+                            flags: flags, reporter: reporter, spoolDirectory: container.spoolDirectory)
+        if entryEncrypted {
+            reporter.error(ErrorRecord(input: entryDisplay, reason: "encrypted entry; contents not read", code: "archive.encrypted"))
         }
         return .item(item)
     }
 
+    /// Says what happens to the rest of the archive when an entry is cut short.
+    private func restNote() -> String {
+        skippingUnpacks ? "; the rest of \(container.name) was not read (skipping the entry would unpack it)" : ""
+    }
+    private func restNoteZh() -> String {
+        skippingUnpacks ? "；\(container.name) 的其余部分未读取（跳过该条目仍需解压）" : ""
+    }
+
+    /// Before the next header: drain what the plugin left unread when skipping would unpack it
+    /// anyway, so those bytes pass the same limits.
+    private func finishEntry() {
+        guard !entryDone, !entryFailed, !entryEncrypted else { return }
+        if skippingUnpacks {
+            var scratch = [UInt8](repeating: 0, count: 1 << 16)
+            do { while try scratch.withUnsafeMutableBytes({ try readData($0) }) > 0 {} } catch { return }
+        }
+        entryDone = true
+    }
+
+    /// Unpacked bytes of the current entry, under the limits.
     func readData(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if abandoned || closed { throw ReportedFailure(description: "\(container.name) is no longer read") }
+        if entryEncrypted { throw ReportedFailure(description: "encrypted entry") }
+        if entryDone || entryFailed { return 0 }
         let n = archive_read_data(archive, buffer.baseAddress, buffer.count)
+        if n == 0 { entryDone = true; return 0 }
         if n < 0 {
-            let why = archive_error_string(archive).map { String(cString: $0) } ?? "read error"
-            throw DSToolError.io(why)
+            let message = errorMessage
+            if n == Int(ARCHIVE_FATAL) {
+                reportBroken()
+                entryDone = true
+                abandon()
+            } else {
+                // This entry is damaged (a bad checksum, an unsupported method); the next may be fine.
+                reporter.error(ErrorRecord(input: entryDisplay, reason: "cannot unpack entry: \(message)",
+                                           code: "archive.entry", offset: entryBytes))
+                entryFailed = true
+            }
+            throw ReportedFailure(description: message)
+        }
+        entryBytes += Int64(n)
+        expanded += Int64(n)
+        expander.totalExpanded += Int64(n)
+        if entryBytes > limits.maxEntrySize {
+            entryFailed = true
+            let f = limitFinding(kind: "entry-size",
+                en: "entry is larger than --max-entry-size \(limits.maxEntrySize); read stopped" + restNote(),
+                zh: "条目超过 --max-entry-size \(limits.maxEntrySize)；停止读取" + restNoteZh())
+            if skippingUnpacks { abandon() }
+            throw f
+        }
+        if expander.totalExpanded > limits.maxTotalExpanded {
+            entryFailed = true
+            expander.exhausted = true
+            abandon()
+            throw limitFinding(kind: "total-size",
+                en: "archives unpacked more than --max-total-size \(limits.maxTotalExpanded) bytes in this run; read stopped, no further archive is opened",
+                zh: "本次运行解压总量超过 --max-total-size \(limits.maxTotalExpanded) 字节；停止读取，不再打开其他压缩包")
+        }
+        if expanded >= limits.ratioMinimum {
+            let packed = archive_filter_bytes(archive, -1)
+            if packed > 0 && Double(expanded) > Double(packed) * limits.maxRatio {
+                entryFailed = true
+                abandon()
+                let ratio = Int(Double(expanded) / Double(packed))
+                throw limitFinding(kind: "ratio",
+                    en: "possible decompression bomb: \(container.name) unpacked \(expanded) bytes from \(packed) (ratio \(ratio), --max-ratio \(Self.format(limits.maxRatio))); the rest was not read",
+                    zh: "疑似压缩炸弹：\(container.name) 由 \(packed) 字节解压出 \(expanded) 字节（压缩比 \(ratio)，--max-ratio \(Self.format(limits.maxRatio))）；其余部分未读取")
+            }
         }
         return n
     }
+
+    static func format(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(d) }
 
     func close() {
         guard !closed else { return }
         closed = true
         archive_read_free(archive)
-        parent.cleanup()
+        spool?.close()
+    }
+
+    /// The entry's name: UTF-8 as stored, else (zip files from Chinese Windows carry CP936 names
+    /// without the UTF-8 flag) GB18030 when it reads as such, else UTF-8 with U+FFFD. A leading
+    /// "./" is dropped; absolute names and ".." stay as they are: names are never paths to write to.
+    /// A single compressed file's entry is named after the file without its suffix.
+    static func entryName(_ entry: OpaquePointer, archive: OpaquePointer, container: WalkItem) -> String {
+        if archive_format(archive) == ARCHIVE_FORMAT_RAW {
+            return rawEntryName(stored: archive_entry_pathname(entry).map { String(cString: $0) }, container: container)
+        }
+        var name = "?"
+        if let raw = archive_entry_pathname(entry) {
+            name = TextDecoders.decodeName(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+        }
+        while name.hasPrefix("./") { name.removeFirst(2) }
+        return name.isEmpty ? "?" : name
+    }
+
+    static func rawEntryName(stored: String?, container: WalkItem) -> String {
+        let base = ((container.chain.last ?? container.name) as NSString).lastPathComponent
+        if container.flags & UInt32(DSTOOL_ITEM_STDIN) != 0 || base == "-" {
+            if let stored, stored != "data", !stored.isEmpty { return (stored as NSString).lastPathComponent }
+            return "data"
+        }
+        let ext = (base as NSString).pathExtension.lowercased()
+        let stem = (base as NSString).deletingPathExtension
+        switch ext {
+        case "": return base
+        case "tgz", "taz", "tbz", "tbz2", "txz", "tzst", "tlz": return stem + ".tar"
+        default: return stem.isEmpty ? base : stem
+        }
     }
 }
 
+/// An archive entry's bytes, read through its frame (and so under its limits).
 final class ArchiveEntrySource: ByteSource {
     weak var frame: ArchiveFrame?
     init(frame: ArchiveFrame) { self.frame = frame }

@@ -2,13 +2,21 @@ import CDSToolPluginABI
 import DSToolKit
 import Foundation
 
-/// Limits that end one item (never the run); each breach is reported as a finding.
+/// Limits that end one item (never the run); each breach is reported as an `input.limit.*`
+/// finding and counts as an input error (exit 3).
 public struct InputLimits: Sendable {
+    /// Archives nested this deep are not opened (0: no archive is opened).
     public var maxDepth = 8
-    public var maxEntrySize: Int64 = 8 << 30          // bytes read from one archive entry
-    public var maxTotalExpanded: Int64 = 64 << 30     // bytes expanded from archives in one run
-    public var maxRatio: Double = 1000                // expanded / compressed bytes of one archive
-    public var maxEntries = 1_000_000                 // entries of one archive
+    /// Bytes read from one archive entry.
+    public var maxEntrySize: Int64 = 8 << 30
+    /// Bytes unpacked from archives in one run, every nesting level counted.
+    public var maxTotalExpanded: Int64 = 64 << 30
+    /// Unpacked bytes of one archive divided by the packed bytes read for them.
+    public var maxRatio: Double = 1000
+    /// The ratio is judged only once an archive has unpacked this much (tiny files compress oddly).
+    public var ratioMinimum: Int64 = 1 << 20
+    /// Entries (of any type) of one archive.
+    public var maxEntries = 1_000_000
     public init() {}
 }
 
@@ -21,11 +29,37 @@ public struct WalkOptions: Sendable {
     public var limits = InputLimits()
     /// Glob patterns (fnmatch, matched against the display chain and the base name) to skip.
     public var excludes: [String] = []
-    /// Overrides encoding detection for every item.
+    /// Overrides encoding detection for every item that is not an archive.
     public var forcedEncoding: TextEncoding?
     /// Bytes examined for type and encoding detection.
     public var headSize = 64 << 10
+    /// Where temporary copies of archive entries and stdin go (mkstemp names, always removed).
+    public var spoolDirectory = InputWalker.defaultSpoolDirectory
     public init() {}
+}
+
+/// Thrown once an input problem has been reported (an error record or a limit finding):
+/// whoever catches it ends that item without reporting again.
+struct ReportedFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Where the input layer reports problems: the run's error records and findings.
+final class InputReporter {
+    var error: (ErrorRecord) -> Void
+    var finding: (Finding) -> Void
+    init(error: @escaping (ErrorRecord) -> Void, finding: @escaping (Finding) -> Void) {
+        self.error = error; self.finding = finding
+    }
+    /// Reports and returns the failure to throw.
+    func fail(_ record: ErrorRecord) -> ReportedFailure {
+        error(record)
+        return ReportedFailure(description: record.reason)
+    }
+    func fail(_ f: Finding) -> ReportedFailure {
+        finding(f)
+        return ReportedFailure(description: f.message?.en ?? f.title.en)
+    }
 }
 
 /// Where an item's bytes come from.
@@ -35,7 +69,7 @@ protocol ByteSource: AnyObject {
     func close()
 }
 
-/// A file descriptor (a file on disk, or stdin).
+/// A file descriptor (a file on disk, a spool, or stdin).
 final class FileDescriptorSource: ByteSource {
     private var fd: Int32
     private let ownsFD: Bool
@@ -52,6 +86,59 @@ final class FileDescriptorSource: ByteSource {
     func close() {
         if fd >= 0 && ownsFD { Glibc.close(fd) }
         fd = -1
+    }
+    deinit { close() }
+}
+
+/// A host-owned temporary copy of a stream item (an archive entry, stdin): what local_path
+/// returns, and what a nested archive is opened from (libarchive needs to seek in zip, 7z, iso).
+/// Created with mkstemp in the spool directory; without a name (unlinked at once) unless a
+/// plugin asked for a path; always closed and removed when the item or its archive is done.
+final class Spool {
+    let fd: Int32
+    private(set) var path: String?
+    private(set) var size: Int64 = 0
+    /// Holds the whole item.
+    var complete = false
+    private var closed = false
+
+    init(directory: String, named: Bool) throws {
+        var template = Array((directory as NSString).appendingPathComponent("dstool-spool-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw DSToolError.io("cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
+        }
+        let p = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        self.fd = fd
+        if named { path = p } else { unlink(p) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < bytes.count {
+            let w = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if w < 0 {
+                if errno == EINTR { continue }
+                throw DSToolError.io("cannot write a temporary copy: \(String(cString: strerror(errno)))")
+            }
+            off += w
+        }
+        size += Int64(bytes.count)
+    }
+
+    func rewind() { lseek(fd, 0, SEEK_SET) }
+
+    /// Removes the name; the open descriptor keeps the data until it is closed.
+    func unlinkName() {
+        if let path { unlink(path); self.path = nil }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        unlinkName()
+        Glibc.close(fd)
     }
     deinit { close() }
 }
@@ -77,6 +164,7 @@ public final class WalkItem {
     /// Bytes already taken from `source` for detection, served before the rest.
     var head: [UInt8] = []
     var headPos = 0
+    /// Raw bytes handed out so far (head included).
     var rawConsumed: Int64 = 0
     var readMode: ReadMode = .none
     var decoder: TextStreamDecoder?
@@ -84,19 +172,43 @@ public final class WalkItem {
     var pendingOffsets: [UInt64] = []
     var pendingPos = 0
     var textEnded = false
-    /// Called with every chunk of raw bytes handed out (archive limits, hashing).
-    var onRaw: ((UnsafeRawBufferPointer) throws -> Void)?
-    var spoolPath: String?
+    private var rawChunk: [UInt8] = []
+    /// The temporary copy: complete (local_path), or being filled as the plugin reads a nested
+    /// archive (the walker finishes it and opens the archive from it).
+    var spool: Spool?
+    /// Set once reading failed; it was reported where it happened.
+    var failure: ReportedFailure?
     /// The on-disk file this item is, if it is one (local_path returns it as is).
     let diskPath: String?
+    let reporter: InputReporter
+    let spoolDirectory: String
 
     enum ReadMode { case none, raw, text }
 
     init(name: String, path: String, entry: String?, chain: [String], depth: Int, source: ByteSource, diskPath: String?,
-         size: Int64?, mtime: Int64?, mode: UInt32, uid: Int64?, gid: Int64?, flags: UInt32) {
+         size: Int64?, mtime: Int64?, mode: UInt32, uid: Int64?, gid: Int64?, flags: UInt32,
+         reporter: InputReporter, spoolDirectory: String) {
         self.name = name; self.path = path; self.entry = entry; self.chain = chain; self.depth = depth
         self.source = source; self.diskPath = diskPath; self.size = size; self.mtime = mtime; self.mode = mode
-        self.uid = uid; self.gid = gid; self.flags = flags
+        self.uid = uid; self.gid = gid; self.flags = flags; self.reporter = reporter; self.spoolDirectory = spoolDirectory
+    }
+
+    var isContainer: Bool { flags & UInt32(DSTOOL_ITEM_CONTAINER) != 0 }
+    var isEncrypted: Bool { flags & UInt32(DSTOOL_ITEM_ENCRYPTED) != 0 }
+
+    /// Reads from the source; a failure is reported once (here, or where it happened) and sticks.
+    private func pull(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let failure { throw failure }
+        do {
+            return try source.read(buffer)
+        } catch let f as ReportedFailure {
+            failure = f
+            throw f
+        } catch {
+            let f = reporter.fail(ErrorRecord(input: name, reason: "read error: \(error)", code: "input.read", offset: rawConsumed))
+            failure = f
+            throw f
+        }
     }
 
     /// Reads the detection head and classifies the item (libmagic type, text encoding).
@@ -106,41 +218,62 @@ public final class WalkItem {
         var atEnd = false
         try head.withUnsafeMutableBytes { p in
             while filled < headSize {
-                let n = try source.read(UnsafeMutableRawBufferPointer(rebasing: p[filled...]))
+                let n = try pull(UnsafeMutableRawBufferPointer(rebasing: p[filled...]))
                 if n == 0 { atEnd = true; break }
                 filled += n
             }
         }
         head.removeSubrange(filled...)
         if atEnd && size == nil { size = Int64(filled) }
-        try head.withUnsafeBytes { p in
+        head.withUnsafeBytes { p in
             if let detector { (mime, magic) = detector.describe(p) }
             encoding = forced ?? TextEncoding.detect(p, atEnd: atEnd)
-            try onRaw?(p)
         }
         if encoding != .binary { flags |= UInt32(DSTOOL_ITEM_TEXT) }
+    }
+
+    /// A plugin starts reading a nested archive: copy what it reads, so the archive can be opened
+    /// afterwards without reading the entry twice.
+    private func startTeeIfNeeded() throws {
+        guard isContainer, diskPath == nil, spool == nil, rawConsumed == 0 else { return }
+        do { spool = try Spool(directory: spoolDirectory, named: false) }
+        catch {
+            // Without a copy the archive cannot be opened later; say so, and let the plugin read on.
+            reporter.error(ErrorRecord(input: name, reason: "\(error); the archive will not be opened", code: "input.spool"))
+            flags &= ~UInt32(DSTOOL_ITEM_CONTAINER)
+        }
     }
 
     /// Raw bytes, head first.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if readMode == .text { throw DSToolError.invalid("read after read_text on the same item") }
+        if readMode == .none { try startTeeIfNeeded() }
         readMode = .raw
         return try readRaw(into: buffer)
     }
 
     func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let failure { throw failure }
         guard buffer.count > 0 else { return 0 }
+        let n: Int
         if headPos < head.count {
-            let n = min(buffer.count, head.count - headPos)
+            n = min(buffer.count, head.count - headPos)
             head.withUnsafeBytes { h in buffer.baseAddress!.copyMemory(from: h.baseAddress! + headPos, byteCount: n) }
             headPos += n
-            rawConsumed += Int64(n)
-            return n
+            if headPos == head.count { head = []; headPos = 0 }  // served: free it
+        } else {
+            n = try pull(buffer)
         }
-        let n = try source.read(buffer)
         if n > 0 {
             rawConsumed += Int64(n)
-            try onRaw?(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            if let spool, !spool.complete {
+                do { try spool.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) }
+                catch {
+                    let f = reporter.fail(ErrorRecord(input: name, reason: "\(error)", code: "input.spool"))
+                    failure = f
+                    throw f
+                }
+            }
         }
         return n
     }
@@ -148,19 +281,20 @@ public final class WalkItem {
     /// Decoded UTF-8 with offsets into the raw bytes.
     public func readText(into buffer: UnsafeMutableRawBufferPointer, offsets: UnsafeMutablePointer<UInt64>?) throws -> Int {
         if readMode == .raw { throw DSToolError.invalid("read_text after read on the same item") }
+        if readMode == .none { try startTeeIfNeeded() }
         readMode = .text
         if decoder == nil { decoder = TextDecoders.make(encoding) }
         while pendingPos >= pendingText.count {
             if textEnded { return 0 }
             pendingText.removeAll(keepingCapacity: true); pendingOffsets.removeAll(keepingCapacity: true); pendingPos = 0
-            var raw = [UInt8](repeating: 0, count: 1 << 16)
+            if rawChunk.isEmpty { rawChunk = [UInt8](repeating: 0, count: 1 << 16) }
             let base = UInt64(rawConsumed)
-            let n = try raw.withUnsafeMutableBytes { try readRaw(into: $0) }
+            let n = try rawChunk.withUnsafeMutableBytes { try readRaw(into: $0) }
             if n == 0 {
                 decoder!.finish(out: &pendingText, offsets: &pendingOffsets)
                 textEnded = true
             } else {
-                raw.withUnsafeBytes { decoder!.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), base: base, out: &pendingText, offsets: &pendingOffsets) }
+                rawChunk.withUnsafeBytes { decoder!.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]), base: base, out: &pendingText, offsets: &pendingOffsets) }
             }
         }
         // Hand out whole characters only: never cut a UTF-8 sequence.
@@ -177,42 +311,65 @@ public final class WalkItem {
         return n
     }
 
+    /// Reads everything left into the spool.
+    private func drainIntoSpool() throws {
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        while try buf.withUnsafeMutableBytes({ try readRaw(into: $0) }) > 0 {}
+        spool?.complete = true
+    }
+
     /// A file holding the whole item: the disk file itself, or a spooled temporary copy.
-    func localPath(spoolDirectory: String) throws -> String {
+    func localPath() throws -> String {
         if let diskPath { return diskPath }
-        if let spoolPath { return spoolPath }
-        guard readMode == .none && headPos == 0 else {
+        if let spool, spool.complete, let p = spool.path { return p }
+        guard readMode == .none && rawConsumed == 0 && spool == nil else {
             throw DSToolError.invalid("local_path must be asked for before the item is read")
         }
-        var template = Array((spoolDirectory as NSString).appendingPathComponent("dstool-item-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw DSToolError.io("cannot create a temporary file in \(spoolDirectory): \(String(cString: strerror(errno)))") }
-        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        spoolPath = path
-        defer { Glibc.close(fd) }
-        var buf = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try buf.withUnsafeMutableBytes { try readRaw(into: $0) }
-            if n == 0 { break }
-            var off = 0
-            while off < n {
-                let w = buf.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, n - off) }
-                if w < 0 { if errno == EINTR { continue }; throw DSToolError.io("cannot write temporary copy: \(String(cString: strerror(errno)))") }
-                off += w
-            }
-        }
-        // Later reads come from the spooled copy; its bytes were already counted against the limits.
+        spool = try Spool(directory: spoolDirectory, named: true)
+        try drainIntoSpool()
+        let path = spool!.path!
+        // Later reads come from the copy; its bytes were already counted against the limits.
         source.close()
         let rfd = open(path, O_RDONLY | O_CLOEXEC)
         guard rfd >= 0 else { throw DSToolError.io("cannot reopen temporary copy: \(String(cString: strerror(errno)))") }
         source = FileDescriptorSource(fd: rfd, ownsFD: true)
-        head = []; headPos = 0; rawConsumed = 0; onRaw = nil
+        head = []; headPos = 0; rawConsumed = 0
         readMode = .none
         return path
     }
 
+    /// What an archive is opened from once the plugin is done with this item.
+    enum ArchiveInput {
+        case file(String)
+        case spool(Spool)
+    }
+
+    /// The whole item for libarchive: the disk file, or the spool completed with whatever the
+    /// plugin did not read (those bytes pass through the same limits). The spool's ownership
+    /// moves to the caller.
+    func takeArchiveInput() throws -> ArchiveInput {
+        if let failure { throw failure }
+        if let diskPath { return .file(diskPath) }
+        if spool == nil {
+            guard rawConsumed == 0 else {
+                throw ReportedFailure(description: "no copy of the archive")  // reported by startTeeIfNeeded
+            }
+            do { spool = try Spool(directory: spoolDirectory, named: false) }
+            catch { throw reporter.fail(ErrorRecord(input: name, reason: "\(error); the archive was not opened", code: "input.spool")) }
+        }
+        if !spool!.complete {
+            readMode = .raw
+            try drainIntoSpool()
+        }
+        let s = spool!
+        spool = nil
+        s.unlinkName()  // the plugin has moved on: local_path's copy is no longer promised
+        return .spool(s)
+    }
+
     func cleanup() {
         source.close()
-        if let spoolPath { unlink(spoolPath); self.spoolPath = nil }
+        spool?.close()
+        spool = nil
     }
 }
