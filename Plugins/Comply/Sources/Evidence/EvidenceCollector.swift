@@ -1,0 +1,234 @@
+import DSToolKit
+import DSToolScan
+import Foundation
+
+/// Collects, item by item as the host walks the evidence, only what the selected checks need:
+/// configuration files are parsed, log heads timed, documents dated, tables sampled, and items
+/// some check cares about scanned in full for personal data. Everything is judged at the end.
+final class EvidenceCollector {
+    let needs: EvidenceNeeds
+    let evidence = Evidence()
+    let sampleRows: Int
+    let roots: [String]
+    let asOf: Day
+    let counter: PersonalDataCounter?
+    /// Reports an item that could not be used (one error record per item).
+    var reportError: (String, String) -> Void = { _, _ in }
+    private var backupIndex: [String: Int] = [:]
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+
+    static let configLimit = 4 << 20
+    static let logHead = 64 << 10
+    static let documentHead = 1 << 20
+    static let tableHead = 4 << 20
+    static let dumpHead = 8 << 20
+
+    init(needs: EvidenceNeeds, sampleRows: Int, roots: [String], asOf: Day) throws {
+        self.needs = needs
+        self.sampleRows = sampleRows
+        self.roots = roots.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.asOf = asOf
+        let wantsPI = needs.tables || !needs.scanRoles.isEmpty || needs.scanReadableMask != 0 || needs.backups
+        counter = wantsPI ? try PersonalDataCounter(matcher: PIIMatcher(minimumConfidence: 0.5)) : nil
+        evidence.inputs = roots
+    }
+
+    /// The chain with the input folder's own path removed (its name says nothing about the evidence).
+    func relativeChain(_ chain: [String]) -> [String] {
+        guard var first = chain.first else { return chain }
+        for r in roots.sorted(by: { $0.count > $1.count }) {
+            if first == r { first = (r as NSString).lastPathComponent; break }
+            if r == "." { break }
+            if first.hasPrefix(r + "/") { first = String(first.dropFirst(r.count + 1)); break }
+        }
+        return [first] + chain.dropFirst()
+    }
+
+    func needsScan(_ roles: ItemRoles, mode: UInt32?) -> Bool {
+        guard counter != nil else { return false }
+        if !roles.isDisjoint(with: needs.scanRoles) { return true }
+        if needs.backups && !roles.isDisjoint(with: [.backup, .inBackup]) { return true }
+        if needs.scanReadableMask != 0, let mode, mode & needs.scanReadableMask != 0, !roles.isDisjoint(with: [.dataFile, .table, .document, .inBackup, .backup]) { return true }
+        return false
+    }
+
+    func add(_ item: InputItem) {
+        let chain = relativeChain(item.chain)
+        let cls = ItemClassifier.classify(name: item.name, chain: chain, mime: item.mime, magic: item.magic,
+                                          isText: item.isText, isContainer: item.isContainer)
+        let mode: UInt32? = (item.mode & 0o7777) != 0 || (item.mode & 0o170000) != 0 ? item.mode & 0o7777 : nil
+        var ev = EvidenceItem(name: item.name, chain: item.chain, mode: mode, size: item.size, mtime: item.mtime,
+                              inArchive: item.inArchive, roles: cls.roles, pi: nil, encryption: nil)
+        if item.isEncrypted { ev.encryption = "encrypted archive entry" }
+        defer {
+            evidence.items.append(ev)
+            if needs.backups { noteBackup(ev) }
+        }
+        if item.isContainer || item.isEncrypted { return }
+
+        let ext = ((chain.last ?? item.name) as NSString).pathExtension.lowercased()
+        let wantConfig = cls.configType.map { needs.configs.contains($0) } ?? false
+        let wantLog = cls.roles.contains(.log) && needs.logs
+        let wantDoc = cls.roles.contains(.document) && needs.documents
+        let wantTable = cls.table != nil && (needs.tables || counter != nil)
+        let wantMagic = cls.roles.contains(.backup) && needs.backups
+        var scan = needsScan(cls.roles, mode: mode)
+        if !(wantConfig || wantLog || wantDoc || wantTable || wantMagic || scan) { return }
+
+        // Parts that need the item as a file: SQLite databases and zipped Office documents.
+        var tables: [(String?, ColumnAccumulator)] = []
+        var docText: String?
+        var docMeta: Day?
+        var docMetaSource = ""
+        let office = ["docx", "xlsx", "pptx", "odt", "ods"].contains(ext)
+        if (cls.table == .sqlite && wantTable) || (office && (wantDoc || scan)) || (ext == "pdf" && wantDoc) {
+            do {
+                let path = try item.localPath()
+                if cls.table == .sqlite {
+                    tables = try SQLiteSampler.sample(path: path, maxRows: sampleRows, counter: counter).map { ($0.0, $0.1) }
+                } else if ext == "pdf" {
+                    docMeta = try Self.pdfMetadataDate(path: path)
+                    docMetaSource = "PDF metadata"
+                } else {
+                    let parts = try OfficeParts.read(path: path, wanted: ["docProps/core.xml", "word/document.xml", "xl/sharedStrings.xml",
+                                                                         "meta.xml", "content.xml", "ppt/slides/slide1.xml"])
+                    docMeta = (parts["docProps/core.xml"] ?? parts["meta.xml"]).flatMap { DocumentDates.officeMetadataDate(String(decoding: $0, as: UTF8.self)) }
+                    docMetaSource = "document properties"
+                    let body = parts["word/document.xml"] ?? parts["xl/sharedStrings.xml"] ?? parts["content.xml"] ?? parts["ppt/slides/slide1.xml"]
+                    docText = body.map { DocumentDates.xmlText(String(decoding: $0, as: UTF8.self)) }
+                    if scan, let counter, let t = docText {
+                        counter.reset()
+                        var bytes = Array(t.utf8)
+                        try bytes.withUnsafeMutableBytes { try counter.feed(UnsafeRawBufferPointer($0)) }
+                        ev.pi = try counter.finish()
+                        bytes.removeAll()
+                    }
+                    scan = false  // the zip's own bytes are compressed: the text above was the content
+                }
+            } catch {
+                fail(item, &ev, cls, reason: "\(error)")
+                if cls.table == .sqlite { return }
+            }
+        }
+
+        // One pass over the bytes: the head for the parsers, everything for the personal-data scan.
+        var headLimit = 0
+        if wantConfig { headLimit = max(headLimit, Self.configLimit) }
+        if wantLog { headLimit = max(headLimit, Self.logHead) }
+        if wantDoc && !office { headLimit = max(headLimit, Self.documentHead) }
+        if wantTable, case .delimited = cls.table { headLimit = max(headLimit, Self.tableHead) }
+        if wantTable && cls.table == .sqlDump { headLimit = max(headLimit, Self.dumpHead) }
+        if wantMagic { headLimit = max(headLimit, 64) }
+        if office || ext == "pdf" { headLimit = wantMagic ? 64 : 0 }
+        var head: [UInt8] = []
+        var complete = false
+        if headLimit > 0 || scan {
+            let decode = ["utf-16le", "utf-16be", "gb18030"].contains(item.encoding)
+            if scan { counter!.reset() }
+            do {
+                while true {
+                    let n: Int = try chunk.withUnsafeMutableBytes { p in
+                        if decode { return try item.readText(into: p.bindMemory(to: UInt8.self)) }
+                        return try item.read(into: p)
+                    }
+                    if n == 0 { complete = true; break }
+                    try chunk.withUnsafeBytes { p in
+                        let slice = UnsafeRawBufferPointer(rebasing: p[0..<n])
+                        if scan { try counter!.feed(slice) }
+                        if head.count < headLimit { head.append(contentsOf: slice.prefix(headLimit - head.count)) }
+                    }
+                    if !scan && head.count >= headLimit { break }
+                }
+                if scan { ev.pi = try counter!.finish() }
+            } catch {
+                fail(item, &ev, cls, reason: "\(error)", reported: true)
+                return
+            }
+        }
+
+        if wantMagic { ev.encryption = EncryptionMagic.detect(head: Array(head.prefix(64)), magic: item.magic) }
+        if let t = cls.configType, wantConfig {
+            if item.encoding == "binary" && !head.isEmpty && head.contains(0) {
+                fail(item, &ev, cls, reason: "\(t.rawValue) configuration is not a text file")
+            } else {
+                let parsed = ConfigParsers.parse(String(decoding: head, as: UTF8.self), type: t)
+                evidence.configs.append(ConfigFileEvidence(type: t, item: item.name, group: cls.configGroup, isDropIn: cls.configIsDropIn,
+                                                           entries: parsed.entries, logrotate: parsed.logrotate))
+            }
+        }
+        if wantLog {
+            var log = LogEvidence(item: item.name)
+            let reference = item.mtime ?? Int64(asOf.ordinal + 1) * 86400
+            if let (t, line, examined) = LogTimestamps.oldest(in: head, reference: reference) {
+                log.oldest = t; log.oldestLine = line; log.linesExamined = examined
+            }
+            evidence.logs.append(log)
+        }
+        if wantDoc {
+            if ext == "pdf" || office {
+                // Dated from metadata and the extracted text above.
+            } else {
+                docText = String(decoding: head, as: UTF8.self)
+            }
+            var doc = DocumentEvidence(item: item.name, kinds: cls.documentKinds)
+            if let (day, source, line) = DocumentDates.choose(text: docText, metadata: docMeta, metadataSource: docMetaSource, asOf: asOf) {
+                doc.date = day; doc.dateSource = source; doc.dateLine = line
+            }
+            evidence.documents.append(doc)
+        }
+        if wantTable {
+            switch cls.table {
+            case .delimited(let d)?:
+                if let acc = DelimitedSampler.sample(head, delimiter: d, complete: complete, maxRows: sampleRows, counter: counter) { tables.append((nil, acc)) }
+            case .sqlDump?:
+                tables += SQLDumpSampler.sample(head, maxRows: sampleRows, counter: counter).map { ($0.0, $0.1) }
+            default: break
+            }
+            for (name, acc) in tables {
+                evidence.tables.append(TableEvidence(item: item.name, table: name, format: cls.table.map { "\($0)" } ?? "?",
+                                                     rowsSampled: acc.rows, columns: acc.columns, roles: cls.roles))
+            }
+        }
+    }
+
+    /// An item that could not be used: its controls answer "error", the rest go on.
+    private func fail(_ item: InputItem, _ ev: inout EvidenceItem, _ cls: Classification, reason: String, reported: Bool = false) {
+        evidence.unreadable.append(UnreadableEvidence(item: item.name, roles: cls.roles, configType: cls.configType, reason: reason))
+        ev.pi = nil
+        // Read errors were already reported by the host; our own parse failures are reported here.
+        if !reported { reportError(item.name, reason) }
+    }
+
+    private func noteBackup(_ ev: EvidenceItem) {
+        if ev.roles.contains(.backup) {
+            backupIndex[ev.name] = evidence.backups.count
+            var b = BackupEvidence(item: ev.name)
+            b.encryption = ev.encryption
+            if let pi = ev.pi { b.pi = pi; b.scanned = true; if !pi.isEmpty { b.piItems.append(ev.name) } }
+            evidence.backups.append(b)
+        } else if ev.roles.contains(.inBackup), let i = backupIndex[ev.topLevel] {
+            evidence.backups[i].entries += 1
+            if ev.encryption != nil { evidence.backups[i].encryptedEntries += 1 }
+            if let pi = ev.pi {
+                evidence.backups[i].scanned = true
+                if !pi.isEmpty { evidence.backups[i].pi.add(pi); if evidence.backups[i].piItems.count < 50 { evidence.backups[i].piItems.append(ev.name) } }
+            }
+        }
+    }
+
+    /// The PDF information dictionary is usually at the end: read the first and last 256 KiB.
+    static func pdfMetadataDate(path: String) throws -> Day? {
+        guard let fh = FileHandle(forReadingAtPath: path) else { throw DSToolError.io("cannot open") }
+        defer { try? fh.close() }
+        let size = try fh.seekToEnd()
+        try fh.seek(toOffset: 0)
+        var bytes = [UInt8](try fh.read(upToCount: 256 << 10) ?? Data())
+        if size > 512 << 10 {
+            try fh.seek(toOffset: size - (256 << 10))
+            bytes += [UInt8](try fh.read(upToCount: 256 << 10) ?? Data())
+        } else {
+            bytes += [UInt8](try fh.readToEnd() ?? Data())
+        }
+        return DocumentDates.pdfDate(bytes)
+    }
+}

@@ -1,0 +1,119 @@
+import DSToolKit
+import Foundation
+
+/// What the evidence collector has to gather for a set of checks (so a pack that does not look
+/// at logs does not read them, and only items some check cares about are scanned in full).
+public struct EvidenceNeeds: Sendable {
+    /// Items whose whole content is scanned for personal data.
+    public var scanRoles: ItemRoles = []
+    /// Scan items that others may read (file-permission checks).
+    /// Scan data items readable by these permission bits (0o004 others, 0o040 group).
+    public var scanReadableMask: UInt32 = 0
+    public var tables = false
+    public var configs: Set<ConfigType> = []
+    public var logs = false
+    public var documents = false
+    public var backups = false
+    public var crypto = false
+    public init() {}
+
+    mutating func merge(_ o: EvidenceNeeds) {
+        scanRoles.formUnion(o.scanRoles)
+        scanReadableMask |= o.scanReadableMask
+        tables = tables || o.tables
+        configs.formUnion(o.configs)
+        logs = logs || o.logs
+        documents = documents || o.documents
+        backups = backups || o.backups
+        crypto = crypto || o.crypto
+    }
+}
+
+/// Options of one evaluation (the "today" every age is measured from).
+public struct EvaluationContext: Sendable {
+    public var asOf: Day
+    public init(asOf: Day) { self.asOf = asOf }
+}
+
+/// A typed check primitive. Each one is one file in Primitives/, registered in `PrimitiveRegistry`.
+/// It reads its arguments at pack-load time (errors carry file:line:column) and decides from the
+/// collected evidence at the end of the walk.
+protocol CheckPrimitive: Sendable {
+    static var name: String { get }
+    init(_ args: PrimitiveArgs) throws
+    var needs: EvidenceNeeds { get }
+    func evaluate(_ evidence: Evidence, _ context: EvaluationContext) -> Verdict
+}
+
+enum PrimitiveRegistry {
+    static let all: [any CheckPrimitive.Type] = [
+        PersonalDataPlaintext.self,
+        PasswordStorage.self,
+        PersonalDataFilePermissions.self,
+        ConfigValue.self,
+        LogRetention.self,
+        DocumentPresent.self,
+        TestDataRealPersonalData.self,
+        BackupEncrypted.self,
+    ]
+    static func named(_ name: String) -> (any CheckPrimitive.Type)? { all.first { $0.name == name } }
+}
+
+/// A primitive's arguments: a mapping whose values may name a control parameter as `${name}`
+/// (then the parameter's node, from the control's defaults or the pack's override, is used, so an
+/// error points at the line that set the bad value). Every key must be read: unknown ones are errors.
+struct PrimitiveArgs {
+    let primitive: String
+    let mapping: YMapping
+    let parameters: [String: YNode]
+    private var used = Set<String>()
+    let position: SourcePosition
+
+    init(primitive: String, mapping: YMapping, parameters: [String: YNode]) {
+        self.primitive = primitive; self.mapping = mapping; self.parameters = parameters
+        self.position = mapping.node.position
+    }
+
+    func error(_ message: String) -> PackError { PackError(position, "\(primitive): \(message)") }
+
+    /// The argument's node with `${param}` resolved.
+    mutating func node(_ key: String) throws -> YNode? {
+        used.insert(key)
+        guard let n = mapping[key] else { return nil }
+        if n.isScalar, let raw = try? n.scalar(key), raw.hasPrefix("${"), raw.hasSuffix("}") {
+            let name = String(raw.dropFirst(2).dropLast())
+            guard let p = parameters[name] else { throw n.error("\(primitive).\(key): no parameter '\(name)' in this control") }
+            return p
+        }
+        return n
+    }
+
+    mutating func require(_ key: String) throws -> YNode {
+        guard let n = try node(key) else { throw mapping.node.error("\(primitive) needs '\(key)'") }
+        return n
+    }
+
+    mutating func string(_ key: String) throws -> String? { try node(key)?.text("\(primitive).\(key)") }
+    mutating func strings(_ key: String) throws -> [String]? { try node(key)?.texts("\(primitive).\(key)") }
+    mutating func int(_ key: String, min: Int? = nil, max: Int? = nil) throws -> Int? {
+        try node(key)?.int("\(primitive).\(key)", min: min, max: max)
+    }
+    mutating func double(_ key: String) throws -> Double? { try node(key)?.double("\(primitive).\(key)") }
+    mutating func bool(_ key: String) throws -> Bool? { try node(key)?.bool("\(primitive).\(key)") }
+
+    /// Personal-data kinds, checked against the detector's list.
+    mutating func kinds(_ key: String) throws -> Set<String>? {
+        guard let n = try node(key) else { return nil }
+        let names = try n.texts("\(primitive).\(key)")
+        for name in names where !PersonalData.kindNames.contains(name) {
+            throw n.error("\(primitive).\(key): unknown personal-data kind '\(name)' (known: \(PersonalData.kindNames.sorted().joined(separator: ", ")))")
+        }
+        return Set(names)
+    }
+
+    func finish() throws {
+        for p in mapping.pairs where !used.contains(p.key) {
+            throw p.keyNode.error("unknown argument '\(p.key)' for \(primitive)")
+        }
+    }
+}
