@@ -34,6 +34,9 @@ struct YNode {
 
     /// Parses one YAML document; syntax errors carry libyaml's position.
     static func parse(_ text: String, file: String) throws -> YNode {
+        if let alias = firstAnchorOrAlias(text) {
+            throw PackError(SourcePosition(file: file, line: alias.line, column: alias.column), "YAML anchors and aliases are not allowed in rule files")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -41,9 +44,7 @@ struct YNode {
             throw Self.translate(e, text: text, file: file)
         }
         guard let root else { throw PackError(SourcePosition(file: file, line: 1, column: 1), "the file is empty") }
-        let y = YNode(node: root, file: file)
-        try y.rejectAliases()
-        return y
+        return YNode(node: root, file: file)
     }
 
     static func translate(_ e: YamlError, text: String, file: String) -> PackError {
@@ -56,8 +57,9 @@ struct YNode {
         case .duplicatedKeysInMapping(let duplicates, let context):
             let key = duplicates.first ?? "?"
             // Yams points at the first occurrence; the error is the second one.
-            let second = secondOccurrence(of: key, after: context.mark, in: text) ?? context.mark
-            return PackError(at(second), "duplicate key '\(key)' (first at line \(context.mark.line))")
+            let second = secondOccurrence(of: key, after: context.mark, in: text)
+                .map { SourcePosition(file: file, line: $0.line, column: $0.column) } ?? at(context.mark)
+            return PackError(second, "duplicate key '\(key)' (first at line \(context.mark.line))")
         default:
             return PackError(SourcePosition(file: file, line: 1, column: 1), "YAML: \(e)")
         }
@@ -73,7 +75,7 @@ struct YNode {
     }
 
     /// The line after `first` where `key:` starts at the same column.
-    static func secondOccurrence(of key: String, after first: Mark, in text: String) -> Mark? {
+    static func secondOccurrence(of key: String, after first: Mark, in text: String) -> (line: Int, column: Int)? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard first.line >= 1, first.line <= lines.count else { return nil }
         for n in first.line..<lines.count {
@@ -83,20 +85,36 @@ struct YNode {
             let rest = String(String.UnicodeScalarView(scalars[start...]))
             if rest.hasPrefix(key) {
                 let after = rest.dropFirst(key.count).drop { $0 == " " }
-                if after.hasPrefix(":") { return Mark(line: n + 1, column: first.column) }
+                if after.hasPrefix(":") { return (n + 1, first.column) }
             }
         }
         return nil
     }
 
-    private func rejectAliases() throws {
-        switch node {
-        case .alias: throw error("YAML aliases are not allowed in rule files")
-        case .scalar: return
-        case .sequence(let s): for n in s { try YNode(node: n, file: file).rejectAliases() }
-        case .mapping(let m):
-            for (k, v) in m { try YNode(node: k, file: file).rejectAliases(); try YNode(node: v, file: file).rejectAliases() }
+    /// Where an anchor (`&a`) or alias (`*a`) starts a node, outside quotes and comments. Yams
+    /// resolves aliases into the anchored node (and its position), so they are refused up front:
+    /// rule files stay literal, and an alias bomb cannot expand.
+    static func firstAnchorOrAlias(_ text: String) -> (line: Int, column: Int)? {
+        var line = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            line += 1
+            let cs = Array(raw.unicodeScalars)
+            var quote: Unicode.Scalar?
+            var prev: Unicode.Scalar = " "
+            for (i, c) in cs.enumerated() {
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    if prev == " " || prev == "[" || prev == "{" || prev == "," || prev == ":" || i == 0 || prev == "-" { quote = c }
+                } else if c == "#" && (prev == " " || i == 0) {
+                    break
+                } else if (c == "&" || c == "*") && (i == 0 || prev == " " || prev == "[" || prev == "{" || prev == ",") {
+                    if i + 1 < cs.count, cs[i + 1] != " " { return (line, i + 1) }
+                }
+                prev = c
+            }
         }
+        return nil
     }
 
     var isScalar: Bool { if case .scalar = node { return true }; return false }
