@@ -47,7 +47,7 @@ swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSTo
 // attack tracing: dstool trace
 // swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // compliance check: dstool comply
-// swiftPlugins.append(SwiftPlugin(folder: "Comply", id: "comply", dependencies: ["DSToolScan", "DSToolCryptoAudit", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Comply", id: "comply", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolArchive", yams]))
 
 let package = Package(
     name: "dstool",

@@ -166,3 +166,29 @@ func peopleCSV(_ rows: Int, idNumbers: Bool = true, phones: Bool = true, passwor
 }
 
 func md5Hex(_ s: String) -> String { Digest.hex(Digest.hash(.md5, Array(s.utf8))) }
+
+/// A pack with one control "T" whose check is `check` (YAML, indented by four spaces).
+func primitivePack(_ check: String, requires: String? = nil) -> RuleFile {
+    let indented = check.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n")
+    return RuleFile("""
+    pack: primitive
+    title: {zh: 原语, en: primitive}
+    controls:
+      - id: T
+        title: {zh: 测试, en: test}
+        description: {zh: 测试, en: test}
+        severity: high
+        clauses: [GB/T 22239-2019 8.1.4.3]
+    \(requires.map { "    applicability:\n      requires: \($0)\n" } ?? "")    check:
+    \(indented)
+        remediation: {zh: 整改, en: fix}
+    select: [T]
+
+    """)
+}
+
+/// Runs one primitive over an evidence folder and returns its row.
+func check(_ checkYAML: String, _ ev: EvidenceFolder, asOf: String = "2025-06-30", requires: String? = nil) throws -> ControlRow {
+    let p = primitivePack(checkYAML, requires: requires)
+    return try comply(["--pack", p.path, ev.root], asOf: asOf).row("T")
+}

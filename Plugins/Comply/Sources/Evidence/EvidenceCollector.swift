@@ -64,9 +64,12 @@ final class EvidenceCollector {
             evidence.items.append(ev)
             if needs.backups { noteBackup(ev) }
         }
-        if item.isContainer || item.isEncrypted { return }
-
         let ext = ((chain.last ?? item.name) as NSString).pathExtension.lowercased()
+        let office = ["docx", "xlsx", "pptx", "odt", "ods"].contains(ext)
+        // Archives are opened by the host, which hands over their entries next. An Office file that
+        // libmagic calls a plain zip is still a document: read it from its own file (top level only,
+        // so the host's expansion is not disturbed).
+        if item.isEncrypted || (item.isContainer && !(office && !item.inArchive)) { return }
         let wantConfig = cls.configType.map { needs.configs.contains($0) } ?? false
         let wantLog = cls.roles.contains(.log) && needs.logs
         let wantDoc = cls.roles.contains(.document) && needs.documents
@@ -80,7 +83,6 @@ final class EvidenceCollector {
         var docText: String?
         var docMeta: Day?
         var docMetaSource = ""
-        let office = ["docx", "xlsx", "pptx", "odt", "ods"].contains(ext)
         if (cls.table == .sqlite && wantTable) || (office && (wantDoc || scan)) || (ext == "pdf" && wantDoc) {
             do {
                 let path = try item.localPath()
@@ -158,7 +160,10 @@ final class EvidenceCollector {
         }
         if wantLog {
             var log = LogEvidence(item: item.name)
-            let reference = item.mtime ?? Int64(asOf.ordinal + 1) * 86400
+            // Syslog lines have no year: they are placed before the file was last written, and
+            // never after the evaluation day (copies of evidence often carry a later mtime).
+            let endOfAsOf = Int64(asOf.ordinal + 1) * 86400
+            let reference = min(item.mtime ?? endOfAsOf, endOfAsOf)
             if let (t, line, examined) = LogTimestamps.oldest(in: head, reference: reference) {
                 log.oldest = t; log.oldestLine = line; log.linesExamined = examined
             }

@@ -69,7 +69,7 @@ enum ItemClassifier {
         } else if isBackupName(path) || ext == "bak" {
             c.roles.insert(.backup)
         }
-        if isContainer { return c }
+        if isContainer && !["docx", "xlsx", "pptx", "odt", "ods"].contains(ext) { return c }
 
         if let t = configType(base: base, parent: parent, path: path) {
             c.configType = t.type

@@ -36,6 +36,9 @@ struct DocumentPresent: CheckPrimitive {
             }
             return .fail("no \(title.en) among the \(e.documents.count) document(s) provided", "提供的 \(e.documents.count) 份文档中没有\(title.zh)")
         }
+        if maxAgeDays == nil {
+            return .pass("the \(title.en) is present", "\(title.zh)存在", docs.map { EvidenceRef(input: $0.item, line: $0.dateLine, detail: $0.dateSource ?? LocalizedText(en: "present", zh: "存在")) })
+        }
         let dated = docs.filter { $0.date != nil }
         guard let newest = dated.max(by: { $0.date! < $1.date! }), let date = newest.date else {
             return .manual("the \(title.en) has no recognisable date", "\(title.zh)无可识别的日期",
@@ -47,7 +50,6 @@ struct DocumentPresent: CheckPrimitive {
             return .fail("the latest \(title.en) is \(age) days old (at most \(maxAgeDays) allowed)",
                          "最新的\(title.zh)已有 \(age) 天（要求不超过 \(maxAgeDays) 天）", [ref])
         }
-        return .pass(maxAgeDays == nil ? "the \(title.en) is present" : "the \(title.en) is \(age) days old",
-                     maxAgeDays == nil ? "\(title.zh)存在" : "\(title.zh)距今 \(age) 天", [ref])
+        return .pass("the \(title.en) is \(age) days old", "\(title.zh)距今 \(age) 天", [ref])
     }
 }
