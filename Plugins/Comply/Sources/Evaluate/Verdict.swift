@@ -62,6 +62,10 @@ public struct Verdict: Sendable {
     static func error(_ en: String, _ zh: String, _ evidence: [EvidenceRef] = []) -> Verdict {
         Verdict(.error, LocalizedText(en: en, zh: zh), evidence)
     }
+    /// Evidence a check needed could not be read: an error naming each item and why.
+    static func unreadable(_ items: [UnreadableEvidence], _ en: String, _ zh: String) -> Verdict {
+        .error(en, zh, items.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+    }
 }
 
 /// At most this many evidence lines per verdict: a control over a million rows names examples, not all.

@@ -45,8 +45,7 @@ struct BackupEncrypted: CheckPrimitive {
         if !bad.isEmpty { return .fail("\(bad.count) backup(s) with personal data are not encrypted", "\(bad.count) 个含个人信息的备份未加密", bad.capped()) }
         let broken = e.unreadable(roles: [.backup, .inBackup])
         if !broken.isEmpty {
-            return .error("\(broken.count) backup item(s) could not be read", "\(broken.count) 个备份项无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "\(broken.count) backup item(s) could not be read", "\(broken.count) 个备份项无法读取")
         }
         if !unknown.isEmpty { return .manual("\(unknown.count) backup(s) could not be examined", "\(unknown.count) 个备份无法检查", unknown.capped()) }
         if good.isEmpty { return .notApplicable("no backups among the evidence", "证据中没有备份") }

@@ -127,8 +127,7 @@ struct ConfigValue: CheckPrimitive {
         let broken = e.unreadable(roles: [], configType: config)
         if files.isEmpty {
             if !broken.isEmpty {
-                return .error("the \(config.rawValue) configuration could not be read", "\(config.rawValue) 配置无法读取",
-                              broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+                return .unreadable(broken, "the \(config.rawValue) configuration could not be read", "\(config.rawValue) 配置无法读取")
             }
             return .notApplicable("no \(config.rawValue) configuration among the evidence", "证据中没有 \(config.rawValue) 配置")
         }
@@ -165,8 +164,7 @@ struct ConfigValue: CheckPrimitive {
         }
         if !bad.isEmpty { return .fail("\(key) is not set as required in \(bad.count) place(s)", "\(bad.count) 处 \(key) 设置不符合要求", bad.capped()) }
         if !broken.isEmpty {
-            return .error("part of the \(config.rawValue) configuration could not be read", "部分 \(config.rawValue) 配置无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "part of the \(config.rawValue) configuration could not be read", "部分 \(config.rawValue) 配置无法读取")
         }
         if !unset.isEmpty { return .manual("\(key) is not set and its effect must be checked by hand", "未设置 \(key)，需人工确认其实际效果", unset.capped()) }
         return .pass("\(key) is set as required", "\(key) 设置符合要求", good.capped())

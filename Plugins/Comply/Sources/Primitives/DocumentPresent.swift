@@ -28,8 +28,7 @@ struct DocumentPresent: CheckPrimitive {
         if docs.isEmpty {
             let broken = e.unreadable(roles: [.document]).filter { DocumentKind.recognise(($0.item as NSString).lastPathComponent).contains(kind) }
             if !broken.isEmpty {
-                return .error("the \(title.en) could not be read", "\(title.zh)无法读取",
-                              broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+                return .unreadable(broken, "the \(title.en) could not be read", "\(title.zh)无法读取")
             }
             if e.documents.isEmpty {
                 return .manual("no documents were provided; ask for the \(title.en)", "证据中没有任何文档，需另行索取\(title.zh)")

@@ -85,7 +85,7 @@ struct LogRetention: CheckPrimitive {
             return .pass("logs reach back \(span) days", "日志可追溯 \(span) 天", [spanRef] + enough.capped())
         }
         if !broken.isEmpty {
-            return .error("log evidence could not be read", "日志证据无法读取", broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "log evidence could not be read", "日志证据无法读取")
         }
         if let span, let spanRef {
             return .manual("logs present reach back only \(span) days and no setting shows \(minDays) days of retention",

@@ -59,8 +59,7 @@ struct PasswordStorage: CheckPrimitive {
         }
         let broken = e.unreadable(roles: [.table])
         if !broken.isEmpty {
-            return .error("\(broken.count) table(s) could not be read", "\(broken.count) 个数据表无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "\(broken.count) table(s) could not be read", "\(broken.count) 个数据表无法读取")
         }
         if !unclear.isEmpty { return .manual("password storage cannot be judged from the values", "无法从取值判断口令保护方式", unclear.capped()) }
         if good.isEmpty { return .notApplicable("no password column with values among the tables", "数据表中没有含值的口令列") }

@@ -47,8 +47,7 @@ struct PersonalDataFilePermissions: CheckPrimitive {
         }
         let broken = e.unreadable(roles: dataRoles)
         if !broken.isEmpty {
-            return .error("\(broken.count) data item(s) could not be read", "\(broken.count) 个数据项无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "\(broken.count) data item(s) could not be read", "\(broken.count) 个数据项无法读取")
         }
         if withMode == 0 {
             return .manual("the evidence does not record file permissions (e.g. a zip or Windows copy)",

@@ -69,8 +69,7 @@ struct PersonalDataPlaintext: CheckPrimitive {
         }
         let broken = e.unreadable(roles: [.table, .dataFile])
         if !broken.isEmpty {
-            return .error("\(broken.count) data item(s) could not be read", "\(broken.count) 个数据项无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "\(broken.count) data item(s) could not be read", "\(broken.count) 个数据项无法读取")
         }
         if columns == 0 && files == 0 {
             return .notApplicable("no tables or data files to examine", "没有可检查的数据表或数据文件")

@@ -48,8 +48,7 @@ struct TestDataRealPersonalData: CheckPrimitive {
         }
         let broken = e.unreadable(roles: [.testDataset])
         if !broken.isEmpty {
-            return .error("\(broken.count) test dataset(s) could not be read", "\(broken.count) 个测试数据集无法读取",
-                          broken.map { EvidenceRef(input: $0.item, detail: LocalizedText($0.reason)) })
+            return .unreadable(broken, "\(broken.count) test dataset(s) could not be read", "\(broken.count) 个测试数据集无法读取")
         }
         if examined == 0 { return .notApplicable("no test or development datasets among the evidence", "证据中没有测试或开发数据集") }
         return .pass("\(examined) test or development dataset(s) hold no valid personal data", "\(examined) 个测试或开发数据集不含通过校验的个人信息")
