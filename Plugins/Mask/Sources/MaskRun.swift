@@ -13,6 +13,8 @@ final class MaskRun {
     private var appliedPolicy: MaskPolicy
     private let outputIsDirectory: Bool
     private var usedOutputs: Set<String> = []
+    /// Whether free text was masked (then the text rules belong in the emitted policy).
+    private var usedTextRules = false
 
     init(context: PluginContext, options: MaskOptions, policy: MaskPolicy, keys: KeyRing?) throws {
         self.context = context
@@ -68,16 +70,57 @@ final class MaskRun {
             let format = try source.head.withUnsafeBufferPointer {
                 try InputFormat.detect(name: item.isStdin ? "" : item.path, head: $0, forced: options.inputFormat)
             }
-            guard let engine = try engineFor(format: format, item: item, source: source) else { return }
-            engine.resetCounts()
+            if format != .csv && format != .tsv && basePolicy.k != nil {
+                throw DSToolError.usage("--k applies to CSV and TSV inputs")
+            }
             var summary = InputSummary(input: name, output: destination, format: format, encoding: decode ? item.encoding : nil)
+            let engine: MaskEngine
             switch format {
             case .csv, .tsv:
-                try maskDelimited(item: item, source: source, format: format, engine: engine, destination: destination, summary: &summary)
-            default:
-                throw DSToolError.invalid("\(format.rawValue) input is not supported by this build")
+                let csv = csvOptions(item: item, format: format)
+                engine = try engineFor { try $0.csvRules(head: source.head, delimiter: csv.delimiter, header: csv.header, table: csv.table) }
+                engine.resetCounts()
+                try maskDelimited(item: item, source: source, options: csv, engine: engine, destination: destination, summary: &summary)
+            case .jsonl:
+                engine = try engineFor { detector in
+                    var lines: [UnsafeBufferPointer<UInt8>] = []
+                    return source.head.withUnsafeBufferPointer { h in
+                        var start = 0
+                        for k in 0..<h.count where h[k] == 10 {
+                            if k > start { lines.append(UnsafeBufferPointer(rebasing: h[start..<k])) }
+                            start = k + 1
+                        }
+                        return detector.jsonRules(values: lines)
+                    }
+                }
+                engine.resetCounts()
+                try maskJSON(source: source, document: nil, engine: engine, destination: destination, summary: &summary)
+            case .json:
+                let document = try JSONMasker.readDocument(source)
+                engine = try engineFor { detector in document.withUnsafeBufferPointer { detector.jsonRules(values: [$0]) } }
+                engine.resetCounts()
+                try maskJSON(source: source, document: document, engine: engine, destination: destination, summary: &summary)
+            case .text:
+                engine = try engineFor { _ in [] }
+                engine.resetCounts()
+                try maskText(item: item, source: source, engine: engine, destination: destination, summary: &summary)
+            case .sqlite:
+                var spool: TemporaryFile?
+                defer { spool?.remove() }
+                let path: String
+                if item.isStdin {
+                    let file = try TemporaryFile(suffix: ".db")
+                    spool = file
+                    try copy(source, into: file)
+                    path = file.path
+                } else {
+                    path = try item.localPath()
+                }
+                engine = try engineFor { try $0.sqliteRules(path: path) }
+                engine.resetCounts()
+                try maskSQLite(inputPath: path, engine: engine, destination: destination, summary: &summary)
             }
-            summary.rules = engine.rules.filter { $0.masked + $0.invalid + $0.nulls > 0 }.map {
+            summary.rules = (engine.rules + (format == .text ? engine.textRules : [])).filter { $0.masked + $0.invalid + $0.nulls > 0 }.map {
                 InputSummary.RuleCounts(field: $0.spec.field, strategy: $0.spec.strategy, masked: $0.masked, invalid: $0.invalid, removed: $0.nulls)
             }
             summary.onInvalid = engine.onInvalid
@@ -99,9 +142,38 @@ final class MaskRun {
         }
     }
 
-    private func engineFor(format: InputFormat, item: InputItem, source: PeekSource) throws -> MaskEngine? {
+    /// The policy's engine, or with --auto one for this input: the policy's rules plus the
+    /// fields `detect` finds (which also go into the emitted policy).
+    private func engineFor(_ detect: (AutoDetect) throws -> [FieldSpec]) throws -> MaskEngine {
         if let engine { return engine }
-        throw DSToolError.usage("--auto needs the detectors, which this build lacks; give --policy")
+        let detected = try detect(try AutoDetect(withKey: keys != nil))
+        var policy = basePolicy
+        let covered = Set(policy.fields.map(\.field))
+        let added = detected.filter { !covered.contains($0.field) }
+        policy.fields += added
+        for spec in added where !appliedPolicy.fields.contains(where: { $0.field == spec.field }) { appliedPolicy.fields.append(spec) }
+        do {
+            return try MaskEngine(policy: policy, direction: options.direction, onInvalid: options.onInvalid, keys: keys)
+        } catch let e as PolicyError {
+            throw DSToolError.usage(e.message)
+        }
+    }
+
+    private func copy(_ source: ByteSource, into file: TemporaryFile) throws {
+        var buf = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            try buf.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    private func csvOptions(item: InputItem, format: InputFormat) -> CSVMasker.Options {
+        var o = CSVMasker.Options()
+        o.delimiter = options.delimiter ?? basePolicy.delimiter.flatMap { $0 == "\\t" ? 9 : $0.utf8.first } ?? (format == .tsv ? 9 : 44)
+        o.header = !options.noHeader && (basePolicy.header ?? true)
+        o.table = item.isStdin ? nil : ((item.path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return o
     }
 
     /// Where the masked copy of `item` goes: standard output, the -o file, or DIR/<name>.
@@ -133,12 +205,8 @@ final class MaskRun {
 
     // MARK: - delimited text
 
-    private func maskDelimited(item: InputItem, source: PeekSource, format: InputFormat, engine: MaskEngine,
+    private func maskDelimited(item: InputItem, source: PeekSource, options csvOptions: CSVMasker.Options, engine: MaskEngine,
                                destination: String, summary: inout InputSummary) throws {
-        var csvOptions = CSVMasker.Options()
-        csvOptions.delimiter = options.delimiter ?? basePolicy.delimiter.flatMap { $0 == "\\t" ? 9 : $0.utf8.first } ?? (format == .tsv ? 9 : 44)
-        csvOptions.header = !options.noHeader && (basePolicy.header ?? true)
-        csvOptions.table = item.isStdin ? nil : ((item.path as NSString).lastPathComponent as NSString).deletingPathExtension
         let quasi = basePolicy.quasi.map(FieldName.init)
         var anonymity: KAnonymity?
         var suppress: Set<Int> = []
@@ -183,6 +251,75 @@ final class MaskRun {
         summary.firstMalformed = masker.counts.firstMalformedLine.map { "line \($0): \(masker.counts.firstMalformedReason ?? "")" }
         summary.suppressed = masker.counts.suppressed
         if let anonymity { reportAnonymity(anonymity.report(), before: summary.kAnonymityBefore, item: item) }
+    }
+
+    // MARK: - JSON
+
+    private func maskJSON(source: ByteSource, document: [UInt8]?, engine: MaskEngine, destination: String, summary: inout InputSummary) throws {
+        let masker = JSONMasker(engine: engine)
+        let target = try openTarget(destination)
+        do {
+            if let document { try masker.runDocument(document, to: target.sink) } else { try masker.runLines(source, to: target.sink) }
+            try target.commit()
+        } catch {
+            target.abort()
+            throw error
+        }
+        summary.records = masker.records
+        summary.malformed = masker.malformed
+        summary.firstMalformed = masker.firstMalformed
+    }
+
+    // MARK: - text
+
+    private func maskText(item: InputItem, source: ByteSource, engine: MaskEngine, destination: String, summary: inout InputSummary) throws {
+        let masker = try TextMasker(engine: engine)
+        let target = try openTarget(destination)
+        do {
+            try masker.run(source, to: target.sink, input: item.name)
+            try target.commit()
+        } catch {
+            target.abort()
+            throw error
+        }
+        summary.records = masker.lines
+        summary.textKinds = masker.kinds
+        usedTextRules = true
+    }
+
+    // MARK: - SQLite
+
+    private func maskSQLite(inputPath: String, engine: MaskEngine, destination: String, summary: inout InputSummary) throws {
+        if destination == "-" && context.request.stdoutIsTerminal {
+            throw DSToolError.usage("a SQLite database is not written to a terminal: give -o FILE")
+        }
+        let masked = try TemporaryFile(suffix: ".db")
+        defer { masked.remove() }
+        let masker = SQLiteMasker(engine: engine)
+        do {
+            try masker.run(inputPath: inputPath, outputPath: masked.path)
+        } catch let e as SQLiteMasker.SQLiteFailure {
+            throw InputFailure(reason: "SQLite: \(e.description)", line: nil)
+        }
+        let target = try openTarget(destination)
+        do {
+            let copy = try FileSource(path: masked.path)
+            var buf = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try buf.withUnsafeMutableBytes { try copy.read(into: $0) }
+                if n == 0 { break }
+                buf.withUnsafeBufferPointer { target.sink.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+                try target.sink.maybeFlush()
+            }
+            try target.commit()
+        } catch {
+            target.abort()
+            throw error
+        }
+        summary.records = masker.rows
+        summary.tables = masker.tables
+        summary.propagated = masker.propagated
+        summary.foreignKeyViolations = masker.foreignKeyViolations
     }
 
     private func checkQuasi(_ masker: CSVMasker) throws {
@@ -231,7 +368,9 @@ final class MaskRun {
     private func emitPolicy() throws {
         guard let path = options.emitPolicy else { return }
         let comment = options.auto ? "detected by dstool mask --auto; review before reuse" : "applied by dstool \(options.direction == .mask ? "mask" : "unmask")"
-        let text = appliedPolicy.yaml(comment: comment)
+        var applied = appliedPolicy
+        if usedTextRules && applied.text.isEmpty { applied.text = TextMasker.defaultRules(withKey: keys != nil) }
+        let text = applied.yaml(comment: comment)
         if path == "-" {
             FileHandle.standardError.write(Data(text.utf8))
             return
@@ -259,6 +398,9 @@ struct InputSummary {
     /// Values found in free text, by kind.
     var textKinds: [String: Int] = [:]
     var tables: [String] = []
+    /// SQLite: rules carried over foreign keys, and violations found after masking.
+    var propagated: [String] = []
+    var foreignKeyViolations = 0
 
     func record() -> DataRecord {
         let masked = rules.reduce(0) { $0 + $1.masked }, invalid = rules.reduce(0) { $0 + $1.invalid }
@@ -294,6 +436,10 @@ struct InputSummary {
         if let encoding { value["encoding"] = .string(encoding) }
         if !textKinds.isEmpty { value["text_kinds"] = .object(textKinds.mapValues { .int(Int64($0)) }) }
         if !tables.isEmpty { value["tables"] = .array(tables.map { .string($0) }) }
+        if format == .sqlite {
+            value["foreign_keys_propagated"] = .array(propagated.map { .string($0) })
+            value["foreign_key_violations"] = .int(Int64(foreignKeyViolations))
+        }
         return DataRecord(kind: "mask.summary", text: LocalizedText(en: en, zh: zh), value: .object(value))
     }
 }

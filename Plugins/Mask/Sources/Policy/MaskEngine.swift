@@ -89,8 +89,11 @@ public final class MaskEngine {
         self.onInvalid = onInvalid ?? policy.onInvalid ?? (direction == .mask ? .redact : .leave)
         self.keys = keys
         keys?.defaultCipher = policy.cipher
-        rules = try policy.fields.map { MaskRule(spec: $0, strategy: try StrategyCatalog.make($0, keys: keys)) }
-        textRules = try policy.text.map { MaskRule(spec: $0, strategy: try StrategyCatalog.make($0, keys: keys)) }
+        // Free text (text inputs, scan-text fields): the policy's kinds, else the defaults.
+        try TextMasker.validate(policy.text)
+        let text = policy.text.isEmpty ? TextMasker.defaultRules(withKey: keys != nil) : policy.text
+        rules = try policy.fields.map { MaskRule(spec: $0, strategy: try StrategyCatalog.make($0, keys: keys, textRules: text)) }
+        textRules = try text.map { MaskRule(spec: $0, strategy: try StrategyCatalog.make($0, keys: keys)) }
     }
 
     private init(copying other: MaskEngine) throws {
@@ -126,6 +129,8 @@ public final class MaskEngine {
         case .null:
             rule.nulls += 1
             return .removed
+        case .unchanged:
+            return .unchanged
         case .invalid:
             rule.invalid += 1
             switch onInvalid {

@@ -8,6 +8,8 @@ public enum MaskOutcome: Equatable, Sendable {
     case invalid
     /// The value is removed: an empty CSV cell, JSON null, SQL NULL.
     case null
+    /// Nothing in the value needed masking (free text without personal data); nothing was written.
+    case unchanged
 }
 
 /// Per-value context a strategy may need beyond the value itself.

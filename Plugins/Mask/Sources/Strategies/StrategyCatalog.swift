@@ -33,12 +33,14 @@ public enum StrategyCatalog {
         Entry(name: "generalize-number", needsKey: false, summary: "width (1000): 12345 → 12000-12999"),
         Entry(name: "generalize-prefix", needsKey: false, summary: "keep (3) characters, fill the rest"),
         Entry(name: "date-shift", needsKey: true, summary: "shift by 1..max_days (30) days, one offset per subject; reversible"),
+        Entry(name: "scan-text", needsKey: false, summary: "free text: mask what the PII detectors find inside the value, by the text rules"),
     ]
 
     public static var names: [String] { entries.map(\.name) }
 
     /// Builds the strategy of a rule. `keys` is nil when no key was given.
-    public static func make(_ spec: FieldSpec, keys: KeyRing?) throws -> MaskStrategy {
+    /// `textRules`: the strategy per PII kind that `scan-text` applies (policy `text:`, else defaults).
+    public static func make(_ spec: FieldSpec, keys: KeyRing?, textRules: [FieldSpec] = []) throws -> MaskStrategy {
         var p = StrategyParameters(spec.parameters, origin: spec.origin)
         guard let entry = entries.first(where: { $0.name == spec.strategy }) else {
             throw PolicyError("\(spec.origin): unknown strategy '\(spec.strategy)' (known: \(names.joined(separator: ", ")))")
@@ -71,6 +73,7 @@ public enum StrategyCatalog {
         case "generalize-number": s = try GeneralizeNumberStrategy.make(&p)
         case "generalize-prefix": s = try GeneralizePrefixStrategy.make(&p)
         case "date-shift": s = try DateShiftStrategy.make(&p, keys: keys!)
+        case "scan-text": s = try FreeTextStrategy(textRules: textRules.isEmpty ? TextMasker.defaultRules(withKey: keys != nil) : textRules, keys: keys)
         default: throw PolicyError("\(spec.origin): unknown strategy '\(spec.strategy)'")
         }
         try p.checkAllUsed(strategy: spec.strategy)
