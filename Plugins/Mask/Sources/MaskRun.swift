@@ -160,12 +160,7 @@ final class MaskRun {
     }
 
     private func copy(_ source: ByteSource, into file: TemporaryFile) throws {
-        var buf = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            try buf.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-        }
+        try pump(source) { try file.write(UnsafeRawBufferPointer($0)) }
     }
 
     private func csvOptions(item: InputItem, format: InputFormat) -> CSVMasker.Options {
@@ -198,9 +193,17 @@ final class MaskRun {
         return path
     }
 
-    private func openTarget(_ destination: String) throws -> OutputTarget {
-        try OutputTarget(context: context, path: destination, replace: options.overwrite,
-                         stage: destination == "-" && (options.onInvalid ?? engine?.onInvalid) == .fail)
+    /// Runs `body` on the output for `destination`; it is committed only if `body` succeeds.
+    private func writeOutput(_ destination: String, _ body: (ByteSink) throws -> Void) throws {
+        let target = try OutputTarget(context: context, path: destination, replace: options.overwrite,
+                                      stage: destination == "-" && (options.onInvalid ?? engine?.onInvalid) == .fail)
+        do {
+            try body(target.sink)
+            try target.commit()
+        } catch {
+            target.abort()
+            throw error
+        }
     }
 
     // MARK: - delimited text
@@ -237,14 +240,9 @@ final class MaskRun {
             anonymity = KAnonymity(k: k, quasi: basePolicy.quasi)
             masker.kAnonymity = anonymity
         }
-        let target = try openTarget(destination)
-        do {
-            try masker.run(passSource, to: target.sink, input: item.name)
+        try writeOutput(destination) { sink in
+            try masker.run(passSource, to: sink, input: item.name)
             try checkQuasi(masker)
-            try target.commit()
-        } catch {
-            target.abort()
-            throw error
         }
         summary.records = masker.counts.records
         summary.malformed = masker.counts.malformed
@@ -257,13 +255,8 @@ final class MaskRun {
 
     private func maskJSON(source: ByteSource, document: [UInt8]?, engine: MaskEngine, destination: String, summary: inout InputSummary) throws {
         let masker = JSONMasker(engine: engine)
-        let target = try openTarget(destination)
-        do {
-            if let document { try masker.runDocument(document, to: target.sink) } else { try masker.runLines(source, to: target.sink) }
-            try target.commit()
-        } catch {
-            target.abort()
-            throw error
+        try writeOutput(destination) { sink in
+            if let document { try masker.runDocument(document, to: sink) } else { try masker.runLines(source, to: sink) }
         }
         summary.records = masker.records
         summary.malformed = masker.malformed
@@ -274,14 +267,7 @@ final class MaskRun {
 
     private func maskText(item: InputItem, source: ByteSource, engine: MaskEngine, destination: String, summary: inout InputSummary) throws {
         let masker = try TextMasker(engine: engine)
-        let target = try openTarget(destination)
-        do {
-            try masker.run(source, to: target.sink, input: item.name)
-            try target.commit()
-        } catch {
-            target.abort()
-            throw error
-        }
+        try writeOutput(destination) { sink in try masker.run(source, to: sink, input: item.name) }
         summary.records = masker.lines
         summary.textKinds = masker.kinds
         usedTextRules = true
@@ -301,20 +287,8 @@ final class MaskRun {
         } catch let e as SQLiteMasker.SQLiteFailure {
             throw InputFailure(reason: "SQLite: \(e.description)", line: nil)
         }
-        let target = try openTarget(destination)
-        do {
-            let copy = try FileSource(path: masked.path)
-            var buf = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = try buf.withUnsafeMutableBytes { try copy.read(into: $0) }
-                if n == 0 { break }
-                buf.withUnsafeBufferPointer { target.sink.append(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-                try target.sink.maybeFlush()
-            }
-            try target.commit()
-        } catch {
-            target.abort()
-            throw error
+        try writeOutput(destination) { sink in
+            try pump(try FileSource(path: masked.path)) { sink.append($0); try sink.maybeFlush() }
         }
         summary.records = masker.rows
         summary.tables = masker.tables
@@ -528,13 +502,7 @@ final class OutputTarget {
         if let staged {
             defer { staged.remove(); self.staged = nil }
             let out = try context.openOutput("-")
-            let source = try FileSource(path: staged.path)
-            var buf = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
-                if n == 0 { break }
-                try buf.withUnsafeBytes { try out.write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            }
+            try pump(try FileSource(path: staged.path)) { try out.write(UnsafeRawBufferPointer($0)) }
             try out.commit()
             return
         }
@@ -545,5 +513,15 @@ final class OutputTarget {
         staged?.remove()
         staged = nil
         output?.abort()
+    }
+}
+
+/// Reads `source` to its end in 1 MiB blocks, handing each to `consume`.
+func pump(_ source: ByteSource, _ consume: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    var buf = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 { return }
+        try buf.withUnsafeBufferPointer { try consume(UnsafeBufferPointer(rebasing: $0[0..<n])) }
     }
 }

@@ -6,23 +6,7 @@ import DSToolScan
 import XCTest
 
 /// JSON, JSON Lines, free text and SQLite through the real host; --auto.
-final class FormatTests: XCTestCase {
-    var dir: URL!
-    var keyPath: String { dir.appendingPathComponent("mask.key").path }
-
-    override func setUpWithError() throws {
-        dir = try TestPaths.temporaryDirectory(self)
-        try Data("0123456789abcdef0123456789abcdef".utf8).write(to: URL(fileURLWithPath: keyPath))
-    }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
-    func run(_ args: [String]) throws -> InProcess.Result { try InProcess.run(MaskPlugin.self, args + ["--format", "json"]) }
-    func out(_ name: String) -> String { dir.appendingPathComponent(name).path }
+final class FormatTests: MaskCommandTestCase {
 
     func testJSONDocumentByPath() throws {
         let policy = try write("p.yaml", """

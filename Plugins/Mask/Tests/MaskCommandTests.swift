@@ -4,24 +4,7 @@ import DSToolKit
 import XCTest
 
 /// `dstool mask` / `unmask` through the real host, in process.
-final class MaskCommandTests: XCTestCase {
-    var dir: URL!
-    var keyPath: String { dir.appendingPathComponent("mask.key").path }
-
-    override func setUpWithError() throws {
-        dir = try TestPaths.temporaryDirectory(self)
-        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: URL(fileURLWithPath: keyPath))
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
-    func run(_ args: [String]) throws -> InProcess.Result { try InProcess.run(MaskPlugin.self, args + ["--format", "json"]) }
-    func summary(_ r: InProcess.Result) -> JSONValue? { r.data.first { $0.kind == "mask.summary" }?.value }
+final class MaskCommandTests: MaskCommandTestCase {
 
     func testPolicyOnCSVExactOutput() throws {
         let policy = try write("p.yaml", """

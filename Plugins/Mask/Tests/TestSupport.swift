@@ -1,3 +1,6 @@
+import DSToolCore
+import DSToolKit
+@testable import DSToolMask
 import Foundation
 import XCTest
 
@@ -37,4 +40,26 @@ func hexBytes(_ hex: String) -> [UInt8] {
     var it = hex.makeIterator()
     while let a = it.next(), let b = it.next() { out.append(UInt8(String([a, b]), radix: 16)!) }
     return out
+}
+
+/// Commands run through the real host in a temporary folder with a key file (mask.key).
+class MaskCommandTestCase: XCTestCase {
+    var dir: URL!
+    var keyPath: String { dir.appendingPathComponent("mask.key").path }
+
+    override func setUpWithError() throws {
+        dir = try TestPaths.temporaryDirectory(self)
+        try Data("0123456789abcdef0123456789abcdef\n".utf8).write(to: URL(fileURLWithPath: keyPath))
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let p = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+    func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+    func run(_ args: [String]) throws -> InProcess.Result { try InProcess.run(MaskPlugin.self, args + ["--format", "json"]) }
+    func out(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    func summary(_ r: InProcess.Result) -> JSONValue? { r.data.first { $0.kind == "mask.summary" }?.value }
 }

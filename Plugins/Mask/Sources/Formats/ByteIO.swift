@@ -87,3 +87,27 @@ public final class ByteSink {
 
     public var text: String { String(decoding: buffer, as: UTF8.self) }
 }
+
+/// The refill step of the buffered readers (CSV records, lines): moves the unread bytes to the
+/// front, doubles the buffer when a record fills it, and reads more. False at the end of input.
+enum BufferRefill {
+    static func refill(_ storage: inout UnsafeMutablePointer<UInt8>, capacity: inout Int, filled: inout Int,
+                       position: inout Int, from source: ByteSource) throws -> Bool {
+        if position > 0 {
+            let keep = filled - position
+            if keep > 0 { storage.update(from: storage + position, count: keep) }
+            filled = keep
+            position = 0
+        }
+        if filled == capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: storage, count: filled)
+            storage.deallocate()
+            storage = bigger
+            capacity *= 2
+        }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: storage + filled, count: capacity - filled))
+        filled += n
+        return n > 0
+    }
+}

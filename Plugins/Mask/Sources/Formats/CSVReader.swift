@@ -94,21 +94,7 @@ public final class CSVReader {
     }
 
     private func refill() throws {
-        if position > 0 {
-            let keep = filled - position
-            if keep > 0 { storage.update(from: storage + position, count: keep) }
-            filled = keep
-            position = 0
-        }
-        if filled == capacity {
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-            bigger.update(from: storage, count: filled)
-            storage.deallocate()
-            storage = bigger
-            capacity *= 2
-        }
-        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: storage + filled, count: capacity - filled))
-        if n == 0 { atEnd = true } else { filled += n }
+        if try !BufferRefill.refill(&storage, capacity: &capacity, filled: &filled, position: &position, from: source) { atEnd = true }
     }
 
     /// Parses one record at `position`. Returns false if it needs bytes beyond `filled`

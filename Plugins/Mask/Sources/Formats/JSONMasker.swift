@@ -244,11 +244,8 @@ final class JSONMasker {
     /// A whole JSON document (read into memory, at most `limit` bytes).
     static func readDocument(_ source: ByteSource, limit: Int = 1 << 30) throws -> [UInt8] {
         var all: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            all.append(contentsOf: chunk[0..<n])
+        try pump(source) { block in
+            all.append(contentsOf: block)
             if all.count > limit { throw InputFailure(reason: "a JSON document larger than \(limit >> 20) MiB (use JSON Lines)", line: nil) }
         }
         return all
@@ -297,22 +294,8 @@ final class LineReader {
                 lineNumber += 1
                 return Line(content: UnsafeBufferPointer(start: storage + start, count: filled - start), hasNewline: false)
             }
-            if position > 0 {
-                let keep = filled - position
-                if keep > 0 { storage.update(from: storage + position, count: keep) }
-                filled = keep
-                scanFrom -= position
-                position = 0
-            }
-            if filled == capacity {
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-                bigger.update(from: storage, count: filled)
-                storage.deallocate()
-                storage = bigger
-                capacity *= 2
-            }
-            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: storage + filled, count: capacity - filled))
-            if n == 0 { atEnd = true } else { filled += n }
+            scanFrom -= position
+            if try !BufferRefill.refill(&storage, capacity: &capacity, filled: &filled, position: &position, from: source) { atEnd = true }
         }
     }
 }
