@@ -57,6 +57,7 @@ public enum CompliancePlugin: DSToolPlugin {
             count += 1
             if count % 64 == 0 { context.progress(done: count, total: 0, label: item.name) }
         }
+        collector.finish()
 
         let ectx = EvaluationContext(asOf: asOf)
         let results = packs.map { Evaluator.evaluate($0, evidence: collector.evidence, context: ectx, waivers: waivers) }
@@ -70,8 +71,10 @@ public enum CompliancePlugin: DSToolPlugin {
             for r in p.results where r.status == .fail && !r.waived {
                 context.emit(ResultRecords.finding(r, root: root))
             }
-            for c in p.clauses {
-                context.emit(DataRecord(kind: "clause", text: ResultRecords.clauseText(c), value: ResultRecords.clauseValue(p.pack.id, c)))
+            for (i, c) in p.clauses.enumerated() {
+                var text = ResultRecords.clauseText(c)
+                if i == 0 { text = LocalizedText(en: "\nBy clause:\n" + text.en, zh: "\n按条款汇总：\n" + text.zh) }
+                context.emit(DataRecord(kind: "clause", text: text, value: ResultRecords.clauseValue(p.pack.id, c)))
             }
         }
         let ended = Date()

@@ -25,7 +25,7 @@ public enum DocumentKind: String, CaseIterable, Sendable, Codable {
             return ["风险评估", "risk-assessment", "risk_assessment", "risk assessment", "riskassessment"]
         case .piImpactAssessment:
             return ["个人信息保护影响评估", "个人信息影响评估", "个人信息安全影响评估", "pi-impact-assessment", "pi_impact_assessment",
-                    "privacy-impact-assessment", "privacy_impact_assessment", "privacy impact assessment", "pia-", "pia_", "pipia"]
+                    "privacy-impact-assessment", "privacy_impact_assessment", "privacy impact assessment", "pia", "pipia"]
         case .dataClassificationPolicy:
             return ["数据分类分级", "分类分级制度", "分类分级清单", "data-classification", "data_classification", "data classification"]
         case .securityManagementPolicy:
@@ -51,10 +51,13 @@ public enum DocumentKind: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The kinds a file name names (case-insensitive; the extension is ignored).
+    /// The kinds a file name names (case-insensitive; the extension is ignored). Short Latin
+    /// abbreviations (PIA) must be whole words: "olympia-notes" is not an impact assessment.
     static func recognise(_ fileName: String) -> [DocumentKind] {
         let stem = (fileName as NSString).deletingPathExtension.lowercased()
-        let padded = stem + "-"
-        return allCases.filter { kind in kind.words.contains { padded.contains($0) } }
+        let words = ItemClassifier.tokens(stem)
+        return allCases.filter { kind in
+            kind.words.contains { w in w.count <= 5 && w.allSatisfy(\.isASCII) ? words.contains(w) : stem.contains(w) }
+        }
     }
 }

@@ -31,6 +31,8 @@ public struct PIFacts: Hashable, Sendable {
         counts.filter { $0.value > 0 && (filter == nil || filter!.contains($0.key)) }.map(\.key).sorted()
     }
     mutating func add(_ other: PIFacts) { for (k, v) in other.counts { counts[k, default: 0] += v } }
+    /// Per kind, the larger count (the same values seen by the file scan and by column sampling).
+    mutating func takeLarger(_ other: PIFacts) { for (k, v) in other.counts { counts[k] = max(counts[k] ?? 0, v) } }
 }
 
 /// One input item as the checks see it.

@@ -52,7 +52,28 @@ final class EvidenceCollector {
         return false
     }
 
+    /// An archive whose name says what it holds (a rotated log, a backup): if the host hands over
+    /// none of its entries, it could not be read, and the checks that need it must say so.
+    private var openContainer: (name: String, roles: ItemRoles, entries: Int)?
+
+    private func closeContainer(before item: InputItem?) {
+        guard let c = openContainer else { return }
+        if let item, item.chain.count > 1, item.chain.first == c.name || item.name.hasPrefix(c.name + "!") {
+            openContainer!.entries += 1
+            return
+        }
+        if c.entries == 0 {
+            evidence.unreadable.append(UnreadableEvidence(item: c.name, roles: c.roles, configType: nil,
+                                                          reason: "no entry of this archive could be read"))
+        }
+        openContainer = nil
+    }
+
+    /// Call after the last item.
+    func finish() { closeContainer(before: nil) }
+
     func add(_ item: InputItem) {
+        closeContainer(before: item)
         let chain = relativeChain(item.chain)
         let cls = ItemClassifier.classify(name: item.name, chain: chain, mime: item.mime, magic: item.magic,
                                           isText: item.isText, isContainer: item.isContainer)
@@ -69,6 +90,12 @@ final class EvidenceCollector {
         // Archives are opened by the host, which hands over their entries next. An Office file that
         // libmagic calls a plain zip is still a document: read it from its own file (top level only,
         // so the host's expansion is not disturbed).
+        if item.isContainer && !item.inArchive && !office {
+            // What the archive would be as a plain file (syslog.2.gz is a log, db.tar.gz a backup).
+            let inner = ItemClassifier.classify(name: item.name, chain: chain, mime: "", magic: "", isText: true, isContainer: false)
+            let roles = cls.roles.union(inner.roles.intersection([.log]))
+            if !roles.isDisjoint(with: [.log, .backup]) { openContainer = (item.name, roles, 0) }
+        }
         if item.isEncrypted || (item.isContainer && !(office && !item.inArchive)) { return }
         let wantConfig = cls.configType.map { needs.configs.contains($0) } ?? false
         let wantLog = cls.roles.contains(.log) && needs.logs

@@ -145,8 +145,10 @@ enum ItemClassifier {
     }
 
     static func isLog(lowerBase: String, components: [String]) -> Bool {
-        // Strip rotation suffixes: syslog.1, messages-20240101, access.log.2
+        // Strip compression and rotation suffixes: syslog.1, messages-20240101, access.log.2.gz
         var b = lowerBase
+        for suffix in [".gz", ".xz", ".bz2", ".zst", ".tar", ".tgz"] where b.hasSuffix(suffix) { b = String(b.dropLast(suffix.count)) }
+        for suffix in [".tar"] where b.hasSuffix(suffix) { b = String(b.dropLast(suffix.count)) }
         for _ in 0..<2 {
             if let dot = b.lastIndex(of: "."), b[b.index(after: dot)...].allSatisfy(\.isNumber), b.index(after: dot) < b.endIndex {
                 b = String(b[..<dot])

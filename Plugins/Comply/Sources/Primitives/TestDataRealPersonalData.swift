@@ -34,8 +34,11 @@ struct TestDataRealPersonalData: CheckPrimitive {
         for it in e.items where it.roles.contains(.testDataset) {
             examined += 1
             var facts = it.pi ?? PIFacts()
-            // Values found in sampled columns count too (a SQLite file's pages are not plain text).
-            for t in e.tables where t.item == it.name { for c in t.columns { facts.add(c.pi) } }
+            // Values found in sampled columns count too (a SQLite file's pages are not plain text),
+            // without counting twice what the file scan already saw.
+            var columns = PIFacts()
+            for t in e.tables where t.item == it.name { for c in t.columns { columns.add(c.pi) } }
+            facts.takeLarger(columns)
             let n = facts.count(of: kinds)
             guard n >= minValues, !seen.contains(it.name) else { continue }
             seen.insert(it.name)

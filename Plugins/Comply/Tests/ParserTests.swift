@@ -1,0 +1,115 @@
+@testable import DSToolComply
+import DSToolKit
+import XCTest
+
+/// The small readers the primitives rely on.
+final class ParserTests: XCTestCase {
+    func testPasswordHashClasses() {
+        let cases: [(String, PasswordHashClass)] = [
+            ("5f4dcc3b5aa765d61d8327deb882cf99", .md5), ("5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8", .sha1),
+            (String(repeating: "ab", count: 32), .sha256OrSM3), (String(repeating: "0f", count: 64), .sha512),
+            ("$2y$10$abcdefghijklmnopqrstuu5dJ0cCBuTsRnJ1zKBHqCsDPn9AUt6w.", .bcrypt), ("$2b$12$short", .plaintext),
+            ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", .argon2), ("$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA", .scrypt),
+            ("pbkdf2_sha256$600000$salt$hash=", .pbkdf2), ("$pbkdf2-sha512$25000$c2FsdA$aGFzaA", .pbkdf2),
+            ("$sm3$c2FsdA$" + String(repeating: "a", count: 64), .sm3Salted), ("$sm3$" + String(repeating: "a", count: 64), .sha256OrSM3),
+            ("$1$salt$hash", .md5Crypt), ("$6$salt$hash", .shaCrypt), ("{SSHA}abcdefgh", .saltedSHA1), ("{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=", .ldapUnsalted),
+            ("X03MO1qnZdYdgyfeuILPmQ==", .md5), ("qUqP5cyxm6YcTAhz05Hph5gvu9M=", .sha1), ("hunter2", .plaintext), ("", .empty), ("NULL", .empty),
+            (String(repeating: "q83vEjRW", count: 8), .opaque),
+        ]
+        for (v, c) in cases { XCTAssertEqual(PasswordHashClass.classify(v), c, v) }
+    }
+
+    func testPasswordColumnNames() {
+        for yes in ["password", "passwd", "user_pwd", "pass_hash", "userPassword", "登录密码", "口令", "pw", "hashed_password"] {
+            XCTAssertTrue(PasswordColumns.isPasswordColumn(yes), yes)
+        }
+        for no in ["passport", "passport_no", "bypass", "compass", "id_no", "pass_date_x"] where no != "pass_date_x" {
+            XCTAssertFalse(PasswordColumns.isPasswordColumn(no), no)
+        }
+    }
+
+    func testLogTimestamps() {
+        func t(_ s: String, ref: String = "2025-06-30") -> String? {
+            let r = Int64(Day(ref)!.ordinal + 1) * 86400
+            return LogTimestamps.parse(Array(s.utf8)[...], reference: r).map { Day(epochSeconds: $0).description }
+        }
+        XCTAssertEqual(t("2024-03-05T10:11:12+08:00 host app: x"), "2024-03-05")
+        XCTAssertEqual(t("[2024/03/05 10:11:12] warn"), "2024-03-05")
+        XCTAssertEqual(t("Mar  5 10:11:12 host sshd[1]: x"), "2025-03-05")
+        XCTAssertEqual(t("Dec 31 23:59:59 host x"), "2024-12-31")  // after the reference day: the year before
+        XCTAssertEqual(t("Feb 29 00:00:00 host x", ref: "2025-06-30"), "2024-02-29")
+        XCTAssertEqual(t("10.0.0.1 - - [05/Mar/2024:10:11:12 +0800] \"GET /\""), "2024-03-05")
+        XCTAssertEqual(t("type=LOGIN msg=audit(1709633472.120:77): pid=1"), "2024-03-05")
+        XCTAssertNil(t("no time here at all"))
+        XCTAssertNil(t("order 20240305123 shipped"))
+        let head = Array("x\nApr  1 00:00:00 h a\nMar  1 00:00:00 h b\n".utf8)
+        let o = LogTimestamps.oldest(in: head, reference: Int64(Day("2025-06-30")!.ordinal) * 86400)
+        XCTAssertEqual(o.map { Day(epochSeconds: $0.0).description }, "2025-03-01")
+        XCTAssertEqual(o?.1, 3)
+    }
+
+    func testTimeSpans() {
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("180d"), 180 * 86400)
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("1y"), 31557600)
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("6month"), 6 * 2629800)
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("1w 2d"), 9 * 86400)
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("3600"), 3600)
+        XCTAssertEqual(ConfigParsers.timeSpanSeconds("5m"), 300)
+        XCTAssertNil(ConfigParsers.timeSpanSeconds("soon"))
+    }
+
+    func testNginxAndLogrotateParsing() {
+        let n = ConfigParsers.nginx("http {\n  # ssl_protocols SSLv3;\n  server {\n    ssl_protocols \"TLSv1.2\" TLSv1.3;\n  }\n}\n")
+        XCTAssertEqual(n.map(\.key), ["ssl_protocols"])
+        XCTAssertEqual(n[0].value, "TLSv1.2 TLSv1.3")
+        XCTAssertEqual(n[0].line, 4)
+        XCTAssertEqual(n[0].context, "http > server")
+        let l = ConfigParsers.logrotate("weekly\nrotate 4\n/var/log/a.log /var/log/b.log {\n  daily\n  rotate 30\n  maxage 20\n}\n").config
+        XCTAssertEqual(l.global.rotate, 4)
+        XCTAssertEqual(l.global.periodDays, 7)
+        XCTAssertEqual(l.blocks.count, 1)
+        XCTAssertEqual(l.blocks[0].paths, "/var/log/a.log /var/log/b.log")
+        XCTAssertEqual(l.blocks[0].rotate, 30)
+        XCTAssertEqual(l.blocks[0].maxAge, 20)
+        XCTAssertEqual(l.blocks[0].rotateLine, 5)
+    }
+
+    func testDocumentDates() {
+        let text = "报告\n下次评估日期：2026年3月1日\n评估日期：2025年3月1日\n附件 2025-04-02\n"
+        let c = DocumentDates.choose(text: text, metadata: nil, metadataSource: "", asOf: Day("2025-06-30")!)
+        XCTAssertEqual(c?.0, Day("2025-03-01"))
+        XCTAssertEqual(c?.2, 3)
+        let unlabelled = DocumentDates.choose(text: "附件 2025-04-02\n 2024/1/5\n", metadata: nil, metadataSource: "", asOf: Day("2025-06-30")!)
+        XCTAssertEqual(unlabelled?.0, Day("2025-04-02"))
+        XCTAssertNil(DocumentDates.choose(text: "no dates", metadata: Day("2099-01-01"), metadataSource: "m", asOf: Day("2025-06-30")!))
+        XCTAssertEqual(DocumentKind.recognise("2025年数据安全风险评估报告.docx"), [.riskAssessment])
+        XCTAssertEqual(DocumentKind.recognise("Incident_Response_Plan_v3.pdf"), [.incidentResponsePlan])
+        XCTAssertEqual(DocumentKind.recognise("个人信息保护影响评估-CRM.md"), [.piImpactAssessment])
+        XCTAssertEqual(DocumentKind.recognise("olympia-notes.md"), [])
+    }
+
+    func testClausesAndDays() {
+        XCTAssertEqual(Clause.parse("数据安全法 art. 27")?.label.zh, "中华人民共和国数据安全法 第二十七条")
+        XCTAssertEqual(Clause.parse("个人信息保护法 art.55")?.id, "个人信息保护法 art. 55")
+        XCTAssertEqual(Clause.parse("网络安全法 art. 21")?.label.en, "Cybersecurity Law Art. 21")
+        XCTAssertEqual(Clause.parse("GB/T 22239-2019 8.1.4.3")?.reference, "8.1.4.3")
+        XCTAssertNil(Clause.parse("GB/T 22239 8.1.4.3"))
+        XCTAssertNil(Clause.parse("数据安全法 art. x"))
+        XCTAssertEqual(ChineseNumerals.format(101), "一百零一")
+        XCTAssertEqual(ChineseNumerals.format(10), "十")
+        XCTAssertEqual(ChineseNumerals.format(56), "五十六")
+        XCTAssertEqual(Day("2024-02-29")! + 366, Day("2025-03-01"))
+        XCTAssertNil(Day("2023-02-29"))
+        XCTAssertEqual(Day(epochSeconds: 0).description, "1970-01-01")
+    }
+
+    func testClassifier() {
+        func roles(_ p: String) -> ItemRoles { ItemClassifier.classify(name: p, chain: [p], mime: "text/plain", magic: "", isText: true, isContainer: false).roles }
+        XCTAssertTrue(roles("var/log/nginx/access.log.2").contains(.log))
+        XCTAssertTrue(roles("var/log/messages-20240101").contains(.log))
+        XCTAssertTrue(roles("uat/export/users.csv").contains(.testDataset))
+        XCTAssertFalse(roles("latest/export/users.csv").contains(.testDataset))
+        XCTAssertTrue(roles("backups/2024/db.sql").contains(.backup))
+        XCTAssertEqual(ItemClassifier.classify(name: "a", chain: ["srv/web/etc/ssh/sshd_config.d/10.conf"], mime: "", magic: "", isText: true, isContainer: false).configGroup, "srv/web")
+    }
+}
