@@ -45,7 +45,7 @@ swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSTo
 // crypto-usage audit: dstool crypto-audit
 // swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolHyperscan"]))
 // attack tracing: dstool trace
-// swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // compliance check: dstool comply
 swiftPlugins.append(SwiftPlugin(folder: "Comply", id: "comply", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolArchive", yams]))
 

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Byte-level helpers for the hand-written scanners. Everything here works on raw pointers with
+/// explicit bounds: the parsers call these once or more per log line, so they must not allocate.
+public typealias Bytes = UnsafeBufferPointer<UInt8>
+
+public enum ByteOps {
+    @inline(__always) public static func lower(_ c: UInt8) -> UInt8 { (c &- 0x41) < 26 ? c | 0x20 : c }
+    @inline(__always) public static func isDigit(_ c: UInt8) -> Bool { (c &- 0x30) < 10 }
+    @inline(__always) public static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+    @inline(__always) public static func isHex(_ c: UInt8) -> Bool {
+        (c &- 0x30) < 10 || (c | 0x20) &- 0x61 < 6
+    }
+    @inline(__always) public static func hexValue(_ c: UInt8) -> UInt8 {
+        (c &- 0x30) < 10 ? c &- 0x30 : ((c | 0x20) &- 0x61) &+ 10
+    }
+
+    /// Index of `byte` in p[from..<to], or `to`.
+    @inline(__always) public static func find(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ byte: UInt8) -> Int {
+        if from >= to { return to }
+        guard let r = memchr(p + from, Int32(byte), to - from) else { return to }
+        return p.distance(to: r.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Index of the substring `needle` in p[from..<to], or nil.
+    @inline(__always) public static func find(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ needle: StaticString) -> Int? {
+        memmemIndex(p, from, to, needle.utf8Start, needle.utf8CodeUnitCount)
+    }
+
+    /// Index of the substring `needle` in p[from..<to], or nil.
+    @inline(__always) public static func find(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Int? {
+        if needle.count == 0 { return from }
+        return memmemIndex(p, from, to, needle.baseAddress!, needle.count)
+    }
+
+    /// memchr for the first byte, memcmp for the rest (glibc's memmem is not exported to Swift).
+    @inline(__always) static func memmemIndex(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ q: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        if to - from < n { return nil }
+        let first = q[0]
+        let last = to - n
+        var i = from
+        while i <= last {
+            guard let r = memchr(p + i, Int32(first), last - i + 1) else { return nil }
+            let k = p.distance(to: r.assumingMemoryBound(to: UInt8.self))
+            if n == 1 || memcmp(p + k + 1, q + 1, n - 1) == 0 { return k }
+            i = k + 1
+        }
+        return nil
+    }
+
+    /// Whether p[at..<to] begins with `prefix` (exact bytes).
+    @inline(__always) public static func hasPrefix(_ p: UnsafePointer<UInt8>, _ at: Int, _ to: Int, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        if to - at < n { return false }
+        return memcmp(p + at, prefix.utf8Start, n) == 0
+    }
+
+    /// Whether p[at..<to] begins with `prefix`, ASCII case-insensitively (prefix given in lower case).
+    @inline(__always) public static func hasPrefixCaseless(_ p: UnsafePointer<UInt8>, _ at: Int, _ to: Int, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        if to - at < n { return false }
+        let q = prefix.utf8Start
+        for i in 0..<n where lower(p[at + i]) != q[i] { return false }
+        return true
+    }
+
+    /// Bytes equal to a static string.
+    @inline(__always) public static func equals(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ s: StaticString) -> Bool {
+        to - from == s.utf8CodeUnitCount && memcmp(p + from, s.utf8Start, to - from) == 0
+    }
+
+    /// Decimal digits in p[from..<to] as an Int (nil if empty, not all digits, or too long).
+    @inline(__always) public static func parseInt(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        if from >= to || to - from > 18 { return nil }
+        var v = 0
+        var i = from
+        while i < to {
+            let d = p[i] &- 0x30
+            if d >= 10 { return nil }
+            v = v &* 10 &+ Int(d)
+            i += 1
+        }
+        return v
+    }
+
+    /// Exactly `count` digits at `at` (for timestamps), or -1.
+    @inline(__always) public static func digits(_ p: UnsafePointer<UInt8>, _ at: Int, _ count: Int) -> Int {
+        var v = 0
+        for i in 0..<count {
+            let d = p[at + i] &- 0x30
+            if d >= 10 { return -1 }
+            v = v &* 10 &+ Int(d)
+        }
+        return v
+    }
+
+    /// Skips spaces and tabs.
+    @inline(__always) public static func skipSpaces(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int {
+        var i = from
+        while i < to && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+        return i
+    }
+
+    /// 64-bit FNV-1a with a final mix: cheap and good enough for bucketing paths and keys.
+    @inline(__always) public static func hash(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, seed: UInt64 = 0xcbf29ce484222325) -> UInt64 {
+        var h = seed
+        var i = from
+        while i + 8 <= to {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            h = (h ^ w) &* 0x100000001b3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < to { h = (h ^ UInt64(p[i])) &* 0x100000001b3; i += 1 }
+        h ^= h >> 33; h = h &* 0xff51afd7ed558ccd; h ^= h >> 33
+        return h
+    }
+
+    public static func string(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: p + from, count: max(0, to - from)), as: UTF8.self)
+    }
+
+    /// Whether the bytes are valid UTF-8 (strict: no overlongs, no surrogates).
+    public static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to {
+            let c = p[i]
+            if c < 0x80 { i += 1; continue }
+            var need = 0
+            var minV: UInt32 = 0
+            var v: UInt32
+            if c & 0xE0 == 0xC0 { need = 1; v = UInt32(c & 0x1F); minV = 0x80 }
+            else if c & 0xF0 == 0xE0 { need = 2; v = UInt32(c & 0x0F); minV = 0x800 }
+            else if c & 0xF8 == 0xF0 { need = 3; v = UInt32(c & 0x07); minV = 0x10000 }
+            else { return false }
+            if i + need >= to { return false }
+            for k in 1...need {
+                let d = p[i + k]
+                if d & 0xC0 != 0x80 { return false }
+                v = (v << 6) | UInt32(d & 0x3F)
+            }
+            if v < minV || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) { return false }
+            i += need + 1
+        }
+        return true
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Bytes of a String, for tests and setup code.
+    init(utf8 s: String) { self = Array(s.utf8) }
+}

@@ -1,0 +1,158 @@
+import DSToolKit
+import Foundation
+
+/// Data leaving through the web server or the database:
+/// - downloads of archives, database dumps and backups (by file type, answered 2xx);
+/// - a response far above what the same source usually gets (its own running mean and spread,
+///   judged once it has made 20 requests);
+/// - large responses to paths that almost nobody requests (counted in a count-min sketch, judged
+///   at the end against the run's typical response size);
+/// - sources whose total bytes out are far above every other source's (end of run);
+/// - database queries that returned a very large number of rows (MySQL slow log Rows_sent).
+/// Memory is bounded: the sketch is fixed-size and only the largest candidates are kept.
+public final class ExfilDetector {
+    public static let archiveDownload = TraceRule(
+        id: "trace.exfil.archive-download", title: LocalizedText(en: "Download of an archive, database dump or backup", zh: "下载压缩包、数据库导出或备份文件"),
+        severity: .medium, techniques: ["T1005", "T1041"], tactic: .exfiltration,
+        remediation: LocalizedText(en: "Keep backups and dumps out of the web root; check who else fetched the file.", zh: "备份与导出文件不要放在网站目录；核查还有谁下载过该文件。"))
+    public static let sourceOutlier = TraceRule(
+        id: "trace.exfil.response-outlier", title: LocalizedText(en: "Response far larger than this source usually receives", zh: "响应大小远超该来源的正常水平"),
+        severity: .medium, techniques: ["T1041"], tactic: .exfiltration)
+    public static let rarePath = TraceRule(
+        id: "trace.exfil.large-rare-path", title: LocalizedText(en: "Large response to a rarely requested path", zh: "罕见路径返回大量数据"),
+        severity: .medium, techniques: ["T1041"], tactic: .exfiltration)
+    public static let sourceVolume = TraceRule(
+        id: "trace.exfil.source-volume", title: LocalizedText(en: "Source received far more data than any other", zh: "单一来源获取的数据量远超其他来源"),
+        severity: .high, techniques: ["T1041", "T1030"], tactic: .exfiltration)
+    public static let bulkQuery = TraceRule(
+        id: "trace.exfil.bulk-query", title: LocalizedText(en: "Database query returned a very large number of rows", zh: "数据库查询返回大量记录"),
+        severity: .medium, techniques: ["T1005", "T1213"], tactic: .collection)
+
+    public static let rules: [TraceRule] = [archiveDownload, sourceOutlier, rarePath, sourceVolume, bulkQuery]
+
+    /// Bytes from which one response may be an outlier or a rare-path candidate.
+    public var largeResponse: Int64 = 1 << 20
+    public var rowsThreshold = 100_000
+    public var rarePathMaxRequests = 2
+    public var maxCandidates = 10_000
+
+    /// Count-min sketch of requests per path (4 rows × 64K counters).
+    private var sketch = [UInt32](repeating: 0, count: 4 * 65536)
+    /// log2 histogram of response sizes, for the typical size.
+    private var sizeHistogram = [Int](repeating: 0, count: 64)
+    public struct Candidate { public let pathHash: UInt64; public let bytes: Int64; public let interest: Int }
+    public private(set) var candidates: [Candidate] = []
+
+    public init() {}
+
+    static let archiveSuffixes: [StaticString] = [".sql", ".sql.gz", ".sql.bz2", ".sql.xz", ".sql.zip", ".sql.7z", ".dump", ".dmp",
+                                                  ".bak", ".backup", ".old", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz",
+                                                  ".txz", ".zip", ".7z", ".rar", ".gz", ".bz2", ".xz", ".zst", ".db", ".sqlite",
+                                                  ".sqlite3", ".mdb", ".accdb", ".ibd", ".frm", ".pst", ".ost", ".kdbx", ".pfx", ".p12",
+                                                  ".jks", ".keystore", ".bson", ".rdb", ".aof", ".csv.gz"]
+
+    /// Streaming checks for one web response; `mean`/`spread`/`count` are the source's stats before it.
+    public func detect(_ e: Event, sourceMean: Double, sourceStd: Double, sourceCount: Int, into out: inout [Detection]) {
+        let bytes = e.byteCount
+        guard let p = e.value(.path), let pb = p.baseAddress, p.count > 0 else { return }
+        let ok = e.statusCode >= 200 && e.statusCode < 300
+        let h = ByteOps.hash(pb, 0, p.count)
+        addToSketch(h)
+        if bytes > 0 {
+            var b = 0
+            var v = bytes
+            while v > 1 { v >>= 1; b += 1 }
+            sizeHistogram[min(b, 63)] += 1
+        }
+        guard ok else { return }
+        // Archive / dump / backup by suffix (case-insensitive).
+        for s in ExfilDetector.archiveSuffixes {
+            let n = s.utf8CodeUnitCount
+            if p.count > n && ByteOps.hasPrefixCaseless(pb, p.count - n, p.count, s) {
+                if bytes == 0 { break }  // an empty or HEAD answer carries nothing
+                let big = bytes >= 10 << 20
+                out.append(Detection(ExfilDetector.archiveDownload,
+                                     detail: "\(ExfilDetector.human(bytes)) \(String(describing: s).dropFirst()) file",
+                                     severity: big ? .high : .medium))
+                break
+            }
+        }
+        if bytes >= largeResponse && sourceCount >= 20 && Double(bytes) > sourceMean * 20 && Double(bytes) > sourceMean + 6 * sourceStd {
+            out.append(Detection(ExfilDetector.sourceOutlier,
+                                 detail: "\(ExfilDetector.human(bytes)) while this source's responses average \(ExfilDetector.human(Int64(sourceMean)))"))
+        }
+    }
+
+    /// Remembers a large response for the rare-path judgement (the largest are kept).
+    public func consider(_ e: Event, interest: Int) {
+        guard e.byteCount >= largeResponse, e.statusCode >= 200 && e.statusCode < 300,
+              let p = e.value(.path), let pb = p.baseAddress else { return }
+        let c = Candidate(pathHash: ByteOps.hash(pb, 0, p.count), bytes: e.byteCount, interest: interest)
+        if candidates.count < maxCandidates { candidates.append(c); return }
+        if let (mi, m) = candidates.enumerated().min(by: { $0.element.bytes < $1.element.bytes }), m.bytes < c.bytes { candidates[mi] = c }
+    }
+
+    /// Whether a response would be a rare-path candidate (so the engine keeps its event).
+    public func isCandidate(_ e: Event) -> Bool { e.byteCount >= largeResponse && e.statusCode >= 200 && e.statusCode < 300 }
+
+    @inline(__always) private func addToSketch(_ h: UInt64) {
+        for r in 0..<4 {
+            let idx = r * 65536 + Int((h >> (UInt64(r) * 16)) & 0xFFFF)
+            if sketch[idx] < UInt32.max { sketch[idx] += 1 }
+        }
+    }
+
+    /// Requests seen for a path (an over-estimate, never under).
+    public func requests(pathHash h: UInt64) -> Int {
+        var m = UInt32.max
+        for r in 0..<4 { m = min(m, sketch[r * 65536 + Int((h >> (UInt64(r) * 16)) & 0xFFFF)]) }
+        return Int(m)
+    }
+
+    /// The median response size seen (power of two bucket).
+    public var typicalResponse: Int64 {
+        let total = sizeHistogram.reduce(0, +)
+        guard total > 0 else { return 0 }
+        var acc = 0
+        for (b, n) in sizeHistogram.enumerated() {
+            acc += n
+            if acc * 2 >= total { return Int64(1) << Int64(b) }
+        }
+        return 0
+    }
+
+    /// End of run: large responses to rare paths (indexes of interest events, with a detail).
+    public func rarePathFindings() -> [(Int, String)] {
+        let typical = max(typicalResponse, 1)
+        var out: [(Int, String)] = []
+        for c in candidates.sorted(by: { $0.interest < $1.interest }) {
+            let n = requests(pathHash: c.pathHash)
+            if n <= rarePathMaxRequests && c.bytes >= typical * 20 {
+                out.append((c.interest, "\(ExfilDetector.human(c.bytes)) from a path requested \(n) time\(n == 1 ? "" : "s") in the logs (typical response \(ExfilDetector.human(typical)))"))
+            }
+        }
+        return out
+    }
+
+    /// MySQL slow log: Rows_sent above the threshold.
+    public func detectQuery(_ e: Event, into out: inout [Detection]) {
+        guard e.format == .mysqlSlow, let v = e.extra("Rows_sent"), let rows = Int(v), rows >= rowsThreshold else { return }
+        out.append(Detection(ExfilDetector.bulkQuery, detail: "\(rows) rows sent to \(e.string(.user) ?? "?")@\(e.string(.srcIP) ?? "?")"))
+    }
+
+    /// End of run: sources whose bytes out dwarf the others' (totals of sources with at least 5 requests).
+    public static func volumeOutliers(_ totals: [(String, Int64, Int)], minBytes: Int64 = 50 << 20) -> [(String, Int64, Int64)] {
+        let active = totals.filter { $0.2 >= 5 }.map(\.1).sorted()
+        guard active.count >= 5 else { return [] }
+        let median = max(active[active.count / 2], 1)
+        return totals.filter { $0.1 >= minBytes && $0.1 >= median * 50 }.map { ($0.0, $0.1, median) }.sorted { $0.1 > $1.1 }
+    }
+
+    public static func human(_ b: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(b)
+        var u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        return u == 0 ? "\(b) B" : String(format: "%.1f %@", v, units[u])
+    }
+}

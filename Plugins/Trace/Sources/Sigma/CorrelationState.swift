@@ -1,0 +1,253 @@
+import Foundation
+
+/// Where an event came from, compactly (for correlation evidence).
+public struct EvidenceRef: Sendable {
+    public var input: UInt32
+    public var line: UInt32
+    /// Index in the raw-line store, or -1 when the store was full.
+    public var raw: Int32
+}
+
+/// Matches of the rules that feed correlation rules, kept compactly during the run and evaluated
+/// at the end in time order (inputs are read one after another, so their events are not in order).
+public final class CorrelationState {
+    struct Hit {
+        var time: Int64
+        var group: UInt32
+        var value: UInt32
+        var ordinal: UInt16   // position of the matching rule in the correlation's rule list
+        var weight: UInt32    // "message repeated N times" counts N
+        var evidence: EvidenceRef
+    }
+
+    public struct Result {
+        public let correlation: Int
+        public let group: String
+        public let start: Int64
+        public let end: Int64
+        public let count: Int
+        public let values: [String]
+        public let first: EvidenceRef
+        public let last: EvidenceRef
+    }
+
+    let correlations: [SigmaCorrelation]
+    var hits: [[Hit]]
+    var strings: [String] = []
+    var stringIndex: [String: UInt32] = [:]
+    public private(set) var raws: [String] = []
+    var rawBytes = 0
+    public let maxRawBytes: Int
+    public let maxHits: Int
+    public private(set) var totalHits = 0
+    public private(set) var droppedHits = 0
+    public private(set) var untimedHits = 0
+    /// (correlation, rule) → group-by field keys, and the value field for value_count.
+    var groupKeys: [[[FieldKey]]] = []
+    var valueKeys: [[FieldKey?]] = []
+
+    init(correlations: [SigmaCorrelation], maxHits: Int = 4_000_000, maxRawBytes: Int = 128 << 20) {
+        self.correlations = correlations
+        self.maxHits = maxHits
+        self.maxRawBytes = maxRawBytes
+        hits = correlations.map { _ in [] }
+    }
+
+    /// Called once rules are known: resolves group-by names (through aliases) per referenced rule.
+    func prepare(rules: [SigmaRule]) {
+        groupKeys = correlations.map { c in
+            c.rules.map { ri in
+                c.groupBy.map { g in FieldMapping.key(for: CorrelationState.alias(g, c, rules[ri])) }
+            }
+        }
+        valueKeys = correlations.map { c in
+            c.rules.map { ri in c.valueField.map { FieldMapping.key(for: CorrelationState.alias($0, c, rules[ri])) } }
+        }
+    }
+
+    static func alias(_ name: String, _ c: SigmaCorrelation, _ r: SigmaRule) -> String {
+        guard let per = c.aliases[name] else { return name }
+        if let n = r.name, let f = per[n] { return f }
+        if let i = r.id, let f = per[i] { return f }
+        return name
+    }
+
+    func intern(_ s: String) -> UInt32 {
+        if let i = stringIndex[s] { return i }
+        let i = UInt32(strings.count)
+        strings.append(s)
+        stringIndex[s] = i
+        return i
+    }
+
+    /// Records that rule `ruleIndex` matched `e`; `evidence` fills in where it came from.
+    func record(ruleIndex: Int, rule: SigmaRule, _ e: Event, input: UInt32) {
+        guard e.hasTime else { untimedHits += 1; return }
+        if groupKeys.isEmpty { return }
+        var rawRef: Int32 = -1
+        for ci in rule.correlations {
+            let c = correlations[ci]
+            guard let ordinal = c.rules.firstIndex(of: ruleIndex) else { continue }
+            if totalHits >= maxHits { droppedHits += 1; continue }
+            var key = ""
+            for (k, fk) in groupKeys[ci][ordinal].enumerated() {
+                if k > 0 { key += "\u{1F}" }
+                if let v = e.value(fk) { key += String(decoding: v, as: UTF8.self) }
+            }
+            var value: UInt32 = 0
+            if let vk = valueKeys[ci][ordinal] {
+                // An event without the counted field does not count toward distinct values.
+                guard let v = e.value(vk) else { continue }
+                value = intern(String(decoding: v, as: UTF8.self))
+            }
+            if rawRef < 0 && rawBytes < maxRawBytes {
+                let r = e.rawString
+                rawBytes += r.utf8.count + 32
+                raws.append(r)
+                rawRef = Int32(raws.count - 1)
+            }
+            hits[ci].append(Hit(time: e.time, group: intern(key), value: value, ordinal: UInt16(ordinal),
+                                weight: UInt32(max(1, e.repeatCount)),
+                                evidence: EvidenceRef(input: input, line: UInt32(clamping: e.lineNumber), raw: rawRef)))
+            totalHits += 1
+        }
+    }
+
+    public func raw(_ ref: EvidenceRef) -> String? { ref.raw >= 0 ? raws[Int(ref.raw)] : nil }
+
+    /// Evaluates every correlation over its hits in time order.
+    public func evaluate() -> [Result] {
+        var out: [Result] = []
+        for (ci, c) in correlations.enumerated() {
+            // Group, then order each group by time.
+            var groups: [UInt32: [Hit]] = [:]
+            for h in hits[ci] { groups[h.group, default: []].append(h) }
+            for g in groups.keys.sorted(by: { strings[Int($0)] < strings[Int($1)] }) {
+                let list = groups[g]!.sorted { $0.time < $1.time }
+                let name = strings[Int(g)].replacingOccurrences(of: "\u{1F}", with: ",")
+                switch c.kind {
+                case .eventCount: out += eventCount(ci, c, name, list)
+                case .valueCount: out += valueCount(ci, c, name, list)
+                case .temporal: out += temporal(ci, c, name, list)
+                case .temporalOrdered: out += temporalOrdered(ci, c, name, list)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sliding window: reports when the weighted count in [t - span, t] satisfies the condition,
+    /// then starts a new window after it (one finding per burst, not per event).
+    func eventCount(_ ci: Int, _ c: SigmaCorrelation, _ group: String, _ list: [Hit]) -> [Result] {
+        var out: [Result] = []
+        let upward: Bool
+        switch c.comparison { case .lt?, .lte?: upward = false; default: upward = true }
+        if !upward {
+            // "fewer than N": judged on windows starting at each event.
+            var j = 0, sum = 0
+            var i = 0
+            while i < list.count {
+                if j < i { j = i; sum = 0 }
+                while j < list.count && list[j].time - list[i].time <= c.timespan { sum += Int(list[j].weight); j += 1 }
+                if c.holds(Double(sum)) {
+                    out.append(Result(correlation: ci, group: group, start: list[i].time, end: list[j - 1].time, count: sum,
+                                      values: [], first: list[i].evidence, last: list[j - 1].evidence))
+                    i = j; sum = 0; continue
+                }
+                sum -= Int(list[i].weight)
+                i += 1
+            }
+            return out
+        }
+        var start = 0
+        var sum = 0
+        for j in 0..<list.count {
+            sum += Int(list[j].weight)
+            while list[j].time - list[start].time > c.timespan { sum -= Int(list[start].weight); start += 1 }
+            if c.holds(Double(sum)) {
+                out.append(Result(correlation: ci, group: group, start: list[start].time, end: list[j].time, count: sum,
+                                  values: [], first: list[start].evidence, last: list[j].evidence))
+                start = j + 1
+                sum = 0
+            }
+        }
+        return out
+    }
+
+    func valueCount(_ ci: Int, _ c: SigmaCorrelation, _ group: String, _ list: [Hit]) -> [Result] {
+        var out: [Result] = []
+        var start = 0
+        var counts: [UInt32: Int] = [:]
+        var j = 0
+        while j < list.count {
+            counts[list[j].value, default: 0] += 1
+            while list[j].time - list[start].time > c.timespan {
+                let v = list[start].value
+                counts[v]! -= 1
+                if counts[v] == 0 { counts[v] = nil }
+                start += 1
+            }
+            if c.holds(Double(counts.count)) {
+                let values = counts.keys.map { strings[Int($0)] }.sorted()
+                out.append(Result(correlation: ci, group: group, start: list[start].time, end: list[j].time, count: counts.count,
+                                  values: Array(values.prefix(20)), first: list[start].evidence, last: list[j].evidence))
+                start = j + 1
+                counts.removeAll()
+            }
+            j += 1
+        }
+        return out
+    }
+
+    /// All referenced rules matched within the timespan (any order).
+    func temporal(_ ci: Int, _ c: SigmaCorrelation, _ group: String, _ list: [Hit]) -> [Result] {
+        var out: [Result] = []
+        let need = c.rules.count
+        var counts = [Int](repeating: 0, count: need)
+        var present = 0
+        var start = 0
+        for j in 0..<list.count {
+            let o = Int(list[j].ordinal)
+            if counts[o] == 0 { present += 1 }
+            counts[o] += 1
+            while list[j].time - list[start].time > c.timespan {
+                let so = Int(list[start].ordinal)
+                counts[so] -= 1
+                if counts[so] == 0 { present -= 1 }
+                start += 1
+            }
+            if present == need {
+                out.append(Result(correlation: ci, group: group, start: list[start].time, end: list[j].time, count: j - start + 1,
+                                  values: [], first: list[start].evidence, last: list[j].evidence))
+                counts = [Int](repeating: 0, count: need); present = 0; start = j + 1
+            }
+        }
+        return out
+    }
+
+    /// The referenced rules matched in the written order within the timespan. For each step the
+    /// latest start of a chain that reached it is kept (the latest start leaves the most time).
+    func temporalOrdered(_ ci: Int, _ c: SigmaCorrelation, _ group: String, _ list: [Hit]) -> [Result] {
+        var out: [Result] = []
+        let steps = c.rules
+        var reached = [Int?](repeating: nil, count: steps.count)   // index in list of the chain's first hit
+        for j in 0..<list.count {
+            let ruleIndex = steps[Int(list[j].ordinal)]
+            // A rule may fill several steps; go from the last step back so one hit advances one step.
+            for k in stride(from: steps.count - 1, through: 0, by: -1) where steps[k] == ruleIndex {
+                if k == 0 {
+                    reached[0] = j
+                } else if let s = reached[k - 1], list[j].time - list[s].time <= c.timespan {
+                    if reached[k] == nil || list[reached[k]!].time <= list[s].time { reached[k] = s }
+                }
+                if k == steps.count - 1, let s = reached[k] {
+                    out.append(Result(correlation: ci, group: group, start: list[s].time, end: list[j].time, count: j - s + 1,
+                                      values: [], first: list[s].evidence, last: list[j].evidence))
+                    reached = [Int?](repeating: nil, count: steps.count)
+                    break
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+
+/// Evaluates every loaded Sigma rule against each event in one pass: all string patterns of the
+/// rules that apply to an event's log source are compiled into one Hyperscan database per field
+/// (built once per kind of event and cached), each field present is scanned once, and only the
+/// rules whose patterns matched (plus the few whose condition can hold without any pattern, such
+/// as `not` selections or numeric tests) have their condition evaluated.
+public final class SigmaEngine {
+    public let rules: [SigmaRule]
+    public let correlations: [SigmaCorrelation]
+    public let atoms: SigmaAtoms
+    public private(set) var loadErrors: [SigmaError]
+    /// Global atom id → rules using it.
+    let atomRules: [[Int32]]
+    let matches: MatchSet
+    let scratch = HSScratch()
+    let ruleStamp: UnsafeMutablePointer<UInt32>
+    var stamp: UInt32 = 0
+
+    /// The databases and rule lists for one kind of event (a services mask).
+    final class Plan {
+        var fields: [(FieldKey, HSDatabase)] = []
+        /// Rules that apply and can match without any Hyperscan atom.
+        var always: [Int32] = []
+        var applicable: Set<Int32> = []
+    }
+    var plans: [UInt32: Plan] = [:]
+    var lastMask: UInt32 = .max
+    var lastPlan: Plan?
+    /// Hyperscan rejections while building plans (reported once).
+    public private(set) var planErrors: [String] = []
+    public let correlationState: CorrelationState
+
+    /// Rules that matched the last event (indexes into `rules`).
+    public private(set) var matched: [Int] = []
+
+    public init(loaded: SigmaLoader.Loaded, atoms: SigmaAtoms) {
+        var errors = loaded.errors
+        let rules = loaded.rules
+        let correlations = loaded.correlations
+        // Resolve correlation references (by name, then id) and mark rules that only feed them.
+        var generateOverride: [Int: Bool] = [:]
+        var keptCorrelations: [SigmaCorrelation] = []
+        for c in correlations {
+            var idx: [Int] = []
+            var missing: String?
+            for ref in c.ruleRefs {
+                if let i = rules.firstIndex(where: { $0.name == ref }) ?? rules.firstIndex(where: { $0.id == ref }) { idx.append(i) }
+                else { missing = ref; break }
+            }
+            if let missing {
+                errors.append(SigmaError(file: c.file, line: c.line, "correlation refers to '\(missing)', which is not a loaded rule"))
+                continue
+            }
+            c.rules = idx
+            let ci = keptCorrelations.count
+            keptCorrelations.append(c)
+            for i in Set(idx) {
+                rules[i].correlations.append(ci)
+                generateOverride[i] = (generateOverride[i] ?? false) || c.generate
+            }
+        }
+        for (i, g) in generateOverride { rules[i].generate = g }
+        self.rules = rules
+        self.correlations = keptCorrelations
+        self.atoms = atoms
+        self.loadErrors = errors
+        var ar = [[Int32]](repeating: [], count: atoms.hs.count)
+        for (ri, r) in rules.enumerated() where r.required != nil {
+            for a in r.hsAtoms { ar[a].append(Int32(ri)) }
+        }
+        atomRules = ar
+        matches = MatchSet(capacity: atoms.hs.count)
+        ruleStamp = .allocate(capacity: max(rules.count, 1))
+        ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
+        correlationState = CorrelationState(correlations: keptCorrelations)
+        correlationState.prepare(rules: rules)
+    }
+
+    deinit { ruleStamp.deallocate() }
+
+    /// Loads rule files: the built-in rules (unless disabled) and every .yml/.yaml under `dirs`.
+    public static func load(builtin: Bool, dirs: [String]) -> SigmaEngine {
+        let atoms = SigmaAtoms()
+        let loader = SigmaLoader(atoms: atoms)
+        var loaded = SigmaLoader.Loaded()
+        if builtin {
+            for (name, text) in BuiltinRules.files { loader.load(yaml: text, file: "builtin:" + name, builtin: true, into: &loaded) }
+        }
+        for dir in dirs {
+            for path in ruleFiles(dir, errors: &loaded.errors) {
+                do {
+                    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                    guard let text = String(data: data, encoding: .utf8) else {
+                        loaded.errors.append(SigmaError(file: path, line: 1, "not UTF-8 text")); continue
+                    }
+                    loader.load(yaml: text, file: path, into: &loaded)
+                } catch {
+                    loaded.errors.append(SigmaError(file: path, line: 1, "cannot read: \(error.localizedDescription)"))
+                }
+            }
+        }
+        return SigmaEngine(loaded: loaded, atoms: atoms)
+    }
+
+    static func ruleFiles(_ dir: String, errors: inout [SigmaError]) -> [String] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+            errors.append(SigmaError(file: dir, line: 0, "no such file or directory")); return []
+        }
+        if !isDir.boolValue { return [dir] }
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            if rel.hasSuffix(".yml") || rel.hasSuffix(".yaml") { out.append((dir as NSString).appendingPathComponent(rel)) }
+        }
+        return out.sorted()
+    }
+
+    public var activeRuleCount: Int { rules.filter { $0.required != nil }.count }
+
+    // MARK: per event
+
+    func plan(_ mask: ServiceBits) -> Plan {
+        if mask.rawValue == lastMask, let p = lastPlan { return p }
+        if let p = plans[mask.rawValue] { lastMask = mask.rawValue; lastPlan = p; return p }
+        let p = Plan()
+        var byField: [FieldKey: [HSPattern]] = [:]
+        var order: [FieldKey] = []
+        for (ri, r) in rules.enumerated() {
+            guard let req = r.required, mask.isSuperset(of: req) else { continue }
+            p.applicable.insert(Int32(ri))
+            for a in r.hsAtoms {
+                let atom = atoms.hs[a]
+                if byField[atom.key] == nil { order.append(atom.key) }
+                byField[atom.key, default: []].append(atom.pattern)
+            }
+            if SigmaEngine.canHoldWithoutPatterns(r.condition) { p.always.append(Int32(ri)) }
+        }
+        for key in order {
+            // Several rules may share an atom: one pattern per id.
+            var seen = Set<UInt32>()
+            let pats = byField[key]!.filter { seen.insert($0.id).inserted }
+            let (db, rejected) = HSDatabase.compileDroppingBad(pats)
+            for (pat, msg) in rejected { planErrors.append("pattern \(pat.expression) on \(key): \(msg)") }
+            if let db { scratch.prepare(for: db); p.fields.append((key, db)) }
+        }
+        plans[mask.rawValue] = p
+        lastMask = mask.rawValue; lastPlan = p
+        return p
+    }
+
+    /// Evaluates the rules that apply to `e`; the matches are left in `matched`.
+    public func evaluate(_ e: Event) {
+        matched.removeAll(keepingCapacity: true)
+        if rules.isEmpty { return }
+        let p = plan(e.services)
+        if p.applicable.isEmpty { return }
+        matches.begin()
+        for (key, db) in p.fields {
+            if let v = e.value(key), v.count > 0 { db.scan(v.baseAddress!, v.count, scratch: scratch, into: matches) }
+        }
+        stamp &+= 1
+        if stamp == 0 { ruleStamp.update(repeating: 0, count: max(rules.count, 1)); stamp = 1 }
+        for h in 0..<matches.hitCount {
+            for ri in atomRules[Int(matches.hits[h])] where ruleStamp[Int(ri)] != stamp {
+                ruleStamp[Int(ri)] = stamp
+                let r = rules[Int(ri)]
+                if let req = r.required, e.services.isSuperset(of: req), eval(r.condition, e) { matched.append(Int(ri)) }
+            }
+        }
+        for ri in p.always where ruleStamp[Int(ri)] != stamp {
+            ruleStamp[Int(ri)] = stamp
+            if eval(rules[Int(ri)].condition, e) { matched.append(Int(ri)) }
+        }
+    }
+
+    func eval(_ n: CondNode, _ e: Event) -> Bool {
+        switch n {
+        case .hs(let i): return matches.isSet(i)
+        case .and(let c): for x in c where !eval(x, e) { return false }; return true
+        case .or(let c): for x in c where eval(x, e) { return true }; return false
+        case .not(let c): return !eval(c, e)
+        case .computed(let i): return SigmaEngine.evalComputed(atoms.computed[i], e)
+        case .constant(let b): return b
+        }
+    }
+
+    static func evalComputed(_ a: ComputedAtom, _ e: Event) -> Bool {
+        switch a {
+        case .exists(let k, let want): return (e.value(k) != nil) == want
+        case .emptyOrMissing(let k): return (e.value(k)?.count ?? 0) == 0
+        case .cidr(let k, let net):
+            guard let v = e.value(k), let ip = IPAddress.parse(v) else { return false }
+            return net.contains(ip)
+        case .numeric(let k, let op, let x):
+            guard let v = e.value(k), let d = Double(String(decoding: v, as: UTF8.self).trimmingCharacters(in: .whitespaces)) else { return false }
+            switch op { case .gt: return d > x; case .gte: return d >= x; case .lt: return d < x; case .lte: return d <= x }
+        case .fieldref(let k, let other, let mode, let cased):
+            guard let a = e.value(k), let b = e.value(other) else { return false }
+            var s = String(decoding: a, as: UTF8.self), t = String(decoding: b, as: UTF8.self)
+            if !cased { s = s.lowercased(); t = t.lowercased() }
+            switch mode {
+            case .equals: return s == t
+            case .contains: return s.contains(t)
+            case .startsWith: return s.hasPrefix(t)
+            case .endsWith: return s.hasSuffix(t)
+            }
+        case .regex(let k, let re):
+            guard let v = e.value(k) else { return false }
+            let s = String(decoding: v, as: UTF8.self)
+            return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        }
+    }
+
+    /// Whether a condition can be true when no Hyperscan atom matched (Kleene logic: patterns are
+    /// false, code-evaluated atoms unknown).
+    static func canHoldWithoutPatterns(_ n: CondNode) -> Bool { kleene(n) != .no }
+
+    enum K { case yes, no, unknown }
+    static func kleene(_ n: CondNode) -> K {
+        switch n {
+        case .hs: return .no
+        case .computed: return .unknown
+        case .constant(let b): return b ? .yes : .no
+        case .not(let c):
+            switch kleene(c) { case .yes: return .no; case .no: return .yes; case .unknown: return .unknown }
+        case .and(let c):
+            var r = K.yes
+            for x in c { let k = kleene(x); if k == .no { return .no }; if k == .unknown { r = .unknown } }
+            return r
+        case .or(let c):
+            var r = K.no
+            for x in c { let k = kleene(x); if k == .yes { return .yes }; if k == .unknown { r = .unknown } }
+            return r
+        }
+    }
+}
