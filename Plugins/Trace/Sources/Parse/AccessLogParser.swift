@@ -167,9 +167,9 @@ public final class AccessLogParser: LineParser {
         if e - s == 1 && p[s] == 0x2D { return }
         let sp1 = ByteOps.find(p, s, e, 0x20)
         if sp1 >= e { return }
-        // A method is a short run of letters; anything else (TLS bytes, junk) stays only in `request`.
+        // A method is a token of capital letters; anything else (TLS bytes, junk) stays only in `request`.
         var k = s
-        while k < sp1 { let c = p[k]; if !((c &- 0x41) < 26 || (c &- 0x61) < 26 || c == 0x2D || c == 0x5F) { return }; k += 1 }
+        while k < sp1 { let c = p[k]; if !((c &- 0x41) < 26 || c == 0x2D || c == 0x5F) { return }; k += 1 }
         ev.set(.method, s, sp1)
         let us = sp1 + 1
         var ue = e

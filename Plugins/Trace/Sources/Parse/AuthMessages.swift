@@ -170,7 +170,7 @@ public enum AuthMessages {
             }
         case 0x44:  // D
             if ByteOps.hasPrefix(p, s, n, "Did not receive identification string from ") {
-                let a = s + 44
+                let a = s + 43
                 e.set(.srcIP, a, token(p, a, n))
                 return .sshNoIdent
             }
@@ -312,6 +312,11 @@ public enum AuthMessages {
             if isSu { return .suSuccess }
             _ = service
             return .sessionOpened
+        }
+        if let c = ByteOps.find(p, rest, n, "password changed for ") {
+            let us = c + 21
+            e.set(.targetUser, us, token(p, us, n))
+            return .passwordChanged
         }
         if let c = ByteOps.find(p, rest, n, "session closed for user ") {
             let us = c + 24

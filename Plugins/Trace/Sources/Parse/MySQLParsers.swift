@@ -274,7 +274,8 @@ public final class MySQLSlowParser: LineParser {
                 } else if ByteOps.hasPrefix(p, i, le, "SET timestamp=") {
                     let vs = i + 14
                     let ve = ByteOps.find(p, vs, le, 0x3B)
-                    if let t = ByteOps.parseInt(p, vs, ve) {
+                    // "# Time:" is more precise; SET timestamp (epoch seconds) stands in when it is absent or old-style.
+                    if let t = ByteOps.parseInt(p, vs, ve), !e.hasTime || e.zoneAssumed {
                         e.time = Int64(t) * 1_000_000; e.hasTime = true; e.zoneAssumed = false
                         if e.timeEnd == 0 { e.timeStart = Int32(vs); e.timeEnd = Int32(ve) }
                     }

@@ -20,7 +20,7 @@ public enum SQLInjection {
         WebPattern("quote then boolean", #"['"`)]\s*(or|and|xor|\|\||&&)\s+[\w'"(]{1,20}\s*(=|<|>|<>|!=|\blike\b|\bis\b)"#, scope: .both),
         WebPattern("quote then tautology", #"['"`)]\s*(or|\|\|)\s*['"]?\w+['"]?\s*=\s*['"]?\w+"#),
         WebPattern("numeric tautology", #"\b(or|and)\s+(\d+)\s*=\s*\d+\s*(--|#|/\*|;|$|\))"#),
-        WebPattern("comment after quote", #"['"`]\s*\)?\s*(--[\s\-]|#|;\s*--)"#),
+        WebPattern("comment after quote", #"['"`]\s*\)?\s*(--([\s\-&;]|$)|#|;\s*--)"#),
         WebPattern("time delay", #"\b(sleep|pg_sleep)\s*\(\s*\d+(\.\d+)?\s*\)|\bbenchmark\s*\(\s*\d+\s*,|\bwaitfor\s+delay\s+'|\bdbms_pipe\.receive_message\s*\("#, scope: .both),
         WebPattern("stacked statement", #";\s*(drop|truncate|alter|create|insert|update|delete|exec|execute|declare|shutdown)\s+(table|database|into|from|user|procedure|@|\w+\s*\(|xp_)"#),
         WebPattern("catalogue access", #"\b(information_schema\.|mysql\.user\b|pg_catalog\.|pg_shadow|sys\.objects|sysobjects|sqlite_master|all_tables\b|dba_users)"#, scope: .both),
