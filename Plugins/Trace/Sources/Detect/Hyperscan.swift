@@ -1,4 +1,5 @@
 import CDSToolHyperscan
+import DSToolKit
 import Foundation
 
 /// One pattern for a Hyperscan database.
@@ -31,8 +32,15 @@ public final class HSDatabase {
     let db: OpaquePointer
     public let patternCount: Int
 
-    public init(_ patterns: [HSPattern]) throws {
+    /// Compiles the patterns, or loads the same database from the compile cache (see `HSCache`).
+    public init(_ patterns: [HSPattern], cache: Bool = true) throws {
         precondition(!patterns.isEmpty)
+        let key = cache ? HSCache.key(patterns) : ""
+        if cache, let cached = HSCache.load(key) {
+            db = cached
+            patternCount = patterns.count
+            return
+        }
         var cStrings = patterns.map { strdup($0.expression) }
         defer { for p in cStrings { free(p) } }
         var flags = patterns.map(\.flags)
@@ -52,6 +60,7 @@ public final class HSDatabase {
         }
         db = database!
         patternCount = patterns.count
+        if cache { HSCache.store(key, db) }
     }
 
     /// Compiles, dropping patterns Hyperscan rejects (each one reported with its message).
@@ -59,7 +68,7 @@ public final class HSDatabase {
         var list = patterns
         var rejected: [(HSPattern, String)] = []
         while !list.isEmpty {
-            do { return (try HSDatabase(list), rejected) }
+            do { return (try HSDatabase(list, cache: rejected.isEmpty), rejected) }
             catch let e as HSCompileError {
                 guard let i = e.index, i < list.count else { return (nil, rejected + list.map { ($0, e.message) }) }
                 rejected.append((list[i], e.message))
@@ -71,7 +80,7 @@ public final class HSDatabase {
 
     /// Whether Hyperscan accepts one expression (for rule validation messages).
     public static func check(_ expression: String, flags: UInt32) -> String? {
-        do { _ = try HSDatabase([HSPattern(expression, id: 0, flags: flags)]); return nil }
+        do { _ = try HSDatabase([HSPattern(expression, id: 0, flags: flags)], cache: false); return nil }
         catch { return (error as? HSCompileError)?.message ?? "\(error)" }
     }
 
@@ -131,5 +140,58 @@ extension HSDatabase {
                 return 0
             }, ctx)
         }
+    }
+}
+
+/// Compiling the detectors' databases takes seconds; loading a serialized copy takes
+/// milliseconds. Compiled databases are kept in `$DSTOOL_CACHE_DIR` (default
+/// `$XDG_CACHE_HOME/dstool` or `~/.cache/dstool`), under `hyperscan/<SHA-256 of the Hyperscan
+/// version and the patterns>.db`. A cache file is used only if it belongs to the user and only
+/// the user can write it; one that does not load (another CPU, another version) is recompiled.
+/// Nothing is written when the folder cannot be created.
+public enum HSCache {
+    static let directory: String? = {
+        let env = ProcessInfo.processInfo.environment
+        var base: String
+        if let d = env["DSTOOL_CACHE_DIR"], !d.isEmpty { base = d }
+        else if let x = env["XDG_CACHE_HOME"], !x.isEmpty { base = (x as NSString).appendingPathComponent("dstool") }
+        else if let h = env["HOME"], !h.isEmpty { base = (h as NSString).appendingPathComponent(".cache/dstool") }
+        else { return nil }
+        let dir = (base as NSString).appendingPathComponent("hyperscan")
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        catch { return nil }
+        return dir
+    }()
+
+    static func key(_ patterns: [HSPattern]) -> String {
+        var text = "hyperscan " + String(cString: hs_version()) + "\n"
+        for p in patterns { text += "\(p.id) \(p.flags) \(p.expression)\n" }
+        return Digest.sha256Hex(Array(text.utf8))
+    }
+
+    static func path(_ key: String) -> String? { directory.map { ($0 as NSString).appendingPathComponent(key + ".db") } }
+
+    static func load(_ key: String) -> OpaquePointer? {
+        guard let p = path(key) else { return nil }
+        var st = stat()
+        guard stat(p, &st) == 0, st.st_uid == getuid(), st.st_mode & 0o022 == 0, st.st_size > 0, st.st_size < 512 << 20,
+              let data = FileManager.default.contents(atPath: p) else { return nil }
+        var db: OpaquePointer?
+        let rc = data.withUnsafeBytes { b in hs_deserialize_database(b.baseAddress!.assumingMemoryBound(to: CChar.self), b.count, &db) }
+        return rc == HS_SUCCESS ? db : nil
+    }
+
+    static func store(_ key: String, _ db: OpaquePointer) {
+        guard let p = path(key) else { return }
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
+        defer { free(bytes) }
+        let tmp = p + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        let written = write(fd, bytes, length)
+        close(fd)
+        if written == length { rename(tmp, p) } else { unlink(tmp) }
     }
 }

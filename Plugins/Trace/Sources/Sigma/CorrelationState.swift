@@ -143,19 +143,16 @@ public final class CorrelationState {
         let upward: Bool
         switch c.comparison { case .lt?, .lte?: upward = false; default: upward = true }
         if !upward {
-            // "fewer than N": judged on windows starting at each event.
-            var j = 0, sum = 0
+            // "at most N": judged on consecutive windows, each starting at the first event after the last.
             var i = 0
             while i < list.count {
-                if j < i { j = i; sum = 0 }
+                var j = i, sum = 0
                 while j < list.count && list[j].time - list[i].time <= c.timespan { sum += Int(list[j].weight); j += 1 }
                 if c.holds(Double(sum)) {
                     out.append(Result(correlation: ci, group: group, start: list[i].time, end: list[j - 1].time, count: sum,
                                       values: [], first: list[i].evidence, last: list[j - 1].evidence))
-                    i = j; sum = 0; continue
                 }
-                sum -= Int(list[i].weight)
-                i += 1
+                i = j
             }
             return out
         }

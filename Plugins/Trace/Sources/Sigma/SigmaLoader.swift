@@ -97,6 +97,12 @@ public struct SigmaLoader {
 
     func string(_ map: Node.Mapping, _ key: String) -> String? { map[key]?.scalar?.string }
 
+    /// The line of a key (where a reader looks for a section).
+    func keyLine(_ map: Node.Mapping, _ key: String) -> Int? {
+        for (k, _) in map where k.scalar?.string == key { return k.mark?.line }
+        return nil
+    }
+
     func strings(_ node: Node?) -> [String] {
         guard let node else { return [] }
         if let s = node.scalar?.string { return [s] }
@@ -142,7 +148,7 @@ public struct SigmaLoader {
             selections[name] = try selection(v, compiler: compiler, file: file)
             names.append(name)
         }
-        guard let cnode = conditionNode else { throw SigmaError(file: file, line: det.mark?.line ?? line, "no condition") }
+        guard let cnode = conditionNode else { throw SigmaError(file: file, line: keyLine(map, "detection") ?? line, "no condition") }
         let condLine = cnode.mark?.line ?? line
         let texts = strings(cnode)
         guard !texts.isEmpty else { throw SigmaError(file: file, line: condLine, "condition must be a string or a list of strings") }

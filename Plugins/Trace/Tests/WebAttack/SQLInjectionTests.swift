@@ -1,3 +1,4 @@
+import DSToolKit
 import XCTest
 @testable import DSToolTrace
 

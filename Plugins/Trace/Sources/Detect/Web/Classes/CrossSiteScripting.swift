@@ -15,7 +15,7 @@ public enum CrossSiteScripting {
 
     public static let definition = WebAttackClass(rule: rule, patterns: [
         WebPattern("script tag", #"<\s*/?\s*script\b"#, scope: .both),
-        WebPattern("event handler in tag", #"<\s*[a-z][a-z0-9]*\b[^>]*?\bon[a-z]{3,20}\s*="#, scope: .both),
+        WebPattern("event handler in tag", #"<\s*[a-z][a-z0-9]*\b[^>]*\bon[a-z]{3,20}\s*="#, scope: .both),
         WebPattern("event handler attribute", #"['"\s/]on(error|load|mouseover|mouseenter|focus|blur|click|animationstart|toggle|pageshow|begin|start|input|wheel)\s*=\s*['"]?\s*[\w(`]"#),
         WebPattern("script url", #"(javascript|vbscript|livescript)\s*:\s*(alert|prompt|confirm|eval|document|window|location|void|fetch|this|top|self|parent|atob|string|msgbox|//|[(`'"%])"#),
         WebPattern("dangerous tag", #"<\s*(iframe|frame|object|embed|applet|svg|math|base|meta\s+http-equiv|link\s+rel|isindex|xss)\b"#),

@@ -19,7 +19,7 @@ public enum JavaCodeInjection {
         WebPattern("ognl", #"\(#_memberaccess|#context\s*\[|@ognl\.ognlcontext|#_memberaccess|%\{\s*\(#|\$\{\s*#|xwork2\.dispatcher|#application\s*\[|@java\.lang\."#, scope: .both),
         WebPattern("spel", #"\bt\s*\(\s*java\.lang\.|\bnew\s+java\.lang\.processbuilder|\.getclass\s*\(\s*\)\s*\.forname"#, scope: .both),
         WebPattern("class loader binding", #"\bclass\.(module\.)?classloader\b|\bclass\[\s*['"]?classloader|\.classloader\.resources\.context"#),
-        WebPattern("serialized object", #"\bro0ab|\baced0005|\bh4siaaaa.{0,40}ro0ab|org\.apache\.commons\.collections\.functors|ysoserial|java\.beans\.xmldecoder"#, scope: .both),
-        WebPattern("script engine", #"javax\.script\.scriptenginemanager|\bnashorn\b.{0,40}\beval\b"#),
+        WebPattern("serialized object", #"\bro0ab|\baced0005|org\.apache\.commons\.collections\.functors|ysoserial|java\.beans\.xmldecoder"#, scope: .both),
+        WebPattern("script engine", #"javax\.script\.scriptenginemanager|\bnashorn\b.*\beval\b"#),
     ])
 }

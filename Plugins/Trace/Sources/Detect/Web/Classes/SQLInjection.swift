@@ -31,6 +31,6 @@ public enum SQLInjection {
         WebPattern("version probing", #"@@(version|datadir|hostname|basedir)\b|\bversion\s*\(\s*\)\s*(--|#|,|\))"#),
         WebPattern("char concatenation", #"\b(char|chr|concat|concat_ws|group_concat)\s*\(\s*(0x[0-9a-f]+|\d+\s*,\s*\d+|['"]?\s*\w+\s*['"]?\s*,\s*(0x|@@|user\(|database\())"#),
         WebPattern("conditional blind", #"\b(if|case\s+when)\s*\(?\s*\(?\s*(ascii|substring|substr|mid|length)\s*\("#),
-        WebPattern("select from", #"\bselect\s+(\*|[\w.`]+\s*,|\w+\s*\(|@@|distinct\b|top\s+\d)[^;]{0,120}?\bfrom\s+[\w.`\[\]]+|\bselect\s+[\w.`]+\s+from\s+[\w.`]+\s+where\b"#),
+        WebPattern("select from", #"\bselect\s+(\*|[\w.`]+\s*,|\w+\s*\(|@@|distinct\b|top\s+\d)[^;]*\bfrom\s+[\w.`\[\]]+|\bselect\s+[\w.`]+\s+from\s+[\w.`]+\s+where\b"#),
     ])
 }

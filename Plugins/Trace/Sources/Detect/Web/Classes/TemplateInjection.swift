@@ -16,7 +16,7 @@ public enum TemplateInjection {
     public static let definition = WebAttackClass(rule: rule, patterns: [
         WebPattern("arithmetic probe", #"(\{\{|\$\{|#\{|\*\{|<%=?|\[\[|\{%\s*print)\s*\d+\s*[*+\-/]\s*['"]?\d+['"]?\s*(\}\}|\}|%>|\]\]|%\})"#, scope: .both),
         WebPattern("python object graph", #"__(class|mro|subclasses|globals|builtins|init|base|import)__"#, scope: .both),
-        WebPattern("jinja globals", #"\{\{[^}]{0,100}\b(config|self|request|lipsum|cycler|joiner|namespace|url_for|get_flashed_messages)\b[^}]{0,100}\}\}"#),
+        WebPattern("jinja globals", #"\{\{[^}]*\b(config|self|request|lipsum|cycler|joiner|namespace|url_for|get_flashed_messages)\b[^}]*\}\}"#),
         WebPattern("template statement", #"\{%\s*(import|include|set|for|if|extends|block|macro)\b|\{php\}|\{\{\s*_self\.env|#set\s*\(\s*\$|\$class\.inspect"#),
         WebPattern("freemarker execute", #"freemarker\.template\.utility\.(execute|objectconstructor)|\?new\s*\(\s*\)"#),
     ])

@@ -21,6 +21,6 @@ public enum WebshellAccess {
         WebPattern("known webshell name", #"/(c99|c100|r57|r58|wso|wso2|b374k|alfa|alfa-?shell|webshell|web-shell|sh3ll|phpspy|indoxploit|priv8|0byte|angel|chopper|caidao|godzilla|behinder|antsword|k8cmd|cmdasp|jspspy|shell|cmd|cmdjsp|hacked|r00t|minishell|filesman|adminer-\d)\d*\."# + scriptExt + #"(\?|$)"#),
         WebPattern("script in upload folder", #"/(uploads?|uploaded|upfiles?|images?|img|pics?|pictures|photos?|files|attachments?|media|static|assets|css|js|fonts|tmp|temp|cache|avatars?|wp-content/uploads|userfiles|resources)/[^?]*\."# + scriptExt + #"(\?|$)"#),
         WebPattern("command parameter", #"\."# + scriptExt + #"\?([^#]*&)?(cmd|exec|command|execute|shell|cmdline|run|c|x|e|pass)=\s*(id|whoami|uname|ls|dir|cat|wget|curl|echo|ipconfig|ifconfig|net\s+user|pwd|ps|netstat|system\s*\(|passthru\s*\(|eval\s*\(|base64_decode|cmd(\.exe)?|powershell|bash|sh)\b"#),
-        WebPattern("webshell parameter", #"[?&](act|action)=(filesman|bruteforce|safemode|eval|cmd)\b|[?&]z0=[a-z0-9+/]{8}|[?&]pass=[^&]{0,40}&(cmd|z0)="#),
+        WebPattern("webshell parameter", #"[?&](act|action)=(filesman|bruteforce|safemode|eval|cmd)\b|[?&]z0=[a-z0-9+/]{8}|[?&]pass=[^&]*&(cmd|z0)="#),
     ])
 }
