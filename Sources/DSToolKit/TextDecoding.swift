@@ -40,16 +40,19 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             }
             return .binary
         }
-        if controls * 20 > n { return .binary }
-        if UTF8Validation.check(b, allowTruncatedEnd: !atEnd).invalid == 0 { return .utf8 }
-        let gb = GB18030Structure.stats(b, allowTruncatedEnd: !atEnd)
-        if gb.multibyte > 0 && gb.invalid * 100 <= gb.multibyte && gb.common * 10 >= gb.multibyte * 6 { return .gb18030 }
-        // UTF-16 of CJK text without any ASCII has no NUL bytes; its bytes are half high.
-        if high * 4 >= n {
+        let textLike = controls * 20 <= n
+        if textLike && UTF8Validation.check(b, allowTruncatedEnd: !atEnd).invalid == 0 { return .utf8 }
+        if textLike {
+            let gb = GB18030Structure.stats(b, allowTruncatedEnd: !atEnd)
+            if gb.multibyte > 0 && gb.invalid * 100 <= gb.multibyte && gb.common * 10 >= gb.multibyte * 6 { return .gb18030 }
+        }
+        // UTF-16 of CJK text without any ASCII has no NUL bytes, many bytes ≥ 0x80 (ASCII text with
+        // a few stray bytes has few), and low bytes that may look like control characters.
+        if high * 5 >= n {
             if UTF16Plausibility.check(b, bigEndian: false, strict: true) { return .utf16le }
             if UTF16Plausibility.check(b, bigEndian: true, strict: true) { return .utf16be }
         }
-        return .utf8
+        return textLike ? .utf8 : .binary
     }
 }
 

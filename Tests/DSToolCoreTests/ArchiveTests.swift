@@ -280,8 +280,8 @@ final class ArchiveTests: XCTestCase {
         let tar = Fixture.archive("ustar", [.file("a.txt", "a\n"), .file("b.bin", blob), .file("c.txt", "c\n")])
         let cutTar = s.write("cut.tar", Array(tar.prefix(3000)))
         var r = walk([cutTar, after])
-        // b.bin could not even be classified: it is not delivered; the line names it.
-        XCTAssertEqual(r.names, [cutTar, cutTar + "!a.txt", after])
+        XCTAssertEqual(r.names, [cutTar, cutTar + "!a.txt", cutTar + "!b.bin", after])
+        XCTAssertNil(r.item(cutTar + "!b.bin")?.bytes, "its read fails")
         XCTAssertEqual(r.errors.map(\.code), ["archive.truncated"])
         XCTAssertEqual(r.errors.first?.offset, 3000)
         XCTAssertEqual(r.errorLines, ["\(cutTar): truncated archive, entry b.bin: Truncated tar archive (at byte 3000)"])
@@ -307,7 +307,7 @@ final class ArchiveTests: XCTestCase {
         let zip = Fixture.archive("zip", [.file("a.txt", "a\n"), .file("b.bin", blob)])
         let cutZip = s.write("cut.zip", Array(zip.prefix(1000)))
         r = walk([cutZip, after])
-        XCTAssertEqual(r.names, [cutZip, cutZip + "!a.txt", after])
+        XCTAssertEqual(r.names, [cutZip, cutZip + "!a.txt", cutZip + "!b.bin", after])
         XCTAssertEqual(r.errors.map(\.code), ["archive.truncated"])
         XCTAssertEqual(r.errorLines, ["\(cutZip): truncated archive, entry b.bin: ZIP decompression failed (-5) (at byte 1000)"])
 
@@ -339,7 +339,8 @@ final class ArchiveTests: XCTestCase {
         for k in 0..<40 { zip[dataStart + 20 + k] = 0xFF }
         let p = s.write("corrupt.zip", zip)
         let r = walk([p, after])
-        XCTAssertEqual(r.names, [p, p + "!a.txt", after], "the damage ends the zip")
+        XCTAssertEqual(r.names, [p, p + "!a.txt", p + "!b.txt", after], "the damage ends the zip")
+        XCTAssertNil(r.item(p + "!b.txt")?.bytes)
         XCTAssertEqual(r.errorLines, ["\(p): corrupt archive, entry b.txt: ZIP decompression failed (-3) (at byte \(dataStart))"])
         XCTAssertEqual(r.errors.map(\.code), ["archive.corrupt"])
 

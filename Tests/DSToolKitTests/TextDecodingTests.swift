@@ -1,7 +1,36 @@
-import DSToolKit
+@testable import DSToolKit
+import Foundation
 import XCTest
 
 final class TextDecodingTests: XCTestCase {
+    func gb18030(_ s: String) -> [UInt8] { Array(s.data(using: String.Encoding(rawValue: 0x8000_0632))!) }
+
+    /// Feeds `bytes` to a fresh decoder in pieces cut at `cuts`, as the host's reads would.
+    func decodeInPieces(_ bytes: [UInt8], _ encoding: TextEncoding, cuts: [Int]) -> (text: [UInt8], offsets: [UInt64]) {
+        let d = TextDecoders.make(encoding)
+        var out = [UInt8](), offsets = [UInt64]()
+        var start = 0
+        for cut in cuts + [bytes.count] where cut >= start {
+            bytes[start..<cut].withUnsafeBytes { d.decode($0, base: UInt64(start), out: &out, offsets: &offsets) }
+            start = cut
+        }
+        d.finish(out: &out, offsets: &offsets)
+        return (out, offsets)
+    }
+
+    /// Every way of cutting the input in two (and in single bytes) decodes like the whole.
+    func assertChunkingDoesNotMatter(_ bytes: [UInt8], _ encoding: TextEncoding, file: StaticString = #filePath, line: UInt = #line) {
+        let whole = decodeInPieces(bytes, encoding, cuts: [])
+        for cut in 0...bytes.count {
+            let split = decodeInPieces(bytes, encoding, cuts: [cut])
+            XCTAssertEqual(split.text, whole.text, "cut at \(cut)", file: file, line: line)
+            XCTAssertEqual(split.offsets, whole.offsets, "cut at \(cut)", file: file, line: line)
+        }
+        let bytewise = decodeInPieces(bytes, encoding, cuts: Array(1..<max(bytes.count, 1)))
+        XCTAssertEqual(bytewise.text, whole.text, "byte by byte", file: file, line: line)
+        XCTAssertEqual(bytewise.offsets, whole.offsets, "byte by byte", file: file, line: line)
+    }
+
     func testUTF8WithBOMKeepsRawOffsets() {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a中".utf8)
         let (text, offsets) = TextDecoders.decodeAll(bytes, as: .utf8)
@@ -10,9 +39,10 @@ final class TextDecodingTests: XCTestCase {
     }
 
     func testInvalidUTF8BecomesReplacementPerByte() {
-        let (text, offsets) = TextDecoders.decodeAll([0x61, 0xFF, 0x62], as: .utf8)
-        XCTAssertEqual(text, "a\u{FFFD}b")
-        XCTAssertEqual(offsets, [0, 1, 1, 1, 2])
+        let (text, offsets) = TextDecoders.decodeAll([0x61, 0xFF, 0x62, 0xE4, 0xB8, 0x63, 0xED, 0xA0, 0x80], as: .utf8)
+        // 0xFF, a cut 3-byte sequence (two bytes), and an encoded surrogate (three bytes): one U+FFFD per byte.
+        XCTAssertEqual(text, "a\u{FFFD}b\u{FFFD}\u{FFFD}c\u{FFFD}\u{FFFD}\u{FFFD}")
+        XCTAssertEqual(offsets, [0, 1, 1, 1, 2, 3, 3, 3, 4, 4, 4, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8])
     }
 
     func testUTF16LEAndBE() {
@@ -21,6 +51,11 @@ final class TextDecodingTests: XCTestCase {
         XCTAssertEqual(TextDecoders.decodeAll(le, as: .utf16le).offsets, [2, 4, 4, 4])
         let be: [UInt8] = [0x00, 0x61, 0x4E, 0x2D]
         XCTAssertEqual(TextDecoders.decodeAll(be, as: .utf16be).text, "a中")
+        // Unpaired surrogates and an odd last byte: U+FFFD at their offsets.
+        let bad: [UInt8] = [0x3D, 0xD8, 0x61, 0x00, 0x00, 0xDE, 0x62]
+        let (text, offsets) = TextDecoders.decodeAll(bad, as: .utf16le)
+        XCTAssertEqual(text, "\u{FFFD}a\u{FFFD}\u{FFFD}")
+        XCTAssertEqual(offsets, [0, 0, 0, 2, 4, 4, 4, 6, 6, 6])
     }
 
     func testGB18030() {
@@ -31,11 +66,74 @@ final class TextDecodingTests: XCTestCase {
         XCTAssertEqual(offsets, [0, 1, 1, 1, 3, 3, 3, 5, 5, 5])
     }
 
+    func testGB18030AgreesWithFoundationOnAWideSample() {
+        // GB2312 hanzi and symbols, GBK extensions, four-byte BMP and supplementary characters.
+        var sample = "统一社会信用代码 91350100M000100Y43，姓名：张三丰；地址：北京市海淀区。"
+        sample += "€ÿ¤§°±×÷ΑΩаяぁんアン㐀䶵丂乥龥豈﨩"
+        sample += "\u{20000}\u{2A6D6}\u{10FFFD}\n"
+        let bytes = gb18030(sample)
+        let (text, offsets) = TextDecoders.decodeAll(bytes, as: .gb18030)
+        XCTAssertEqual(text, sample)
+        // Offsets: each character's first byte, in order, never past the input.
+        var raw = 0
+        var expected: [UInt64] = []
+        for u in sample.unicodeScalars {
+            expected += [UInt64](repeating: UInt64(raw), count: String(u).utf8.count)
+            raw += gb18030(String(u)).count
+        }
+        XCTAssertEqual(raw, bytes.count)
+        XCTAssertEqual(offsets, expected)
+        assertChunkingDoesNotMatter(bytes, .gb18030)
+    }
+
+    func testInvalidGB18030() {
+        // 0x80 and 0xFF are never valid; 0x81 followed by 0x20 is a lead without a trail;
+        // 0xE3 0x32 0x9A 0x36 is past U+10FFFF (iconv refuses it); 0x81 0x30 cut at the end.
+        let bytes: [UInt8] = [0x41, 0x80, 0x42, 0xFF, 0x81, 0x20, 0xC9, 0xED, 0xE3, 0x32, 0x9A, 0x36, 0x43, 0x81, 0x30]
+        let (text, offsets) = TextDecoders.decodeAll(bytes, as: .gb18030)
+        XCTAssertEqual(text, "A\u{FFFD}B\u{FFFD}\u{FFFD} 身\u{FFFD}C\u{FFFD}0")
+        XCTAssertEqual(offsets, [0, 1, 1, 1, 2, 3, 3, 3, 4, 4, 4, 5, 6, 6, 6, 8, 8, 8, 12, 13, 13, 13, 14])
+        assertChunkingDoesNotMatter(bytes, .gb18030)
+    }
+
+    func testChunkingNeverChangesTheResult() {
+        let text = "a中b😀c\u{FFFD}é\n"
+        assertChunkingDoesNotMatter([0xEF, 0xBB, 0xBF] + Array(text.utf8) + [0xE4, 0xB8], .utf8)
+        assertChunkingDoesNotMatter([0xEF, 0xBB], .utf8)  // a lone partial BOM
+        assertChunkingDoesNotMatter([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0x3D], .utf16le)
+        assertChunkingDoesNotMatter(text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, .utf16be)
+        assertChunkingDoesNotMatter(gb18030("身份证号：11010519491231002X，\u{20000}") + [0x81], .gb18030)
+    }
+
     func testDetection() {
-        func detect(_ b: [UInt8]) -> TextEncoding { b.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) } }
+        func detect(_ b: [UInt8], atEnd: Bool = true) -> TextEncoding { b.withUnsafeBytes { TextEncoding.detect($0, atEnd: atEnd) } }
         XCTAssertEqual(detect(Array("hello 世界".utf8)), .utf8)
+        XCTAssertEqual(detect([]), .utf8)
         XCTAssertEqual(detect([0xC9, 0xED, 0xB7, 0xDD, 0xD6, 0xA4, 0x0A]), .gb18030)
         XCTAssertEqual(detect([0x61, 0x00, 0x62, 0x00, 0x63, 0x00, 0x64, 0x00]), .utf16le)
+        XCTAssertEqual(detect([0x00, 0x61, 0x00, 0x62]), .utf16be)
+        XCTAssertEqual(detect([0xFF, 0xFE, 0x2D, 0x4E]), .utf16le)
+        XCTAssertEqual(detect([0xFE, 0xFF, 0x4E, 0x2D]), .utf16be)
+        XCTAssertEqual(detect([0xEF, 0xBB, 0xBF, 0xC9, 0xED]), .utf8, "a BOM decides")
         XCTAssertEqual(detect([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00]), .binary)
+        // Mostly ASCII with a few Chinese characters in GBK.
+        XCTAssertEqual(detect(Array("id,name\n1,".utf8) + gb18030("张三") + Array(",ok\n".utf8)), .gb18030)
+        // A cut character at the end of the block is not held against the text.
+        XCTAssertEqual(detect(Array("中文".utf8) + [0xE4, 0xB8], atEnd: false), .utf8)
+        XCTAssertEqual(detect(gb18030("中文内容") + [0xD6], atEnd: false), .gb18030)
+        // UTF-16 of Chinese only: no zero byte anywhere.
+        let cjk = "数据安全检测评估工具库分类分级"
+        XCTAssertEqual(detect(cjk.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), .utf16le)
+        XCTAssertEqual(detect(cjk.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }), .utf16be)
+        // Latin-1 accents among ASCII: lenient UTF-8, not GB18030 or UTF-16.
+        XCTAssertEqual(detect(Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB] + Array("l".utf8) + [0xE9] + Array("e".utf8)), .utf8)
+        // Control-heavy bytes without NULs are binary.
+        XCTAssertEqual(detect([0x01, 0x02, 0x03, 0x41, 0x04, 0x05, 0x06, 0x42]), .binary)
+    }
+
+    func testNames() {
+        XCTAssertEqual(gb18030("客户名单.csv").withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "客户名单.csv")
+        XCTAssertEqual(Array("报告.docx".utf8).withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "报告.docx")
+        XCTAssertEqual(([0x61, 0xFF, 0x62] as [UInt8]).withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "a\u{FFFD}b")
     }
 }

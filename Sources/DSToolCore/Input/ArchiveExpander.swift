@@ -274,7 +274,10 @@ final class ArchiveFrame {
         if abandoned || closed { throw ReportedFailure(description: "\(container.name) is no longer read") }
         if entryEncrypted { throw ReportedFailure(description: "encrypted entry") }
         if entryDone || entryFailed { return 0 }
-        let n = archive_read_data(archive, buffer.baseAddress, buffer.count)
+        // Entries are read up to exactly --max-entry-size; one more byte is the breach.
+        let room = limits.maxEntrySize - entryBytes
+        let want = room > 0 ? min(buffer.count, Int(clamping: room)) : min(buffer.count, 1)
+        let n = archive_read_data(archive, buffer.baseAddress, want)
         if n == 0 { entryDone = true; return 0 }
         if n < 0 {
             let message = errorMessage

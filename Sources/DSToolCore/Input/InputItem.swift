@@ -212,13 +212,15 @@ public final class WalkItem {
     }
 
     /// Reads the detection head and classifies the item (libmagic type, text encoding).
-    func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?) throws {
+    func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?) {
         head = [UInt8](repeating: 0, count: headSize)
         var filled = 0
         var atEnd = false
-        try head.withUnsafeMutableBytes { p in
+        head.withUnsafeMutableBytes { p in
             while filled < headSize {
-                let n = try pull(UnsafeMutableRawBufferPointer(rebasing: p[filled...]))
+                // A failure here (a limit, damaged data) was reported; the item is still delivered
+                // with what was read, and the plugin's read fails after it.
+                guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: p[filled...])) else { break }
                 if n == 0 { atEnd = true; break }
                 filled += n
             }
@@ -253,7 +255,6 @@ public final class WalkItem {
     }
 
     func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if let failure { throw failure }
         guard buffer.count > 0 else { return 0 }
         let n: Int
         if headPos < head.count {

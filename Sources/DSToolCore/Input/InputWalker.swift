@@ -71,7 +71,7 @@ public final class InputWalker {
                     switch frame.nextEntry(walker: self) {
                     case .item(let item):
                         stack.append(.archive(frame))
-                        if let item = prepare(item) { return deliver(item) }
+                        return deliver(prepare(item))
                     case .skip:
                         stack.append(.archive(frame))
                     case .end:
@@ -91,18 +91,10 @@ public final class InputWalker {
         return item
     }
 
-    /// Classifies an item once its metadata is known (type, encoding, container); nil if it failed.
-    func prepare(_ item: WalkItem) -> WalkItem? {
+    /// Classifies an item once its metadata is known (type, encoding, container).
+    func prepare(_ item: WalkItem) -> WalkItem {
         if item.isEncrypted { return item }  // metadata only: the bytes cannot be read
-        do {
-            try item.detect(headSize: options.headSize, magic: magic, forced: options.forcedEncoding)
-        } catch {
-            if !(error is ReportedFailure) {
-                report(ErrorRecord(input: item.name, reason: "\(error)", code: "input.read"))
-            }
-            item.cleanup()
-            return nil
-        }
+        item.detect(headSize: options.headSize, magic: magic, forced: options.forcedEncoding)
         // Type comes from the content (libmagic), never from the name.
         if ArchiveExpander.isContainer(mime: item.mime) {
             item.encoding = .binary

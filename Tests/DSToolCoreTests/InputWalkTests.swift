@@ -1,0 +1,98 @@
+@testable import DSToolCore
+import DSToolKit
+import XCTest
+
+/// Files, folders, symlinks and exclusions as the walker sees them.
+final class InputWalkTests: XCTestCase {
+    func testFoldersAreWalkedInNameOrderAndSymlinksAreNotFollowed() throws {
+        let s = Scratch()
+        let outside = Scratch()
+        let secret = outside.write("elsewhere.txt", "outside\n")
+        s.write("root/b.txt", "b\n")
+        s.write("root/a/1.txt", "1\n")
+        s.write("root/a/2.csv", "x,y\n")
+        try FileManager.default.createSymbolicLink(atPath: s.path + "/root/link-file", withDestinationPath: secret)
+        try FileManager.default.createSymbolicLink(atPath: s.path + "/root/link-dir", withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: s.path + "/root/a/loop", withDestinationPath: "..")
+        XCTAssertEqual(mkfifo(s.path + "/root/fifo", 0o600), 0)
+        let root = s.path + "/root"
+
+        let r = walk([root])
+        XCTAssertEqual(r.names, [root + "/a/1.txt", root + "/a/2.csv", root + "/b.txt"])
+        XCTAssertEqual(r.errors, [])
+
+        var follow = WalkOptions()
+        follow.followSymlinks = true
+        let f = walk([root], options: follow)
+        // The loop (a/loop -> ..) leads back into a folder being walked: not walked twice.
+        XCTAssertEqual(f.names, [root + "/a/1.txt", root + "/a/2.csv", root + "/b.txt", root + "/link-dir/elsewhere.txt", root + "/link-file"])
+        XCTAssertEqual(f.item(root + "/link-file")?.bytes, Array("outside\n".utf8))
+
+        // A symlink named on the command line is what the user asked for.
+        XCTAssertEqual(walk([root + "/link-file"]).names, [root + "/link-file"])
+    }
+
+    func testMissingInputsAreReportedAndTheWalkGoesOn() {
+        let s = Scratch()
+        let ok = s.write("ok.txt", "ok\n")
+        let r = walk([s.path + "/missing.txt", ok])
+        XCTAssertEqual(r.names, [ok])
+        XCTAssertEqual(r.errorLines, ["\(s.path)/missing.txt: No such file or directory"])
+        XCTAssertEqual(r.errors.map(\.code), ["input.unreadable"])
+    }
+
+    func testExcludes() {
+        let s = Scratch()
+        s.write("d/keep.txt", "k\n")
+        s.write("d/noise.log", "n\n")
+        s.write("d/cache/x.txt", "x\n")
+        let zip = s.write("d/z.zip", Fixture.archive("zip", [.file("in.txt", "i\n"), .file("in.bin", [1, 2, 3])]))
+        var o = WalkOptions()
+        o.excludes = ["*.log", "*/cache", "*.bin"]
+        let r = walk([s.path + "/d"], options: o)
+        XCTAssertEqual(r.names, [s.path + "/d/keep.txt", zip, zip + "!in.txt"])
+    }
+
+    func testFilesModeReadsArgumentsAsTheyAre() {
+        // Commands with input "files": no folders, no archive expansion.
+        let s = Scratch()
+        let zip = s.write("a.zip", Fixture.archive("zip", [.file("in.txt", "i\n")]))
+        var o = WalkOptions()
+        o.expandArchives = false
+        o.recurse = false
+        let r = walk([zip, s.path], options: o)
+        XCTAssertEqual(r.names, [zip])
+        XCTAssertFalse(r.items[0].isContainer)
+        XCTAssertEqual(r.items[0].mime, "application/zip")
+        XCTAssertEqual(r.errorLines, ["\(s.path): is a directory"])
+    }
+
+    func testLocalPathOfStdinIsATemporaryCopyRemovedAfterwards() {
+        let s = Scratch()
+        var o = WalkOptions()
+        o.spoolDirectory = s.path
+        var path: String?
+        var during: [String] = []
+        let r = walk(["-"], options: o, read: .localPath, stdin: Array("piped\n".utf8)) { item in
+            path = try? item.localPath()
+            during = spoolLeftovers(s.path)
+        }
+        XCTAssertEqual(r.items[0].bytes, Array("piped\n".utf8))
+        XCTAssertEqual(during.count, 1)
+        XCTAssertTrue(path?.hasPrefix(s.path + "/dstool-spool-") ?? false)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path ?? "/"), "removed when the walk moved on")
+        XCTAssertEqual(spoolLeftovers(s.path), [])
+    }
+
+    func testLocalPathAfterReadingIsRefused() throws {
+        let s = Scratch()
+        let zip = s.write("a.zip", Fixture.archive("zip", [.file("in.txt", "inside\n")]))
+        let walker = InputWalker(inputs: [zip], options: WalkOptions(), report: { _ in }, reportFinding: { _ in })
+        defer { walker.close() }
+        _ = walker.next()
+        let entry = walker.next()!
+        var buf = [UInt8](repeating: 0, count: 3)
+        _ = try buf.withUnsafeMutableBytes { try entry.read(into: $0) }
+        XCTAssertThrowsError(try entry.localPath()) { XCTAssertEqual("\($0)", "local_path must be asked for before the item is read") }
+    }
+}
