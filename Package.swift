@@ -43,7 +43,7 @@ swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSTo
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash
 // swiftPlugins.append(SwiftPlugin(folder: "Encrypt", id: "encrypt", dependencies: ["CDSToolCrypto"]))
 // crypto-usage audit: dstool crypto-audit
-// swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolHyperscan"]))
+swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolHyperscan"]))
 // attack tracing: dstool trace
 swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // compliance check: dstool comply

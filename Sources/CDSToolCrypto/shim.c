@@ -26,3 +26,7 @@ void dstool_sk_x509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_fre
 int dstool_sk_general_name_num(const GENERAL_NAMES *sk) { return sk_GENERAL_NAME_num(sk); }
 const GENERAL_NAME *dstool_sk_general_name_value(const GENERAL_NAMES *sk, int i) { return sk_GENERAL_NAME_value(sk, i); }
 void dstool_general_names_free(GENERAL_NAMES *sk) { GENERAL_NAMES_free(sk); }
+int dstool_sk_ssl_cipher_num(const STACK_OF(SSL_CIPHER) *sk) { return sk_SSL_CIPHER_num(sk); }
+const SSL_CIPHER *dstool_sk_ssl_cipher_value(const STACK_OF(SSL_CIPHER) *sk, int i) { return sk_SSL_CIPHER_value(sk, i); }
+long dstool_bio_mem_contents(BIO *bio, const char **data) { char *p = NULL; long n = BIO_get_mem_data(bio, &p); *data = p; return n; }
+int dstool_x509_name_print(BIO *bio, const X509_NAME *name) { return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB); }

@@ -16,6 +16,7 @@
 #include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -37,4 +38,9 @@ void dstool_sk_x509_pop_free(STACK_OF(X509) *sk);
 int dstool_sk_general_name_num(const GENERAL_NAMES *sk);
 const GENERAL_NAME *dstool_sk_general_name_value(const GENERAL_NAMES *sk, int i);
 void dstool_general_names_free(GENERAL_NAMES *sk);
+/* crypto-audit: cipher lists, memory BIOs, names as RFC 2253 text with UTF-8 kept. */
+int dstool_sk_ssl_cipher_num(const STACK_OF(SSL_CIPHER) *sk);
+const SSL_CIPHER *dstool_sk_ssl_cipher_value(const STACK_OF(SSL_CIPHER) *sk, int i);
+long dstool_bio_mem_contents(BIO *bio, const char **data);
+int dstool_x509_name_print(BIO *bio, const X509_NAME *name);
 #endif

@@ -1,0 +1,250 @@
+import DSToolKit
+import Foundation
+
+/// What kind of evidence an item is, decided from its name and the host's type detection.
+enum ItemKind: Equatable {
+    case source(SourceLanguage)
+    /// A configuration file of some dialect, or a value file, or both; decided from the text.
+    case configuration
+    case valueFile(ValueFileFormat)
+    case keyMaterial(expectContainer: Bool)
+    case binary
+    /// Small text that may hold an embedded PEM key.
+    case otherText
+    case skip
+
+    static let keyExtensions: Set<String> = ["pem", "crt", "cer", "der", "key", "p12", "pfx", "p8", "pk8", "cert"]
+    static let keyNames: Set<String> = ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"]
+    static let configNames: Set<String> = ["java.security", "server.xml", "openssl.cnf", "nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg"]
+    static let configExtensions: Set<String> = ["conf", "cfg", "cnf", "xml", "security"]
+
+    static func classify(name: String, mime: String, magic: String, isText: Bool, size: Int64?) -> ItemKind {
+        let base = (name.split(separator: "/").last.map(String.init) ?? name)
+        let lower = base.lowercased()
+        let ext = lower.contains(".") ? String(lower[lower.index(after: lower.lastIndex(of: ".")!)...]) : ""
+        if let lang = SourceLanguage.detect(name: lower) { return .source(lang) }
+        if keyExtensions.contains(ext) { return .keyMaterial(expectContainer: true) }
+        if keyNames.contains(lower) || (lower.hasPrefix("ssh_host_") && lower.hasSuffix("_key")) { return .keyMaterial(expectContainer: true) }
+        if magic.contains("private key") || magic.contains("certificate") || magic.hasPrefix("PEM") { return .keyMaterial(expectContainer: false) }
+        if magic.hasPrefix("ELF") || mime.contains("x-executable") || mime.contains("x-sharedlib") || mime.contains("x-pie-executable")
+            || mime.contains("x-object") || mime.contains("x-dosexec") || mime.contains("x-mach-binary") {
+            return .binary
+        }
+        if configNames.contains(lower) || lower.hasPrefix("sshd_config") || lower.hasPrefix("ssh_config") || configExtensions.contains(ext) {
+            return .configuration
+        }
+        if let f = ValueFileFormat.detect(name: lower) { return .valueFile(f) }
+        if isText && (size ?? 0) <= 256 << 10 { return .otherText }
+        return .skip
+    }
+}
+
+/// A source file's results from a worker.
+struct SourceResult {
+    var facts: FileFacts
+    var embedded: CertificateAnalyzer.Result
+}
+
+/// One run of the audit: reads the items, fans source files out to workers, resolves across the
+/// tree, probes TLS endpoints, then reports findings, the inventory, the coverage and the CBOM.
+final class AuditRun {
+    let context: PluginContext
+    let options: AuditOptions
+    let p12Password: [UInt8]?
+
+    /// Observations by item sequence, with the item's base location.
+    private var direct: [(seq: Int, obs: [Observation])] = []
+    private var sourceBases: [Int: Location] = [:]
+    private var config = ConfigValues()
+    private var constants = GlobalConstants()
+    private var inputErrors = 0
+    static let maxTextSize = 64 << 20
+    static let maxKeyFileSize = 16 << 20
+
+    init(context: PluginContext, options: AuditOptions, p12Password: [UInt8]?) {
+        self.context = context
+        self.options = options
+        self.p12Password = p12Password
+    }
+
+    func error(_ input: String, _ reason: String, _ code: String) {
+        inputErrors += 1
+        context.emitError(input: input, reason: reason, code: code)
+    }
+
+    func execute() throws -> PluginStatus {
+        let scanners = (0..<options.jobs).map { _ in SourceScanner() }
+        let pool = WorkerPool<(bytes: [UInt8], lang: SourceLanguage, raw: Bool, base: Location), SourceResult>(threads: options.jobs) { job, w in
+            let facts = job.bytes.withUnsafeBufferPointer { scanners[w].scan($0, language: job.lang, rawOffsets: job.raw) }
+            var embedded = CertificateAnalyzer.Result()
+            if CertificateAnalyzer.contains(job.bytes, CertificateAnalyzer.pemMarker) {
+                CertificateAnalyzer.analyzePEM(job.bytes, base: job.base, into: &embedded)
+            }
+            return SourceResult(facts: facts, embedded: embedded)
+        }
+        var seq = 0
+        var done: UInt64 = 0
+        while let item = context.nextItem() {
+            if context.isCancelled { break }
+            seq += 1
+            done += 1
+            if done & 255 == 0 { context.progress(done: done, total: 0, label: item.name) }
+            if item.isEncrypted || item.isContainer && !item.isText { continue }
+            let name = item.entry ?? item.path
+            let kind = ItemKind.classify(name: name, mime: item.mime, magic: item.magic, isText: item.isText, size: item.size)
+            let base = item.location()
+            switch kind {
+            case .skip:
+                continue
+            case .source(let lang):
+                guard let (bytes, raw) = readText(item, limit: Self.maxTextSize) else { continue }
+                sourceBases[seq] = base
+                pool.submit(index: seq, job: (bytes, lang, raw, base), bytes: bytes.count)
+            case .configuration:
+                guard let (bytes, _) = readText(item, limit: Self.maxTextSize) else { continue }
+                let text = String(decoding: bytes, as: UTF8.self)
+                var obs = CryptoAuditEngine.configObservations(name: name, text: text, dialect: nil, base: base)
+                if obs.isEmpty && ConfigDialect.detect(name: name, text: Substring(text)) == nil, let f = ValueFileFormat.detect(name: name) {
+                    obs += collectValues(f.parse(text), base: base)
+                }
+                obs += embeddedKeys(bytes, base: base, input: item.name)
+                direct.append((seq, obs))
+            case .valueFile(let f):
+                guard let (bytes, _) = readText(item, limit: Self.maxTextSize) else { continue }
+                let text = String(decoding: bytes, as: UTF8.self)
+                var obs = collectValues(f.parse(text), base: base)
+                obs += embeddedKeys(bytes, base: base, input: item.name)
+                direct.append((seq, obs))
+            case .keyMaterial(let expect):
+                guard let bytes = readRaw(item, limit: Self.maxKeyFileSize) else { continue }
+                let r = CertificateAnalyzer.analyze(bytes, base: base, p12Password: p12Password, expectContainer: expect)
+                for e in r.errors { error(item.name, e.reason, e.code) }
+                direct.append((seq, r.observations))
+            case .binary:
+                let obs = analyzeBinary(item, base: base)
+                direct.append((seq, obs))
+            case .otherText:
+                guard let (bytes, _) = readText(item, limit: 256 << 10) else { continue }
+                let obs = embeddedKeys(bytes, base: base, input: item.name)
+                if !obs.isEmpty { direct.append((seq, obs)) }
+            }
+        }
+        let sources = pool.finish()
+
+        // Second pass: constants and configuration values of the whole tree.
+        for (_, r) in sources { constants.merge(r.facts.constants) }
+        let resolver = TreeResolver(constants: constants, config: config)
+        var all: [(seq: Int, obs: [Observation])] = direct
+        for (s, r) in sources {
+            var obs = resolver.observations(r.facts, base: sourceBases[s]!)
+            for e in r.embedded.errors { error(sourceBases[s]!.input, e.reason, e.code) }
+            obs += r.embedded.observations
+            all.append((s, obs))
+        }
+        all.sort { $0.seq < $1.seq }
+        var observations = all.flatMap { $0.obs }
+
+        // Live endpoints, after the files (their order is the order given).
+        for target in options.tlsTargets {
+            let probe = TLSProbe(target: target, timeout: options.tlsTimeout, serverName: options.tlsServerName)
+            let r = probe.run()
+            for e in r.errors { error("tls:\(target)", e, "crypto.tls.probe") }
+            observations += r.observations
+            if let summary = r.summary { context.emit(summary) }
+        }
+
+        try report(observations)
+        return inputErrors > 0 ? .inputErrors : .ok
+    }
+
+    // MARK: - Reading
+
+    /// The item as UTF-8: raw bytes when it already is UTF-8 (offsets then are file offsets),
+    /// else decoded by the host. nil after reporting an error.
+    func readText(_ item: InputItem, limit: Int) -> ([UInt8], Bool)? {
+        if let size = item.size, size > Int64(limit) {
+            error(item.name, "skipped: larger than \(limit >> 20) MiB", "crypto.input.too-large")
+            return nil
+        }
+        do {
+            if item.encoding == "utf-8" || item.encoding == "binary" {
+                return (try item.readAll(limit: limit), true)
+            }
+            return (Array(try item.readAllText(limit: limit).utf8), false)
+        } catch {
+            // Read errors are reported by the host already.
+            inputErrors += 1
+            return nil
+        }
+    }
+
+    func readRaw(_ item: InputItem, limit: Int) -> [UInt8]? {
+        if let size = item.size, size > Int64(limit) {
+            error(item.name, "skipped: larger than \(limit >> 20) MiB", "crypto.input.too-large")
+            return nil
+        }
+        do { return try item.readAll(limit: limit) } catch { inputErrors += 1; return nil }
+    }
+
+    func embeddedKeys(_ bytes: [UInt8], base: Location, input: String) -> [Observation] {
+        guard CertificateAnalyzer.contains(bytes, CertificateAnalyzer.pemMarker) else { return [] }
+        var r = CertificateAnalyzer.Result()
+        CertificateAnalyzer.analyzePEM(bytes, base: base, into: &r)
+        for e in r.errors { error(input, e.reason, e.code) }
+        return r.observations
+    }
+
+    /// Remembers a value file's settings for the second pass and reports what they say by themselves.
+    func collectValues(_ entries: [ConfigEntry], base: Location) -> [Observation] {
+        for e in entries where e.value.utf8.count <= 1024 { config.add(e.key, e.value) }
+        return ValueFileAuditor.observations(entries, base: base)
+    }
+
+    func analyzeBinary(_ item: InputItem, base: Location) -> [Observation] {
+        do {
+            let path = try item.localPath()
+            let r = try BinaryAnalyzer.analyze(path: path, base: base)
+            for e in r.errors { error(item.name, e, "crypto.binary.corrupt") }
+            return r.observations
+        } catch {
+            self.error(item.name, "\(error)", "crypto.binary.read")
+            return []
+        }
+    }
+
+    // MARK: - Report
+
+    func report(_ observations: [Observation]) throws {
+        var inventory = Inventory()
+        var findings: [Finding] = []
+        var seen = Set<String>()
+        for o in observations {
+            let ids = inventory.add(o)
+            for f in AuditRules.evaluate(o, settings: options.settings) where seen.insert(f.fingerprint + "|\(f.location.line ?? 0)").inserted {
+                findings.append(f)
+                inventory.attach(ruleId: f.ruleId, to: ids)
+            }
+        }
+        for f in findings { context.emit(f) }
+        let lang = context.request.lang
+        if options.inventory {
+            for a in inventory.sortedAssets { context.emit(InventoryRecords.asset(a, lang: lang)) }
+        }
+        context.emit(InventoryRecords.coverage(inventory.coverage(), clauses: options.settings.clauses))
+        if options.format == "cbom" || options.cbomPath != nil {
+            let doc = CBOMWriter.document(inventory, timestamp: options.settings.now)
+            let data = try DSJSON.encode(doc, pretty: true)
+            for path in [options.format == "cbom" ? "-" : nil, options.cbomPath].compactMap({ $0 }) {
+                let out = try context.openOutput(path, replace: true)
+                do {
+                    try out.write(Array(data))
+                    try out.write("\n")
+                    try out.commit()
+                } catch {
+                    out.abort()
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Runs jobs on N threads while the host's thread keeps reading items. The queue is bounded by
+/// bytes, so a tree much larger than memory streams through; results are kept per job index and
+/// put back in input order by the caller.
+final class WorkerPool<Job, Output>: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var queue: [(index: Int, job: Job, bytes: Int)?] = []
+    private var head = 0
+    private var queuedBytes = 0
+    private let maxBytes: Int
+    private var closed = false
+    private var results: [(Int, Output)] = []
+    private let finished = DispatchGroup()
+    private let inline: Bool
+    private let work: (Job, Int) -> Output
+    private let makeState: () -> Void
+
+    /// `work(job, worker)` runs on worker `worker` (0..<threads); each worker keeps its own state.
+    init(threads: Int, maxQueuedBytes: Int = 64 << 20, work: @escaping (Job, Int) -> Output) {
+        self.maxBytes = maxQueuedBytes
+        self.work = work
+        self.inline = threads <= 1
+        self.makeState = {}
+        guard !inline else { return }
+        for w in 0..<threads {
+            finished.enter()
+            let t = Thread { [unowned self] in
+                self.loop(worker: w)
+                self.finished.leave()
+            }
+            t.stackSize = 8 << 20
+            t.start()
+        }
+    }
+
+    private func loop(worker: Int) {
+        while true {
+            cond.lock()
+            while head == queue.count && !closed { cond.wait() }
+            if head == queue.count && closed { cond.unlock(); return }
+            let item = queue[head]!
+            queue[head] = nil
+            head += 1
+            if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            queuedBytes -= item.bytes
+            cond.broadcast()
+            cond.unlock()
+            let out = work(item.job, worker)
+            cond.lock()
+            results.append((item.index, out))
+            cond.unlock()
+        }
+    }
+
+    /// Queues a job; blocks while the queue holds more than the byte limit.
+    func submit(index: Int, job: Job, bytes: Int) {
+        if inline {
+            results.append((index, work(job, 0)))
+            return
+        }
+        cond.lock()
+        while queuedBytes + bytes > maxBytes && head < queue.count { cond.wait() }
+        queue.append((index, job, bytes))
+        queuedBytes += bytes
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// Waits for every job and returns the outputs in index order.
+    func finish() -> [(Int, Output)] {
+        if !inline {
+            cond.lock()
+            closed = true
+            cond.broadcast()
+            cond.unlock()
+            finished.wait()
+        }
+        return results.sorted { $0.0 < $1.0 }
+    }
+}

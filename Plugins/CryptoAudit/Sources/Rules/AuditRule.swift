@@ -1,0 +1,77 @@
+import DSToolKit
+import Foundation
+
+/// What a rule is: its id, default severity, title, CWE and remediation (the manifest lists the same).
+public struct RuleDefinition: Sendable {
+    public let id: String
+    public let severity: Severity
+    public let title: LocalizedText
+    public let cwe: [String]
+    public let remediation: LocalizedText
+}
+
+/// What rules need besides the observation: the time to judge validity at, and the thresholds.
+public struct AuditSettings: Sendable {
+    /// Seconds since 1970 that certificate validity is judged at.
+    public var now: Int64
+    /// Certificates expiring within this many days are reported.
+    public var expiryDays: Int
+    public var clauses: Clauses
+    public init(now: Int64 = Int64(Date().timeIntervalSince1970), expiryDays: Int = 30, clauses: Clauses = Clauses()) {
+        self.now = now; self.expiryDays = expiryDays; self.clauses = clauses
+    }
+}
+
+/// A rule's verdict on one observation.
+public struct RuleHit: Sendable {
+    public var severity: Severity
+    public var message: LocalizedText
+    public var classification: AlgorithmClass
+    /// Whether the high-risk judgement guide names this problem (the finding then cites it).
+    public var highRisk: Bool
+    /// The algorithm or protocol the finding is about, for the report's properties.
+    public var subject: String?
+}
+
+/// One misuse class. Each rule is one file in this folder and one line in `AuditRules.all`.
+public protocol AuditRule: Sendable {
+    var definition: RuleDefinition { get }
+    func evaluate(_ observation: Observation, _ settings: AuditSettings) -> RuleHit?
+}
+
+public enum AuditRules {
+    public static let all: [any AuditRule] = [
+        BrokenCipherRule(), ECBModeRule(), StaticIVRule(), WeakHashRule(), WeakKeySizeRule(), WeakRandomRule(),
+        HardcodedKeyRule(), HardcodedPasswordRule(), StaticSaltRule(), LowIterationCountRule(),
+        CertificateValidationDisabledRule(), HostnameVerificationDisabledRule(), PlainHTTPRule(),
+        WeakProtocolRule(), WeakCipherSuiteRule(), PermissiveCipherPolicyRule(), WeakSSHAlgorithmRule(),
+        CertificateExpiredRule(), CertificateExpiringRule(), CertificateSelfSignedRule(), CertificateWeakSignatureRule(),
+        UnprotectedPrivateKeyRule(), OutdatedCryptoLibraryRule(),
+    ]
+
+    /// Every finding the rules make of one observation.
+    public static func evaluate(_ o: Observation, settings: AuditSettings) -> [Finding] {
+        var out: [Finding] = []
+        for rule in all {
+            guard let hit = rule.evaluate(o, settings) else { continue }
+            out.append(finding(rule.definition, hit, o, clauses: settings.clauses))
+        }
+        return out
+    }
+
+    static func finding(_ d: RuleDefinition, _ hit: RuleHit, _ o: Observation, clauses: Clauses) -> Finding {
+        var props: [String: JSONValue] = [
+            "classification": .string(hit.classification.rawValue),
+            "layer": .string(o.layer.rawValue),
+            "source": .string(o.source),
+        ]
+        if let s = hit.subject { props["algorithm"] = .string(s) }
+        if let u = o.securityUse { props["security_use"] = .bool(u) }
+        return Finding(ruleId: d.id, title: d.title, message: hit.message, category: "crypto-audit",
+                       severity: hit.severity, confidence: o.confidence, location: o.location, evidence: o.evidence,
+                       references: clauses.references(layer: o.layer, highRisk: hit.highRisk), cwe: d.cwe,
+                       remediation: d.remediation, properties: .object(props))
+    }
+
+    static func severity(for cls: AlgorithmClass) -> Severity { cls == .forbidden ? .high : .medium }
+}

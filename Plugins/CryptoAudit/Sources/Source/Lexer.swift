@@ -1,0 +1,393 @@
+import Foundation
+
+/// A token of source text: a byte range and what it is. Identifiers carry a hash so that the API
+/// tables are looked up without making Strings.
+struct Token {
+    var start: Int32
+    var end: Int32
+    var line: Int32
+    var kind: Kind
+    /// Operators: the one or two characters (first in the low byte).
+    var op: UInt16
+    /// Identifiers: FNV-1a of the bytes.
+    var hash: UInt32
+
+    enum Kind: UInt8 { case ident, string, number, op }
+}
+
+/// Lexical rules of a language family: which comments and string forms exist.
+struct LexerRules: Sendable {
+    var slashComments = true
+    var hashComments = false
+    /// Go raw strings and JavaScript template literals.
+    var backtickStrings = false
+    /// `/regex/` literals after an operator (JavaScript).
+    var regexLiterals = false
+    /// C# `@"..."` with `""` as the escaped quote.
+    var verbatimStrings = false
+    /// `"""..."""` (Java text blocks, Kotlin raw strings, C# raw strings, Python).
+    var tripleQuotes = false
+    /// Python's r/b/u/f string prefixes (`'` is always a string there).
+    var pythonPrefixes = false
+    /// C++ `R"delim(...)delim"`.
+    var cppRawStrings = false
+    /// `'x'` is a character literal, not a string (C, C++, Java, C#, Go, Kotlin).
+    var charLiterals = true
+
+    static func forFamily(_ f: SourceLanguage.Family) -> LexerRules {
+        var r = LexerRules()
+        switch f {
+        case .jvm: r.tripleQuotes = true
+        case .python: r.slashComments = false; r.hashComments = true; r.tripleQuotes = true; r.pythonPrefixes = true; r.charLiterals = false
+        case .go: r.backtickStrings = true
+        case .c: r.cppRawStrings = true
+        case .javascript: r.backtickStrings = true; r.regexLiterals = true; r.charLiterals = false
+        case .csharp: r.verbatimStrings = true; r.tripleQuotes = true
+        }
+        return r
+    }
+}
+
+/// Identifier hashes the lexer should report (the API tables' trigger names), as a 64 Ki-bit filter
+/// plus the exact set, and identifier prefixes ("EVP_", "TLS_") that are triggers too.
+struct TriggerSet: @unchecked Sendable {
+    private let bits: UnsafeMutablePointer<UInt64>
+    private let exact: Set<UInt32>
+    let prefixes: [[UInt8]]
+
+    init(names: [String], prefixes: [String]) {
+        bits = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024)
+        bits.initialize(repeating: 0, count: 1024)
+        var e = Set<UInt32>()
+        for n in names {
+            let h = Lexer.hash(Array(n.utf8))
+            e.insert(h)
+            let b = Int(h & 0xFFFF)
+            bits[b >> 6] |= 1 << UInt64(b & 63)
+        }
+        exact = e
+        self.prefixes = prefixes.map { Array($0.utf8) }
+    }
+
+    @inline(__always) func contains(_ h: UInt32) -> Bool {
+        let b = Int(h & 0xFFFF)
+        guard bits[b >> 6] & (1 << UInt64(b & 63)) != 0 else { return false }
+        return exact.contains(h)
+    }
+}
+
+/// What one pass of the lexer leaves behind. The arrays are reused from file to file.
+struct LexResult {
+    var tokens: [Token] = []
+    /// Indices of identifier tokens that are API triggers.
+    var triggers: [Int32] = []
+    /// Indices of `=` and `:=` tokens (candidate assignments).
+    var assignments: [Int32] = []
+    /// Indices of string tokens that start with http:// (case-insensitive).
+    var httpStrings: [Int32] = []
+
+    mutating func reset() {
+        tokens.removeAll(keepingCapacity: true)
+        triggers.removeAll(keepingCapacity: true)
+        assignments.removeAll(keepingCapacity: true)
+        httpStrings.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A tokenizer per language family: fast, not a parser. It knows comments and every string form
+/// so that code in comments and strings is never mistaken for calls, and it never fails: text that
+/// does not parse still yields tokens.
+enum Lexer {
+    // Byte classes.
+    static let cOther: UInt8 = 0, cIdent: UInt8 = 1, cDigit: UInt8 = 2, cSpace: UInt8 = 3, cNewline: UInt8 = 4
+    static let classes: UnsafeMutablePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        t.initialize(repeating: cOther, count: 256)
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { t[Int(c)] = cIdent }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { t[Int(c)] = cIdent }
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { t[Int(c)] = cDigit }
+        t[Int(UInt8(ascii: "_"))] = cIdent
+        t[Int(UInt8(ascii: "$"))] = cIdent
+        for c in 0x80...0xFF { t[c] = cIdent }
+        for c in [0x20, 0x09, 0x0D, 0x0B, 0x0C] { t[c] = cSpace }
+        t[0x0A] = cNewline
+        return t
+    }()
+
+    @inline(__always) static func isIdentOrDigit(_ c: UInt8) -> Bool {
+        let k = classes[Int(c)]
+        return k == cIdent || k == cDigit
+    }
+
+    static func hash(_ bytes: [UInt8]) -> UInt32 {
+        var h: UInt32 = 2166136261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16777619 }
+        return h
+    }
+
+    /// Tokenizes `text` into `out` (which is reset first).
+    static func lex(_ text: UnsafeBufferPointer<UInt8>, rules: LexerRules, triggers: TriggerSet, into out: inout LexResult) {
+        out.reset()
+        guard let p = text.baseAddress else { return }
+        let n = text.count
+        var i = 0
+        var line: Int32 = 1
+        // Whether a `/` here would start a regex (JavaScript): after an operator or at the start.
+        var regexAllowed = true
+
+        @inline(__always) func push(_ kind: Token.Kind, _ s: Int, _ e: Int, _ l: Int32, op: UInt16 = 0, hash: UInt32 = 0) {
+            out.tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
+        }
+
+        /// Skips a quoted string whose opening quote is at `i`; escapes with backslash unless `raw`.
+        /// Single-line strings stop at an unescaped newline (an unterminated string ends its line).
+        @inline(__always) func skipQuoted(_ q: UInt8, from start: Int, multiline: Bool, backslash: Bool) -> Int {
+            var j = start
+            while j < n {
+                let c = p[j]
+                if c == q { return j + 1 }
+                if c == 0x5C && backslash { j += 2; continue }
+                if c == 0x0A {
+                    if !multiline { return j }
+                    line += 1
+                }
+                j += 1
+            }
+            return n
+        }
+
+        while i < n {
+            let c = p[i]
+            let k = classes[Int(c)]
+            if k == cSpace { i += 1; continue }
+            if k == cNewline { line += 1; i += 1; continue }
+            if k == cIdent {
+                let s = i
+                var h: UInt32 = 2166136261
+                while i < n && isIdentOrDigit(p[i]) { h = (h ^ UInt32(p[i])) &* 16777619; i += 1 }
+                // String prefixes glued to a quote: Python r"", b'', f"", C# @"" / $"", C++ R"(...)".
+                if i < n && (p[i] == 0x22 || p[i] == 0x27) {
+                    let len = i - s
+                    if rules.pythonPrefixes && len <= 2 && isPythonPrefix(p + s, len) {
+                        i = lexString(p, n, s, at: i, rules: rules, line: &line, out: &out)
+                        regexAllowed = false
+                        continue
+                    }
+                    if rules.cppRawStrings && len == 1 && p[s] == UInt8(ascii: "R") && p[i] == 0x22 {
+                        let startLine = line
+                        i = skipCppRaw(p, n, from: i + 1, line: &line)
+                        push(.string, s, i, startLine)
+                        regexAllowed = false
+                        continue
+                    }
+                }
+                let idx = out.tokens.count
+                push(.ident, s, i, line, hash: h)
+                if triggers.contains(h) { out.triggers.append(Int32(idx)) }
+                else if !triggers.prefixes.isEmpty {
+                    for pre in triggers.prefixes where i - s > pre.count {
+                        var match = true
+                        for (j, b) in pre.enumerated() where p[s + j] != b { match = false; break }
+                        if match { out.triggers.append(Int32(idx)); break }
+                    }
+                }
+                regexAllowed = isKeywordBeforeExpression(p + s, i - s)
+                continue
+            }
+            if k == cDigit || (c == UInt8(ascii: ".") && i + 1 < n && classes[Int(p[i + 1])] == cDigit) {
+                let s = i
+                i += 1
+                while i < n {
+                    let d = p[i]
+                    if isIdentOrDigit(d) || d == UInt8(ascii: ".") { i += 1; continue }
+                    // Exponent signs: 1e-5.
+                    if (d == UInt8(ascii: "-") || d == UInt8(ascii: "+")) && (p[i - 1] | 0x20) == UInt8(ascii: "e") && p[s] != UInt8(ascii: "0") { i += 1; continue }
+                    break
+                }
+                push(.number, s, i, line)
+                regexAllowed = false
+                continue
+            }
+            switch c {
+            case 0x22, 0x27: // " '
+                if c == 0x27 && rules.charLiterals {
+                    // A character literal: short, escape-aware, never spans lines.
+                    let s = i
+                    i = skipQuoted(0x27, from: i + 1, multiline: false, backslash: true)
+                    push(.string, s, i, line)
+                    regexAllowed = false
+                    continue
+                }
+                i = lexString(p, n, i, at: i, rules: rules, line: &line, out: &out)
+                regexAllowed = false
+                continue
+            case 0x60: // `
+                if rules.backtickStrings {
+                    let s = i, l = line
+                    i = skipQuoted(0x60, from: i + 1, multiline: true, backslash: rules.regexLiterals)
+                    push(.string, s, i, l)
+                    if i - s > 8 && isHTTP(p + s + 1, i - s - 2) { out.httpStrings.append(Int32(out.tokens.count - 1)) }
+                    regexAllowed = false
+                    continue
+                }
+            case 0x40: // @
+                if rules.verbatimStrings && i + 1 < n && p[i + 1] == 0x22 {
+                    let s = i, l = line
+                    var j = i + 2
+                    while j < n {
+                        if p[j] == 0x22 { if j + 1 < n && p[j + 1] == 0x22 { j += 2; continue }; j += 1; break }
+                        if p[j] == 0x0A { line += 1 }
+                        j += 1
+                    }
+                    i = j
+                    push(.string, s, i, l)
+                    continue
+                }
+            case 0x23: // #
+                if rules.hashComments {
+                    while i < n && p[i] != 0x0A { i += 1 }
+                    continue
+                }
+            case 0x2F: // /
+                if rules.slashComments && i + 1 < n {
+                    if p[i + 1] == 0x2F {
+                        while i < n && p[i] != 0x0A { i += 1 }
+                        continue
+                    }
+                    if p[i + 1] == 0x2A {
+                        i += 2
+                        while i + 1 < n && !(p[i] == 0x2A && p[i + 1] == 0x2F) { if p[i] == 0x0A { line += 1 }; i += 1 }
+                        i = min(i + 2, n)
+                        continue
+                    }
+                }
+                if rules.regexLiterals && regexAllowed {
+                    i = skipRegex(p, n, from: i + 1)
+                    regexAllowed = false
+                    continue
+                }
+            default: break
+            }
+            // Operators: two-character forms that matter for the analysis, else one character.
+            var op = UInt16(c)
+            var len = 1
+            if i + 1 < n {
+                let d = p[i + 1]
+                if isTwoCharOp(c, d) { op |= UInt16(d) << 8; len = 2 }
+            }
+            let idx = out.tokens.count
+            push(.op, i, i + len, line, op: op)
+            if op == 0x3D || op == 0x3D3A { out.assignments.append(Int32(idx)) }  // "=" or ":="
+            // After ")", "]" or "}" a "/" divides; after other operators it starts a regex.
+            regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D)
+            i += len
+        }
+    }
+
+    @inline(__always) static func isTwoCharOp(_ a: UInt8, _ b: UInt8) -> Bool {
+        switch (a, b) {
+        case (0x3D, 0x3D), (0x21, 0x3D), (0x3C, 0x3D), (0x3E, 0x3D), (0x3D, 0x3E), (0x2D, 0x3E), (0x3A, 0x3A),
+             (0x3A, 0x3D), (0x2B, 0x3D), (0x2D, 0x3D), (0x2A, 0x3D), (0x2F, 0x3D), (0x26, 0x26), (0x7C, 0x7C),
+             (0x3C, 0x3C), (0x3E, 0x3E), (0x2A, 0x2A), (0x2B, 0x2B), (0x2D, 0x2D), (0x3F, 0x2E), (0x3F, 0x3F),
+             (0x7C, 0x3D), (0x26, 0x3D):
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isPythonPrefix(_ p: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+        for j in 0..<len {
+            switch p[j] | 0x20 {
+            case UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "u"), UInt8(ascii: "f"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Words after which an expression (so a regex) may follow in JavaScript.
+    static func isKeywordBeforeExpression(_ p: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+        switch len {
+        case 2: return (p[0] == 0x69 && p[1] == 0x6E) || (p[0] == 0x64 && p[1] == 0x6F) // in, do
+        case 4: return memcmp(p, "case", 4) == 0 || memcmp(p, "else", 4) == 0 || memcmp(p, "void", 4) == 0
+        case 5: return memcmp(p, "throw", 5) == 0 || memcmp(p, "yield", 5) == 0 || memcmp(p, "await", 5) == 0
+        case 6: return memcmp(p, "return", 6) == 0 || memcmp(p, "typeof", 6) == 0 || memcmp(p, "delete", 6) == 0
+        default: return false
+        }
+    }
+
+    /// http:// at the start of string content.
+    @inline(__always) static func isHTTP(_ p: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+        len >= 8 && (p[0] | 0x20) == 0x68 && (p[1] | 0x20) == 0x74 && (p[2] | 0x20) == 0x74 && (p[3] | 0x20) == 0x70
+            && p[4] == 0x3A && p[5] == 0x2F && p[6] == 0x2F
+    }
+
+    /// A string starting at `q` (the quote; `s` is where the token starts, before any prefix).
+    static func lexString(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, at q: Int, rules: LexerRules,
+                          line: inout Int32, out: inout LexResult) -> Int {
+        let quote = p[q]
+        let startLine = line
+        var i: Int
+        if rules.tripleQuotes && q + 2 < n && p[q + 1] == quote && p[q + 2] == quote {
+            i = q + 3
+            while i + 2 < n && !(p[i] == quote && p[i + 1] == quote && p[i + 2] == quote) {
+                if p[i] == 0x5C { i += 1 }
+                else if p[i] == 0x0A { line += 1 }
+                i += 1
+            }
+            i = min(i + 3, n)
+        } else {
+            i = q + 1
+            while i < n {
+                let c = p[i]
+                if c == quote { i += 1; break }
+                if c == 0x5C { i += 2; continue }
+                if c == 0x0A { break }  // unterminated: the string ends with its line
+                i += 1
+            }
+            i = min(i, n)
+        }
+        out.tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), line: startLine, kind: .string, op: 0, hash: 0))
+        if i - q > 8 && isHTTP(p + q + 1, i - q - 2) { out.httpStrings.append(Int32(out.tokens.count - 1)) }
+        return i
+    }
+
+    static func skipCppRaw(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, line: inout Int32) -> Int {
+        // R"delim( ... )delim"
+        var j = from
+        while j < n && p[j] != UInt8(ascii: "(") && j - from < 16 { j += 1 }
+        let delim = Array(UnsafeBufferPointer(start: p + from, count: j - from))
+        j += 1
+        while j < n {
+            if p[j] == 0x0A { line += 1 }
+            if p[j] == UInt8(ascii: ")") && j + delim.count + 1 < n + 1 {
+                var ok = j + delim.count < n
+                if ok { for (k, b) in delim.enumerated() where p[j + 1 + k] != b { ok = false; break } }
+                if ok && j + 1 + delim.count < n && p[j + 1 + delim.count] == 0x22 { return j + 2 + delim.count }
+            }
+            j += 1
+        }
+        return n
+    }
+
+    /// Skips a regex literal body (the opening `/` consumed); classes `[...]` may hold `/`.
+    static func skipRegex(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+        var j = from
+        var inClass = false
+        while j < n {
+            let c = p[j]
+            if c == 0x0A { return j }
+            if c == 0x5C { j += 2; continue }
+            if c == UInt8(ascii: "[") { inClass = true }
+            else if c == UInt8(ascii: "]") { inClass = false }
+            else if c == UInt8(ascii: "/") && !inClass {
+                j += 1
+                while j < n && classes[Int(p[j])] == cIdent { j += 1 }  // flags
+                return j
+            }
+            j += 1
+        }
+        return n
+    }
+}
