@@ -18,6 +18,17 @@ public struct ByteClass: Sendable, Hashable {
 
     public init() {}
 
+    /// Like `init(_:)`, with a leading "^" meaning every byte except those listed.
+    public init(spec: String) {
+        if spec.hasPrefix("^") && spec.count > 1 {
+            let inner = ByteClass(String(spec.dropFirst()))
+            self.init()
+            for c in 0...255 where !inner.contains(UInt8(c)) { insert(UInt8(c)) }
+        } else {
+            self.init(spec)
+        }
+    }
+
     mutating func insert(_ c: UInt8) {
         let bit = UInt64(1) << UInt64(c & 63)
         switch c >> 6 {

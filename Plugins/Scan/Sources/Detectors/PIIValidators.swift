@@ -378,7 +378,7 @@ enum AddressNames {
         var names = Set(shortProvinces)
         names.formUnion(DivisionCodes.provinceNames)
         names.formUnion(DivisionCodes.cityNames.filter { $0.count >= 3 })
-        return names.sorted { $0.utf8.count > $1.utf8.count }
+        return names.sorted { $0.utf8.count != $1.utf8.count ? $0.utf8.count > $1.utf8.count : $0 < $1 }
     }()
 
     static func startsWithRegion(_ s: String) -> Bool { starts.contains { s.hasPrefix($0) } }

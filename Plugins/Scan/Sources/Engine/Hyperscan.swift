@@ -28,6 +28,58 @@ public final class HSDatabase: @unchecked Sendable {
     let db: OpaquePointer
     private let prototype: OpaquePointer
 
+    /// Compiles, or loads the same database compiled earlier from the cache folder (compiling
+    /// ~200 patterns takes seconds; loading takes milliseconds). The cache key covers every
+    /// expression, flag and id, the Hyperscan version and the CPU features it was built for.
+    public static func cached(_ expressions: [HSExpression], cacheDirectory: String? = HSDatabase.defaultCacheDirectory) throws -> HSDatabase {
+        guard let dir = cacheDirectory else { return try HSDatabase(expressions) }
+        var platform = hs_platform_info_t()
+        _ = hs_populate_platform(&platform)
+        var key = "hyperscan \(String(cString: hs_version())) tune \(platform.tune) cpu \(platform.cpu_features)\n"
+        for e in expressions { key += "\(e.id) \(e.flags) \(e.expression)\n" }
+        let file = (dir as NSString).appendingPathComponent("scan-" + Digest.sha256Hex(Array(key.utf8)).prefix(32) + ".hsdb")
+        if let data = FileManager.default.contents(atPath: file) {
+            var db: OpaquePointer?
+            let rc = data.withUnsafeBytes { hs_deserialize_database($0.baseAddress!.assumingMemoryBound(to: CChar.self), data.count, &db) }
+            if rc == HS_SUCCESS, let db, let loaded = try? HSDatabase(adopting: db) { return loaded }
+        }
+        let compiled = try HSDatabase(expressions)
+        compiled.save(to: file, directory: dir)
+        return compiled
+    }
+
+    /// $DSTOOL_CACHE_DIR, else $XDG_CACHE_HOME/dstool, else ~/.cache/dstool.
+    public static var defaultCacheDirectory: String? {
+        let env = ProcessInfo.processInfo.environment
+        if let d = env["DSTOOL_CACHE_DIR"] { return d.isEmpty ? nil : d }
+        if let x = env["XDG_CACHE_HOME"], x.hasPrefix("/") { return x + "/dstool" }
+        if let h = env["HOME"], h.hasPrefix("/") { return h + "/.cache/dstool" }
+        return nil
+    }
+
+    /// Best effort: a cache that cannot be written only costs the next run a compile.
+    private func save(to file: String, directory: String) {
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
+        defer { free(bytes) }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let tmp = file + ".tmp\(getpid())"
+        let data = Data(bytes: bytes, count: length)
+        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(tmp, file) != 0 { unlink(tmp) }
+    }
+
+    private init(adopting db: OpaquePointer) throws {
+        var scratch: OpaquePointer?
+        guard hs_alloc_scratch(db, &scratch) == HS_SUCCESS, let scratch else {
+            hs_free_database(db)
+            throw HyperscanError(message: "cannot allocate Hyperscan scratch space", expressionIndex: nil)
+        }
+        self.db = db
+        prototype = scratch
+    }
+
     public init(_ expressions: [HSExpression]) throws {
         var db: OpaquePointer?
         var err: UnsafeMutablePointer<hs_compile_error_t>?

@@ -1,60 +1,334 @@
 import DSToolKit
 import Foundation
 
-/// Scans items window by window and reports findings in the shared schema.
+/// What a finding needs to know about the item it was found in (items are only valid until the
+/// next one is asked for, and workers run behind the reader).
+struct ItemRef: Sendable {
+    let sequence: Int
+    let name: String
+    let path: String
+    let chain: [String]
+    /// Line and column make sense (decoded text, not binary or stripped markup).
+    let hasLines: Bool
+
+    func location(line: Int? = nil, column: Int? = nil, offset: Int64? = nil) -> Location {
+        Location(input: name, path: path, chain: chain.count > 1 ? chain : nil, line: line, column: column, offset: offset)
+    }
+}
+
+/// One window to scan and, once scanned, its findings.
+final class ScanJob: @unchecked Sendable {
+    let item: ItemRef
+    let window: TextWindow
+    let binary: Bool
+    var findings: [Finding] = []
+    var piiCounts: [PIIKind: Int] = [:]
+    var error: Error?
+    var done = false
+    init(item: ItemRef, window: TextWindow, binary: Bool) { self.item = item; self.window = window; self.binary = binary }
+}
+
+/// Scans items window by window on `jobs` threads and reports findings in input order.
 public final class ScanEngine {
     public let options: ScanOptions
-    let pii: PIIMatcher
+    public let rules: CompiledRuleSet
+    let baseline: Baseline?
+    /// Fingerprints of everything reported (for --write-baseline).
+    private var reported: [BaselineEntry] = []
+    private var suppressedByBaseline = 0
+    private let levelEstimator: DataLevelEstimator
 
     public init(options: ScanOptions) throws {
         self.options = options
+        let secretRules = try RuleCatalog.rules(options: options)
         let kinds = Set(PIIKind.allCases.filter { options.selects(ruleId: $0.ruleId, categories: ["pii", $0.sensitivity.rawValue]) })
-        pii = try PIIMatcher(kinds: kinds, minimumConfidence: options.minimumConfidence)
+        rules = try CompiledRuleSet(secretRules: secretRules, piiKinds: kinds)
+        baseline = try options.baselinePath.map { try Baseline.load(path: $0) }
+        levelEstimator = options.levelThresholds
     }
 
     public func run(_ context: PluginContext) throws -> PluginStatus {
-        let scanner = try pii.makeScanner()
+        let pool = try WorkerPool(rules: rules, options: options)
+        defer { pool.shutdown() }
         var status = PluginStatus.ok
-        var matches: [PIIMatch] = []
+        var pending: [ScanJob] = []
+        var sequence = 0
+        var itemStats: [Int: ItemStats] = [:]
+
+        func drain(all: Bool) {
+            while let first = pending.first, first.done || all {
+                pool.wait(first)
+                pending.removeFirst()
+                if let e = first.error {
+                    context.emitError(input: first.item.name, reason: "\(e)", code: "scan.failed")
+                    status = .inputErrors
+                }
+                var stats = itemStats[first.item.sequence] ?? ItemStats(item: first.item)
+                for f in first.findings { emitChecked(f, context: context, stats: &stats) }
+                for (k, n) in first.piiCounts { stats.piiCounts[k, default: 0] += n }
+                if first.window.isLast {
+                    emitSummary(stats, context: context)
+                    itemStats[first.item.sequence] = nil
+                } else {
+                    itemStats[first.item.sequence] = stats
+                }
+                pool.recycle(first.window)
+            }
+        }
+
         while let item = context.nextItem() {
             if context.isCancelled { break }
             if item.isEncrypted || item.isContainer { continue }
+            sequence += 1
             do {
-                var reader = TextWindowReader(item: item, decodeText: item.isText)
-                while let w = try reader.next() {
-                    matches.removeAll(keepingCapacity: true)
-                    try w.bytes.withUnsafeBytes { raw in
-                        try scanner.matches(inWindow: UnsafeRawBufferPointer(rebasing: raw[0..<w.count]), continuesBefore: !w.isFirst,
-                                            continuesAfter: !w.isLast, ownStart: w.overlap, into: &matches)
-                    }
-                    report(matches, window: w, item: item, context: context)
+                let binary = !item.isText
+                let markup = !binary && MarkupText.isMarkup(item)
+                // UTF-8 is scanned as it is (raw offsets are exact); other encodings through the host's decoder.
+                let decode = !binary && (markup || item.encoding != TextEncoding.utf8.rawValue)
+                let ref = ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: !binary && !markup)
+                var reader = TextWindowReader(item: item, windowSize: options.windowSize, overlapSize: options.overlapSize,
+                                              decodeText: decode, stripMarkup: markup)
+                var produced = false
+                while true {
+                    let w = try reader.next(reuse: pool.takeFree(decode: decode))
+                    guard let w else { break }
+                    produced = true
+                    let job = ScanJob(item: ref, window: w, binary: binary)
+                    pending.append(job)
+                    pool.submit(job)
+                    drain(all: false)
+                    while pending.count > pool.maxInFlight { drain(all: false); if pending.count > pool.maxInFlight { pool.waitAny() } }
                 }
+                if !produced { continue }
             } catch {
+                drain(all: true)
                 context.emitError(input: item.name, reason: "\(error)", code: "scan.read")
                 status = .inputErrors
             }
         }
+        drain(all: true)
+        if let path = options.writeBaselinePath {
+            try Baseline.write(reported, to: path, context: context)
+        }
+        if suppressedByBaseline > 0 {
+            context.log(.info, "\(suppressedByBaseline) finding(s) suppressed by the baseline")
+        }
         return status
     }
 
-    func report(_ matches: [PIIMatch], window w: TextWindow, item: InputItem, context: PluginContext) {
-        guard !matches.isEmpty else { return }
-        var lineAt = 0, line = w.line, column = w.column
-        for m in matches.sorted(by: { $0.start < $1.start }) {
-            let (dl, col) = LineCounter.advance(w.bytes, lineAt, m.start, column: column)
-            line += dl; column = col; lineAt = m.start
-            let value = String(decoding: w.bytes[m.start..<m.end], as: UTF8.self)
-            let raw = w.rawOffset(m.start)
-            var location = item.location(line: item.isText ? line : nil, column: item.isText ? column + 1 : nil, offset: Int64(raw))
-            location.length = Int(w.rawOffset(m.end) - raw)
-            let fingerprint = Fingerprint.make(ruleId: m.kind.ruleId, location: item.location(), evidence: value)
-            let evidence = options.showSecrets ? value : Redaction.redact(value)
-            var props: [String: JSONValue] = ["kind": .string(m.kind.rawValue), "sensitivity": .string(m.kind.sensitivity.rawValue)]
-            if let c = m.context { props["context"] = .string(c) }
-            context.emit(Finding(ruleId: m.kind.ruleId, title: m.kind.title, category: "pii", severity: m.kind.defaultSeverity,
-                                 confidence: (m.confidence * 100).rounded() / 100, dataLevel: m.kind.baseDataLevel,
-                                 location: location, evidence: evidence, fingerprint: fingerprint,
-                                 references: m.kind.references, properties: .object(props)))
+    /// Baseline filter, then emit; counts go to the item's summary.
+    func emitChecked(_ f: Finding, context: PluginContext, stats: inout ItemStats) {
+        if options.writeBaselinePath != nil {
+            reported.append(BaselineEntry(fingerprint: f.fingerprint, ruleId: f.ruleId, input: f.location.input))
         }
+        if let baseline, baseline.contains(f.fingerprint) { suppressedByBaseline += 1; return }
+        if f.category == "pii", let kind = f.properties?["kind"]?.stringValue.flatMap(PIIKind.init(rawValue:)) {
+            let count = Int(f.properties?["matched"]?.intValue ?? 1)
+            stats.findingKinds[kind, default: 0] += count
+        } else {
+            stats.secrets += 1
+        }
+        context.emit(f)
+    }
+
+    /// The per-input summary: kinds and volumes of personal data, and the estimated data level.
+    func emitSummary(_ stats: ItemStats, context: PluginContext, structured: Bool = false) {
+        // Windows count every validated value (also those the baseline suppressed); structured
+        // inputs report counts through their column findings.
+        var counts = stats.piiCounts
+        if counts.isEmpty { counts = stats.findingKinds }
+        guard !counts.isEmpty || stats.secrets > 0 else { return }
+        let estimate = levelEstimator.estimate(counts)
+        var kinds: [String: JSONValue] = [:]
+        for (k, n) in counts { kinds[k.rawValue] = .int(Int64(n)) }
+        let total = counts.values.reduce(0, +)
+        let kindText = counts.sorted { $0.value > $1.value }
+        let en = kindText.map { "\($0.value) \($0.key.title.en)" }.joined(separator: ", ")
+        let zh = kindText.map { "\($0.key.title.zh) \($0.value) 条" }.joined(separator: "，")
+        let secretsEN = stats.secrets > 0 ? "\(stats.secrets) secret(s)" + (en.isEmpty ? "" : "; ") : ""
+        let secretsZH = stats.secrets > 0 ? "密钥凭据 \(stats.secrets) 处" + (zh.isEmpty ? "" : "；") : ""
+        let text = LocalizedText(
+            en: "\(stats.item.name): \(secretsEN)\(en) — data level \(estimate.level.en) (\(estimate.reason.en))",
+            zh: "\(stats.item.name)：\(secretsZH)\(zh) —— 数据级别 \(estimate.level.rawValue)（\(estimate.reason.zh)）")
+        context.emit(DataRecord(kind: "scan.summary", text: text, value: .object([
+            "input": .string(stats.item.name),
+            "secrets": .int(Int64(stats.secrets)),
+            "pii": .object(kinds),
+            "pii_total": .int(Int64(total)),
+            "data_level": .string(estimate.level.rawValue),
+            "data_level_en": .string(estimate.level.en),
+            "weighted_volume": .double((estimate.weightedVolume * 100).rounded() / 100),
+        ])))
+    }
+}
+
+/// Per-item counters for the summary.
+struct ItemStats {
+    let item: ItemRef
+    var piiCounts: [PIIKind: Int] = [:]
+    var findingKinds: [PIIKind: Int] = [:]
+    var secrets = 0
+    init(item: ItemRef) { self.item = item }
+}
+
+/// Worker threads, each with its own scanner (Hyperscan scratch), fed windows in order.
+final class WorkerPool: @unchecked Sendable {
+    let rules: CompiledRuleSet
+    let options: ScanOptions
+    let threads: Int
+    let maxInFlight: Int
+    private let condition = NSCondition()
+    private var queue: [ScanJob] = []
+    private var stopping = false
+    private var free: [TextWindow] = []
+    private var freeDecoded: [TextWindow] = []
+    private var workers: [Thread] = []
+    /// Scanner for inline work when there is one job.
+    private var inlineScanner: WindowScanner?
+    private var running = 0
+
+    init(rules: CompiledRuleSet, options: ScanOptions) throws {
+        self.rules = rules
+        self.options = options
+        threads = max(1, options.jobs)
+        maxInFlight = threads * 2
+        if threads == 1 {
+            inlineScanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
+        } else {
+            for _ in 0..<threads {
+                let scanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
+                let t = Thread { [unowned self] in self.work(scanner) }
+                t.stackSize = 1 << 20
+                workers.append(t)
+                t.start()
+            }
+        }
+    }
+
+    func submit(_ job: ScanJob) {
+        if let s = inlineScanner {
+            JobRunner.run(job, scanner: s, options: options, rules: rules)
+            job.done = true
+            return
+        }
+        condition.lock()
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work(_ scanner: WindowScanner) {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping { condition.unlock(); return }
+            let job = queue.removeFirst()
+            running += 1
+            condition.unlock()
+            JobRunner.run(job, scanner: scanner, options: options, rules: rules)
+            condition.lock()
+            job.done = true
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    func wait(_ job: ScanJob) {
+        condition.lock()
+        while !job.done { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Waits until some job finishes.
+    func waitAny() {
+        condition.lock()
+        condition.wait(until: Date().addingTimeInterval(0.05))
+        condition.unlock()
+    }
+
+    func recycle(_ w: TextWindow) {
+        condition.lock()
+        if w.offsets.isEmpty { if free.count < maxInFlight + 2 { free.append(w) } }
+        else if freeDecoded.count < maxInFlight + 2 { freeDecoded.append(w) }
+        condition.unlock()
+    }
+
+    func takeFree(decode: Bool) -> TextWindow? {
+        condition.lock()
+        defer { condition.unlock() }
+        return decode ? freeDecoded.popLast() : free.popLast()
+    }
+
+    func shutdown() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Scans one window and turns its hits into findings (on a worker thread).
+enum JobRunner {
+    static func run(_ job: ScanJob, scanner: WindowScanner, options: ScanOptions, rules: CompiledRuleSet) {
+        let w = job.window
+        var hits: [ScanHit] = []
+        scanner.printableOnly = job.binary
+        do {
+            try w.bytes.withUnsafeBufferPointer { b in
+                try scanner.scan(UnsafeBufferPointer(rebasing: b[0..<w.count]), continuesBefore: !w.isFirst,
+                                 continuesAfter: !w.isLast, ownStart: w.overlap, into: &hits)
+            }
+        } catch {
+            job.error = error
+            return
+        }
+        guard !hits.isEmpty else { return }
+        hits.sort { $0.start < $1.start }
+        var lineAt = 0, line = w.line, column = w.column
+        job.findings.reserveCapacity(hits.count)
+        for h in hits {
+            let (dl, col) = LineCounter.advance(w.bytes, lineAt, h.valueStart, column: column)
+            line += dl; column = col; lineAt = h.valueStart
+            let value = String(decoding: w.bytes[h.valueStart..<h.valueEnd], as: UTF8.self)
+            let raw = w.rawOffset(h.valueStart)
+            var location = job.item.location(line: job.item.hasLines ? line : nil, column: job.item.hasLines ? column + 1 : nil,
+                                             offset: Int64(raw))
+            location.length = Int(w.rawOffset(h.valueEnd) - raw)
+            switch h.what {
+            case .pii(let kind):
+                job.piiCounts[kind, default: 0] += 1
+                job.findings.append(FindingFactory.pii(kind, value: value, confidence: h.confidence, context: h.context,
+                                                       location: location, item: job.item, options: options))
+            case .secret(let r):
+                job.findings.append(FindingFactory.secret(rules.secretRules[r], value: value, location: location,
+                                                          item: job.item, options: options))
+            }
+        }
+    }
+}
+
+/// Findings in the shared schema.
+enum FindingFactory {
+    static func pii(_ kind: PIIKind, value: String, confidence: Double, context: String?, location: Location,
+                    item: ItemRef, options: ScanOptions, extra: [String: JSONValue] = [:]) -> Finding {
+        let fingerprint = Fingerprint.make(ruleId: kind.ruleId, location: item.location(), evidence: value)
+        var props: [String: JSONValue] = ["kind": .string(kind.rawValue), "sensitivity": .string(kind.sensitivity.rawValue)]
+        if let context { props["context"] = .string(context) }
+        for (k, v) in extra { props[k] = v }
+        return Finding(ruleId: kind.ruleId, title: kind.title, category: "pii", severity: kind.defaultSeverity,
+                       confidence: (confidence * 100).rounded() / 100, dataLevel: kind.baseDataLevel, location: location,
+                       evidence: options.showSecrets ? value : Redaction.redact(value), fingerprint: fingerprint,
+                       references: kind.references, properties: .object(props))
+    }
+
+    static func secret(_ rule: SecretRule, value: String, location: Location, item: ItemRef, options: ScanOptions) -> Finding {
+        let fingerprint = Fingerprint.make(ruleId: rule.ruleId, location: item.location(), evidence: value)
+        return Finding(ruleId: rule.ruleId, title: rule.title, category: "secret", severity: rule.severity, confidence: 0.9,
+                       dataLevel: nil, location: location,
+                       evidence: options.showSecrets ? value : Redaction.redact(value), fingerprint: fingerprint,
+                       references: rule.references.isEmpty ? SecretRule.defaultReferences : rule.references,
+                       cwe: ["CWE-798"], remediation: rule.remediation ?? SecretRule.defaultRemediation,
+                       properties: .object(["rule_category": .string(rule.category)]))
     }
 }

@@ -34,20 +34,32 @@ public final class TextWindow: @unchecked Sendable {
     }
 }
 
-/// Reads an item as a sequence of overlapping windows, as decoded text (with raw offsets) or raw bytes.
+/// Reads an item as a sequence of overlapping windows, as decoded text (with raw offsets) or raw
+/// bytes. The reader keeps its own copy of each window's tail, so a window may be recycled as
+/// soon as it has been scanned.
 public struct TextWindowReader {
     public let windowSize: Int
     public let overlapSize: Int
     public let decodeText: Bool
     private let item: InputItem
-    private var previous: TextWindow?
     private var ended = false
+    private var started = false
     private var nextIndex = 0
-    private var rawConsumed: UInt64 = 0
+    private var tail: [UInt8] = []
+    private var tailOffsets: [UInt64] = []
+    private var tailRawBase: UInt64 = 0
+    private var tailLine = 1
+    private var tailColumn = 0
+    private var rawRead: UInt64 = 0
+    private var markup: MarkupText?
 
-    public init(item: InputItem, windowSize: Int = 1 << 20, overlapSize: Int = 8 << 10, decodeText: Bool) {
+    /// `stripMarkup`: XML parts of office documents; tags are removed so text split across runs
+    /// is contiguous again (needs `decodeText` for the offsets).
+    public init(item: InputItem, windowSize: Int = 1 << 20, overlapSize: Int = 8 << 10, decodeText: Bool, stripMarkup: Bool = false) {
         precondition(overlapSize * 2 < windowSize)
+        precondition(!stripMarkup || decodeText)
         self.item = item; self.windowSize = windowSize; self.overlapSize = overlapSize; self.decodeText = decodeText
+        markup = stripMarkup ? MarkupText() : nil
     }
 
     /// The next window, or nil at the end. `reuse` may hand back a window no longer needed.
@@ -58,62 +70,117 @@ public struct TextWindowReader {
         if decodeText && w.offsets.count < windowSize { w.offsets = [UInt64](repeating: 0, count: windowSize) }
         if !decodeText { w.offsets = [] }
         w.index = nextIndex
-        var filled = 0
-        if let p = previous {
-            // Keep the tail of the previous window, starting on a character boundary.
-            var keepFrom = max(0, p.count - overlapSize)
-            while keepFrom < p.count && p.bytes[keepFrom] & 0xC0 == 0x80 { keepFrom += 1 }
-            let keep = p.count - keepFrom
-            w.bytes.withUnsafeMutableBufferPointer { dst in
-                p.bytes.withUnsafeBufferPointer { src in
-                    dst.baseAddress!.update(from: src.baseAddress! + keepFrom, count: keep)
-                }
-            }
-            if decodeText {
-                w.offsets.withUnsafeMutableBufferPointer { dst in
-                    p.offsets.withUnsafeBufferPointer { src in dst.baseAddress!.update(from: src.baseAddress! + keepFrom, count: keep) }
-                }
-            }
-            w.rawBase = p.rawBase + UInt64(keepFrom)
-            let (lines, col) = LineCounter.advance(p.bytes, 0, keepFrom, column: p.column)
-            w.line = p.line + lines
-            w.column = col
-            w.overlap = keep
-            w.isFirst = false
-            filled = keep
-        } else {
-            w.rawBase = 0; w.line = 1; w.column = 0; w.overlap = 0; w.isFirst = true
+        w.isFirst = !started
+        let keep = tail.count
+        if keep > 0 {
+            w.bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: tail, count: keep) }
+            if decodeText { w.offsets.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: tailOffsets, count: keep) } }
         }
-        let start = filled
+        w.rawBase = tailRawBase
+        w.line = tailLine
+        w.column = tailColumn
+        w.overlap = keep
+        var filled = keep
         while filled < windowSize {
-            let n: Int
             if decodeText {
-                n = try w.bytes.withUnsafeMutableBufferPointer { b in
+                let got = try w.bytes.withUnsafeMutableBufferPointer { b in
                     try w.offsets.withUnsafeMutableBufferPointer { o in
                         try item.readText(into: UnsafeMutableBufferPointer(rebasing: b[filled..<windowSize]), offsets: o.baseAddress! + filled)
                     }
                 }
+                if got == 0 { ended = true; break }
+                if markup != nil {
+                    filled += w.bytes.withUnsafeMutableBufferPointer { b in
+                        w.offsets.withUnsafeMutableBufferPointer { o in markup!.strip(b.baseAddress! + filled, o.baseAddress! + filled, got) }
+                    }
+                } else {
+                    filled += got
+                }
             } else {
-                n = try w.bytes.withUnsafeMutableBytes { b in
+                let got = try w.bytes.withUnsafeMutableBytes { b in
                     try item.read(into: UnsafeMutableRawBufferPointer(rebasing: b[filled..<windowSize]))
                 }
+                if got == 0 { ended = true; break }
+                filled += got
             }
-            if n == 0 { ended = true; break }
-            filled += n
         }
         w.count = filled
         w.isLast = ended
-        if filled == start && !w.isFirst {
-            // Nothing new: the previous window was full and the input ended exactly there; rescan
-            // its tail as the last window so values touching its end are reported.
-            if filled == 0 { return nil }
+        if started && filled == keep && ended {
+            // Nothing new: the input ended exactly at the previous window's end. Its tail was left
+            // to this window; rescan it as the last window.
+            if keep == 0 { return nil }
         }
+        started = true
         nextIndex += 1
-        if !ended {
-            // The reader keeps this window's tail for the next one; hand out a copy-free reference.
-            previous = w
-        }
+        if !ended { saveTail(w) }
         return w
+    }
+
+    /// Keeps the last `overlapSize` bytes (from a character boundary) for the next window.
+    private mutating func saveTail(_ w: TextWindow) {
+        var from = max(0, w.count - overlapSize)
+        while from < w.count && w.bytes[from] & 0xC0 == 0x80 { from += 1 }
+        tail = Array(w.bytes[from..<w.count])
+        tailOffsets = decodeText ? Array(w.offsets[from..<w.count]) : []
+        tailRawBase = w.rawBase + UInt64(from)
+        let (lines, col) = LineCounter.advance(w.bytes, 0, from, column: w.column)
+        tailLine = w.line + lines
+        tailColumn = col
+    }
+}
+
+/// Removes XML tags from the parts of office documents (.docx, .xlsx, .pptx, .odt, .ods...),
+/// in place, keeping the raw offsets of the bytes that stay. Block ends (paragraphs, cells,
+/// rows, shared strings) become a newline, so values in neighbouring cells do not run together.
+struct MarkupText {
+    private var inTag = false
+    private var tagName: [UInt8] = []
+    private var nameDone = false
+    private var closing = false
+    private var selfClosing = false
+
+    static let blockTags: Set<[UInt8]> = Set(["p", "tc", "tr", "si", "c", "row", "br", "tab", "cr", "table-cell", "table-row", "h",
+                                              "list-item", "line-break", "v", "t:p", "text:p"].map { Array($0.utf8) })
+
+    /// Whether an item is markup worth stripping: XML inside an office container, or an XML part.
+    static func isMarkup(_ item: InputItem) -> Bool {
+        guard item.name.lowercased().hasSuffix(".xml") else { return false }
+        let office = [".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".docm", ".xlsm", ".pptm"]
+        return item.chain.dropLast().contains { c in office.contains { c.lowercased().hasSuffix($0) } }
+    }
+
+    /// Strips tags from n bytes at p (offsets alongside); returns the bytes kept.
+    mutating func strip(_ p: UnsafeMutablePointer<UInt8>, _ o: UnsafeMutablePointer<UInt64>, _ n: Int) -> Int {
+        var out = 0
+        for i in 0..<n {
+            let c = p[i]
+            if inTag {
+                if c == 62 {   // >
+                    inTag = false
+                    let isBlock = MarkupText.blockTags.contains(localName(tagName))
+                    if isBlock && (closing || selfClosing) { p[out] = 10; o[out] = o[i]; out += 1 }
+                    continue
+                }
+                if !nameDone {
+                    if c == 47 && tagName.isEmpty { closing = true }
+                    else if c == 32 || c == 9 || c == 10 || c == 13 || c == 47 { nameDone = true; if c == 47 { selfClosing = true } }
+                    else { tagName.append(c) }
+                } else if c == 47 { selfClosing = true } else if c != 32 { selfClosing = false }
+                continue
+            }
+            if c == 60 {   // <
+                inTag = true; tagName.removeAll(keepingCapacity: true); nameDone = false; closing = false; selfClosing = false
+                continue
+            }
+            p[out] = c; o[out] = o[i]; out += 1
+        }
+        return out
+    }
+
+    private func localName(_ name: [UInt8]) -> [UInt8] {
+        if let colon = name.lastIndex(of: 58) { return Array(name[(colon + 1)...]) }
+        return name
     }
 }
 

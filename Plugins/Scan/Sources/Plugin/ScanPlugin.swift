@@ -7,7 +7,10 @@ public enum ScanPlugin: DSToolPlugin {
 
     public static func run(_ context: PluginContext) throws -> PluginStatus {
         let options = try ScanOptions(context.request)
-        let engine = try ScanEngine(options: options)
+        let engine: ScanEngine
+        do { engine = try ScanEngine(options: options) } catch let e as RuleError {
+            throw DSToolError.usage("\(e)")
+        }
         return try engine.run(context)
     }
 }
@@ -20,24 +23,42 @@ public struct ScanOptions: Sendable {
     public var skip: Set<String> = []
     public var jobs = 1
     public var lang = "en"
+    public var perValue = false
+    public var baselinePath: String?
+    public var writeBaselinePath: String?
+    public var rulesFiles: [String] = []
+    public var levelThresholds = DataLevelEstimator()
+    /// Window and overlap sizes (bounded memory per thread; overlap > the widest match).
+    public var windowSize = 1 << 20
+    public var overlapSize = 8 << 10
 
     public init() {}
 
     public init(_ request: PluginRequest) throws {
         showSecrets = request.flag("show-secrets")
+        perValue = request.flag("per-value")
         if let s = request.value("min-confidence") {
             guard let v = Double(s), v >= 0, v <= 1 else { throw DSToolError.usage("--min-confidence: '\(s)' is not a number from 0 to 1") }
             minimumConfidence = v
         }
-        only = Set(request.values("only").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
-        skip = Set(request.values("skip").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+        func list(_ name: String) -> Set<String> {
+            Set(request.values(name).flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+        }
+        only = list("only")
+        skip = list("skip")
         jobs = max(1, request.jobs)
         lang = request.lang
+        func path(_ p: String) -> String { p.hasPrefix("/") ? p : (request.cwd as NSString).appendingPathComponent(p) }
+        baselinePath = request.value("baseline").map(path)
+        writeBaselinePath = request.value("write-baseline")
+        rulesFiles = request.values("rules").map(path)
+        if let f = request.value("level-config") { levelThresholds = try DataLevelEstimator.load(path: path(f)) }
     }
 
     /// Whether a rule (by id and categories) is selected by --only/--skip.
     public func selects(ruleId: String, categories: [String]) -> Bool {
-        let names = [ruleId] + categories
+        let short = ruleId.split(separator: ".", maxSplits: 1).last.map(String.init) ?? ruleId
+        let names = [ruleId, short] + categories
         if !only.isEmpty && !names.contains(where: only.contains) { return false }
         return !names.contains(where: skip.contains)
     }

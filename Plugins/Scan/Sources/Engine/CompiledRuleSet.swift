@@ -1,0 +1,77 @@
+import DSToolKit
+import Foundation
+
+/// A rule's pattern is wider than a window overlap, unbounded, or does not compile.
+public struct RuleError: Error, CustomStringConvertible, Sendable {
+    public var ruleId: String
+    public var message: String
+    public var description: String { "rule \(ruleId): \(message)" }
+}
+
+/// What the scan loop needs to know about a secret rule, precomputed.
+struct SecretRuntime: Sendable {
+    enum Mode { case fixed(Int), som, tail, locate(SecretLocator) }
+    /// How the start of a match is known: a fixed width; Hyperscan's leftmost start (small
+    /// patterns only); the value read backwards over the rule's `extend` class from the match
+    /// end ("tail", for assignments whose key part varies); or a locator.
+    let mode: Mode
+    let keywords: [[UInt8]]
+    let extend: ByteClass?
+    var fixedWidth: Int? { if case .fixed(let w) = mode { return w }; return nil }
+}
+
+/// Every selected pattern (personal data and secrets) in one Hyperscan database, compiled once
+/// per run and shared by all worker threads.
+public final class CompiledRuleSet: @unchecked Sendable {
+    /// The longest match any rule may produce; window overlaps are larger than this.
+    public static let maxMatchWidth = 4096
+
+    public let secretRules: [SecretRule]
+    let secretRuntime: [SecretRuntime]
+    let piiPatterns: [PIIPattern]
+    public let piiKinds: Set<PIIKind>
+    let database: HSDatabase?
+    var piiCount: Int { piiPatterns.count }
+
+    public init(secretRules: [SecretRule], piiKinds: Set<PIIKind>) throws {
+        self.secretRules = secretRules
+        self.piiKinds = piiKinds
+        piiPatterns = PIIPatterns.all.compactMap { p in
+            let k = p.kinds.filter(piiKinds.contains)
+            return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
+        }
+        var expressions = piiPatterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }
+        var runtime: [SecretRuntime] = []
+        for (i, rule) in secretRules.enumerated() {
+            let widths: (min: Int, max: Int?)
+            do { widths = try HSDatabase.widths(rule.pattern, flags: 0) } catch {
+                throw RuleError(ruleId: rule.id, message: "pattern does not compile: \(error)")
+            }
+            guard let mx = widths.max, mx <= Self.maxMatchWidth else {
+                throw RuleError(ruleId: rule.id, message: "pattern width must be bounded (at most \(Self.maxMatchWidth) bytes)")
+            }
+            guard widths.min > 0 else { throw RuleError(ruleId: rule.id, message: "pattern matches the empty string") }
+            let mode: SecretRuntime.Mode
+            if let locate = rule.locate { mode = .locate(locate) }
+            else if widths.min == mx { mode = .fixed(mx) }
+            else if rule.extend != nil { mode = .tail }
+            else { mode = .som }
+            var som = false
+            if case .som = mode { som = true }
+            runtime.append(SecretRuntime(mode: mode, keywords: rule.keywords.map { Array($0.lowercased().utf8) },
+                                         extend: rule.extend.map(ByteClass.init(spec:))))
+            expressions.append(HSExpression(rule.pattern, flags: som ? HSFlag.somLeftmost : 0, id: UInt32(piiPatterns.count + i)))
+        }
+        secretRuntime = runtime
+        if expressions.isEmpty {
+            database = nil
+        } else {
+            do { database = try HSDatabase.cached(expressions) } catch let e as HyperscanError {
+                if let i = e.expressionIndex, i >= piiPatterns.count {
+                    throw RuleError(ruleId: secretRules[i - piiPatterns.count].id, message: e.message)
+                }
+                throw e
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import DSToolKit
+import Foundation
+
+extension SecretRules {
+    static let zhipuApiKey = SecretRule(
+        id: "zhipu-api-key",
+        title: LocalizedText(en: "Zhipu AI (BigModel) API key", zh: "智谱 AI（BigModel）API 密钥"),
+        category: "ai", severity: .high,
+        keywords: ["zhipu", "bigmodel", "glm", "api_key", "apikey"],
+        pattern: #"\b[0-9a-f]{32}\.[A-Za-z0-9]{16}\b"#,
+        examples: [
+            "ZHIPUAI_API_KEY=" + Fake.hex(32, "zp1") + "." + Fake.alnum(16, "zp2"),
+        ],
+        counterExamples: [
+            "checksum=" + Fake.hex(32, "zp3") + "." + Fake.alnum(16, "zp4"),
+        ]
+    )
+}
