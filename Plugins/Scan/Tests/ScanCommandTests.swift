@@ -32,3 +32,24 @@ final class ScanCommandTests: XCTestCase {
         XCTAssertEqual(shown.findings.first { $0.ruleId == "pii.cn_id_card" }?.fingerprint, f.fingerprint)
     }
 }
+
+final class ManifestRulesTests: XCTestCase {
+    /// The manifest lists every rule the plugin can emit. DSTOOL_UPDATE_MANIFEST=1 rewrites the list.
+    func testManifestListsEveryRule() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Manifests/scan.json").standardized
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let expected = RuleCatalog.manifestRules()
+        if ProcessInfo.processInfo.environment["DSTOOL_UPDATE_MANIFEST"] == "1" {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let lines = try expected.map { "    " + String(decoding: try enc.encode($0), as: UTF8.self) }
+            let start = text.range(of: "  \"rules\": [")!
+            let end = text.range(of: "\n  ],\n", range: start.upperBound..<text.endIndex) ?? text.range(of: "],\n", range: start.upperBound..<text.endIndex)!
+            let updated = text[..<start.lowerBound] + "  \"rules\": [\n" + lines.joined(separator: ",\n") + "\n  ],\n" + text[end.upperBound...]
+            try String(updated).write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let m = try PluginManifest.decode(Data(text.utf8))
+        XCTAssertEqual(m.rules, expected, "run DSTOOL_UPDATE_MANIFEST=1 swift test --filter ManifestRulesTests, then Scripts/embed-manifests")
+    }
+}

@@ -177,6 +177,16 @@ final class WindowScanner {
     private func dropGenericOverlaps(_ hits: inout [ScanHit], from first: Int) {
         guard hits.count - first > 1 else { return }
         var drop = Set<Int>()
+        // The same value found by two specific rules: the one listed first in the registry reports it.
+        for i in first..<hits.count {
+            guard case .secret(let ri) = hits[i].what, !rules.secretRules[ri].isGeneric else { continue }
+            for j in first..<hits.count where j != i {
+                if case .secret(let rj) = hits[j].what, !rules.secretRules[rj].isGeneric, rj < ri,
+                   hits[j].valueStart == hits[i].valueStart, hits[j].valueEnd == hits[i].valueEnd {
+                    drop.insert(i)
+                }
+            }
+        }
         for i in first..<hits.count {
             guard case .secret(let ri) = hits[i].what, rules.secretRules[ri].isGeneric else { continue }
             for j in first..<hits.count where j != i {

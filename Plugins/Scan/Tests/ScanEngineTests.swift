@@ -1,0 +1,235 @@
+import DSToolCore
+import DSToolKit
+@testable import DSToolScan
+import XCTest
+
+/// `dstool scan` through the real host (input walker, decoders, report writers).
+final class ScanEngineTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ScanTestCache.install()
+    }
+
+    func scan(_ args: [String]) throws -> InProcess.Result {
+        try InProcess.run(ScanPlugin.self, ["scan", "--format", "json"] + args)
+    }
+
+    func testSecretsAndPersonalDataInAFolder() throws {
+        let dir = try TempDir()
+        let ghp = "ghp_" + Fake.alnum(36, "engine-ghp")
+        let akid = "AKID" + Fake.alnum(32, "engine-akid")
+        _ = try dir.file("app/config.yaml", "server:\n  port: 8080\ngithub:\n  token: \(ghp)\ntencent:\n  secretId: \(akid)\n")
+        _ = try dir.file("docs/people.md", "# 联系人\n客户手机 13812345678，身份证 11010519491231002X。\n")
+        _ = try dir.file("clean.txt", "nothing to see here\n")
+        let r = try scan([dir.url.path, "--jobs", "2"])
+        XCTAssertEqual(r.exitCode, 1)
+        let got = r.findings.map { "\($0.ruleId) \(URL(fileURLWithPath: $0.location.path ?? "").lastPathComponent):\($0.location.line ?? 0):\($0.location.column ?? 0)" }.sorted()
+        XCTAssertEqual(got, [
+            "pii.cn_id_card people.md:2:22",
+            "pii.cn_mobile people.md:2:6",
+            "secret.github-pat config.yaml:4:10",
+            "secret.tencent-cloud-secret-id config.yaml:6:13",
+        ])
+        XCTAssertFalse(r.report.contains(ghp), "secrets are redacted by default")
+        XCTAssertEqual(r.findings.first { $0.ruleId == "secret.github-pat" }?.evidence, "ghp_" + String(repeating: "*", count: 34) + String(ghp.suffix(2)))
+        // One summary per input with findings, with a data level.
+        let summaries = r.data.filter { $0.kind == "scan.summary" }
+        XCTAssertEqual(summaries.count, 2)
+        let people = try XCTUnwrap(summaries.first { $0.value["input"]?.stringValue?.hasSuffix("people.md") == true })
+        XCTAssertEqual(people.value["data_level"]?.stringValue, "一般")
+        XCTAssertEqual(people.value["pii"]?["cn_id_card"]?.intValue, 1)
+    }
+
+    func testFingerprintsAreStableAndBaselineSuppresses() throws {
+        let dir = try TempDir()
+        let key = "ghp_" + Fake.alnum(36, "baseline")
+        let path = try dir.file("a.env", "TOKEN=\(key)\n")
+        let first = try scan([path])
+        let fp = try XCTUnwrap(first.findings.first?.fingerprint)
+        // Lines added above: the fingerprint stays.
+        try "# comment\n\nTOKEN=\(key)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let moved = try scan([path])
+        XCTAssertEqual(moved.findings.first?.fingerprint, fp)
+        XCTAssertEqual(moved.findings.first?.location.line, 3)
+
+        let baseline = dir.url.appendingPathComponent("baseline.json").path
+        let written = try scan([path, "--write-baseline", baseline])
+        XCTAssertEqual(written.findings.count, 1)
+        let data = try Data(contentsOf: URL(fileURLWithPath: baseline))
+        XCTAssertTrue(String(decoding: data, as: UTF8.self).contains(fp))
+        let suppressed = try scan([path, "--baseline", baseline])
+        XCTAssertEqual(suppressed.findings.count, 0)
+        XCTAssertEqual(suppressed.exitCode, 0)
+        // An earlier JSON report serves as a baseline too.
+        let report = dir.url.appendingPathComponent("report.json").path
+        try first.report.write(toFile: report, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try scan([path, "--baseline", report]).findings.count, 0)
+        // A new secret is still reported.
+        try "TOKEN=\(key)\nOTHER=ghp_\(Fake.alnum(36, "new"))\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try scan([path, "--baseline", baseline]).findings.count, 1)
+        // A bad baseline is a usage error naming the file.
+        let bad = try dir.file("bad.json", "{not json")
+        let r = try scan([path, "--baseline", bad])
+        XCTAssertEqual(r.exitCode, 2)
+        XCTAssertTrue(r.errors.first?.reason.contains("bad.json") ?? false)
+    }
+
+    func testOnlyAndSkip() throws {
+        let dir = try TempDir()
+        let path = try dir.file("mixed.txt", "token ghp_\(Fake.alnum(36, "os")) phone 13812345678 mail li.wei@163.com\n")
+        XCTAssertEqual(try scan([path, "--only", "pii"]).findings.map(\.ruleId).sorted(), ["pii.cn_mobile", "pii.email"])
+        XCTAssertEqual(try scan([path, "--only", "secret"]).findings.map(\.ruleId), ["secret.github-pat"])
+        XCTAssertEqual(try scan([path, "--skip", "pii.email,github-pat"]).findings.map(\.ruleId), ["pii.cn_mobile"])
+        XCTAssertEqual(try scan([path, "--only", "source-control"]).findings.map(\.ruleId), ["secret.github-pat"])
+    }
+
+    func testUserRulesFromYAML() throws {
+        let dir = try TempDir()
+        let token = "acme_" + Fake.lowerDigits(32, "acme")
+        let path = try dir.file("x.cfg", "acme = \(token)\nghp = ghp_\(Fake.alnum(36, "yaml"))\n")
+        let rules = try dir.file("rules.yaml", """
+        rules:
+          - id: acme-key
+            title: {en: ACME key, zh: ACME 密钥}
+            category: saas
+            severity: critical
+            keywords: [acme_]
+            pattern: 'acme_[a-z0-9]{32}'
+          - id: github-pat
+            disabled: yes
+        """)
+        let r = try scan([path, "--rules", rules])
+        XCTAssertEqual(r.findings.map(\.ruleId), ["secret.acme-key"])
+        XCTAssertEqual(r.findings.first?.severity, .critical)
+        XCTAssertEqual(r.findings.first?.title.zh, "ACME 密钥")
+        let broken = try dir.file("broken.yaml", "rules:\n  - id: x\n    pattern: '(unclosed'\n")
+        let b = try scan([path, "--rules", broken])
+        XCTAssertEqual(b.exitCode, 2)
+        XCTAssertTrue(b.errors.first?.reason.contains("rule x") ?? false, b.errors.first?.reason ?? "")
+        let unbounded = try dir.file("unbounded.yaml", "rules:\n  - id: y\n    pattern: 'key=.+'\n")
+        XCTAssertTrue(try scan([path, "--rules", unbounded]).errors.first?.reason.contains("bounded") ?? false)
+    }
+
+    func testHugeSingleLineAcrossWindows() throws {
+        // A 3 MiB line with values straddling the 1 MiB window edges: each found exactly once.
+        let dir = try TempDir()
+        var text = [UInt8](repeating: UInt8(ascii: "a"), count: 3 << 20)
+        let id = Array("11010519491231002X".utf8)
+        let ghp = Array(("ghp_" + Fake.alnum(36, "huge")).utf8)
+        func put(_ v: [UInt8], at: Int) {
+            text[at - 1] = 32
+            for (i, c) in v.enumerated() { text[at + i] = c }
+            text[at + v.count] = 32
+        }
+        put(id, at: (1 << 20) - 9)            // cut by the first window's end
+        put(ghp, at: (2 << 20) - 8190)        // near the start of the third window's overlap
+        put(id, at: 3 << 19)                  // plain
+        put(ghp, at: (3 << 20) - 100)         // near the end of the input
+        let path = try dir.file("minified.js", Data(text))
+        let r = try scan([path])
+        let got = r.findings.map { "\($0.ruleId)@\($0.location.offset ?? -1)" }.sorted()
+        XCTAssertEqual(got, [
+            "pii.cn_id_card@\((1 << 20) - 9)", "pii.cn_id_card@\(3 << 19)",
+            "secret.github-pat@\((2 << 20) - 8190)", "secret.github-pat@\((3 << 20) - 100)",
+        ].sorted())
+        XCTAssertEqual(Set(r.findings.map(\.location.line)), [1])
+    }
+
+    func testBinaryFilesAreSearchedInPrintableRuns() throws {
+        let dir = try TempDir()
+        var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2, 3, 0xFF, 0xFE]
+        let key = "AKIA" + Fake.chars(Fake.upper + "234567", 16, "binary")
+        bytes += Array("\0\0aws_key=\(key)\0\u{1}".utf8)
+        bytes += [UInt8](repeating: 0, count: 100)
+        let path = try dir.file("app.bin", Data(bytes))
+        let r = try scan([path])
+        XCTAssertEqual(r.findings.map(\.ruleId), ["secret.aws-access-key-id"])
+        let f = try XCTUnwrap(r.findings.first)
+        XCTAssertNil(f.location.line, "no lines in binary data")
+        XCTAssertEqual(f.location.offset, Int64(bytes.count - 100 - 2 - 20))
+    }
+
+    func testEncodingsKeepRawOffsets() throws {
+        let dir = try TempDir()
+        let line = "姓名 张三 手机 13812345678\n"
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for u in line.utf16 { utf16 += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        let p16 = try dir.file("u16.txt", Data(utf16))
+        let r16 = try scan([p16])
+        let m16 = try XCTUnwrap(r16.findings.first { $0.ruleId == "pii.cn_mobile" })
+        XCTAssertEqual(m16.location.offset, Int64(2 + 2 * "姓名 张三 手机 ".utf16.count))
+        XCTAssertEqual(m16.location.column, 10)
+        let gb = try XCTUnwrap(line.data(using: String.Encoding(rawValue: 0x80000632)))
+        let pgb = try dir.file("gb.txt", gb)
+        let rgb = try scan([pgb])
+        let mgb = try XCTUnwrap(rgb.findings.first { $0.ruleId == "pii.cn_mobile" })
+        XCTAssertEqual(mgb.location.offset, Int64(2 * 6 + 3))   // six Han characters of 2 bytes, three spaces
+        XCTAssertEqual(Set(rgb.findings.map(\.ruleId)), ["pii.cn_mobile", "pii.person_name"])
+        // Invalid UTF-8 bytes are decoded leniently; offsets still point at the raw bytes.
+        var bad = Array("ok \u{FF}".utf8)
+        bad += [0xC3, 0x28, 0xFF, 0x20]
+        bad += Array("tel 13812345678\n".utf8)
+        let pbad = try dir.file("bad-utf8.txt", Data(bad))
+        let rbad = try scan([pbad])
+        XCTAssertEqual(rbad.findings.first { $0.ruleId == "pii.cn_mobile" }?.location.offset, Int64(bad.count - 12))
+    }
+
+    func testUnreadableInputIsReportedAndTheRunGoesOn() throws {
+        guard getuid() != 0 else { throw XCTSkip("root can read any file") }
+        let dir = try TempDir()
+        let locked = try dir.file("locked.txt", "13812345678\n")
+        chmod(locked, 0)
+        _ = try dir.file("open.txt", "13812345678\n")
+        let r = try scan([dir.url.path])
+        XCTAssertEqual(r.findings.count, 1)
+        XCTAssertTrue(r.errors.contains { $0.input.hasSuffix("locked.txt") })
+        XCTAssertEqual(r.exitCode, 1)
+    }
+
+    func testInlineAllowComment() throws {
+        let dir = try TempDir()
+        let path = try dir.file("t.py", "TOKEN = 'ghp_\(Fake.alnum(36, "allow1"))'  # dstool:allow fixture\nOTHER = 'ghp_\(Fake.alnum(36, "allow2"))'\n")
+        let r = try scan([path])
+        XCTAssertEqual(r.findings.map(\.location.line), [2])
+    }
+
+    func testDataLevelThresholdsFromYAML() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 7)
+        let text = (0..<20).map { _ in g.idCard() }.joined(separator: "\n")
+        let path = try dir.file("ids.txt", text)
+        let cfg = try dir.file("levels.yaml", "important:\n  sensitive: 10\ncore:\n  sensitive: 1_000\n")
+        let r = try scan([path, "--level-config", cfg])
+        let s = try XCTUnwrap(r.data.first { $0.kind == "scan.summary" })
+        XCTAssertEqual(s.value["data_level"]?.stringValue, "重要")
+        XCTAssertEqual(s.value["pii_total"]?.intValue, 20)
+        let bad = try dir.file("bad.yaml", "important:\n  sensitive: many\n")
+        let rb = try scan([path, "--level-config", bad])
+        XCTAssertEqual(rb.exitCode, 2)
+        XCTAssertTrue(rb.errors.first?.reason.contains("important.sensitive") ?? false)
+    }
+
+    func testSARIFPointsInsideArchives() throws {
+        let dir = try TempDir()
+        let inner = try dir.file("src/keys.env", "KEY=ghp_\(Fake.alnum(36, "sarif"))\n")
+        let tar = dir.url.appendingPathComponent("backup.tar").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        p.arguments = ["-cf", tar, "-C", dir.url.appendingPathComponent("src").path, "keys.env"]
+        try p.run(); p.waitUntilExit()
+        _ = inner
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "sarif", tar])
+        XCTAssertTrue(r.findings.first?.location.input.hasSuffix("backup.tar!keys.env") ?? false, r.findings.first?.location.input ?? "none")
+        XCTAssertTrue(r.report.contains("backup.tar!keys.env") || r.report.contains("keys.env"), r.report)
+    }
+}
+
+/// Tests share one Hyperscan database cache (compiled once per test run).
+enum ScanTestCache {
+    static let dir: String = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-scan-test-cache-\(getpid())").path
+        setenv("DSTOOL_CACHE_DIR", d, 1)
+        return d
+    }()
+    static func install() { _ = dir }
+}
