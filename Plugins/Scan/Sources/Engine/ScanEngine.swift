@@ -56,7 +56,7 @@ public final class ScanEngine {
         var itemStats: [Int: ItemStats] = [:]
 
         func drain(all: Bool) {
-            while let first = pending.first, first.done || all {
+            while let first = pending.first, all || pool.isDone(first) {
                 pool.wait(first)
                 pending.removeFirst()
                 if let e = first.error {
@@ -197,7 +197,8 @@ final class WorkerPool: @unchecked Sendable {
         } else {
             for _ in 0..<threads {
                 let scanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
-                let t = Thread { [unowned self] in self.work(scanner) }
+                // Workers hold the pool strongly: they exit after shutdown(), and only then release it.
+                let t = Thread { self.work(scanner) }
                 t.stackSize = 1 << 20
                 workers.append(t)
                 t.start()
@@ -232,6 +233,12 @@ final class WorkerPool: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    func isDone(_ job: ScanJob) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return job.done
     }
 
     func wait(_ job: ScanJob) {
