@@ -15,6 +15,7 @@ let embeddedManifestJSON = ##"""
         {"help": {"en": "add or replace rules from a YAML file (repeatable)", "zh": "从 YAML 文件添加或替换规则（可重复）"}, "kind": "multi", "name": "rules", "value_name": "FILE"},
         {"help": {"en": "suppress findings whose fingerprint is in FILE (a baseline, or an earlier JSON/JSONL report)", "zh": "不报告指纹已在文件中的发现（基线文件，或之前的 JSON/JSONL 报告）"}, "kind": "value", "name": "baseline", "value_name": "FILE"},
         {"help": {"en": "write the fingerprints of every finding of this run to FILE", "zh": "将本次所有发现的指纹写入文件"}, "kind": "value", "name": "write-baseline", "value_name": "FILE"},
+        {"help": {"en": "for tables (SQLite, CSV/TSV, JSON lines) also list every value, not only the per-column summary", "zh": "对表格数据（SQLite、CSV/TSV、JSON 行）除按列汇总外列出每个值"}, "kind": "flag", "name": "per-value"},
         {"help": {"en": "data-level thresholds from a YAML file (important/core: personal, sensitive)", "zh": "从 YAML 文件读取数据级别门槛（important/core：personal、sensitive）"}, "kind": "value", "name": "level-config", "value_name": "FILE"}
       ],
       "report": "stdout",

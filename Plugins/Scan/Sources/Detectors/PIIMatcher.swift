@@ -251,23 +251,8 @@ struct PIIResolver {
         return false
     }
 
-    /// ASCII-caseless search of `w` (lower-case) in b[s..<e].
     @inline(__always) func containsCaseless(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ w: [UInt8]) -> Bool {
-        let n = w.count
-        guard e - s >= n else { return false }
-        var i = s
-        while i + n <= e {
-            var k = 0
-            while k < n {
-                var c = b[i + k]
-                if c >= 65 && c <= 90 { c |= 0x20 }
-                if c != w[k] { break }
-                k += 1
-            }
-            if k == n { return true }
-            i += 1
-        }
-        return false
+        ByteSearch.containsCaseless(b, s, e, w)
     }
 }
 

@@ -54,6 +54,7 @@ public final class ScanEngine {
         var pending: [ScanJob] = []
         var sequence = 0
         var itemStats: [Int: ItemStats] = [:]
+        let structured = StructuredScanner(rules: rules, options: options)
 
         func drain(all: Bool) {
             while let first = pending.first, all || pool.isDone(first) {
@@ -81,6 +82,20 @@ public final class ScanEngine {
             if item.isEncrypted || item.isContainer { continue }
             sequence += 1
             do {
+                if let kind = StructuredScanner.kind(of: item) {
+                    drain(all: true)
+                    var stats = ItemStats(item: ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: false))
+                    do {
+                        try structured.scan(item, kind: kind, context: context) { f in self.emitChecked(f, context: context, stats: &stats, count: false) }
+                    } catch {
+                        context.emitError(input: item.name, reason: "\(error)", code: kind == .sqlite ? "scan.sqlite" : "scan.read")
+                        status = .inputErrors
+                    }
+                    stats.piiCounts = structured.piiCounts
+                    stats.secrets = structured.secretCount
+                    emitSummary(stats, context: context)
+                    continue
+                }
                 let binary = !item.isText
                 let markup = !binary && MarkupText.isMarkup(item)
                 // UTF-8 is scanned as it is (raw offsets are exact); other encodings through the host's decoder.
@@ -117,16 +132,17 @@ public final class ScanEngine {
     }
 
     /// Baseline filter, then emit; counts go to the item's summary.
-    func emitChecked(_ f: Finding, context: PluginContext, stats: inout ItemStats) {
+    func emitChecked(_ f: Finding, context: PluginContext, stats: inout ItemStats, count: Bool = true) {
         if options.writeBaselinePath != nil {
             reported.append(BaselineEntry(fingerprint: f.fingerprint, ruleId: f.ruleId, input: f.location.input))
         }
         if let baseline, baseline.contains(f.fingerprint) { suppressedByBaseline += 1; return }
-        if f.category == "pii", let kind = f.properties?["kind"]?.stringValue.flatMap(PIIKind.init(rawValue:)) {
-            let count = Int(f.properties?["matched"]?.intValue ?? 1)
-            stats.findingKinds[kind, default: 0] += count
-        } else {
-            stats.secrets += 1
+        if count {
+            if f.category == "pii", let kind = f.properties?["kind"]?.stringValue.flatMap(PIIKind.init(rawValue:)) {
+                stats.findingKinds[kind, default: 0] += 1
+            } else {
+                stats.secrets += 1
+            }
         }
         context.emit(f)
     }

@@ -1,0 +1,415 @@
+import CDSToolSQLite
+import DSToolKit
+import Foundation
+
+/// CSV/TSV (RFC 4180 quoting), streamed: cells go to the table's batch; the first row names the
+/// columns unless it looks like data (a value in it is personal data, or a number) or is longer
+/// than 64 KiB.
+struct DelimitedParser {
+    let separator: UInt8
+    let table: StructuredScanner.Table
+    private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
+    private var state = State.fieldStart
+    private var column = 0
+    private var row: Int64 = 1
+    private var header: [String]?
+    private var firstLine: [UInt8] = []
+    private var firstLineRaw: [Int64] = []
+    private var inHeader = true
+    static let maxHeader = 64 << 10
+
+    init(separator: UInt8, table: StructuredScanner.Table) {
+        self.separator = separator
+        self.table = table
+    }
+
+    private func columnName(_ i: Int) -> String {
+        if let header, i < header.count, !header[i].isEmpty { return header[i] }
+        return "column\(i + 1)"
+    }
+
+    mutating func consume(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
+        var start = 0
+        if inHeader {
+            while start < b.count && b[start] != 10 && firstLine.count < Self.maxHeader {
+                firstLine.append(b[start]); firstLineRaw.append(raw(start)); start += 1
+            }
+            if start < b.count && b[start] == 10 {
+                try decideHeader(complete: true, flush: flush)
+                start += 1
+                if header == nil { try [UInt8(10)].withUnsafeBufferPointer { try consumeData($0, raw: { _ in 0 }, flush: flush) } }
+            } else if firstLine.count >= Self.maxHeader {
+                try decideHeader(complete: false, flush: flush)
+            } else {
+                return
+            }
+        }
+        try consumeData(UnsafeBufferPointer(rebasing: b[start...]), raw: { raw(start + $0) }, flush: flush)
+    }
+
+    /// Header or data? Data is replayed through the cell parser.
+    private mutating func decideHeader(complete: Bool, flush: () throws -> Void) throws {
+        inHeader = false
+        let names = firstLine.split(separator: separator, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \r\t\""))
+        }
+        let looksLikeData = !complete || names.contains { v in
+            !v.isEmpty && (v.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } || PIIValidators.classify(v) != nil)
+        }
+        if !looksLikeData { header = names; row = 1; return }
+        let line = firstLine, raws = firstLineRaw
+        firstLine = []; firstLineRaw = []
+        try line.withUnsafeBufferPointer { try consumeData($0, raw: { raws[$0] }, flush: flush) }
+    }
+
+    private mutating func consumeData(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
+        var i = 0
+        let n = b.count
+        let batch = table.batch
+        while i < n {
+            let c = b[i]
+            switch state {
+            case .fieldStart:
+                if c == separator { column += 1; i += 1; continue }
+                if c == 10 { column = 0; row += 1; if batch.isFull { try flush() }; i += 1; continue }
+                if c == 13 { i += 1; continue }
+                if c == 34 {
+                    state = .quoted
+                    batch.openCell(column: table.column(columnName(column)), row: row, rawOffset: raw(i) + 1)
+                } else {
+                    state = .unquoted
+                    batch.openCell(column: table.column(columnName(column)), row: row, rawOffset: raw(i))
+                    batch.append(c)
+                }
+                i += 1
+            case .unquoted:
+                // Fast path: copy up to the next separator or newline.
+                var j = i
+                while j < n && b[j] != separator && b[j] != 10 { j += 1 }
+                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j])) }
+                i = j
+                if i < n {
+                    batch.closeCell()
+                    state = .fieldStart
+                    if b[i] == separator { column += 1 } else { column = 0; row += 1 }
+                    i += 1
+                }
+                if batch.isFull { try flush() }
+            case .quoted:
+                var j = i
+                while j < n && b[j] != 34 { j += 1 }
+                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j])) }
+                i = j
+                if i < n { state = .quoteInQuoted; i += 1 }
+                if batch.isFull { try flush() }
+            case .quoteInQuoted:
+                if c == 34 { batch.append(34); state = .quoted; i += 1; continue }
+                // The closing quote: anything up to the separator stays in the cell (lenient).
+                state = .unquoted
+            }
+        }
+    }
+
+    mutating func finish() {
+        if inHeader && !firstLine.isEmpty { try? decideHeader(complete: false, flush: {}) }
+        table.batch.closeCell()
+    }
+}
+
+/// JSON lines: every string or number value becomes a cell whose column is its key path
+/// (`user.phone`, `tags[]`); \uXXXX escapes are decoded (Chinese is often escaped). A line that
+/// is not JSON is scanned whole, as column `(line)`.
+struct JSONLinesParser {
+    let table: StructuredScanner.Table
+    private(set) var badLines = 0
+    private(set) var firstBadLine: Int64 = 0
+    private var line: Int64 = 1
+    private var current: [UInt8] = []
+    private var currentRaw: [Int64] = []
+
+    init(table: StructuredScanner.Table) { self.table = table }
+
+    /// A line longer than this is not parsed: it is scanned as text, in bounded memory.
+    static let maxLine = 8 << 20
+    private var overflow = false
+
+    mutating func consume(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
+        var i = 0
+        while i < b.count {
+            var j = i
+            while j < b.count && b[j] != 10 { j += 1 }
+            if overflow {
+                table.batch.append(UnsafeBufferPointer(rebasing: b[i..<j]))
+                if table.batch.isFull { try flush() }
+            } else {
+                current.append(contentsOf: b[i..<j])
+                if currentRaw.isEmpty && j > i { currentRaw.append(raw(i)) }
+                if current.count > Self.maxLine {
+                    overflow = true
+                    if badLines == 0 { firstBadLine = line }
+                    badLines += 1
+                    table.batch.openCell(column: table.column("(line)"), row: line, rawOffset: currentRaw.first ?? 0)
+                    current.withUnsafeBufferPointer { table.batch.append($0) }
+                    current.removeAll(keepingCapacity: false)
+                    if table.batch.isFull { try flush() }
+                }
+            }
+            if j < b.count {
+                if overflow {
+                    table.batch.closeCell(); overflow = false; currentRaw.removeAll(); line += 1
+                } else {
+                    endLine()
+                }
+                if table.batch.isFull { try flush() }
+            }
+            i = j + 1
+        }
+    }
+
+    mutating func finish() {
+        if overflow { table.batch.closeCell(); overflow = false } else if !current.isEmpty { endLine() }
+    }
+
+    private mutating func endLine() {
+        let rawStart = currentRaw.first ?? 0
+        let ok = current.withUnsafeBufferPointer { p -> Bool in
+            var s = JSONCells(bytes: p, table: table, row: line, rawStart: rawStart)
+            return s.parseLine()
+        }
+        if !ok {
+            if badLines == 0 { firstBadLine = line }
+            badLines += 1
+            table.batch.openCell(column: table.column("(line)"), row: line, rawOffset: rawStart)
+            current.withUnsafeBufferPointer { table.batch.append($0) }
+            table.batch.closeCell()
+        }
+        current.removeAll(keepingCapacity: true)
+        currentRaw.removeAll(keepingCapacity: true)
+        line += 1
+    }
+}
+
+/// A small JSON reader for one line: emits scalar values as cells, checks the syntax.
+struct JSONCells {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let table: StructuredScanner.Table
+    let row: Int64
+    let rawStart: Int64
+    var i = 0
+    var depth = 0
+    var path: [String] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, table: StructuredScanner.Table, row: Int64, rawStart: Int64) {
+        self.bytes = bytes; self.table = table; self.row = row; self.rawStart = rawStart
+    }
+
+    mutating func parseLine() -> Bool {
+        let mark = table.batch.cells.count
+        let markBytes = table.batch.bytes.count
+        skipSpace()
+        if i == bytes.count { return true }   // blank line
+        let ok = value() && { skipSpace(); return i == bytes.count }()
+        if !ok {
+            // Undo the cells of a line that turned out not to be JSON.
+            table.batch.cells.removeSubrange(mark...)
+            table.batch.bytes.removeSubrange(markBytes...)
+        }
+        return ok
+    }
+
+    mutating func skipSpace() { while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 13 { i += 1 } }
+
+    mutating func value() -> Bool {
+        skipSpace()
+        guard i < bytes.count, depth < 64 else { return false }
+        switch bytes[i] {
+        case 123: return object()
+        case 91: return array()
+        case 34: return string(emit: true)
+        default: return scalar()
+        }
+    }
+
+    var columnName: String { path.isEmpty ? "(value)" : path.joined(separator: ".") }
+
+    mutating func object() -> Bool {
+        i += 1; depth += 1
+        defer { depth -= 1 }
+        skipSpace()
+        if i < bytes.count && bytes[i] == 125 { i += 1; return true }
+        while true {
+            skipSpace()
+            guard i < bytes.count, bytes[i] == 34 else { return false }
+            var key: [UInt8] = []
+            guard readString(into: &key) else { return false }
+            skipSpace()
+            guard i < bytes.count, bytes[i] == 58 else { return false }
+            i += 1
+            path.append(String(decoding: key, as: UTF8.self))
+            let ok = value()
+            path.removeLast()
+            guard ok else { return false }
+            skipSpace()
+            guard i < bytes.count else { return false }
+            if bytes[i] == 44 { i += 1; continue }
+            if bytes[i] == 125 { i += 1; return true }
+            return false
+        }
+    }
+
+    mutating func array() -> Bool {
+        i += 1; depth += 1
+        defer { depth -= 1 }
+        skipSpace()
+        if i < bytes.count && bytes[i] == 93 { i += 1; return true }
+        path.append((path.popLast() ?? "") + "[]")
+        defer { let p = path.removeLast(); path.append(String(p.dropLast(2))) }
+        while true {
+            guard value() else { return false }
+            skipSpace()
+            guard i < bytes.count else { return false }
+            if bytes[i] == 44 { i += 1; continue }
+            if bytes[i] == 93 { i += 1; return true }
+            return false
+        }
+    }
+
+    mutating func string(emit: Bool) -> Bool {
+        let start = i + 1
+        table.batch.openCell(column: table.column(columnName), row: row, rawOffset: rawStart + Int64(start))
+        var scratch: [UInt8] = []
+        let ok = readString(into: &scratch)
+        scratch.withUnsafeBufferPointer { table.batch.append($0) }
+        table.batch.closeCell()
+        return ok
+    }
+
+    /// Reads a string at `i` (on its opening quote), decoding escapes.
+    mutating func readString(into out: inout [UInt8]) -> Bool {
+        i += 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 34 { i += 1; return true }
+            if c == 92 {
+                guard i + 1 < bytes.count else { return false }
+                let e = bytes[i + 1]
+                i += 2
+                switch e {
+                case 110: out.append(10)
+                case 116: out.append(9)
+                case 114: out.append(13)
+                case 98, 102: out.append(32)
+                case 117:
+                    guard var v = hex4() else { return false }
+                    if (0xD800...0xDBFF).contains(v), i + 1 < bytes.count, bytes[i] == 92, bytes[i + 1] == 117 {
+                        i += 2
+                        guard let lo = hex4(), (0xDC00...0xDFFF).contains(lo) else { return false }
+                        v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
+                    }
+                    out.append(contentsOf: Array(String(UnicodeScalar(v).map(Character.init) ?? "\u{FFFD}").utf8))
+                default: out.append(e)
+                }
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return false
+    }
+
+    mutating func hex4() -> UInt32? {
+        guard i + 4 <= bytes.count else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = bytes[i + k]
+            let d: UInt32
+            switch c {
+            case 48...57: d = UInt32(c - 48)
+            case 65...70: d = UInt32(c - 55)
+            case 97...102: d = UInt32(c - 87)
+            default: return nil
+            }
+            v = v << 4 | d
+        }
+        i += 4
+        return v
+    }
+
+    mutating func scalar() -> Bool {
+        let s = i
+        while i < bytes.count, ![44, 93, 125, 32, 9, 13].contains(bytes[i]) { i += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[s..<i]), as: UTF8.self)
+        if text == "true" || text == "false" || text == "null" { return true }
+        guard !text.isEmpty, Double(text) != nil else { return false }
+        // Numbers: long ones are identifiers (phones, card numbers written as JSON numbers).
+        table.batch.openCell(column: table.column(columnName), row: row, rawOffset: rawStart + Int64(s))
+        table.batch.append(UnsafeBufferPointer(rebasing: bytes[s..<i]))
+        table.batch.closeCell()
+        return true
+    }
+}
+
+/// Reads every table of an SQLite database, read-only and immutable (the evidence is never
+/// touched: no journal, no WAL, no locks).
+enum SQLiteTables {
+    struct SQLiteError: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    static func read(path: String, done: (StructuredScanner.Table) throws -> Void,
+                     newTable: (String) -> StructuredScanner.Table, flush: (StructuredScanner.Table) throws -> Void) throws {
+        var db: OpaquePointer?
+        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+        let rc = sqlite3_open_v2("file:" + escaped + "?immutable=1", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        defer { sqlite3_close(db) }
+        guard rc == SQLITE_OK, let db else { throw SQLiteError(message: "cannot open the SQLite database: \(message(db))") }
+        var tables: [String] = []
+        try query(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name") { stmt in
+            if let t = sqlite3_column_text(stmt, 0) { tables.append(String(cString: t)) }
+        }
+        for name in tables {
+            let table = newTable(name)
+            var columns: [Int] = []
+            var row: Int64 = 0
+            let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            try query(db, "SELECT * FROM \(quoted)") { stmt in
+                if columns.isEmpty {
+                    for c in 0..<sqlite3_column_count(stmt) {
+                        columns.append(table.column(sqlite3_column_name(stmt, c).map { String(cString: $0) } ?? "column\(c + 1)"))
+                    }
+                }
+                row += 1
+                for (c, col) in columns.enumerated() {
+                    let type = sqlite3_column_type(stmt, Int32(c))
+                    guard type == SQLITE_TEXT || type == SQLITE_INTEGER || type == SQLITE_BLOB else { continue }
+                    guard let p = sqlite3_column_text(stmt, Int32(c)) else { continue }
+                    let n = Int(sqlite3_column_bytes(stmt, Int32(c)))
+                    table.batch.openCell(column: col, row: row, rawOffset: -1)
+                    table.batch.append(UnsafeBufferPointer(start: p, count: min(n, 16 << 20)))
+                    table.batch.closeCell()
+                }
+                if table.batch.isFull { try flush(table) }
+            }
+            try done(table)
+        }
+    }
+
+    private static func message(_ db: OpaquePointer?) -> String {
+        db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "unknown error"
+    }
+
+    private static func query(_ db: OpaquePointer, _ sql: String, _ row: (OpaquePointer) throws -> Void) throws {
+        var stmt: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &stmt, nil) == SQLITE_OK, let stmt else {
+            throw SQLiteError(message: "not a readable SQLite database: \(message(db))")
+        }
+        defer { sqlite3_finalize(stmt) }
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_ROW { try row(stmt); continue }
+            if rc == SQLITE_DONE { return }
+            throw SQLiteError(message: "not a readable SQLite database: \(message(db))")
+        }
+    }
+}

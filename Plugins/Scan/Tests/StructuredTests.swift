@@ -1,0 +1,181 @@
+import CDSToolSQLite
+import DSToolCore
+import DSToolKit
+@testable import DSToolScan
+import XCTest
+
+/// Tables are reported per column; --per-value lists every value.
+final class StructuredTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ScanTestCache.install()
+    }
+
+    func scan(_ args: [String]) throws -> InProcess.Result {
+        try InProcess.run(ScanPlugin.self, ["scan", "--format", "json"] + args)
+    }
+
+    func column(_ r: InProcess.Result, _ name: String, _ rule: String) -> Finding? {
+        r.findings.first { $0.location.columnName == name && $0.ruleId == rule }
+    }
+
+    func testCSVColumnsAreSummarised() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 11)
+        var csv = "id,name,id_no,phone,note\n"
+        for i in 0..<1000 {
+            let id = i % 10 == 0 ? "unknown" : g.idCard()
+            csv += "\(i),\(g.name()),\(id),\(g.value(.cnMobile)),\"comma, and \"\"quotes\"\"\"\n"
+        }
+        let path = try dir.file("users.csv", csv)
+        let r = try scan([path])
+        let ids = try XCTUnwrap(column(r, "id_no", "pii.cn_id_card"))
+        XCTAssertEqual(ids.properties?["matched"]?.intValue, 900)
+        XCTAssertEqual(ids.properties?["values"]?.intValue, 1000)
+        XCTAssertEqual(ids.message?.en, "users.csv.id_no: 900 of 1,000 values are Resident identity card number")
+        XCTAssertEqual(ids.message?.zh, "users.csv.id_no：1,000 个值中有 900 个为居民身份证号")
+        XCTAssertEqual(ids.location.table, "users.csv")
+        XCTAssertEqual(column(r, "phone", "pii.cn_mobile")?.properties?["matched"]?.intValue, 1000)
+        XCTAssertEqual(column(r, "name", "pii.person_name")?.properties?["matched"]?.intValue, 1000)
+        XCTAssertNil(r.findings.first { $0.location.columnName == "note" })
+        XCTAssertNil(r.findings.first { $0.location.columnName == "id" })
+        // Three columns, three findings: a summary, not a finding per value.
+        XCTAssertEqual(r.findings.count, 3)
+        let summary = try XCTUnwrap(r.data.first { $0.kind == "scan.summary" })
+        XCTAssertEqual(summary.value["pii"]?["cn_id_card"]?.intValue, 900)
+
+        let perValue = try scan([path, "--per-value"])
+        let values = perValue.findings.filter { $0.ruleId == "pii.cn_id_card" && $0.properties?["scope"]?.stringValue != "column" }
+        XCTAssertEqual(values.count, 900)
+        let first = try XCTUnwrap(values.first)
+        XCTAssertEqual(first.location.row, 2)
+        XCTAssertEqual(first.location.columnName, "id_no")
+        // The offset points at the value in the file.
+        let bytes = Array(csv.utf8)
+        let off = Int(first.location.offset!)
+        XCTAssertEqual(bytes[off - 1], UInt8(ascii: ","))
+    }
+
+    func testTSVWithoutHeaderAndQuotedNewlines() throws {
+        let dir = try TempDir()
+        let path = try dir.file("dump.tsv", "13812345678\t\"line one\nline two 13912345678\"\n13712345678\tx\n")
+        let r = try scan([path])
+        XCTAssertEqual(column(r, "column1", "pii.cn_mobile")?.properties?["matched"]?.intValue, 2)
+        XCTAssertEqual(column(r, "column2", "pii.cn_mobile")?.properties?["matched"]?.intValue, 1)
+    }
+
+    func testJSONLinesWithNestedKeysAndEscapes() throws {
+        let dir = try TempDir()
+        let lines = [
+            #"{"user": {"name": "\u5f20\u4f1f", "phone": "13812345678"}, "tags": ["vip", "13912345678"], "n": 13712345678}"#,
+            #"{"user": {"name": "李娜", "phone": "+86 138-1234-5678"}, "ok": true}"#,
+            #"not json 11010519491231002X"#,
+            "",
+        ]
+        let path = try dir.file("events.jsonl", lines.joined(separator: "\n"))
+        let r = try scan([path])
+        XCTAssertEqual(column(r, "user.phone", "pii.cn_mobile")?.properties?["matched"]?.intValue, 2)
+        XCTAssertEqual(column(r, "tags[]", "pii.cn_mobile")?.properties?["matched"]?.intValue, 1)
+        XCTAssertEqual(column(r, "n", "pii.cn_mobile")?.properties?["matched"]?.intValue, 1)
+        XCTAssertEqual(column(r, "user.name", "pii.person_name")?.properties?["matched"]?.intValue, 2)
+        XCTAssertEqual(column(r, "(line)", "pii.cn_id_card")?.properties?["matched"]?.intValue, 1)
+        XCTAssertEqual(r.errors.map(\.reason), ["1 line(s) are not valid JSON (first at line 3); scanned as text"])
+    }
+
+    func testSQLiteTablesAreReadWithoutTouchingTheFile() throws {
+        let dir = try TempDir()
+        let path = dir.url.appendingPathComponent("crm.db").path
+        var db: OpaquePointer?
+        XCTAssertEqual(sqlite3_open(path, &db), SQLITE_OK)
+        var g = SyntheticPII(seed: 5)
+        var sql = "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT, id_no TEXT, mobile INTEGER, card TEXT); BEGIN;"
+        for i in 0..<200 {
+            sql += "INSERT INTO customers VALUES (\(i), '\(g.name())', '\(g.idCard())', \(g.value(.cnMobile)), '\(i < 50 ? g.value(.bankCard) : "")');"
+        }
+        sql += "COMMIT; CREATE TABLE \"odd \"\"name\" (secret TEXT); INSERT INTO \"odd \"\"name\" VALUES ('token ghp_\(Fake.alnum(36, "sqlite"))');"
+        XCTAssertEqual(sqlite3_exec(db, sql, nil, nil, nil), SQLITE_OK)
+        sqlite3_close(db)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let mtime = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+
+        let r = try scan([path])
+        XCTAssertEqual(column(r, "id_no", "pii.cn_id_card")?.properties?["matched"]?.intValue, 200)
+        XCTAssertEqual(column(r, "id_no", "pii.cn_id_card")?.location.table, "customers")
+        XCTAssertEqual(column(r, "mobile", "pii.cn_mobile")?.properties?["matched"]?.intValue, 200)
+        XCTAssertEqual(column(r, "card", "pii.bank_card")?.properties?["matched"]?.intValue, 50)
+        XCTAssertEqual(column(r, "name", "pii.person_name")?.properties?["matched"]?.intValue, 200)
+        XCTAssertEqual(column(r, "secret", "secret.github-pat")?.location.table, "odd \"name")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "the database is never modified")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date, mtime)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-journal"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    func testCorruptSQLiteIsAnErrorAndTheRunGoesOn() throws {
+        let dir = try TempDir()
+        var bytes = Array("SQLite format 3\0".utf8)
+        bytes += [0x10, 0x00, 0x01, 0x01, 0x00, 0x40, 0x20, 0x20]
+        bytes += [UInt8](repeating: 0xAB, count: 4096)
+        let bad = try dir.file("broken.db", Data(bytes))
+        _ = try dir.file("ok.txt", "13812345678\n")
+        let r = try scan([dir.url.path])
+        XCTAssertEqual(r.findings.map(\.ruleId), ["pii.cn_mobile"])
+        let e = try XCTUnwrap(r.errors.first)
+        XCTAssertTrue(e.input.hasSuffix("broken.db"), e.input)
+        XCTAssertTrue(e.reason.contains("SQLite"), e.reason)
+        _ = bad
+    }
+
+    func testOfficeDocumentsAreScannedThroughTheirXMLParts() throws {
+        let dir = try TempDir()
+        // Word splits text into runs: the number is cut across two <w:t> elements.
+        let document = #"<?xml version="1.0"?><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>身份证号：1101051949</w:t></w:r><w:r><w:t>1231002X</w:t></w:r></w:p><w:p><w:r><w:t>13812345678</w:t></w:r></w:p></w:body></w:document>"#
+        let zip = StoredZip.make([
+            ("[Content_Types].xml", #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#),
+            ("word/document.xml", document),
+        ])
+        let path = try dir.file("contract.docx", Data(zip))
+        let r = try scan([path])
+        let ids = r.findings.filter { $0.ruleId == "pii.cn_id_card" }
+        XCTAssertEqual(ids.count, 1, "\(r.findings.map(\.ruleId)) \(r.errors)")
+        XCTAssertTrue(ids.first?.location.input.hasSuffix("contract.docx!word/document.xml") ?? false)
+        // The offset is in the XML part, at the first digit.
+        let off = Int(try XCTUnwrap(ids.first?.location.offset))
+        XCTAssertEqual(Array(document.utf8)[off], UInt8(ascii: "1"))
+        XCTAssertEqual(r.findings.filter { $0.ruleId == "pii.cn_mobile" }.count, 1)
+    }
+}
+
+/// A zip file with stored (uncompressed) entries, for tests.
+enum StoredZip {
+    static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+    static func crc32(_ b: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for x in b { c = crcTable[Int((c ^ UInt32(x)) & 0xFF)] ^ (c >> 8) }
+        return c ^ 0xFFFF_FFFF
+    }
+    static func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
+    static func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF), UInt8((v >> 16) & 0xFF), UInt8(v >> 24)] }
+
+    static func make(_ entries: [(String, String)]) -> [UInt8] {
+        var out: [UInt8] = [], central: [UInt8] = []
+        for (name, text) in entries {
+            let data = Array(text.utf8), nameBytes = Array(name.utf8)
+            let crc = crc32(data), offset = UInt32(out.count)
+            out += le32(0x0403_4B50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(crc)
+            out += le32(UInt32(data.count)) + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0) + nameBytes + data
+            central += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(crc)
+            central += le32(UInt32(data.count)) + le32(UInt32(data.count)) + le16(nameBytes.count) + le16(0) + le16(0)
+            central += le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
+        }
+        let cdOffset = UInt32(out.count)
+        out += central
+        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
+        out += le32(UInt32(central.count)) + le32(cdOffset) + le16(0)
+        return out
+    }
+}
