@@ -11,6 +11,7 @@ let systemModules: [Target] = [
     .target(name: "CDSToolMagic", path: "Sources/CDSToolMagic", linkerSettings: [.linkedLibrary("magic")]),
     .target(name: "CDSToolSQLite", path: "Sources/CDSToolSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CDSToolHyperscan", path: "Sources/CDSToolHyperscan", linkerSettings: [.linkedLibrary("hs")]),
+    .target(name: "CDSToolSM", path: "Plugins/Encrypt/CSM"),  // the encrypt plugin's SIMD SM4/SM3 kernels (C)
 ]
 
 /// A Swift plugin is a folder under Plugins/: `Sources/` holds the logic target (what tests
@@ -41,7 +42,7 @@ swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDST
 // masking: dstool mask / unmask
 swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", yams]))
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash
-// swiftPlugins.append(SwiftPlugin(folder: "Encrypt", id: "encrypt", dependencies: ["CDSToolCrypto"]))
+swiftPlugins.append(SwiftPlugin(folder: "Encrypt", id: "encrypt", dependencies: ["CDSToolCrypto", "CDSToolSM"]))
 // crypto-usage audit: dstool crypto-audit
 swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolHyperscan"]))
 // attack tracing: dstool trace

@@ -1,0 +1,44 @@
+import DSToolKit
+import Foundation
+
+/// dstool encrypt / decrypt / keygen / sign / verify / hash.
+public enum EncryptPlugin: DSToolPlugin {
+    public static var manifestJSON: String { embeddedManifestJSON }
+
+    public static func run(_ context: PluginContext) throws -> PluginStatus {
+        switch context.request.command {
+        case "encrypt": return try EncryptCommand(context).run()
+        case "decrypt": return try DecryptCommand(context).run()
+        case "keygen": return try KeygenCommand(context).run()
+        case "sign": return try SignCommand(context).run()
+        case "verify": return try VerifyCommand(context).run()
+        case "hash": return try HashCommand(context).run()
+        default: throw DSToolError.usage("unknown command \(context.request.command)")
+        }
+    }
+}
+
+extension PluginContext {
+    /// Reports a failed item and returns the status the run ends with.
+    func fail(_ item: String, _ error: Error) {
+        if let e = error as? EnvelopeError {
+            emitError(input: item, reason: e.description, code: e.code)
+        } else if case DSToolError.usage(let m) = error {
+            emitError(input: item, reason: m, code: "usage")
+        } else {
+            emitError(input: item, reason: "\(error)", code: "encrypt.failed")
+        }
+    }
+}
+
+/// Output naming shared by encrypt/decrypt/sign: -o for one input, else derived from the input.
+struct OutputNaming {
+    let request: PluginRequest
+    var explicit: String? { request.value("output") }
+
+    func check(inputs: [String], allowStdout: Bool) throws {
+        if explicit != nil && inputs.count > 1 { throw DSToolError.usage("-o/--output takes one input; give several inputs without it") }
+        if inputs.count > 1 && inputs.contains("-") { throw DSToolError.usage("standard input (-) cannot be combined with other inputs") }
+        _ = allowStdout
+    }
+}
