@@ -83,12 +83,16 @@ public enum Envelope {
         try armorWriter?.finish()
     }
 
-    /// Reads the scheme and header of `source` (binary or armored).
-    public static func open(_ source: ByteSource) throws -> (scheme: Scheme, header: EnvelopeHeader, body: BufferedSource, armored: Bool) {
+    /// Reads the scheme and header of `source`. `armor`: nil to detect ASCII armor from the first
+    /// bytes, true/false to insist.
+    public static func open(_ source: ByteSource, armor: Bool? = nil) throws -> (scheme: Scheme, header: EnvelopeHeader, body: BufferedSource, armored: Bool) {
         let outer = (source as? BufferedSource) ?? BufferedSource(source)
         var body = outer
         var armored = false
-        if let label = try Armor.detect(outer) {
+        if armor == true {
+            body = BufferedSource(ArmorReader(outer, labels: [Armor.ageLabel, Armor.gmLabel]))
+            armored = true
+        } else if armor == nil, let label = try Armor.detect(outer) {
             guard label == Armor.ageLabel || label == Armor.gmLabel else {
                 throw EnvelopeError.armor("unknown armor type (expected \(Armor.ageLabel) or \(Armor.gmLabel))")
             }

@@ -15,9 +15,11 @@ public enum EnvelopeError: Error, CustomStringConvertible, Equatable {
     case wrongPassphrase
     /// The file ends before its final chunk (or inside a chunk).
     case truncated(String)
-    /// A chunk fails authentication: it was modified. `isLast`: it is the short last chunk, so
-    /// the file may also have been cut inside it.
-    case chunkModified(chunk: UInt64, isLast: Bool)
+    /// A chunk fails authentication: it was modified.
+    case chunkModified(chunk: UInt64)
+    /// The short last chunk fails authentication: the file was cut inside it, or it was modified
+    /// (the two cannot be told apart: a cut removes the tag).
+    case lastChunkInvalid(chunk: UInt64)
     /// Chunks are in the wrong order or duplicated: the chunk at `position` is chunk `actual`.
     case chunkReordered(position: UInt64, actual: UInt64)
     /// Chunks are missing: the chunk at `position` is chunk `actual` (> position).
@@ -38,6 +40,7 @@ public enum EnvelopeError: Error, CustomStringConvertible, Equatable {
         case .wrongPassphrase: return "decrypt.wrong-passphrase"
         case .truncated: return "decrypt.truncated"
         case .chunkModified: return "decrypt.chunk-modified"
+        case .lastChunkInvalid: return "decrypt.last-chunk-invalid"
         case .chunkReordered: return "decrypt.chunk-reordered"
         case .chunkDropped: return "decrypt.chunk-dropped"
         case .trailingData: return "decrypt.trailing-data"
@@ -54,8 +57,8 @@ public enum EnvelopeError: Error, CustomStringConvertible, Equatable {
         case .noIdentityMatched(let m): return "no identity matched: \(m)"
         case .wrongPassphrase: return "wrong passphrase (or the password stanza was modified)"
         case .truncated(let m): return "truncated: \(m)"
-        case .chunkModified(let c, let last):
-            return "chunk \(c) failed authentication: the data was modified" + (last ? " (or the file was cut inside this last chunk)" : "")
+        case .chunkModified(let c): return "chunk \(c) failed authentication: the data was modified"
+        case .lastChunkInvalid(let c): return "the last chunk (\(c)) failed authentication: the file was cut short inside it, or it was modified"
         case .chunkReordered(let p, let a): return "chunk \(p) is out of order: it holds chunk \(a) (chunks reordered or duplicated)"
         case .chunkDropped(let p, let a):
             return a == p + 1 ? "chunk \(p) is missing (dropped): chunk \(a) is in its place"
@@ -73,7 +76,7 @@ public enum EnvelopeError: Error, CustomStringConvertible, Equatable {
         case .header, .unusable: return "header failure"
         case .headerMAC: return "HMAC failure"
         case .noIdentityMatched, .wrongPassphrase: return "no match"
-        case .truncated, .chunkModified, .chunkReordered, .chunkDropped, .trailingData, .payload: return "payload failure"
+        case .truncated, .chunkModified, .lastChunkInvalid, .chunkReordered, .chunkDropped, .trailingData, .payload: return "payload failure"
         }
     }
 }

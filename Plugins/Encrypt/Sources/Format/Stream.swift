@@ -132,7 +132,7 @@ final class StreamCodec {
                     if releasable < good {
                         throw EnvelopeError.payload("the final chunk (\(batch[releasable].index)) is empty, which only an empty file may have")
                     }
-                    if let failed { throw diagnose(batch[failed]) }
+                    if let failed { throw diagnose(batch, failed) }
                 }
             }
             index += UInt64(lens.count)
@@ -144,8 +144,10 @@ final class StreamCodec {
     }
 
     /// Explains why a chunk failed: a different position (reordered, dropped), a different last
-    /// flag (truncated, or data after the end), or neither (modified).
-    private func diagnose(_ chunk: ChunkRef) -> EnvelopeError {
+    /// flag (truncated, or data after the end), or neither (modified). Chunks later in the batch
+    /// tell a swap (the missing chunk turns up later) from a drop.
+    private func diagnose(_ batch: [ChunkRef], _ position: Int) -> EnvelopeError {
+        let chunk = batch[position]
         let p = chunk.index
         if cipher.authenticates(chunk.src, count: chunk.count, index: p, last: !chunk.last) {
             return chunk.last
@@ -155,9 +157,14 @@ final class StreamCodec {
         let lo = p > Self.diagnosisWindow ? p - Self.diagnosisWindow : 0
         for j in lo...(p + Self.diagnosisWindow) where j != p {
             for flag in [false, true] where cipher.authenticates(chunk.src, count: chunk.count, index: j, last: flag) {
-                return j < p ? .chunkReordered(position: p, actual: j) : .chunkDropped(position: p, actual: j)
+                if j < p { return .chunkReordered(position: p, actual: j) }
+                let later = batch[(position + 1)...].contains { c in
+                    [false, true].contains { cipher.authenticates(c.src, count: c.count, index: p, last: $0) }
+                }
+                return later ? .chunkReordered(position: p, actual: j) : .chunkDropped(position: p, actual: j)
             }
         }
-        return .chunkModified(chunk: p, isLast: chunk.last && chunk.count < Self.chunkSize)
+        if chunk.last && chunk.count < Self.chunkSize { return .lastChunkInvalid(chunk: p) }
+        return .chunkModified(chunk: p)
     }
 }
