@@ -31,6 +31,16 @@ extension PluginContext {
     }
 }
 
+/// Runs key loading named by options: any failure there is a usage problem (exit 2), reported once.
+func asUsage<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as DSToolError {
+        if case .usage = e { throw e }
+        throw DSToolError.usage(e.description)
+    } catch let e as EnvelopeError {
+        throw DSToolError.usage(e.description)
+    }
+}
+
 /// Output naming shared by encrypt/decrypt/sign: -o for one input, else derived from the input.
 struct OutputNaming {
     let request: PluginRequest

@@ -45,7 +45,7 @@ struct EncryptCommand {
         try naming.check(inputs: inputs, allowStdout: true)
         guard !inputs.isEmpty else { throw DSToolError.usage("no input: give a file, or - for standard input") }
         let keys = KeySources(context)
-        let (scheme, recipients) = try recipients(keys)
+        let (scheme, recipients) = try asUsage { try self.recipients(keys) }
         let armor = request.flag("armor")
         let single = inputs.count == 1
         let toStdout = single && (naming.explicit ?? "-") == "-"

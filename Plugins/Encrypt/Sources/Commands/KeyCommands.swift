@@ -19,7 +19,7 @@ struct KeygenCommand {
         }
         guard request.inputs.isEmpty else { throw DSToolError.usage("keygen takes no arguments") }
         let keys = KeySources(context)
-        let pass = try request.value("passphrase").map { try keys.passphrase($0, option: "passphrase", confirm: true) }
+        let pass = try asUsage { try request.value("passphrase").map { try keys.passphrase($0, option: "passphrase", confirm: true) } }
         var privateBytes: SecretBuffer
         var publicFile: [UInt8]
         var value: [String: JSONValue] = ["type": .string(type), "private_key": .string(path), "protected": .bool(pass != nil)]
@@ -78,8 +78,8 @@ struct SignCommand {
         guard let keySpec = request.value("key") else { throw DSToolError.usage("give -k KEY (a PEM SM2 or Ed25519 private key)") }
         try OutputNaming(request: request).check(inputs: request.inputs, allowStdout: false)
         guard !request.inputs.isEmpty else { throw DSToolError.usage("no input: give the files to sign") }
-        let key = try KeySources(context).signingKey(keySpec, keyPassphrase: request.value("key-passphrase"))
-        let alg = try Signatures.algorithm(of: key)
+        let key = try asUsage { try KeySources(context).signingKey(keySpec, keyPassphrase: request.value("key-passphrase")) }
+        let alg = try asUsage { try Signatures.algorithm(of: key) }
         let fingerprint = PEMKeys.fingerprint(key)
         var status = PluginStatus.ok
         while let item = context.nextItem() {
@@ -115,9 +115,8 @@ struct VerifyCommand {
             throw DSToolError.usage("-s/--signature takes one input; give several inputs without it (each INPUT.sig is used)")
         }
         guard !request.inputs.isEmpty else { throw DSToolError.usage("no input: give the files to verify") }
-        let keyText = try KeySources(context).keyFile(keySpec)
-        let key = try PEMKeys.readPublicKey(keyText.bytes, name: keySpec)
-        let alg = try Signatures.algorithm(of: key)
+        let key = try asUsage { try PEMKeys.readPublicKey(try KeySources(context).keyFile(keySpec).bytes, name: keySpec) }
+        let alg = try asUsage { try Signatures.algorithm(of: key) }
         let fingerprint = PEMKeys.fingerprint(key)
         var status = PluginStatus.ok
         while let item = context.nextItem() {

@@ -107,14 +107,15 @@ final class StreamCodec {
             var lens: [Int] = []  // ciphertext sizes with tags
             var left = dataLen
             while left > 0 { let l = min(d, left); lens.append(l); left -= l }
-            if let short = lens.last, short < t {
-                throw EnvelopeError.truncated("the file ends inside chunk \(index + UInt64(lens.count - 1)) (\(short) bytes, shorter than its \(t)-byte tag)")
-            }
+            // A piece shorter than a tag cannot be a chunk; the chunks before it are checked first
+            // (a final chunk followed by a few bytes is "data after the end", not truncation).
+            var fragment: Int?
+            if let short = lens.last, short < t { fragment = lens.removeLast() }
             try input.withUnsafeBytes { i in
                 try output.withUnsafeMutableBytes { o in
                     var batch: [ChunkRef] = []
                     for (k, l) in lens.enumerated() {
-                        batch.append(ChunkRef(index: index + UInt64(k), last: !more && k == lens.count - 1,
+                        batch.append(ChunkRef(index: index + UInt64(k), last: !more && fragment == nil && k == lens.count - 1,
                                               src: i.baseAddress! + k * d, dst: o.baseAddress! + k * c, count: l - t))
                     }
                     let failed = try cipher.open(batch)
@@ -133,6 +134,9 @@ final class StreamCodec {
                         throw EnvelopeError.payload("the final chunk (\(batch[releasable].index)) is empty, which only an empty file may have")
                     }
                     if let failed { throw diagnose(batch, failed) }
+                    if let fragment {
+                        throw EnvelopeError.truncated("the file ends inside chunk \(index + UInt64(lens.count)) (\(fragment) bytes, shorter than its \(t)-byte tag)")
+                    }
                 }
             }
             index += UInt64(lens.count)
