@@ -122,7 +122,9 @@ public final class Runner {
         }
         let quiet = invocation.globalFlag("quiet")
         let lang = self.lang
-        let request = PluginRequest(command: command.name, options: invocation.options, inputs: invocation.positionals,
+        // A "files" command without arguments reads standard input, like cat, gzip or age.
+        let positionals = command.input == "files" && invocation.positionals.isEmpty ? ["-"] : invocation.positionals
+        let request = PluginRequest(command: command.name, options: invocation.options, inputs: positionals,
                                     format: format, lang: lang, jobs: jobs, cwd: FileManager.default.currentDirectoryPath,
                                     stdoutIsTerminal: stdout.isTerminal)
 
@@ -148,7 +150,7 @@ public final class Runner {
         let caseFile = invocation.globalValue("case")
         let hashInputs = caseFile != nil || invocation.globalFlag("hash-inputs")
         var targets: [RunTarget] = []
-        for input in invocation.positionals where command.input != "none" {
+        for input in positionals where command.input != "none" {
             var t = RunTarget(input: input)
             if hashInputs && input != "-" {
                 var isDir: ObjCBool = false
@@ -184,7 +186,7 @@ public final class Runner {
         sinks += extraSinks
 
         let walker: InputWalker? = command.input == "none" ? nil : InputWalker(
-            inputs: invocation.positionals.isEmpty && command.input == "items" ? [] : invocation.positionals,
+            inputs: positionals,
             options: options, report: { _ in }, reportFinding: { _ in })
         let session = HostSession(request: request, walker: walker, sinks: sinks)
         self.session = session

@@ -19,7 +19,22 @@ public enum EncryptPlugin: DSToolPlugin {
 }
 
 extension PluginContext {
-    /// Reports a failed item and returns the status the run ends with.
+    /// Runs `body` for every input item; a failing item is reported and the run goes on.
+    func eachItem(_ body: (InputItem) throws -> Void) -> PluginStatus {
+        var status = PluginStatus.ok
+        while let item = nextItem() {
+            do { try body(item) } catch { fail(item.name, error); status = .inputErrors }
+        }
+        return status
+    }
+
+    /// Writes an output atomically: committed if `body` succeeds, removed if it throws.
+    func withOutput(_ path: String, mode: UInt32, replace: Bool, _ body: (PluginOutput) throws -> Void) throws {
+        let out = try openOutput(path, mode: mode, replace: replace)
+        do { try body(out); try out.commit() } catch { out.abort(); throw error }
+    }
+
+    /// Reports a failed item.
     func fail(_ item: String, _ error: Error) {
         if let e = error as? EnvelopeError {
             emitError(input: item, reason: e.description, code: e.code)

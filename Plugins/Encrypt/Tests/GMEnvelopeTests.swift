@@ -151,7 +151,7 @@ final class GMEnvelopeTests: XCTestCase {
     func testIndependentImplementationReadsDstoolFiles() throws {
         let python = try TestSupport.requireTool("python3", package: "python3")
         _ = try TestSupport.requireTool("openssl", package: "openssl")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("gm_reference.py").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Reference/gm_reference.py").path
         let dir = try TestSupport.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let keyPath = dir.appendingPathComponent("k.pem").path

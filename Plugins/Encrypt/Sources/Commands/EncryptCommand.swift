@@ -52,30 +52,18 @@ struct EncryptCommand {
         if toStdout && request.stdoutIsTerminal && !armor {
             throw DSToolError.usage("refusing to write binary ciphertext to a terminal: use -o FILE, redirect, or --armor")
         }
-        var status = PluginStatus.ok
-        while let item = context.nextItem() {
+        return context.eachItem { item in
             let outPath = single ? (naming.explicit ?? "-") : item.name + scheme.suffix
-            do {
-                let output = try context.openOutput(outPath, mode: 0o644, replace: request.flag("force"))
-                do {
-                    let total = UInt64(item.size ?? 0)
-                    try Envelope.encrypt(ItemSource(item), to: recipients, scheme: scheme, armor: armor, sink: OutputSink(output),
-                                         progress: { done in context.progress(done: UInt64(done), total: total, label: item.name) })
-                    try output.commit()
-                } catch {
-                    output.abort()
-                    throw error
-                }
-                context.emit(DataRecord(kind: "encrypted", value: .object([
-                    "input": .string(item.name), "output": .string(outPath), "scheme": .string(scheme.rawValue),
-                    "armor": .bool(armor), "recipients": .array(recipients.map { .string($0.label) }),
-                ])))
-            } catch {
-                context.fail(item.name, error)
-                status = .inputErrors
+            let total = UInt64(item.size ?? 0)
+            try context.withOutput(outPath, mode: 0o644, replace: request.flag("force")) { output in
+                try Envelope.encrypt(ItemSource(item), to: recipients, scheme: scheme, armor: armor, sink: OutputSink(output),
+                                     progress: { done in context.progress(done: UInt64(done), total: total, label: item.name) })
             }
+            context.emit(DataRecord(kind: "encrypted", value: .object([
+                "input": .string(item.name), "output": .string(outPath), "scheme": .string(scheme.rawValue),
+                "armor": .bool(armor), "recipients": .array(recipients.map { .string($0.label) }),
+            ])))
         }
-        return status
     }
 }
 
@@ -110,36 +98,25 @@ struct DecryptCommand {
             return all
         }
         let single = inputs.count == 1
-        var status = PluginStatus.ok
-        while let item = context.nextItem() {
-            do {
-                let opened = try Envelope.open(ItemSource(item))
-                var outPath = naming.explicit ?? "-"
-                if !single {
-                    guard item.name.hasSuffix(opened.scheme.suffix), item.name.count > opened.scheme.suffix.count else {
-                        throw DSToolError.usage("cannot name the output (no \(opened.scheme.suffix) suffix); decrypt it alone with -o")
-                    }
-                    outPath = String(item.name.dropLast(opened.scheme.suffix.count))
+        return context.eachItem { item in
+            let opened = try Envelope.open(ItemSource(item))
+            var outPath = naming.explicit ?? "-"
+            if !single {
+                guard item.name.hasSuffix(opened.scheme.suffix), item.name.count > opened.scheme.suffix.count else {
+                    throw DSToolError.usage("cannot name the output (no \(opened.scheme.suffix) suffix); decrypt it alone with -o")
                 }
-                let output = try context.openOutput(outPath, mode: 0o600, replace: request.flag("force"))
-                do {
-                    let total = UInt64(item.size ?? 0)
-                    try Envelope.decrypt(opened, identities: identities, sink: OutputSink(output),
-                                         progress: { done in context.progress(done: UInt64(done), total: total, label: item.name) })
-                    try output.commit()
-                } catch {
-                    output.abort()  // nothing half-written stays behind
-                    throw error
-                }
-                context.emit(DataRecord(kind: "decrypted", value: .object([
-                    "input": .string(item.name), "output": .string(outPath), "scheme": .string(opened.scheme.rawValue),
-                    "armor": .bool(opened.armored),
-                ])))
-            } catch {
-                context.fail(item.name, error)
-                status = .inputErrors
+                outPath = String(item.name.dropLast(opened.scheme.suffix.count))
             }
+            let total = UInt64(item.size ?? 0)
+            // Removed again if anything fails: nothing half-written stays behind.
+            try context.withOutput(outPath, mode: 0o600, replace: request.flag("force")) { output in
+                try Envelope.decrypt(opened, identities: identities, sink: OutputSink(output),
+                                     progress: { done in context.progress(done: UInt64(done), total: total, label: item.name) })
+            }
+            context.emit(DataRecord(kind: "decrypted", value: .object([
+                "input": .string(item.name), "output": .string(outPath), "scheme": .string(opened.scheme.rawValue),
+                "armor": .bool(opened.armored),
+            ])))
         }
-        return status
     }
 }

@@ -6,11 +6,6 @@ struct KeygenCommand {
     var request: PluginRequest { context.request }
     init(_ context: PluginContext) { self.context = context }
 
-    func write(_ path: String, _ bytes: [UInt8], mode: UInt32) throws {
-        let out = try context.openOutput(path, mode: mode, replace: request.flag("force"))
-        do { try out.write(bytes); try out.commit() } catch { out.abort(); throw error }
-    }
-
     func run() throws -> PluginStatus {
         let type = (request.value("type") ?? "x25519").lowercased()
         guard ["x25519", "sm2", "ed25519"].contains(type) else { throw DSToolError.usage("--type: '\(type)' is not x25519, sm2 or ed25519") }
@@ -52,13 +47,12 @@ struct KeygenCommand {
                 shown = "\(r.encoded) (\(shown))"
             }
         }
-        try privateBytes.withUnsafeBytes { p in
-            let out = try context.openOutput(path, mode: 0o600, replace: request.flag("force"))
-            do { try out.write(p); try out.commit() } catch { out.abort(); throw error }
+        try context.withOutput(path, mode: 0o600, replace: request.flag("force")) { out in
+            try privateBytes.withUnsafeBytes { try out.write($0) }
         }
         privateBytes.wipe()
         if path != "-" {
-            try write(path + ".pub", publicFile, mode: 0o644)
+            try context.withOutput(path + ".pub", mode: 0o644, replace: request.flag("force")) { try $0.write(publicFile) }
             value["public_key"] = .string(path + ".pub")
         }
         let where_ = path == "-" ? "" : " (private key: \(path), public key: \(path).pub)"
@@ -81,26 +75,18 @@ struct SignCommand {
         let key = try asUsage { try KeySources(context).signingKey(keySpec, keyPassphrase: request.value("key-passphrase")) }
         let alg = try asUsage { try Signatures.algorithm(of: key) }
         let fingerprint = PEMKeys.fingerprint(key)
-        var status = PluginStatus.ok
-        while let item = context.nextItem() {
-            do {
-                guard let sigPath = request.value("output") ?? (item.isStdin ? nil : item.name + ".sig") else {
-                    throw DSToolError.usage("give -o SIGFILE to sign standard input")
-                }
-                let sig = try Signatures.sign(key, source: ItemSource(item), wholeFile: { try MappedFile(path: item.localPath()) })
-                let out = try context.openOutput(sigPath, mode: 0o644, replace: request.flag("force"))
-                do { try out.write(sig); try out.commit() } catch { out.abort(); throw error }
-                context.emit(DataRecord(kind: "signature",
-                                        text: LocalizedText(en: "\(item.name): signed with \(alg.rawValue) → \(sigPath)",
-                                                            zh: "\(item.name)：已用 \(alg.rawValue) 签名 → \(sigPath)"),
-                                        value: .object(["input": .string(item.name), "signature": .string(sigPath),
-                                                        "algorithm": .string(alg.rawValue), "key": .string(fingerprint)])))
-            } catch {
-                context.fail(item.name, error)
-                status = .inputErrors
+        return context.eachItem { item in
+            guard let sigPath = request.value("output") ?? (item.isStdin ? nil : item.name + ".sig") else {
+                throw DSToolError.usage("give -o SIGFILE to sign standard input")
             }
+            let sig = try Signatures.sign(key, source: ItemSource(item), wholeFile: { try MappedFile(path: item.localPath()) })
+            try context.withOutput(sigPath, mode: 0o644, replace: request.flag("force")) { try $0.write(sig) }
+            context.emit(DataRecord(kind: "signature",
+                                    text: LocalizedText(en: "\(item.name): signed with \(alg.rawValue) → \(sigPath)",
+                                                        zh: "\(item.name)：已用 \(alg.rawValue) 签名 → \(sigPath)"),
+                                    value: .object(["input": .string(item.name), "signature": .string(sigPath),
+                                                    "algorithm": .string(alg.rawValue), "key": .string(fingerprint)])))
         }
-        return status
     }
 }
 
@@ -118,37 +104,30 @@ struct VerifyCommand {
         let key = try asUsage { try PEMKeys.readPublicKey(try KeySources(context).keyFile(keySpec).bytes, name: keySpec) }
         let alg = try asUsage { try Signatures.algorithm(of: key) }
         let fingerprint = PEMKeys.fingerprint(key)
-        var status = PluginStatus.ok
-        while let item = context.nextItem() {
-            do {
-                guard let sigPath = request.value("signature") ?? (item.isStdin ? nil : item.name + ".sig") else {
-                    throw DSToolError.usage("give -s SIGFILE to verify standard input")
-                }
-                guard let sig = FileManager.default.contents(atPath: sigPath) else {
-                    throw DSToolError.io("cannot read the signature \(sigPath)")
-                }
-                let ok = try Signatures.verify(key, signature: Array(sig), source: ItemSource(item),
-                                               wholeFile: { try MappedFile(path: item.localPath()) })
-                let value: JSONValue = .object(["input": .string(item.name), "signature": .string(sigPath),
-                                                "algorithm": .string(alg.rawValue), "key": .string(fingerprint), "valid": .bool(ok)])
-                if ok {
-                    context.emit(DataRecord(kind: "verified",
-                                            text: LocalizedText(en: "\(item.name): signature OK (\(alg.rawValue), key \(fingerprint))",
-                                                                zh: "\(item.name)：签名有效（\(alg.rawValue)，密钥 \(fingerprint)）"),
-                                            value: value))
-                } else {
-                    context.emit(Finding(ruleId: "encrypt.signature-invalid",
-                                         title: LocalizedText(en: "Signature does not verify", zh: "签名验证失败"),
-                                         message: LocalizedText(en: "\(sigPath) is not a valid \(alg.rawValue) signature of \(item.name) by key \(fingerprint): the file or the signature was changed, or another key signed it",
-                                                                zh: "\(sigPath) 不是密钥 \(fingerprint) 对 \(item.name) 的有效 \(alg.rawValue) 签名：文件或签名被改动，或由其他密钥签名"),
-                                         category: "encryption", severity: .high, location: item.location(),
-                                         references: ["GB/T 39786-2021"], properties: value))
-                }
-            } catch {
-                context.fail(item.name, error)
-                status = .inputErrors
+        return context.eachItem { item in
+            guard let sigPath = request.value("signature") ?? (item.isStdin ? nil : item.name + ".sig") else {
+                throw DSToolError.usage("give -s SIGFILE to verify standard input")
+            }
+            guard let sig = FileManager.default.contents(atPath: sigPath) else {
+                throw DSToolError.io("cannot read the signature \(sigPath)")
+            }
+            let ok = try Signatures.verify(key, signature: Array(sig), source: ItemSource(item),
+                                           wholeFile: { try MappedFile(path: item.localPath()) })
+            let value: JSONValue = .object(["input": .string(item.name), "signature": .string(sigPath),
+                                            "algorithm": .string(alg.rawValue), "key": .string(fingerprint), "valid": .bool(ok)])
+            if ok {
+                context.emit(DataRecord(kind: "verified",
+                                        text: LocalizedText(en: "\(item.name): signature OK (\(alg.rawValue), key \(fingerprint))",
+                                                            zh: "\(item.name)：签名有效（\(alg.rawValue)，密钥 \(fingerprint)）"),
+                                        value: value))
+            } else {
+                context.emit(Finding(ruleId: "encrypt.signature-invalid",
+                                     title: LocalizedText(en: "Signature does not verify", zh: "签名验证失败"),
+                                     message: LocalizedText(en: "\(sigPath) is not a valid \(alg.rawValue) signature of \(item.name) by key \(fingerprint): the file or the signature was changed, or another key signed it",
+                                                            zh: "\(sigPath) 不是密钥 \(fingerprint) 对 \(item.name) 的有效 \(alg.rawValue) 签名：文件或签名被改动，或由其他密钥签名"),
+                                     category: "encryption", severity: .high, location: item.location(),
+                                     references: ["GB/T 39786-2021"], properties: value))
             }
         }
-        return status
     }
 }

@@ -42,6 +42,22 @@ final class StreamCodec {
         self.lanes = lanes
     }
 
+    /// Reads the next batch into `buffer` (whose last byte is look-ahead: if it fills, more data
+    /// follows the batch and that byte starts the next one). Returns the batch's byte count and
+    /// whether more follows; `pending` carries the look-ahead byte over.
+    private static func nextBatch(_ source: ByteSource, _ buffer: inout [UInt8], _ pending: inout Int) throws -> (count: Int, more: Bool) {
+        let capacity = buffer.count - 1
+        if pending > 0 { buffer[0] = buffer[capacity] }
+        let start = pending
+        let n = try buffer.withUnsafeMutableBytes { p in
+            try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: p[start...]))
+        }
+        let more = pending + n == capacity + 1
+        let count = more ? capacity : pending + n
+        pending = more ? 1 : 0
+        return (count, more)
+    }
+
     func encrypt(from source: ByteSource, to sink: ByteSink, progress: ((Int64) -> Void)? = nil) throws {
         let c = Self.chunkSize, t = cipher.tagSize
         let capacity = lanes * c
@@ -52,12 +68,7 @@ final class StreamCodec {
         var index: UInt64 = 0
         var total: Int64 = 0
         while true {
-            let n = try input.withUnsafeMutableBytes { p in
-                try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: p[pending...]))
-            }
-            let have = pending + n
-            let more = have == capacity + 1
-            let dataLen = more ? capacity : have
+            let (dataLen, more) = try Self.nextBatch(source, &input, &pending)
             var lens: [Int] = []
             var left = dataLen
             repeat { let l = min(c, left); lens.append(l); left -= l } while left > 0
@@ -80,8 +91,6 @@ final class StreamCodec {
             total += Int64(dataLen)
             progress?(total)
             if !more { return }
-            input[0] = input[capacity]
-            pending = 1
         }
     }
 
@@ -95,12 +104,7 @@ final class StreamCodec {
         var index: UInt64 = 0
         var total: Int64 = 0
         while true {
-            let n = try input.withUnsafeMutableBytes { p in
-                try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: p[pending...]))
-            }
-            let have = pending + n
-            let more = have == capacity + 1
-            let dataLen = more ? capacity : have
+            let (dataLen, more) = try Self.nextBatch(source, &input, &pending)
             if dataLen == 0 {
                 throw EnvelopeError.truncated(index == 0 ? "the payload has no chunks" : "the file ends before its final chunk")
             }
@@ -142,8 +146,6 @@ final class StreamCodec {
             index += UInt64(lens.count)
             progress?(total)
             if !more { return }
-            input[0] = input[capacity]
-            pending = 1
         }
     }
 

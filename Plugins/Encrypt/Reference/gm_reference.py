@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """An independent decoder of the GM envelope (dstool-gm/v1), written from the README's format
 description only: Python's hashlib/hmac for SM3, a from-scratch SM4, and `openssl pkeyutl` for
-SM2. The tests run it on files dstool writes, so the README stays precise enough to implement.
+SM2. GMEnvelopeTests runs it on files dstool writes, so the README stays precise enough to implement.
 
-    gm_reference.py FILE (--key SM2-PRIVATE.pem | --passphrase-env NAME) [--verbose] > plaintext
+    Plugins/Encrypt/Reference/gm_reference.py FILE (--key SM2-PRIVATE.pem | --passphrase-env NAME) [--verbose] > plaintext
 """
 import argparse, base64, hashlib, hmac, os, subprocess, sys, tempfile
 
