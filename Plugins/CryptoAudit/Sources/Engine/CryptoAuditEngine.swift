@@ -22,8 +22,7 @@ public enum CryptoAuditEngine {
     /// helps pick the dialect; pass `dialect` to force one. Returns [] for text of no known dialect.
     public static func auditConfig(name: String, text: String, dialect: ConfigDialect? = nil,
                                    settings: AuditSettings = AuditSettings()) -> [Finding] {
-        configObservations(name: name, text: text, dialect: dialect, base: Location(input: name))
-            .flatMap { AuditRules.evaluate($0, settings: settings) }
+        AuditRules.evaluate(configObservations(name: name, text: text, dialect: dialect, base: Location(input: name)), settings: settings)
     }
 
     /// Judges TLS settings given as values: protocol names in any common spelling ("TLSv1",
@@ -38,7 +37,7 @@ public enum CryptoAuditEngine {
             auditor.auditCipherString(cipherString, line: location.line ?? 0, evidence: cipherString, source: "tls-settings")
             observations += auditor.observations.map { o in var o = o; o.location = location; return o }
         }
-        return observations.flatMap { AuditRules.evaluate($0, settings: settings) }
+        return AuditRules.evaluate(observations, settings: settings)
     }
 
     /// Audits one source file by itself (Java, Kotlin, Python, Go, C/C++, JavaScript/TypeScript, C#;
@@ -49,7 +48,7 @@ public enum CryptoAuditEngine {
         var bytes = Array(text.utf8)
         let facts = bytes.withUnsafeMutableBufferPointer { SourceScanner.scan(UnsafeBufferPointer($0), language: lang) }
         let resolver = TreeResolver(constants: GlobalConstants(), config: ConfigValues())
-        return resolver.observations(facts, base: Location(input: name)).flatMap { AuditRules.evaluate($0, settings: settings) }
+        return AuditRules.evaluate(resolver.observations(facts, base: Location(input: name)), settings: settings)
     }
 
     /// The class of an algorithm, protocol or cipher-suite name ("SM4", "AES-128-GCM", "MD5",

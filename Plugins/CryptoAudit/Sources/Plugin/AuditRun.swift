@@ -217,10 +217,10 @@ final class AuditRun {
     func report(_ observations: [Observation]) throws {
         var inventory = Inventory()
         var findings: [Finding] = []
-        var seen = Set<String>()
+        var dedup = FindingDeduplicator()
         for o in observations {
             let ids = inventory.add(o)
-            for f in AuditRules.evaluate(o, settings: options.settings) where seen.insert(f.fingerprint + "|\(f.location.line ?? 0)").inserted {
+            for f in AuditRules.evaluate(o, settings: options.settings) where dedup.accept(f) {
                 findings.append(f)
                 inventory.attach(ruleId: f.ruleId, to: ids)
             }

@@ -39,6 +39,15 @@ public protocol AuditRule: Sendable {
     func evaluate(_ observation: Observation, _ settings: AuditSettings) -> RuleHit?
 }
 
+/// Keeps the first finding of each rule, place and subject.
+struct FindingDeduplicator {
+    private var seen = Set<String>()
+    mutating func accept(_ f: Finding) -> Bool {
+        let subject = f.properties?["algorithm"]?.stringValue ?? f.message?.en ?? ""
+        return seen.insert("\(f.ruleId)\u{1F}\(f.location.input)\u{1F}\(f.location.line ?? -1)\u{1F}\(f.location.row ?? -1)\u{1F}\(subject)").inserted
+    }
+}
+
 public enum AuditRules {
     public static let all: [any AuditRule] = [
         BrokenCipherRule(), ECBModeRule(), StaticIVRule(), WeakHashRule(), WeakKeySizeRule(), WeakRandomRule(),
@@ -57,6 +66,13 @@ public enum AuditRules {
             out.append(finding(rule.definition, hit, o, clauses: settings.clauses))
         }
         return out
+    }
+
+    /// Findings for many observations, each problem once per place: two APIs that say the same
+    /// thing on one line (`MinVersion: tls.VersionTLS10`) make one finding.
+    public static func evaluate(_ observations: [Observation], settings: AuditSettings) -> [Finding] {
+        var dedup = FindingDeduplicator()
+        return observations.flatMap { evaluate($0, settings: settings) }.filter { dedup.accept($0) }
     }
 
     static func finding(_ d: RuleDefinition, _ hit: RuleHit, _ o: Observation, clauses: Clauses) -> Finding {

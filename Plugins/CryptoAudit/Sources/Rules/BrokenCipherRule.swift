@@ -11,7 +11,8 @@ struct BrokenCipherRule: AuditRule {
     static let families: Set<String> = ["DES", "3DES", "RC2", "RC4", "RC5", "Blowfish", "IDEA", "CAST5"]
 
     func evaluate(_ o: Observation, _ settings: AuditSettings) -> RuleHit? {
-        guard case .algorithm(let c, let role) = o.kind, role != .implementation, role != .channel,
+        // A key's algorithm (SecretKeySpec) is reported where the cipher is used, not twice.
+        guard case .algorithm(let c, let role) = o.kind, role != .implementation, role != .channel, role != .key,
               Self.families.contains(c.family) else { return nil }
         let cls = AlgorithmCatalog.classify(AlgorithmComponent(family: c.family, keyBits: c.keyBits))
         return RuleHit(severity: AuditRules.severity(for: cls),

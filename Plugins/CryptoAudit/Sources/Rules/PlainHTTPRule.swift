@@ -11,6 +11,6 @@ struct PlainHTTPRule: AuditRule {
     func evaluate(_ o: Observation, _ settings: AuditSettings) -> RuleHit? {
         guard case .plainHTTP(let url) = o.kind else { return nil }
         return RuleHit(severity: .medium, message: LocalizedText(en: "\(url) is plain HTTP", zh: "\(url) 使用明文 HTTP"),
-                       classification: .forbidden, highRisk: false, subject: "HTTP")
+                       classification: .forbidden, highRisk: false, subject: nil)
     }
 }

@@ -284,7 +284,8 @@ struct FileAnalyzer {
     mutating func apply(_ spec: APISpec, at t: Int) {
         if spec.annotation && !isOp(t - 1, "@") { return }
         if !spec.annotation && isOp(t - 1, "@") { return }
-        guard qualifierMatches(spec.qualifier, at: t) else { return }
+        // A setting named without a receiver matches with or without one (`ctx.check_hostname = False`).
+        guard qualifierMatches(spec.qualifier, at: t) || (spec.kind == .setting && spec.qualifier == .none) else { return }
         if let imp = spec.requiresImport, !fileHasString(imp) { return }
         if let need = spec.requiresBinding {
             guard let r = receiver(t), let b = bindings[toks[r].hash], b.kind == need else { return }
@@ -347,10 +348,13 @@ struct FileAnalyzer {
         var lastLine = line
         while j < toks.count && j - from < 400 {
             let tk = toks[j]
-            if depth == 0 && tk.line != lastLine && j > from && (family == .python || family == .go || family == .javascript) {
-                // A new line ends the statement unless the previous token continues it.
+            if depth == 0 && tk.line != lastLine && j > from && family != .c && family != .csharp {
+                // A new line ends the statement unless the previous token or this one continues it
+                // (Kotlin, Go, Python and JavaScript need no semicolons).
                 let prev = toks[j - 1]
-                if !(prev.kind == .op && (prev.op == 0x2B || prev.op == 0x2E || prev.op == 0x3D || prev.op == 0x2C)) { return j }
+                let continues = prev.kind == .op && (prev.op == 0x2B || prev.op == 0x2E || prev.op == 0x3D || prev.op == 0x2C)
+                    || tk.kind == .op && (tk.op == 0x2B || tk.op == 0x2E || tk.op == 0x3F || tk.op == 0x3A)
+                if !continues { return j }
             }
             lastLine = tk.line
             if tk.kind == .op {
@@ -454,7 +458,7 @@ struct FileAnalyzer {
     static let randomSources: Set<String> = [
         "SecureRandom", "urandom", "get_random_bytes", "token_bytes", "token_hex", "token_urlsafe", "randomBytes",
         "getRandomValues", "randomFillSync", "RAND_bytes", "RAND_priv_bytes", "generateSeed", "generateKey", "GenerateKey",
-        "GenerateIV", "GenerateNonce", "randbytes", "getrandbits", "nextBytes", "GetBytes", "GetNonZeroBytes",
+        "GenerateIV", "GenerateNonce", "randbytes", "getrandbits", "nextBytes", "GetNonZeroBytes",
         "RandomNumberGenerator", "uuid4", "randomUUID", "NewRandom", "Random", "random", "getStrongRandomSeed", "GetRandomBytes",
     ]
     static let configGetters: Set<String> = [
@@ -470,6 +474,16 @@ struct FileAnalyzer {
         guard a < b else { return .unknown }
         // Casts and parentheses around the whole: (byte[]) x, (x).
         while b - a >= 3 && isOp(a, "(") && matching(a) == b - 1 { a += 1; b -= 1 }
+        // Trailing encoders do not change what a name holds: KEY.getBytes(), key.encode("utf-8").
+        while b - a >= 4 && isOp(b - 1, ")") {
+            var open = b - 2
+            while open > a && !isOp(open, "(") { open -= 1 }
+            guard isOp(open, "("), isIdent(open - 1), isMemberOp(open - 2), open - 2 > a,
+                  Self.wrapperNames.contains(text(open - 1)),
+                  (open + 1..<(b - 1)).allSatisfy({ toks[$0].kind == .string && Self.encodingNames.contains(stringValue($0)) || isOp($0, ",") })
+            else { break }
+            b = open - 2
+        }
         if b - a == 1 {
             let t = toks[a]
             switch t.kind {
@@ -501,7 +515,7 @@ struct FileAnalyzer {
         for j in idents {
             let s = text(j)
             if Self.randomSources.contains(s) && isOp(j + 1, "(") { return .random }
-            if s == "randomBytes" || s == "urandom" { return .random }
+            if s == "randomBytes" || s == "urandom" || s == "RandomNumberGenerator" || s == "SecureRandom" || s == "secrets" { return .random }
         }
         // Configuration: getProperty("k"[, "default"]), os.environ["K"], process.env.K
         for j in idents {
@@ -529,8 +543,8 @@ struct FileAnalyzer {
                 if !names.contains("nextBytes") { return .bytes(count: count, allZero: true) }
             }
         }
-        // Byte-array literals: new byte[]{1, 2}, {0x00, 0x01}, []byte{...}, bytes([1, 2]).
-        if strings.isEmpty, numbers.count >= 2, idents.allSatisfy({ ["new", "byte", "bytes", "char", "unsigned", "uint8_t", "sbyte", "Uint8Array", "from", "Buffer", "of", "static", "const"].contains(text($0)) }) {
+        // Byte-array literals: new byte[]{1, 2}, {0x00, 0x01}, {0} (C), []byte{...}, bytes([1, 2]).
+        if strings.isEmpty, numbers.count >= 2 || (numbers.count == 1 && isOp(a, "{")), idents.allSatisfy({ ["new", "byte", "bytes", "char", "unsigned", "uint8_t", "sbyte", "Uint8Array", "from", "Buffer", "of", "static", "const"].contains(text($0)) }) {
             let vals = numbers.compactMap { number($0) }
             return .bytes(count: vals.count, allZero: vals.allSatisfy { $0 == 0 })
         }

@@ -203,6 +203,7 @@ extension FileAnalyzer {
             var k = ls
             var j = first
             while k < le {
+                while j < toks.count && Int(toks[j].start) < k { j += 1 }
                 if j < toks.count && Int(toks[j].start) == k && toks[j].kind == .string && toks[j].line == line {
                     let inner = stringValue(j)
                     // Algorithm and encoding names stay readable; anything else is masked.
@@ -212,7 +213,6 @@ extension FileAnalyzer {
                     j += 1
                     continue
                 }
-                while j < toks.count && Int(toks[j].start) < k { j += 1 }
                 bytes.append(p[k])
                 k += 1
             }
@@ -272,7 +272,10 @@ extension FileAnalyzer {
             b += 1; steps += 1
         }
         var security = false, other = false
-        for j in a..<b where toks[j].kind == .ident {
+        // The first statement of a function also speaks through the function's name (`String token() { return ... }`).
+        var indices = Array(a..<b)
+        if let f = enclosingFunctionName(before: a) { indices.append(f) }
+        for j in indices where toks[j].kind == .ident {
             let words = Self.identifierWords(text(j))
             for w in words {
                 if Self.nonSecurityWords.contains(w) { other = true }
@@ -284,6 +287,25 @@ extension FileAnalyzer {
         }
         if other { return false }
         return security ? true : nil
+    }
+
+    /// The name of the function whose body starts right before token `a`: `name(...) [throws X | : T | -> T] {` or Python's `def name(...):`.
+    func enclosingFunctionName(before a: Int) -> Int? {
+        var j = a - 1
+        guard j >= 0, isOp(j, "{") || (family == .python && isOp(j, ":")) else { return nil }
+        j -= 1
+        var steps = 0
+        while j >= 0 && steps < 10 && !isOp(j, ")") {
+            if isOp(j, ";") || isOp(j, "{") || isOp(j, "}") { return nil }
+            j -= 1; steps += 1
+        }
+        guard j >= 0, isOp(j, ")") else { return nil }
+        var depth = 0
+        while j >= 0 {
+            if isOp(j, ")") { depth += 1 } else if isOp(j, "(") { depth -= 1; if depth == 0 { break } }
+            j -= 1
+        }
+        return j > 0 && isIdent(j - 1) ? j - 1 : nil
     }
 
     // MARK: - Plain HTTP

@@ -22,11 +22,11 @@ indirect enum SymbolValue: Hashable, Sendable {
     }
 
     /// Text to read an algorithm, mode, protocol or curve name from: the string, or for an
-    /// unresolved symbol its own name (`ssl.PROTOCOL_TLSv1`, `AES.MODE_ECB`, `ec.SECP192R1()`).
+    /// unresolved symbol its own last name (`PROTOCOL_TLSv1`, `MODE_ECB`, `SECP192R1` of `ec.SECP192R1()`).
     var nameText: String? {
         switch self {
         case .string(let s): return s
-        case .symbol(_, let text): return text
+        case .symbol(let name, _): return name
         case .config(_, let fallback): return fallback?.nameText
         default: return nil
         }

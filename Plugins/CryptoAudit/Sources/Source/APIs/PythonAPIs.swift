@@ -57,7 +57,7 @@ enum PythonAPIs {
     PBKDF2                              kdf=PBKDF2 pass(0|password) salt(1|salt) iter(3|count)
     HMAC.new                            key(0|key) mac(2|digestmod)
     get_random_bytes                    fill(0)
-    CryptSM4                            cipher=SM4 bind=sm4
+    sm4?.CryptSM4                       cipher=SM4 bind=sm4
     sm3_hash                            digest=SM3
     sm3.sm3_hash                        digest=SM3
     CryptSM2                            cipher=SM2
