@@ -90,7 +90,13 @@ enum CertificateAnalyzer {
         for suffix in ["\\n\" +", "\\n\"+", "\\n\",", "\\n\"", "\" +", "\"+", "\",", "\\n", "\"", "'"] where t.hasSuffix(suffix) {
             t.removeLast(suffix.count); break
         }
-        while let f = t.first, f == "\"" || f == "'" || f == "+" || f == " " { t.removeFirst() }
+        // A leading quote, or `+ "` of a concatenation; a bare "+" is base64 and stays.
+        if t.hasPrefix("+") {
+            let rest = t.dropFirst().drop { $0 == " " }
+            if let q = rest.first, q == "\"" || q == "'" { t = String(rest.dropFirst()) }
+        } else if let f = t.first, f == "\"" || f == "'" {
+            t.removeFirst()
+        }
         return t.trimmingCharacters(in: .whitespaces)
     }
 
