@@ -34,8 +34,9 @@ enum CipherStringEvaluator {
             }
             if t.hasPrefix("!") || t.hasPrefix("-") || t.hasPrefix("@") { continue }
             if t.hasPrefix("+") { t = t.dropFirst() }
+            // National (TLCP, RFC 8998) suites are absent from OpenSSL builds: known by name only.
             let j = CipherSuiteCatalog.judge(String(t))
-            if j.classification == .forbidden || j.classification == .weak { consider(j) }
+            if j.classification == .forbidden || j.classification == .weak || j.classification == .national { consider(j) }
         }
         let worst = weak.map(\.classification).max() ?? (all.contains { $0.classification == .national } && all.allSatisfy { $0.classification == .national } ? .national : .acceptable)
         var reasons = weak.prefix(6).map { "\($0.name) (\($0.reasons.joined(separator: ", ")))" }
