@@ -445,90 +445,79 @@ final class UTF16Decoder: ChunkDecoder {
     }
 }
 
-/// GB18030 (and so GBK and GB2312) through glibc's iconv. We find character boundaries
-/// ourselves (the structure is simple), hand iconv whole runs of valid characters in one call,
-/// then map offsets by walking the source characters alongside the UTF-8 it produced (each
-/// GB18030 character is exactly one Unicode scalar).
-final class GB18030Decoder: ChunkDecoder {
-    private let cd: iconv_t?
-    private let scratch = DecodeBuffer()  // iconv's output for one run
-
-    override init() {
-        let h = iconv_open("UTF-8", "GB18030")
-        cd = (h == iconv_t(bitPattern: -1)) ? nil : h
+/// GB18030's mapping, taken from glibc's iconv once per process (so the decoder agrees with
+/// iconv) and kept as tables: two-byte codes, and the four-byte codes of the BMP range. Four-byte codes
+/// beyond the BMP are arithmetic (0x90308130 is U+10000, linearly).
+enum GB18030Tables {
+    /// Scalar of lead (0x81–0xFE) and trail (0x40–0xFE): index (lead - 0x81) * 191 + trail - 0x40; 0 if none.
+    static let twoByte: [UInt32] = build(count: 126 * 191) { index in
+        [UInt8(0x81 + index / 191), UInt8(0x40 + index % 191)]
     }
-    deinit { if let cd { iconv_close(cd) } }
+    /// Scalar of the four-byte codes 0x81308130–0x8431A439 by their linear index; 0 if none.
+    static let fourByteBMP: [UInt32] = build(count: 39420) { linear in
+        [UInt8(0x81 + linear / 12600), UInt8(0x30 + linear / 1260 % 10), UInt8(0x81 + linear / 10 % 126), UInt8(0x30 + linear % 10)]
+    }
+
+    private static func build(count: Int, code: (Int) -> [UInt8]) -> [UInt32] {
+        var table = [UInt32](repeating: 0, count: count)
+        let cd = iconv_open("UTF-32LE", "GB18030")
+        guard cd != iconv_t(bitPattern: -1) else { return table }
+        defer { iconv_close(cd) }
+        var out = [UInt8](repeating: 0, count: 8)
+        for index in 0..<count {
+            var bytes = code(index)
+            if bytes.count == 2 && bytes[1] == 0x7F { continue }
+            let ok = bytes.withUnsafeMutableBytes { inRaw -> Bool in
+                out.withUnsafeMutableBytes { outRaw -> Bool in
+                    var inPtr: UnsafeMutablePointer<CChar>? = inRaw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    var inLeft = inRaw.count
+                    var outPtr: UnsafeMutablePointer<CChar>? = outRaw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                    var outLeft = outRaw.count
+                    let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    if r == -1 { _ = iconv(cd, nil, nil, nil, nil) }
+                    return r != -1 && inLeft == 0 && outLeft == 4
+                }
+            }
+            let v = UInt32(out[0]) | UInt32(out[1]) << 8 | UInt32(out[2]) << 16 | UInt32(out[3]) << 24
+            if ok && v > 0 && v <= 0x10FFFF { table[index] = v }  // a few two-byte codes map beyond the BMP
+        }
+        return table
+    }
+}
+
+/// GB18030 (and so GBK and GB2312): character boundaries from the structure, scalars from
+/// GB18030Tables; a code that maps to nothing becomes one U+FFFD for the whole character.
+final class GB18030Decoder: ChunkDecoder {
+    private let twoByte = GB18030Tables.twoByte
+    private var fourByteBMP: [UInt32]?  // built on the first such character
 
     override func body(_ b: UnsafeBufferPointer<UInt8>, _ base: UInt64) -> (Int, Int?) {
         let n = b.count
         buffer.reserve(3 * n + 8)
-        var k = 0
-        var i = 0
+        let o = buffer.bytes, f = buffer.offsets
+        var k = 0, i = 0
         while i < n {
             let c = b[i]
-            if c < 0x80 { buffer.bytes[k] = c; buffer.offsets[k] = base + UInt64(i); k += 1; i += 1; continue }
-            // A run of valid characters (ASCII included) up to an invalid byte or the end.
-            let start = i
-            var cut = false
-            while i < n {
-                let len = GB18030Structure.charLength(b, i, n)
-                if len == 0 { break }
-                if len < 0 { cut = true; break }
-                i += len
+            let off = base + UInt64(i)
+            if c < 0x80 { o[k] = c; f[k] = off; k += 1; i += 1; continue }
+            let len = GB18030Structure.charLength(b, i, n)
+            if len < 0 { return (k, i) }  // cut by the end of the chunk
+            if len == 0 { k = putScalar(0xFFFD, off, o, f, k); i += 1; continue }
+            var v: UInt32 = 0
+            if len == 2 {
+                v = twoByte[(Int(c) - 0x81) * 191 + Int(b[i + 1]) - 0x40]
+            } else {
+                let linear = ((Int(c) - 0x81) * 10 + Int(b[i + 1]) - 0x30) * 1260 + (Int(b[i + 2]) - 0x81) * 10 + Int(b[i + 3]) - 0x30
+                if linear < 39420 {
+                    if fourByteBMP == nil { fourByteBMP = GB18030Tables.fourByteBMP }
+                    v = fourByteBMP![linear]
+                } else if linear >= 189_000 && linear <= 189_000 + 0xFFFFF {
+                    v = UInt32(0x10000 + linear - 189_000)
+                }
             }
-            if i > start { k = convert(b, start, i, base, k) }
-            if cut { return (k, i) }
-            if i < n && GB18030Structure.charLength(b, i, n) == 0 {
-                k = putScalar(0xFFFD, base + UInt64(i), buffer.bytes, buffer.offsets, k)
-                i += 1
-            }
+            k = putScalar(v == 0 ? 0xFFFD : v, off, o, f, k)
+            i += len
         }
         return (k, nil)
-    }
-
-    /// Converts the valid characters b[start..<end] and appends them at k; returns the new count.
-    private func convert(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ base: UInt64, _ k0: Int) -> Int {
-        var k = k0
-        let o = buffer.bytes, f = buffer.offsets
-        guard let cd else {
-            var i = start
-            while i < end {
-                let len = GB18030Structure.charLength(b, i, end)
-                k = len == 1 ? putScalar(UInt32(b[i]), base + UInt64(i), o, f, k) : putScalar(0xFFFD, base + UInt64(i), o, f, k)
-                i += len
-            }
-            return k
-        }
-        scratch.reserve(2 * (end - start) + 8)  // a 2-byte character gives at most 3 bytes, a 4-byte one 4
-        var i = start
-        while i < end {
-            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: b.baseAddress! + i).assumingMemoryBound(to: CChar.self)
-            var inLeft = end - i
-            var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(scratch.bytes).assumingMemoryBound(to: CChar.self)
-            var outLeft = scratch.capacity
-            let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-            let failed = r == -1
-            if failed { _ = iconv(cd, nil, nil, nil, nil) }
-            let consumedEnd = end - inLeft
-            let produced = scratch.capacity - outLeft
-            // Walk source characters and output scalars together.
-            var s = i, q = 0
-            while s < consumedEnd && q < produced {
-                let len = GB18030Structure.charLength(b, s, end)
-                let lead = scratch.bytes[q]
-                let outLen = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                let off = base + UInt64(s)
-                for j in 0..<outLen { o[k + j] = scratch.bytes[q + j]; f[k + j] = off }
-                k += outLen; q += outLen; s += len
-            }
-            i = consumedEnd
-            if failed {
-                // iconv stopped at a character it does not map: one U+FFFD for that character.
-                guard i < end else { break }
-                k = putScalar(0xFFFD, base + UInt64(i), o, f, k)
-                i += max(GB18030Structure.charLength(b, i, end), 1)
-            }
-        }
-        return k
     }
 }

@@ -241,7 +241,71 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(r.names, [p, p + "!" + name])
     }
 
+    func testMoreFormatsLibarchiveReads() {
+        let s = Scratch()
+        // lz4 and lzma single files, an ar archive (what .deb packages are), a zip inside a 7z inside a cpio.
+        for filter in ["lz4", "lzma"] {
+            let p = s.write("users.csv.\(filter)", Fixture.compressed(filter, users))
+            XCTAssertEqual(walk([p]).items.last?.sha256, Digest.sha256Hex(users), filter)
+        }
+        let ar = s.write("pkg.a", Fixture.archive("arsvr4", [.file("member.txt", "member\n")]))
+        XCTAssertEqual(walk([ar]).names, [ar, ar + "!member.txt"])
+        let nested = Fixture.archive("newc", [.file("x.7z", Fixture.archive("7zip", [.file("y.zip", Fixture.archive("zip", [.file("z.txt", "z\n")]))]))])
+        let cpio = s.write("n.cpio", nested)
+        XCTAssertEqual(walk([cpio]).names, [cpio, cpio + "!x.7z", cpio + "!x.7z!y.zip", cpio + "!x.7z!y.zip!z.txt"])
+    }
+
     // MARK: bad archives
+
+    func testAnEntryWithABadChecksumIsReportedAndTheNextOnesAreRead() {
+        let s = Scratch()
+        var zip = Fixture.storedZip([("x.txt", Array("hello world\n".utf8)), ("y.txt", Array("second\n".utf8))])
+        zip[30 + 5] = 0x4A  // first data byte of x.txt: "Jello world"
+        let p = s.write("crc.zip", zip)
+        let r = walk([p])
+        XCTAssertEqual(r.names, [p, p + "!x.txt", p + "!y.txt"])
+        XCTAssertNil(r.item(p + "!x.txt")?.bytes)
+        XCTAssertEqual(r.item(p + "!y.txt")?.bytes, Array("second\n".utf8))
+        XCTAssertEqual(r.errorLines, ["\(p)!x.txt: cannot unpack entry: ZIP bad CRC: 0x\(String(CRC32.of(Array("Jello world\n".utf8)), radix: 16)) should be 0x\(String(CRC32.of(Array("hello world\n".utf8)), radix: 16)) (at byte 0)"])
+        XCTAssertEqual(r.errors.map(\.code), ["archive.entry"])
+    }
+
+    func testWithoutRoomForATemporaryCopyANestedArchiveIsNotOpened() {
+        let s = Scratch()
+        let p = s.write("outer.tar", Fixture.archive("ustar", [.file("inner.zip", Fixture.archive("zip", [.file("x.txt", "x\n")])), .file("after.txt", "after\n")]))
+        var o = WalkOptions()
+        o.spoolDirectory = s.path + "/no-such-folder"
+        for style in [ReadStyle.raw, .none] {
+            let r = walk([p], options: o, read: style)
+            XCTAssertEqual(r.names, [p, p + "!inner.zip", p + "!after.txt"], "\(style)")
+            XCTAssertEqual(r.errors.map(\.code), ["input.spool"], "\(style)")
+            XCTAssertTrue(r.errorLines.first?.hasPrefix("\(p)!inner.zip: cannot create a temporary file in \(s.path)/no-such-folder: No such file or directory") ?? false, "\(r.errorLines)")
+        }
+    }
+
+    /// 7z encryption needs the 7z tool (p7zip-full, in Scripts/deps-debian.txt): libarchive writes no encrypted 7z.
+    func testEncrypted7zIsReported() throws {
+        let s = Scratch()
+        s.write("src/a.txt", "synthetic\n")
+        func sevenZip(_ args: [String]) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/7z")
+            p.arguments = args
+            p.currentDirectoryURL = URL(fileURLWithPath: s.path + "/src")
+            p.standardOutput = FileHandle.nullDevice
+            try p.run(); p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+        }
+        try sevenZip(["a", "-t7z", "-psynthetic-only", "../content.7z", "a.txt"])
+        try sevenZip(["a", "-t7z", "-psynthetic-only", "-mhe=on", "../header.7z", "a.txt"])
+        let content = s.path + "/content.7z", header = s.path + "/header.7z"
+        let r = walk([content, header])
+        XCTAssertEqual(r.names, [content, content + "!a.txt", header])
+        XCTAssertTrue(r.items[1].isEncrypted)
+        XCTAssertEqual(r.errorLines, ["\(content)!a.txt: encrypted entry; contents not read",
+                                      "\(header): encrypted archive: The archive header is encrypted, but currently not supported"])
+        XCTAssertEqual(r.errors.map(\.code), ["archive.encrypted", "archive.encrypted"])
+    }
 
     func testEncryptedZipEntriesAreReportedAndTheRunGoesOn() {
         let s = Scratch()

@@ -86,6 +86,45 @@ final class TextDecodingTests: XCTestCase {
         assertChunkingDoesNotMatter(bytes, .gb18030)
     }
 
+    /// Every two-byte code and every four-byte code of the BMP decodes as glibc's iconv converts it
+    /// on its own (checks the tables' indexing; codes iconv refuses must give U+FFFD).
+    func testGB18030TablesAgreeWithIconvForEveryCode() {
+        let cd = iconv_open("UTF-32LE", "GB18030")
+        XCTAssertNotEqual(cd, iconv_t(bitPattern: -1))
+        defer { iconv_close(cd) }
+        func viaIconv(_ code: [UInt8]) -> UInt32 {
+            var input = code, out = [UInt8](repeating: 0, count: 8)
+            let r = input.withUnsafeMutableBytes { i in
+                out.withUnsafeMutableBytes { o -> Int in
+                    var ip: UnsafeMutablePointer<CChar>? = i.baseAddress!.assumingMemoryBound(to: CChar.self), il = i.count
+                    var op: UnsafeMutablePointer<CChar>? = o.baseAddress!.assumingMemoryBound(to: CChar.self), ol = o.count
+                    return iconv(cd, &ip, &il, &op, &ol) == -1 || il != 0 || ol != 4 ? -1 : 0
+                }
+            }
+            if r != 0 { _ = iconv(cd, nil, nil, nil, nil); return 0xFFFD }
+            return UInt32(out[0]) | UInt32(out[1]) << 8 | UInt32(out[2]) << 16 | UInt32(out[3]) << 24
+        }
+        var codes: [[UInt8]] = []
+        for lead in 0x81...0xFE { for trail in 0x40...0xFE where trail != 0x7F { codes.append([UInt8(lead), UInt8(trail)]) } }
+        for linear in 0..<39420 {
+            codes.append([UInt8(0x81 + linear / 12600), UInt8(0x30 + linear / 1260 % 10), UInt8(0x81 + linear / 10 % 126), UInt8(0x30 + linear % 10)])
+        }
+        codes.append([0x90, 0x30, 0x81, 0x30])  // U+10000
+        codes.append([0xE3, 0x32, 0x9A, 0x35])  // U+10FFFF
+        // One buffer, each code followed by a newline; the decoder's scalars between newlines.
+        var joined: [UInt8] = []
+        for code in codes { joined += code; joined.append(0x0A) }
+        let decoded: [Substring] = TextDecoders.decodeAll(joined, as: .gb18030).text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(decoded.count, codes.count + 1)
+        var mismatches: [String] = []
+        for (i, code) in codes.enumerated() {
+            let scalars: [UInt32] = decoded[i].unicodeScalars.map { $0.value }
+            let want = viaIconv(code)
+            if scalars != [want] { mismatches.append("\(code.map { String($0, radix: 16) }): \(scalars) vs \(want)") }
+        }
+        XCTAssertEqual(mismatches.prefix(5), [], "\(mismatches.count) codes differ")
+    }
+
     func testInvalidGB18030() {
         // 0x80 and 0xFF are never valid; 0x81 followed by 0x20 is a lead without a trail;
         // 0xE3 0x32 0x9A 0x36 is past U+10FFFF (iconv refuses it); 0x81 0x30 cut at the end.
