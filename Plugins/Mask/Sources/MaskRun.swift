@@ -233,6 +233,14 @@ final class MaskRun {
             engine.resetCounts()
             passSource = try FileSource(path: file.path)
         }
+        if basePolicy.k == nil && context.request.jobs > 1 {
+            let parallel = ParallelCSV(engine: engine, options: csvOptions, jobs: context.request.jobs)
+            try writeOutput(destination) { sink in try parallel.run(passSource, to: sink, input: item.name) }
+            summary.records = parallel.counts.records
+            summary.malformed = parallel.counts.malformed
+            summary.firstMalformed = parallel.counts.firstMalformedLine.map { "line \($0): \(parallel.counts.firstMalformedReason ?? "")" }
+            return
+        }
         let masker = CSVMasker(engine: engine, options: csvOptions)
         masker.quasiNames = quasi
         masker.suppress = suppress

@@ -51,3 +51,53 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(lenient[0].values, ["5\" disk", "ok"]); XCTAssertNil(lenient[0].malformed)
     }
 }
+
+/// The threaded path gives byte for byte the serial path's output.
+final class ParallelCSVTests: XCTestCase {
+    func testParallelMatchesSerial() throws {
+        var text = "name,note,phone\r\n"
+        for i in 0..<3000 {
+            switch i % 4 {
+            case 0: text += "张\(i),\"multi\nline, \"\"quoted\"\"\",1381234\(String(format: "%04d", i))\r\n"
+            case 1: text += "李\(i),plain,\r\n"
+            case 2: text += "\n"
+            default: text += "王\(i),\"x\"junk,13912345678\n"
+            }
+        }
+        let policy = MaskPolicy.init()
+        var p = policy
+        p.fields = [FieldSpec(field: "name", strategy: "mask", parameters: ["keep_first": "1"]),
+                    FieldSpec(field: "phone", strategy: "generalize-prefix", parameters: ["keep": "3"])]
+        let serialEngine = try MaskEngine(policy: p, direction: .mask, keys: nil)
+        let serial = CSVMasker(engine: serialEngine, options: CSVMasker.Options())
+        let a = ByteSink()
+        try serial.run(MemorySource(text), to: a, input: "t")
+        for batch in [1, 100, 1000, 1 << 20] {
+            let engine = try MaskEngine(policy: p, direction: .mask, keys: nil)
+            let parallel = ParallelCSV(engine: engine, options: CSVMasker.Options(), jobs: 3)
+            parallel.batchSize = batch
+            let b = ByteSink()
+            try parallel.run(MemorySource(text, chunk: 777), to: b, input: "t")
+            XCTAssertEqual(b.text, a.text, "batch \(batch)")
+            XCTAssertEqual(parallel.counts.records, serial.counts.records)
+            XCTAssertEqual(parallel.counts.malformed, serial.counts.malformed)
+            XCTAssertEqual(parallel.counts.firstMalformedLine, serial.counts.firstMalformedLine)
+            XCTAssertEqual(engine.rules.map(\.masked), serialEngine.rules.map(\.masked))
+            XCTAssertEqual(engine.rules.map(\.invalid), serialEngine.rules.map(\.invalid))
+        }
+    }
+
+    func testParallelFailureNamesTheLine() throws {
+        var p = MaskPolicy()
+        p.fields = [FieldSpec(field: "d", strategy: "generalize-date")]
+        var text = "d\n"
+        for _ in 0..<500 { text += "2024-01-02\n" }
+        text += "\"multi\nline\"\nnot a date\n"
+        let engine = try MaskEngine(policy: p, direction: .mask, onInvalid: .fail, keys: nil)
+        let parallel = ParallelCSV(engine: engine, options: CSVMasker.Options(), jobs: 2)
+        parallel.batchSize = 64
+        XCTAssertThrowsError(try parallel.run(MemorySource(text), to: ByteSink(), input: "t")) {
+            XCTAssertEqual(($0 as? InputFailure)?.line, 502)
+        }
+    }
+}

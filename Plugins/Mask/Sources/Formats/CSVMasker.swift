@@ -40,8 +40,15 @@ final class CSVMasker {
         self.options = options
     }
 
+    /// Where this part of the input starts (worker threads mask batches of records).
+    var lineOffset = 0
+    var recordOffset = 0
+    /// Columns already named (a worker's batch has no header row).
+    private var prebound = false
+
     /// Names the columns and binds rules to them.
-    private func bind(names: [String]) {
+    func bind(names: [String]) {
+        prebound = true
         columnNames = names
         columnRule = names.indices.map { i in engine.rules.first { $0.name.matches(column: names[i], position: i, table: options.table) } }
         for r in columnRule.compactMap({ $0 }) { r.matchedSomewhere = true }
@@ -65,8 +72,8 @@ final class CSVMasker {
         var restoredSubject: [UInt8] = []
         let restoredScratch = ScratchBytes()
         var key = QuasiKey()
-        var bound = false
-        var dataRecord = 0
+        var bound = prebound
+        var dataRecord = recordOffset
         out.reserveCapacity(256)
 
         while try reader.next() {
@@ -147,9 +154,9 @@ final class CSVMasker {
                 out.removeAll(keepingCapacity: true)
                 let result: MaskEngine.CellResult
                 do {
-                    result = try engine.apply(rule, value, context, into: &out, where: "line \(reader.line), column \(columnNames[i])")
+                    result = try engine.apply(rule, value, context, into: &out, where: "line \(reader.line + lineOffset), column \(columnNames[i])")
                 } catch let f as InputFailure {
-                    throw InputFailure(reason: f.reason, line: reader.line)
+                    throw InputFailure(reason: f.reason, line: reader.line + lineOffset)
                 }
                 switch result {
                 case .replaced:
@@ -171,9 +178,10 @@ final class CSVMasker {
 
     private func malformedRow(_ reader: CSVReader, _ why: String, input: String) throws {
         counts.malformed += 1
-        if counts.firstMalformedLine == nil { counts.firstMalformedLine = reader.line; counts.firstMalformedReason = why }
+        let line = reader.line + lineOffset
+        if counts.firstMalformedLine == nil { counts.firstMalformedLine = line; counts.firstMalformedReason = why }
         if engine.onInvalid == .fail {
-            throw InputFailure(reason: "line \(reader.line): \(why) (--on-invalid fail)", line: reader.line)
+            throw InputFailure(reason: "line \(line): \(why) (--on-invalid fail)", line: line)
         }
     }
 }
