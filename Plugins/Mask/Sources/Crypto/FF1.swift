@@ -13,17 +13,17 @@ public final class FF1 {
     public let tweak: [UInt8]
     let cipher: BlockCipher
     /// Test hook: take the general digit-array path even where the integer path applies.
-    var forceGeneral = false
+    @exclusivity(unchecked) var forceGeneral = false
 
-    private var plans: [Plan?] = []
+    @exclusivity(unchecked) private var plans: [Plan?] = []
     // Scratch, reused across calls.
-    private var block = [UInt8](repeating: 0, count: 16)
-    private var qTail = [UInt8]()
-    private var sBytes = [UInt8]()
-    private var limbs = [UInt32]()
-    private var yDigits = [UInt16]()
-    private var work = [UInt16]()
-    private var next = [UInt16]()
+    @exclusivity(unchecked) private var block = [UInt8](repeating: 0, count: 16)
+    @exclusivity(unchecked) private var qTail = [UInt8]()
+    @exclusivity(unchecked) private var sBytes = [UInt8]()
+    @exclusivity(unchecked) private var limbs = [UInt32]()
+    @exclusivity(unchecked) private var yDigits = [UInt16]()
+    @exclusivity(unchecked) private var work = [UInt16]()
+    @exclusivity(unchecked) private var next = [UInt16]()
 
     public static let maxLength = 4096
 
@@ -61,11 +61,11 @@ public final class FF1 {
         let integer: Bool
         let powU: UInt64, powV: UInt64
         /// CBC-MAC state after P and the blocks of Q that do not change between rounds.
-        var state = [UInt8](repeating: 0, count: 16)
+        @exclusivity(unchecked) var state = [UInt8](repeating: 0, count: 16)
         /// The constant bytes of Q that share a block with [i] || [NUM(B)]_b.
-        var tailConstant = [UInt8]()
+        @exclusivity(unchecked) var tailConstant = [UInt8]()
         /// Integer path: the saved state XOR the final Q block with [i] and NUM(B) zero.
-        var template = [UInt8](repeating: 0, count: 16)
+        @exclusivity(unchecked) var template = [UInt8](repeating: 0, count: 16)
         init(n: Int, u: Int, v: Int, b: Int, d: Int, integer: Bool, powU: UInt64, powV: UInt64) {
             self.n = n; self.u = u; self.v = v; self.b = b; self.d = d
             self.integer = integer; self.powU = powU; self.powV = powV

@@ -65,7 +65,7 @@ public struct FPEAlphabet: Sendable {
 final class FPEText {
     let ff1: FF1
     let alphabet: FPEAlphabet
-    private var numerals: [UInt16] = []
+    @exclusivity(unchecked) private var numerals: [UInt16] = []
 
     init(ff1: FF1, alphabet: FPEAlphabet) {
         self.ff1 = ff1; self.alphabet = alphabet

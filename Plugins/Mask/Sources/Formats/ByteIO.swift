@@ -20,7 +20,7 @@ final class ItemSource: ByteSource {
 
 public final class MemorySource: ByteSource {
     let bytes: [UInt8]
-    var offset = 0
+    @exclusivity(unchecked) var offset = 0
     /// Largest read, to exercise records that cross buffer refills in tests.
     let chunk: Int
     public init(_ bytes: [UInt8], chunk: Int = 1 << 20) { self.bytes = bytes; self.chunk = chunk }
@@ -55,10 +55,10 @@ final class FileSource: ByteSource {
 
 /// Where masked bytes go: buffered, flushed in large writes.
 public final class ByteSink {
-    public private(set) var buffer: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var buffer: [UInt8] = []
     private let flushAt: Int
     private let write: ([UInt8]) throws -> Void
-    public private(set) var written: Int64 = 0
+    @exclusivity(unchecked) public private(set) var written: Int64 = 0
 
     /// `write` receives full buffers; nil keeps everything in `buffer` (tests, small outputs).
     public init(flushAt: Int = 1 << 20, write: (([UInt8]) throws -> Void)? = nil) {

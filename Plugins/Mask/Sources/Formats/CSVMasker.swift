@@ -22,18 +22,18 @@ final class CSVMasker {
     let engine: MaskEngine
     let options: Options
     /// Collects quasi-identifier groups (pass one of suppression, or the report).
-    var kAnonymity: KAnonymity?
-    var quasiNames: [FieldName] = []
+    @exclusivity(unchecked) var kAnonymity: KAnonymity?
+    @exclusivity(unchecked) var quasiNames: [FieldName] = []
     /// Records (numbered from 1) to leave out of the output.
-    var suppress: Set<Int> = []
-    private(set) var counts = Counts()
-    private(set) var columnNames: [String] = []
+    @exclusivity(unchecked) var suppress: Set<Int> = []
+    @exclusivity(unchecked) private(set) var counts = Counts()
+    @exclusivity(unchecked) private(set) var columnNames: [String] = []
 
-    private var columnRule: [MaskRule?] = []
-    private var subjectColumn: [Int?] = []
-    private var subjectRule: [MaskRule?] = []
-    private var quasiColumns: [Int] = []
-    private var anyRule = false
+    @exclusivity(unchecked) private var columnRule: [MaskRule?] = []
+    @exclusivity(unchecked) private var subjectColumn: [Int?] = []
+    @exclusivity(unchecked) private var subjectRule: [MaskRule?] = []
+    @exclusivity(unchecked) private var quasiColumns: [Int] = []
+    @exclusivity(unchecked) private var anyRule = false
 
     init(engine: MaskEngine, options: Options) {
         self.engine = engine
@@ -41,10 +41,10 @@ final class CSVMasker {
     }
 
     /// Where this part of the input starts (worker threads mask batches of records).
-    var lineOffset = 0
-    var recordOffset = 0
+    @exclusivity(unchecked) var lineOffset = 0
+    @exclusivity(unchecked) var recordOffset = 0
     /// Columns already named (a worker's batch has no header row).
-    private var prebound = false
+    @exclusivity(unchecked) private var prebound = false
 
     /// Names the columns and binds rules to them.
     func bind(names: [String]) {

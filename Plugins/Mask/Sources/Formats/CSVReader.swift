@@ -9,29 +9,29 @@ public final class CSVReader {
     static let quote: UInt8 = 34, cr: UInt8 = 13, lf: UInt8 = 10
 
     private let source: ByteSource
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var filled = 0
-    private var position = 0
-    private var atEnd = false
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var filled = 0
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var atEnd = false
 
     /// The current record: raw field ranges (quotes included) into `bytes`.
-    public private(set) var fieldStarts: [Int] = []
-    public private(set) var fieldEnds: [Int] = []
+    @exclusivity(unchecked) public private(set) var fieldStarts: [Int] = []
+    @exclusivity(unchecked) public private(set) var fieldEnds: [Int] = []
     /// Per field: bit 0 quoted, bit 1 contains doubled quotes.
-    public private(set) var fieldFlags: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var fieldFlags: [UInt8] = []
     /// Per quoted field: where its closing quote is (its end if it was never closed).
-    private var fieldCloses: [Int] = []
-    public private(set) var recordStart = 0
+    @exclusivity(unchecked) private var fieldCloses: [Int] = []
+    @exclusivity(unchecked) public private(set) var recordStart = 0
     /// End of the record's content (before its line terminator).
-    public private(set) var contentEnd = 0
+    @exclusivity(unchecked) public private(set) var contentEnd = 0
     /// End of the record including its terminator.
-    public private(set) var recordEnd = 0
-    public private(set) var malformed: String?
+    @exclusivity(unchecked) public private(set) var recordEnd = 0
+    @exclusivity(unchecked) public private(set) var malformed: String?
     /// 1-based line number where the record starts.
-    public private(set) var line = 0
-    private var nextLine = 1
-    public private(set) var recordNumber = 0
+    @exclusivity(unchecked) public private(set) var line = 0
+    @exclusivity(unchecked) private var nextLine = 1
+    @exclusivity(unchecked) public private(set) var recordNumber = 0
 
     public init(source: ByteSource, delimiter: UInt8 = 44, bufferSize: Int = 1 << 20) {
         self.source = source
@@ -213,9 +213,9 @@ enum CSVWriter {
 
 /// A growable byte buffer with stable storage between mutations (scratch space for values).
 public final class ScratchBytes {
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    public private(set) var count = 0
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) public private(set) var count = 0
 
     public init(capacity: Int = 256) {
         self.capacity = max(capacity, 16)

@@ -11,7 +11,7 @@ final class JSONRuleMatcher {
         case path([JSONPathStep], [[UInt8]?])
     }
     let patterns: [(rule: Int, pattern: Pattern)]
-    private var steps: [(key: Int, keyEnd: Int, escaped: Bool, index: Int32, isKey: Bool)] = []
+    @exclusivity(unchecked) private var steps: [(key: Int, keyEnd: Int, escaped: Bool, index: Int32, isKey: Bool)] = []
     private let keyScratch = ScratchBytes()
 
     init(rules: [MaskRule]) {
@@ -108,14 +108,14 @@ final class JSONMasker {
     let matcher: JSONRuleMatcher
     private let tape = JSONTape()
     private let valueScratch = ScratchBytes(), subjectScratch = ScratchBytes(), keyScratch = ScratchBytes()
-    private var out: [UInt8] = []
-    var records = 0
-    var malformed = 0
-    var firstMalformed: String?
+    @exclusivity(unchecked) private var out: [UInt8] = []
+    @exclusivity(unchecked) var records = 0
+    @exclusivity(unchecked) var malformed = 0
+    @exclusivity(unchecked) var firstMalformed: String?
     static let nullBytes: [UInt8] = Array("null".utf8)
 
     /// The value being parsed (the rule callback reads member names from it).
-    private var current = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    @exclusivity(unchecked) private var current = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
     init(engine: MaskEngine) {
         self.engine = engine
@@ -260,11 +260,11 @@ final class JSONMasker {
 /// Lines of a byte stream, read into one reused buffer (grown only for a longer line).
 final class LineReader {
     private let source: ByteSource
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var filled = 0, position = 0
-    private var atEnd = false
-    private(set) var lineNumber = 0
+    @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var filled = 0, position = 0
+    @exclusivity(unchecked) private var atEnd = false
+    @exclusivity(unchecked) private(set) var lineNumber = 0
 
     init(source: ByteSource, bufferSize: Int = 1 << 20) {
         self.source = source

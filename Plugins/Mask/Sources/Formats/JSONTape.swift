@@ -22,14 +22,14 @@ struct JSONToken {
 /// A strict JSON parser (RFC 8259) that records every value as a token, without building
 /// strings. Iterative, so hostile nesting cannot overflow the stack (depth is capped).
 final class JSONTape {
-    private(set) var tokens: [JSONToken] = []
+    @exclusivity(unchecked) private(set) var tokens: [JSONToken] = []
     /// Called for each new value with the tape so far; returns the rule index for it.
-    var ruleFor: ((JSONTape, Int) -> Int32)?
+    @exclusivity(unchecked) var ruleFor: ((JSONTape, Int) -> Int32)?
     static let maxDepth = 1000
 
     struct ParseError: Error { let message: String; let offset: Int }
 
-    private var stack: [Int32] = []
+    @exclusivity(unchecked) private var stack: [Int32] = []
 
     func parse(_ b: UnsafeBufferPointer<UInt8>) throws {
         tokens.removeAll(keepingCapacity: true)

@@ -11,10 +11,10 @@ final class ParallelCSV {
     let options: CSVMasker.Options
     let jobs: Int
     /// Bytes of whole records per batch (tests make it small to cross many batch edges).
-    var batchSize = 4 << 20
+    @exclusivity(unchecked) var batchSize = 4 << 20
 
-    private(set) var counts = CSVMasker.Counts()
-    private(set) var columnNames: [String] = []
+    @exclusivity(unchecked) private(set) var counts = CSVMasker.Counts()
+    @exclusivity(unchecked) private(set) var columnNames: [String] = []
 
     init(engine: MaskEngine, options: CSVMasker.Options, jobs: Int) {
         self.engine = engine; self.options = options; self.jobs = max(1, jobs)

@@ -8,11 +8,11 @@ import Foundation
 final class TextMasker {
     let engine: MaskEngine
     private let scanner: PIIScanner
-    private var ruleByKind: [PIIKind: MaskRule] = [:]
-    private var matches: [PIIMatch] = []
-    private var out: [UInt8] = []
-    private(set) var lines = 0
-    private(set) var kinds: [String: Int] = [:]
+    @exclusivity(unchecked) private var ruleByKind: [PIIKind: MaskRule] = [:]
+    @exclusivity(unchecked) private var matches: [PIIMatch] = []
+    @exclusivity(unchecked) private var out: [UInt8] = []
+    @exclusivity(unchecked) private(set) var lines = 0
+    @exclusivity(unchecked) private(set) var kinds: [String: Int] = [:]
 
     init(engine: MaskEngine, minimumConfidence: Double = 0.5) throws {
         self.engine = engine

@@ -18,11 +18,11 @@ public final class MaskRule {
     public let name: FieldName
     /// The subject field for date shifting.
     public let subject: FieldName?
-    public var masked = 0
-    public var invalid = 0
-    public var nulls = 0
+    @exclusivity(unchecked) public var masked = 0
+    @exclusivity(unchecked) public var invalid = 0
+    @exclusivity(unchecked) public var nulls = 0
     /// Whether this rule matched a field in any input (a rule that never matches is reported).
-    public var matchedSomewhere = false
+    @exclusivity(unchecked) public var matchedSomewhere = false
 
     init(spec: FieldSpec, strategy: MaskStrategy) {
         self.spec = spec
@@ -81,7 +81,7 @@ public final class MaskEngine {
     public let textRules: [MaskRule]
     public let keys: KeyRing?
     public static let redaction: [UInt8] = Array("***".utf8)
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     public init(policy: MaskPolicy, direction: MaskDirection, onInvalid: OnInvalid? = nil, keys: KeyRing?) throws {
         self.policy = policy

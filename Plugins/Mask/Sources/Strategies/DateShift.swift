@@ -9,7 +9,7 @@ final class DateShiftStrategy: MaskStrategy {
     let subjectField: String?
     private let keys: KeyRing
     private let chooser: KeyedHash
-    private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
+    @exclusivity(unchecked) private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
     private static let label: [UInt8] = Array("date-shift".utf8)
 
     init(maxDays: Int, subjectField: String?, keys: KeyRing) throws {

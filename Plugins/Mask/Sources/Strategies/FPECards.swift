@@ -10,8 +10,8 @@ final class FPEBankCardStrategy: MaskStrategy {
     let domain: String
     private let keys: KeyRing
     private let ff1: FF1
-    private var digits: [UInt16] = []
-    private var payload: [UInt8] = []
+    @exclusivity(unchecked) private var digits: [UInt16] = []
+    @exclusivity(unchecked) private var payload: [UInt8] = []
 
     init(keepFirst: Int, cipher: BlockCipher.Algorithm, domain: String, keys: KeyRing) throws {
         self.keepFirst = keepFirst; self.cipherAlgorithm = cipher; self.domain = domain; self.keys = keys

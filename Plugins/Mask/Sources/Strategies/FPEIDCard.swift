@@ -16,8 +16,8 @@ final class FPEIDCardStrategy: MaskStrategy {
     let domain: String
     private let keys: KeyRing
     private let cipher: BlockCipher
-    private var permutations: [Int: IntegerFPE] = [:]
-    private var digits: [UInt8] = []
+    @exclusivity(unchecked) private var permutations: [Int: IntegerFPE] = [:]
+    @exclusivity(unchecked) private var digits: [UInt8] = []
 
     init(cipher: BlockCipher.Algorithm, domain: String, keys: KeyRing) throws {
         self.cipherAlgorithm = cipher; self.domain = domain; self.keys = keys

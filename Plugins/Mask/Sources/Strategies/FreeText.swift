@@ -9,8 +9,8 @@ final class FreeTextStrategy: MaskStrategy {
     private let textRules: [FieldSpec]
     private let keys: KeyRing?
     private let scanner: PIIScanner
-    private var byKind: [PIIKind: MaskStrategy] = [:]
-    private var matches: [PIIMatch] = []
+    @exclusivity(unchecked) private var byKind: [PIIKind: MaskStrategy] = [:]
+    @exclusivity(unchecked) private var matches: [PIIMatch] = []
 
     init(textRules: [FieldSpec], keys: KeyRing?) throws {
         self.textRules = textRules

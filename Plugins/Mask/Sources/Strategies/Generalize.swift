@@ -79,7 +79,7 @@ final class GeneralizePrefixStrategy: MaskStrategy {
     let name = "generalize-prefix"
     let keep: Int
     let fill: [UInt8]
-    private var starts: [Int] = []
+    @exclusivity(unchecked) private var starts: [Int] = []
     init(keep: Int, fill: String) { self.keep = keep; self.fill = Array(fill.utf8) }
     static func make(_ p: inout StrategyParameters) throws -> GeneralizePrefixStrategy {
         let fill = p.string("fill", default: "*")

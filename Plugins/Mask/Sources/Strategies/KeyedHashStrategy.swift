@@ -7,7 +7,7 @@ final class KeyedHashStrategy: MaskStrategy {
     let length: Int
     private let keys: KeyRing
     private let hasher: KeyedHash
-    private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
+    @exclusivity(unchecked) private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     init(algorithm: KeyedHash.Algorithm, length: Int, keys: KeyRing) throws {

@@ -35,7 +35,12 @@ enum AddressPrefix {
     static let sheng: UInt32 = 0x7701   // 省
     static let zhi: UInt32 = 0x6CBB     // 治 (自治区, 自治州, 自治县)
     /// Characters that start the street-level part: 镇 乡 街 路 道 村 巷 弄 号 栋 楼 室.
-    static let streetStarts: Set<UInt32> = [0x9547, 0x4E61, 0x8857, 0x8DEF, 0x9053, 0x6751, 0x5DF7, 0x5F04, 0x53F7, 0x680B, 0x697C, 0x5BA4]
+    @inline(__always) static func isStreetStart(_ s: UInt32) -> Bool {
+        switch s {
+        case 0x9547, 0x4E61, 0x8857, 0x8DEF, 0x9053, 0x6751, 0x5DF7, 0x5F04, 0x53F7, 0x680B, 0x697C, 0x5BA4: return true
+        default: return false
+        }
+    }
 
     /// Byte offset just after the county-level name, or nil if there is none.
     /// The first 区/县/旗 ends it (a 区 in 自治区 is a province); failing that, the last
@@ -49,7 +54,7 @@ enum AddressPrefix {
         while i < v.count && chars < 24 {
             let (s, n) = UTF8Bytes.scalar(v, at: i)
             if s < 0x80 && UTF8Bytes.isDigit(UInt8(s)) { break }
-            if streetStarts.contains(s) && chars >= 2 && !countySuffixFollows(v, from: i + n) { break }
+            if isStreetStart(s) && chars >= 2 && !countySuffixFollows(v, from: i + n) { break }
             let end = i + n
             if (s == qu && previous != zhi) || s == xian || s == qi {
                 if chars >= 2 { return end }
@@ -69,7 +74,7 @@ enum AddressPrefix {
         for _ in 0..<3 where i < v.count {
             let (s, n) = UTF8Bytes.scalar(v, at: i)
             if s == qu || s == xian || s == qi { return true }
-            if streetStarts.contains(s) || s < 0x80 { return false }
+            if isStreetStart(s) || s < 0x80 { return false }
             i += n
         }
         return false

@@ -65,8 +65,8 @@ final class MaskBankCardStrategy: MaskStrategy {
 final class MaskNameStrategy: MaskStrategy {
     let name = "mask-name"
     let maskChar: [UInt8]
-    private var scalars: [UInt32] = []
-    private var starts: [Int] = []
+    @exclusivity(unchecked) private var scalars: [UInt32] = []
+    @exclusivity(unchecked) private var starts: [Int] = []
     init(maskChar: String = "*") { self.maskChar = Array(maskChar.utf8) }
     static func make(_ p: inout StrategyParameters) throws -> MaskNameStrategy {
         let c = p.string("char", default: "*")

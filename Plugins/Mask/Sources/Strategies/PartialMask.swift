@@ -4,7 +4,7 @@ final class PartialMaskStrategy: MaskStrategy {
     let name = "mask"
     let keepFirst: Int, keepLast: Int
     let maskChar: [UInt8]
-    private var starts: [Int] = []
+    @exclusivity(unchecked) private var starts: [Int] = []
 
     init(keepFirst: Int, keepLast: Int, maskChar: String = "*") {
         self.keepFirst = keepFirst; self.keepLast = keepLast; self.maskChar = Array(maskChar.utf8)

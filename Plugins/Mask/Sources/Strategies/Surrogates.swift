@@ -9,7 +9,7 @@ class SurrogateStrategy: MaskStrategy {
     var parameters: [(String, String)] { [] }
     let keys: KeyRing
     private let chooser: KeyedHash
-    private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
+    @exclusivity(unchecked) private var digest = [UInt8](repeating: 0, count: KeyedHash.outputSize)
     private let label: [UInt8]
 
     init(keys: KeyRing, label: String) throws {

@@ -102,9 +102,11 @@ public struct SyntheticPII {
 
     static let givenChars = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文海波晨曦宇轩梓涵浩然子墨欣怡雨婷嘉")
 
+    /// The 100 most common surnames (computed once: masking draws names per value).
+    static let commonSurnames: [String] = Array(ChineseSurnames.singleText.unicodeScalars.filter { $0.value >= 0x4E00 }.prefix(100)).map { String($0) }
+
     public mutating func name() -> String {
-        let surnames = Array(ChineseSurnames.singleText.unicodeScalars.filter { $0.value >= 0x4E00 }.prefix(100)).map { String($0) }
-        var s = pick(surnames)
+        var s = pick(Self.commonSurnames)
         for _ in 0..<Int.random(in: 1...2, using: &rng) { s.append(pick(Self.givenChars)) }
         return s
     }
