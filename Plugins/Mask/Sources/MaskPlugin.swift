@@ -9,7 +9,8 @@ public enum MaskPlugin: DSToolPlugin {
         let options = try MaskOptions(context.request)
         var keys: KeyRing?
         if let source = options.keySource {
-            let secret = try context.readSecret(source)
+            let secret: SecretBytes
+            do { secret = try context.readSecret(source) } catch { throw DSToolError.usage("--key \(source): \(error)") }
             defer { secret.wipe() }
             keys = KeyRing(key: try MaskKey(secret: secret.bytes))
         }

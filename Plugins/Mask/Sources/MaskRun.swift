@@ -398,8 +398,8 @@ struct InputSummary {
         let suppressedZh = suppressed == 0 ? "" : "；抑制 \(suppressed) 条记录"
         let encEn = encoding.map { " (decoded from \($0), written as UTF-8)" } ?? ""
         let encZh = encoding.map { "（由 \($0) 解码，以 UTF-8 写出）" } ?? ""
-        let unit = format == .sqlite ? "rows" : format == .text ? "lines" : "records"
-        let en = "\(input) → \(out): \(records) \(unit), \(masked) values \(verb) in \(rules.count) fields" + (removed > 0 ? ", \(removed) removed" : "")
+        let unit = (format == .sqlite ? "row" : format == .text ? "line" : "record") + (records == 1 ? "" : "s")
+        let en = "\(input) → \(out): \(records) \(unit), \(masked) value\(masked == 1 ? "" : "s") \(verb) in \(rules.count) field\(rules.count == 1 ? "" : "s")" + (removed > 0 ? ", \(removed) removed" : "")
             + invalidEn + malformedEn + suppressedEn + encEn
         let zh = "\(input) → \(outZh)：\(records) 条记录，\(rules.count) 个字段共 \(masked) 个值已\(direction == .mask ? "脱敏" : "还原")"
             + (removed > 0 ? "，\(removed) 个值已删除" : "") + invalidZh + malformedZh + suppressedZh + encZh

@@ -152,6 +152,25 @@ final class MaskCommandTests: MaskCommandTestCase {
         try usage(["unmask", "--key", "file:\(keyPath)", input], "unmask needs the --policy")
     }
 
+    func testKeyFromEnvironmentAndDescriptorGivesTheSameOutput() throws {
+        let policy = try write("p.yaml", "fields:\n  id: {strategy: fpe, alphabet: digits}\n")
+        let input = try write("in.csv", "id\n12345678\n")
+        XCTAssertEqual(try run(["mask", "--policy", policy, "--key", "file:\(keyPath)", input, "-o", out("a.csv")]).exitCode, 0)
+        setenv("DSTOOL_MASK_TEST_KEY", "0123456789abcdef0123456789abcdef", 1)
+        defer { unsetenv("DSTOOL_MASK_TEST_KEY") }
+        XCTAssertEqual(try run(["mask", "--policy", policy, "--key", "env:DSTOOL_MASK_TEST_KEY", input, "-o", out("b.csv")]).exitCode, 0)
+        let fd = open(keyPath, O_RDONLY)
+        defer { close(fd) }
+        XCTAssertEqual(try run(["mask", "--policy", policy, "--key", "fd:\(fd)", input, "-o", out("c.csv")]).exitCode, 0)
+        XCTAssertEqual(try read(out("a.csv")), try read(out("b.csv")))
+        XCTAssertEqual(try read(out("a.csv")), try read(out("c.csv")))
+        XCTAssertNotEqual(try read(out("a.csv")), "id\n12345678\n")
+        // A missing variable is a usage error naming it, not a crash.
+        let r = try run(["mask", "--policy", policy, "--key", "env:DSTOOL_MASK_NO_SUCH_KEY", input])
+        XCTAssertEqual(r.exitCode, 2)
+        XCTAssertTrue(r.errors.contains { $0.reason.contains("DSTOOL_MASK_NO_SUCH_KEY") }, "\(r.errors)")
+    }
+
     func testOutputNeverOverwritesInput() throws {
         let policy = try write("p.yaml", "fields:\n  a: redact\n")
         let input = try write("in.csv", "a\nsecret\n")

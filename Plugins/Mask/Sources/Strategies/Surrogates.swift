@@ -42,7 +42,7 @@ final class SurrogateNameStrategy: SurrogateStrategy {
         while i < value.count { i += UTF8Bytes.sequenceLength(value[i]); length += 1 }
         var g = generator(value)
         var candidate = g.name()
-        for _ in 0..<16 where candidate.count != length { candidate = g.name() }
+        for _ in 0..<16 where candidate.unicodeScalars.count != length { candidate = g.name() }
         UTF8Bytes.append(candidate, to: &out)
         return .written
     }
