@@ -172,6 +172,11 @@ public enum TextDecoders {
         }
     }
 
+    /// For text whose first block was all ASCII (no evidence either way): ASCII passes through
+    /// until the first other byte, then the encoding is decided on that chunk — GB18030 when it
+    /// reads as such, else UTF-8 (leniently).
+    public static func makeUndecided() -> TextStreamDecoder { UndecidedDecoder() }
+
     /// A file or archive entry name from its stored bytes: UTF-8 when valid; else GB18030 when it
     /// reads as such (zip files made on Chinese Windows store CP936 names without the UTF-8
     /// flag); else UTF-8 with U+FFFD for the bad bytes.
@@ -309,7 +314,10 @@ class ChunkDecoder: TextStreamDecoder {
 }
 
 final class UTF8Decoder: ChunkDecoder {
-    private var atStart = true
+    private var atStart: Bool
+
+    /// `atStart`: a BOM may come first (not when decoding takes over in the middle of an item).
+    init(atStart: Bool = true) { self.atStart = atStart }
 
     @inline(__always) static func sequenceLength(_ c: UInt8) -> Int {
         switch c {
@@ -519,5 +527,48 @@ final class GB18030Decoder: ChunkDecoder {
             i += len
         }
         return (k, nil)
+    }
+}
+
+/// ASCII until proven otherwise (see TextDecoders.makeUndecided). The choice is made on the
+/// first `window` bytes from the first non-ASCII byte (or all of them, if the item ends sooner),
+/// so it does not depend on how the reads were cut.
+final class UndecidedDecoder: TextStreamDecoder {
+    static let window = 1024
+    private var inner: TextStreamDecoder?
+    private var pending: [UInt8] = []
+    private var pendingBase: UInt64 = 0
+
+    func decode(_ input: UnsafeRawBufferPointer, base: UInt64, out: inout [UInt8], offsets: inout [UInt64]) {
+        if let inner { inner.decode(input, base: base, out: &out, offsets: &offsets); return }
+        let b = input.bindMemory(to: UInt8.self)
+        if pending.isEmpty {
+            guard let first = b.firstIndex(where: { $0 >= 0x80 }) else {
+                out.append(contentsOf: b)
+                offsets.append(contentsOf: (0..<UInt64(b.count)).lazy.map { base + $0 })
+                return
+            }
+            out.append(contentsOf: b[..<first])
+            offsets.append(contentsOf: (0..<UInt64(first)).lazy.map { base + $0 })
+            pending = Array(b[first...])
+            pendingBase = base + UInt64(first)
+        } else {
+            pending.append(contentsOf: b)
+        }
+        if pending.count >= Self.window { decide(atEnd: false, out: &out, offsets: &offsets) }
+    }
+
+    private func decide(atEnd: Bool, out: inout [UInt8], offsets: inout [UInt64]) {
+        let evidence = pending.prefix(Self.window)
+        let encoding = evidence.withUnsafeBytes { TextEncoding.detect($0, atEnd: atEnd && pending.count <= Self.window) }
+        let chosen: TextStreamDecoder = encoding == .gb18030 ? GB18030Decoder() : UTF8Decoder(atStart: false)
+        inner = chosen
+        pending.withUnsafeBytes { chosen.decode($0, base: pendingBase, out: &out, offsets: &offsets) }
+        pending = []
+    }
+
+    func finish(out: inout [UInt8], offsets: inout [UInt64]) {
+        if inner == nil && !pending.isEmpty { decide(atEnd: true, out: &out, offsets: &offsets) }
+        inner?.finish(out: &out, offsets: &offsets)
     }
 }

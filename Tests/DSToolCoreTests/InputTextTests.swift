@@ -90,6 +90,17 @@ final class InputTextTests: XCTestCase {
         }
     }
 
+    /// The first 64 KiB are ASCII (no evidence): the decoder decides at the first other byte.
+    func testChineseTextThatStartsAfterTheDetectionBlock() {
+        let s = Scratch()
+        let text = padding(to: 70_000) + "\n姓名：张三，城市：北京\n"
+        let gb = read(s.write("late-gb.txt", Fixture.gb18030(text)))
+        XCTAssertEqual(gb.encoding, "utf-8", "what the first block said")
+        assertDecoded(gb, text, expectedOffsets(text, start: 0, bytesOf: gbLength))
+        let u8 = read(s.write("late-utf8.txt", Array(text.utf8)))
+        assertDecoded(u8, text, expectedOffsets(text, start: 0, bytesOf: utf8Length))
+    }
+
     func testUTF16WithAndWithoutBOM() {
         let s = Scratch()
         let text = "姓名,身份证号\r\n张三,11010519491231002X\r\nZhang San, ok 😀\r\n"

@@ -6,8 +6,8 @@ final class TextDecodingTests: XCTestCase {
     func gb18030(_ s: String) -> [UInt8] { Array(s.data(using: String.Encoding(rawValue: 0x8000_0632))!) }
 
     /// Feeds `bytes` to a fresh decoder in pieces cut at `cuts`, as the host's reads would.
-    func decodeInPieces(_ bytes: [UInt8], _ encoding: TextEncoding, cuts: [Int]) -> (text: [UInt8], offsets: [UInt64]) {
-        let d = TextDecoders.make(encoding)
+    func decodeInPieces(_ bytes: [UInt8], _ encoding: TextEncoding?, cuts: [Int]) -> (text: [UInt8], offsets: [UInt64]) {
+        let d = encoding.map { TextDecoders.make($0) } ?? TextDecoders.makeUndecided()
         var out = [UInt8](), offsets = [UInt64]()
         var start = 0
         for cut in cuts + [bytes.count] where cut >= start {
@@ -19,7 +19,8 @@ final class TextDecodingTests: XCTestCase {
     }
 
     /// Every way of cutting the input in two (and in single bytes) decodes like the whole.
-    func assertChunkingDoesNotMatter(_ bytes: [UInt8], _ encoding: TextEncoding, file: StaticString = #filePath, line: UInt = #line) {
+    /// (`encoding` nil: the decoder for text whose first block was ASCII.)
+    func assertChunkingDoesNotMatter(_ bytes: [UInt8], _ encoding: TextEncoding?, file: StaticString = #filePath, line: UInt = #line) {
         let whole = decodeInPieces(bytes, encoding, cuts: [])
         for cut in 0...bytes.count {
             let split = decodeInPieces(bytes, encoding, cuts: [cut])
@@ -142,6 +143,16 @@ final class TextDecodingTests: XCTestCase {
         assertChunkingDoesNotMatter([0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0x3D], .utf16le)
         assertChunkingDoesNotMatter(text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, .utf16be)
         assertChunkingDoesNotMatter(gb18030("身份证号：11010519491231002X，\u{20000}") + [0x81], .gb18030)
+    }
+
+    func testUndecidedASCIIChoosesAtTheFirstOtherByte() {
+        let gb = Array("plain ascii ".utf8) + gb18030("张三，北京")
+        XCTAssertEqual(decodeInPieces(gb, nil, cuts: [12]).text, Array("plain ascii 张三，北京".utf8))
+        let u8 = Array("plain ascii 张三，北京".utf8)
+        XCTAssertEqual(decodeInPieces(u8, nil, cuts: [12]).text, u8)
+        XCTAssertEqual(decodeInPieces(u8, nil, cuts: [12]).offsets, decodeInPieces(u8, .utf8, cuts: []).offsets)
+        // Cut only after the first non-ASCII chunk was seen (the choice is made on one chunk).
+        assertChunkingDoesNotMatter(Array("ascii".utf8) + gb18030("张三"), nil)
     }
 
     func testDetection() {

@@ -159,6 +159,8 @@ public final class WalkItem {
     public internal(set) var mime = "application/octet-stream"
     public internal(set) var magic = ""
     public internal(set) var encoding = TextEncoding.binary
+    /// The detection block was all ASCII and not the whole item: decoding decides later.
+    var undecidedASCII = false
 
     var source: ByteSource
     /// Bytes already taken from `source` for detection, served before the rest.
@@ -230,6 +232,7 @@ public final class WalkItem {
         head.withUnsafeBytes { p in
             if let detector { (mime, magic) = detector.describe(p) }
             encoding = forced ?? TextEncoding.detect(p, atEnd: atEnd)
+            undecidedASCII = forced == nil && !atEnd && encoding == .utf8 && !p.contains { $0 >= 0x80 }
         }
         if encoding != .binary { flags |= UInt32(DSTOOL_ITEM_TEXT) }
     }
@@ -284,7 +287,7 @@ public final class WalkItem {
         if readMode == .raw { throw DSToolError.invalid("read_text after read on the same item") }
         if readMode == .none { try startTeeIfNeeded() }
         readMode = .text
-        if decoder == nil { decoder = TextDecoders.make(encoding) }
+        if decoder == nil { decoder = undecidedASCII ? TextDecoders.makeUndecided() : TextDecoders.make(encoding) }
         while pendingPos >= pendingText.count {
             if textEnded { return 0 }
             pendingText.removeAll(keepingCapacity: true); pendingOffsets.removeAll(keepingCapacity: true); pendingPos = 0

@@ -98,6 +98,7 @@ public final class InputWalker {
         // Type comes from the content (libmagic), never from the name.
         if ArchiveExpander.isContainer(mime: item.mime) {
             item.encoding = .binary
+            item.undecidedASCII = false
             item.flags &= ~UInt32(DSTOOL_ITEM_TEXT)
             guard options.expandArchives else { return item }
             let limits = options.limits
