@@ -44,7 +44,8 @@ public enum CompliancePlugin: DSToolPlugin {
         var needs = EvidenceNeeds()
         for p in packs { needs.merge(p.needs) }
         let started = Date()
-        let collector = try EvidenceCollector(needs: needs, sampleRows: sampleRows, roots: req.inputs, asOf: asOf)
+        let collector = try EvidenceCollector(needs: needs, sampleRows: sampleRows, roots: req.inputs, asOf: asOf,
+                                              workers: max(1, req.jobs))
         var ownErrors = 0
         collector.reportError = { input, reason in
             ownErrors += 1
@@ -57,7 +58,7 @@ public enum CompliancePlugin: DSToolPlugin {
             count += 1
             if count % 64 == 0 { context.progress(done: count, total: 0, label: item.name) }
         }
-        collector.finish()
+        try collector.finish()
 
         let ectx = EvaluationContext(asOf: asOf)
         let results = packs.map { Evaluator.evaluate($0, evidence: collector.evidence, context: ectx, waivers: waivers) }

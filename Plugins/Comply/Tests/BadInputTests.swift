@@ -86,3 +86,23 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try InProcess.run(CompliancePlugin.self, ["comply"]).exitCode, 2)
     }
 }
+
+/// Huge single-line inputs are scanned in overlapping windows: every value is counted once.
+final class LongLineTests: XCTestCase {
+    func testValuesOnAMultiMegabyteLineAreCountedOnce() throws {
+        let ev = EvidenceFolder()
+        var line = ""
+        let values = ids(3000)
+        var filler = 0
+        for v in values {
+            line += v + " "
+            line += String(repeating: "x", count: 700 + (filler % 300)) + " "
+            filler += 37
+        }
+        XCTAssertGreaterThan(line.utf8.count, 2 << 20)
+        ev.write("share/oneline.txt", line)
+        let r = try check("pi_plaintext:\n  scope: files\n  kinds: [cn_id_card]", ev)
+        XCTAssertEqual(r.status, "fail")
+        XCTAssertTrue(r.evidenceText.contains("holds 3000 Resident identity card number"), r.evidenceText)
+    }
+}

@@ -11,7 +11,12 @@ final class EvidenceCollector {
     let sampleRows: Int
     let roots: [String]
     let asOf: Day
-    let counter: PersonalDataCounter?
+    /// Classifies sampled cells (this thread).
+    let counter: PersonalDataClassifier?
+    /// Scans whole items (worker threads).
+    let pool: PersonalDataScanPool?
+    private var scanned: [Int] = []
+    private var scanFailed = Set<Int>()
     /// Reports an item that could not be used (one error record per item).
     var reportError: (String, String) -> Void = { _, _ in }
     private var backupIndex: [String: Int] = [:]
@@ -23,13 +28,19 @@ final class EvidenceCollector {
     static let tableHead = 4 << 20
     static let dumpHead = 8 << 20
 
-    init(needs: EvidenceNeeds, sampleRows: Int, roots: [String], asOf: Day) throws {
+    init(needs: EvidenceNeeds, sampleRows: Int, roots: [String], asOf: Day, workers: Int = 1) throws {
         self.needs = needs
         self.sampleRows = sampleRows
         self.roots = roots.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.asOf = asOf
-        let wantsPI = needs.tables || !needs.scanRoles.isEmpty || needs.scanReadableMask != 0 || needs.backups
-        counter = wantsPI ? try PersonalDataCounter(matcher: PIIMatcher(minimumConfidence: 0.5)) : nil
+        let kinds = Set(needs.piKinds.compactMap(PIIKind.init(rawValue:)))
+        if kinds.isEmpty {
+            counter = nil; pool = nil
+        } else {
+            let matcher = try PIIMatcher(kinds: kinds, minimumConfidence: 0.5)
+            counter = try PersonalDataClassifier(matcher: matcher)
+            pool = try PersonalDataScanPool(matcher: matcher, workers: workers)
+        }
         evidence.inputs = roots
     }
 
@@ -69,8 +80,17 @@ final class EvidenceCollector {
         openContainer = nil
     }
 
-    /// Call after the last item.
-    func finish() { closeContainer(before: nil) }
+    deinit { pool?.stop() }
+
+    /// Call after the last item: waits for the scans, then totals backups.
+    func finish() throws {
+        closeContainer(before: nil)
+        if let pool {
+            let results = try pool.finish()
+            for i in scanned where !scanFailed.contains(i) { evidence.items[i].pi = results[i] ?? PIFacts() }
+        }
+        if needs.backups { for ev in evidence.items { noteBackup(ev) } }
+    }
 
     func add(_ item: InputItem) {
         closeContainer(before: item)
@@ -81,10 +101,8 @@ final class EvidenceCollector {
         var ev = EvidenceItem(name: item.name, chain: item.chain, mode: mode, size: item.size, mtime: item.mtime,
                               inArchive: item.inArchive, roles: cls.roles, pi: nil, encryption: nil)
         if item.isEncrypted { ev.encryption = "encrypted archive entry" }
-        defer {
-            evidence.items.append(ev)
-            if needs.backups { noteBackup(ev) }
-        }
+        let index = evidence.items.count
+        defer { evidence.items.append(ev) }
         let ext = ((chain.last ?? item.name) as NSString).pathExtension.lowercased()
         let office = ["docx", "xlsx", "pptx", "odt", "ods"].contains(ext)
         // Archives are opened by the host, which hands over their entries next. An Office file that
@@ -99,7 +117,10 @@ final class EvidenceCollector {
         if item.isEncrypted || (item.isContainer && !(office && !item.inArchive)) { return }
         let wantConfig = cls.configType.map { needs.configs.contains($0) } ?? false
         let wantLog = cls.roles.contains(.log) && needs.logs
-        let wantDoc = cls.roles.contains(.document) && needs.documents
+        let isDoc = cls.roles.contains(.document) && needs.documents
+        // Only documents a check can ask for are dated; the others just show documents were provided.
+        let wantDoc = isDoc && !cls.documentKinds.isEmpty
+        if isDoc && !wantDoc { evidence.documents.append(DocumentEvidence(item: item.name, kinds: [])) }
         let wantTable = cls.table != nil && (needs.tables || counter != nil)
         let wantMagic = cls.roles.contains(.backup) && needs.backups
         var scan = needsScan(cls.roles, mode: mode)
@@ -125,12 +146,11 @@ final class EvidenceCollector {
                     docMetaSource = "document properties"
                     let body = parts["word/document.xml"] ?? parts["xl/sharedStrings.xml"] ?? parts["content.xml"] ?? parts["ppt/slides/slide1.xml"]
                     docText = body.map { DocumentDates.xmlText(String(decoding: $0, as: UTF8.self)) }
-                    if scan, let counter, let t = docText {
-                        counter.reset()
-                        var bytes = Array(t.utf8)
-                        try bytes.withUnsafeMutableBytes { try counter.feed(UnsafeRawBufferPointer($0)) }
-                        ev.pi = try counter.finish()
-                        bytes.removeAll()
+                    if scan, let pool, let t = docText {
+                        var feeder = PersonalDataFeeder(pool: pool, item: index)
+                        Array(t.utf8).withUnsafeBytes { feeder.feed($0) }
+                        feeder.finish()
+                        scanned.append(index)
                     }
                     scan = false  // the zip's own bytes are compressed: the text above was the content
                 }
@@ -153,7 +173,8 @@ final class EvidenceCollector {
         var complete = false
         if headLimit > 0 || scan {
             let decode = ["utf-16le", "utf-16be", "gb18030"].contains(item.encoding)
-            if scan { counter!.reset() }
+            var feeder = pool.map { PersonalDataFeeder(pool: $0, item: index) }
+            if scan { scanned.append(index) }
             do {
                 while true {
                     let n: Int = try chunk.withUnsafeMutableBytes { p in
@@ -161,15 +182,16 @@ final class EvidenceCollector {
                         return try item.read(into: p)
                     }
                     if n == 0 { complete = true; break }
-                    try chunk.withUnsafeBytes { p in
+                    chunk.withUnsafeBytes { p in
                         let slice = UnsafeRawBufferPointer(rebasing: p[0..<n])
-                        if scan { try counter!.feed(slice) }
+                        if scan { feeder!.feed(slice) }
                         if head.count < headLimit { head.append(contentsOf: slice.prefix(headLimit - head.count)) }
                     }
                     if !scan && head.count >= headLimit { break }
                 }
-                if scan { ev.pi = try counter!.finish() }
+                if scan { feeder!.finish() }
             } catch {
+                if scan { scanFailed.insert(index) }
                 fail(item, &ev, cls, reason: "\(error)", reported: true)
                 return
             }

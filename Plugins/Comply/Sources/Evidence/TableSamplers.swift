@@ -2,6 +2,16 @@ import CDSToolSQLite
 import DSToolKit
 import Foundation
 
+/// Spaces and tabs off both ends, without Foundation (this runs per sampled cell).
+@inline(__always) func fastTrim(_ s: String) -> String {
+    let u = s.utf8
+    guard let f = u.first, let l = u.last, f == 32 || f == 9 || l == 32 || l == 9 else { return s }
+    var sub = Substring(s)
+    while let c = sub.first, c == " " || c == "\t" { sub = sub.dropFirst() }
+    while let c = sub.last, c == " " || c == "\t" { sub = sub.dropLast() }
+    return String(sub)
+}
+
 /// Gathers the classification of a table's columns from sampled values.
 struct ColumnAccumulator {
     var columns: [ColumnEvidence]
@@ -9,10 +19,10 @@ struct ColumnAccumulator {
 
     init(names: [String]) { columns = names.map { ColumnEvidence(name: $0) } }
 
-    mutating func add(row: [String], counter: PersonalDataCounter?) {
+    mutating func add(row: [String], counter: PersonalDataClassifier?) {
         rows += 1
         for (i, v) in row.enumerated() where i < columns.count {
-            let t = v.trimmingCharacters(in: .whitespaces)
+            let t = fastTrim(v)
             if t.isEmpty || t == "NULL" || t == "\\N" { continue }
             columns[i].nonEmpty += 1
             if columns[i].passwordLike {
@@ -26,7 +36,7 @@ struct ColumnAccumulator {
 
 /// CSV/TSV: the header and the first rows of the head (RFC 4180 quoting).
 enum DelimitedSampler {
-    static func sample(_ head: [UInt8], delimiter: UInt8, complete: Bool, maxRows: Int, counter: PersonalDataCounter?) -> ColumnAccumulator? {
+    static func sample(_ head: [UInt8], delimiter: UInt8, complete: Bool, maxRows: Int, counter: PersonalDataClassifier?) -> ColumnAccumulator? {
         var rows: [[String]] = []
         var field: [UInt8] = []
         var row: [String] = []
@@ -77,11 +87,11 @@ struct SQLDumpSampler {
     var order: [String] = []
     var samples: [String: ColumnAccumulator] = [:]
     let maxRows: Int
-    let counter: PersonalDataCounter?
+    let counter: PersonalDataClassifier?
 
-    init(_ bytes: [UInt8], maxRows: Int, counter: PersonalDataCounter?) { b = bytes; self.maxRows = maxRows; self.counter = counter }
+    init(_ bytes: [UInt8], maxRows: Int, counter: PersonalDataClassifier?) { b = bytes; self.maxRows = maxRows; self.counter = counter }
 
-    static func sample(_ head: [UInt8], maxRows: Int, counter: PersonalDataCounter?) -> [(String, ColumnAccumulator)] {
+    static func sample(_ head: [UInt8], maxRows: Int, counter: PersonalDataClassifier?) -> [(String, ColumnAccumulator)] {
         var s = SQLDumpSampler(head, maxRows: maxRows, counter: counter)
         s.run()
         return s.order.compactMap { t in s.samples[t].map { (t, $0) } }
@@ -182,14 +192,14 @@ struct SQLDumpSampler {
             if c == UInt8(ascii: "(") { depth += 1 }
             if c == UInt8(ascii: ")") {
                 if depth == 0 {
-                    items.append(String(decoding: cur, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+                    items.append(fastTrim(String(decoding: cur, as: UTF8.self)))
                     i += 1
                     return items
                 }
                 depth -= 1
             }
             if c == UInt8(ascii: ",") && depth == 0 {
-                items.append(String(decoding: cur, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+                items.append(fastTrim(String(decoding: cur, as: UTF8.self)))
                 cur.removeAll(keepingCapacity: true); quoted = false
             } else if !(quoted && (c == 32 || c == 10)) {
                 cur.append(c)
@@ -262,6 +272,8 @@ struct SQLDumpSampler {
             skipSpace()
         }
         guard keyword(i, "values") else { skipStatement(); return }
+        // Enough rows of this table already: skip the statement without reading its values.
+        if let acc = samples[name], acc.rows >= maxRows { skipStatement(); return }
         i += 6
         while true {
             guard let row = tuple() else { break }
@@ -286,8 +298,10 @@ struct SQLDumpSampler {
             while e < b.count && b[e] != 10 { e += 1 }
             if e - i == 2 && b[i] == UInt8(ascii: "\\") && b[i + 1] == UInt8(ascii: ".") { i = e + 1; return }
             if e == b.count { i = e; return }  // cut by the head limit
-            let fields = b[i..<e].split(separator: 9, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-            if !cols.isEmpty { record(name, cols, fields) }
+            if !cols.isEmpty && (samples[name]?.rows ?? 0) < maxRows {
+                let fields = b[i..<e].split(separator: 9, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                record(name, cols, fields)
+            }
             i = e + 1
         }
     }
@@ -297,7 +311,7 @@ struct SQLDumpSampler {
 enum SQLiteSampler {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func sample(path: String, maxRows: Int, counter: PersonalDataCounter?) throws -> [(String, ColumnAccumulator)] {
+    static func sample(path: String, maxRows: Int, counter: PersonalDataClassifier?) throws -> [(String, ColumnAccumulator)] {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "?#%")
         let uri = "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?immutable=1"

@@ -26,7 +26,7 @@ extension EvidenceRequirement {
         switch self {
         case .files, .testDatasets: break
         case .tables, .passwordColumns: n.tables = true
-        case .personalData: n.tables = true; n.scanRoles = [.dataFile]
+        case .personalData: n.tables = true; n.scanRoles = [.dataFile]; n.piKinds = PersonalData.personalKinds
         case .logs: n.logs = true
         case .logSettings: n.logs = true; n.configs = [.logrotate, .journald]
         case .documents: n.documents = true

@@ -17,7 +17,7 @@ struct BackupEncrypted: CheckPrimitive {
         try a.finish()
     }
 
-    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.backups = true; return n }
+    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.backups = true; n.piKinds = kinds; return n }
 
     func evaluate(_ e: Evidence, _ ctx: EvaluationContext) -> Verdict {
         var bad: [EvidenceRef] = [], good: [EvidenceRef] = [], unknown: [EvidenceRef] = []

@@ -24,7 +24,7 @@ struct PersonalDataFilePermissions: CheckPrimitive {
         try a.finish()
     }
 
-    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.scanReadableMask = mask; return n }
+    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.scanReadableMask = mask; n.piKinds = kinds; return n }
 
     func evaluate(_ e: Evidence, _ ctx: EvaluationContext) -> Verdict {
         let dataRoles: ItemRoles = [.dataFile, .table, .document, .inBackup, .backup]

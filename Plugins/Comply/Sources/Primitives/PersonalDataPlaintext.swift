@@ -33,6 +33,7 @@ struct PersonalDataPlaintext: CheckPrimitive {
         var n = EvidenceNeeds()
         if scope != .files { n.tables = true }
         if scope != .columns { n.scanRoles = [.dataFile] }
+        n.piKinds = kinds
         return n
     }
 

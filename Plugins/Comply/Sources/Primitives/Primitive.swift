@@ -15,6 +15,8 @@ public struct EvidenceNeeds: Sendable {
     public var documents = false
     public var backups = false
     public var crypto = false
+    /// Personal-data kinds some check counts (the matcher looks for these only).
+    public var piKinds: Set<String> = []
     public init() {}
 
     mutating func merge(_ o: EvidenceNeeds) {
@@ -26,6 +28,7 @@ public struct EvidenceNeeds: Sendable {
         documents = documents || o.documents
         backups = backups || o.backups
         crypto = crypto || o.crypto
+        piKinds.formUnion(o.piKinds)
     }
 }
 

@@ -24,6 +24,7 @@ struct TestDataRealPersonalData: CheckPrimitive {
         var n = EvidenceNeeds()
         n.tables = true
         n.scanRoles = [.testDataset]
+        n.piKinds = kinds
         return n
     }
 
