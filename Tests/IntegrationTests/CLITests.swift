@@ -10,7 +10,9 @@ final class CLITests: XCTestCase {
     func testHelpInEnglishAndChinese() throws {
         let en = try Built.dstool(prefix, ["help"])
         XCTAssertEqual(en.status, 0)
-        XCTAssertTrue(en.stdout.contains("inventory   Fix evidence: every input item"), en.stdout)
+        let inventoryLine = en.stdout.split(separator: "\n").first { $0.hasPrefix("  inventory ") }
+        XCTAssertEqual(inventoryLine?.split(separator: " ", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces),
+                       "Fix evidence: every input item, inside archives too, with type, size, SHA-256 and SM3", en.stdout)
         let zh = try Built.dstool(prefix, ["help", "--lang", "zh"])
         XCTAssertTrue(zh.stdout.contains("证据固定：列出每个输入项"), zh.stdout)
         XCTAssertTrue(zh.stdout.contains("用法: dstool 命令"), zh.stdout)
