@@ -261,28 +261,17 @@ public final class CaseStore: RunRecorder {
     }
 }
 
-/// An unlinked temporary file beside the case file: records of a run in progress, one per line.
-/// Unlinked at once, so a killed run leaves nothing behind.
+/// The records of a run in progress, one per line, in an unlinked temporary file beside the case
+/// file (or in the temporary folder): a killed run leaves nothing behind.
 final class StagingFile {
-    private var fd: Int32
+    private let file: ScratchFile
     private var buffer = Data()
     /// Bytes kept in memory before a write (lowered by tests).
     nonisolated(unsafe) static var bufferLimit = 1 << 20
 
     init(directory: String) throws {
-        var template = Array((directory as NSString).appendingPathComponent(".dstool-case-stage-XXXXXX").utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if fd < 0 {
-            // The case folder may not take more files; the temporary folder will do.
-            let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-            template = Array((tmp as NSString).appendingPathComponent(".dstool-case-stage-XXXXXX").utf8CString)
-            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        }
-        guard fd >= 0 else { throw DSToolError.io("cannot create a staging file in \(directory): \(String(cString: strerror(errno)))") }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        file = try ScratchFile(directories: [directory, ScratchFile.temporaryDirectory], prefix: "dstool-case-stage")
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     func append(_ line: Data) throws {
         buffer.append(line)
@@ -291,48 +280,27 @@ final class StagingFile {
 
     func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { p in
-            var off = 0
-            while off < p.count {
-                let n = write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw DSToolError.io(String(cString: strerror(errno)))
-                }
-                off += n
-            }
-        }
+        try file.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Each staged line (without its newline), from the start.
     func forEachLine(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try flush()
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw DSToolError.io(String(cString: strerror(errno))) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var pending: [UInt8] = []
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DSToolError.io(String(cString: strerror(errno)))
-            }
-            if n == 0 { break }
-            try chunk.withUnsafeBytes { all in
-                let p = UnsafeRawBufferPointer(rebasing: all[0..<n])
-                var start = 0
-                while let nl = p[start...].firstIndex(of: 10) {
-                    if pending.isEmpty {
-                        try body(UnsafeRawBufferPointer(rebasing: p[start..<nl]))
-                    } else {
-                        pending.append(contentsOf: p[start..<nl])
-                        try pending.withUnsafeBytes { try body($0) }
-                        pending.removeAll(keepingCapacity: true)
-                    }
-                    start = nl + 1
+        try file.readAll { p in
+            var start = 0
+            while let nl = p[start...].firstIndex(of: 10) {
+                if pending.isEmpty {
+                    try body(UnsafeRawBufferPointer(rebasing: p[start..<nl]))
+                } else {
+                    pending.append(contentsOf: p[start..<nl])
+                    try pending.withUnsafeBytes { try body($0) }
+                    pending.removeAll(keepingCapacity: true)
                 }
-                pending.append(contentsOf: p[start...])
+                start = nl + 1
             }
+            pending.append(contentsOf: p[start...])
         }
         guard pending.isEmpty else { throw DSToolError.io("staging file ends in the middle of a record") }
     }

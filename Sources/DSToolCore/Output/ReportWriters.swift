@@ -55,16 +55,14 @@ public final class ReportStream {
 /// temporary file, so a run with millions of findings does not hold them all in memory.
 final class RecordSpool {
     private var memory = Data()
-    private var fd: Int32 = -1
+    private var file: ScratchFile?
     private(set) var count = 0
     private(set) var failure: Error?
     /// Bytes kept in memory before spilling to disk (lowered by tests).
     nonisolated(unsafe) static var memoryLimit = 4 << 20
 
-    deinit { if fd >= 0 { close(fd) } }
-
     /// Whether part of it went to the temporary file.
-    var spilled: Bool { fd >= 0 }
+    var spilled: Bool { file != nil }
 
     /// Appends one JSON value, comma-separated from the one before.
     func append(_ json: Data) {
@@ -75,42 +73,20 @@ final class RecordSpool {
     }
 
     private func spill() {
-        guard failure == nil else { memory.removeAll(); return }
+        defer { memory.removeAll(keepingCapacity: true) }
+        guard failure == nil else { return }
         do {
-            if fd < 0 {
-                let tmp = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-                var template = Array((tmp as NSString).appendingPathComponent(".dstool-report-XXXXXX").utf8CString)
-                fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-                guard fd >= 0 else { throw DSToolError.io("cannot create a temporary file in \(tmp): \(String(cString: strerror(errno)))") }
-                template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-            }
-            try memory.withUnsafeBytes { p in
-                var off = 0
-                while off < p.count {
-                    let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                    if n < 0 { if errno == EINTR { continue }; throw DSToolError.io(String(cString: strerror(errno))) }
-                    off += n
-                }
-            }
+            if file == nil { file = try ScratchFile(directories: [ScratchFile.temporaryDirectory], prefix: "dstool-report") }
+            try file!.write(memory)
         } catch {
             failure = error
         }
-        memory.removeAll(keepingCapacity: true)
     }
 
     /// Writes everything appended so far to `out`, in order.
     func drain(to out: ReportStream) throws {
         if let failure { throw failure }
-        if fd >= 0 {
-            guard lseek(fd, 0, SEEK_SET) == 0 else { throw DSToolError.io(String(cString: strerror(errno))) }
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; throw DSToolError.io(String(cString: strerror(errno))) }
-                if n == 0 { break }
-                out.write(Data(chunk[0..<n]))
-            }
-        }
+        try file?.readAll { out.write(Data($0)) }
         out.write(memory)
     }
 }
