@@ -3,6 +3,8 @@ import DSToolKit
 import Foundation
 
 /// Receives what a run produces, in order. Output writers and the case store implement it.
+/// `raw` is the record's canonical JSON (sorted keys, as DSJSON writes it), encoded once by the
+/// host for every sink; a sink given empty `raw` encodes the record itself.
 public protocol RecordSink: AnyObject {
     func record(_ record: Record, raw: Data)
 }
@@ -27,6 +29,8 @@ public final class HostSession: @unchecked Sendable {
     public let walker: InputWalker?
     let sinks: [RecordSink]
     let lock = NSLock()
+    let decoder = JSONDecoder()
+    let encoder = DSJSON.encoder()
     public private(set) var counts = RunCounts()
     public private(set) var maxSeverity: Severity?
     /// Inputs that were not (fully) processed: unreadable items and limit breaches.
@@ -58,9 +62,11 @@ public final class HostSession: @unchecked Sendable {
     @discardableResult
     public func accept(json: Data) -> Bool {
         let record: Record
-        do { record = try JSONDecoder().decode(Record.self, from: json) }
+        do { record = try decoder.decode(Record.self, from: json) }
         catch { log(2, "plugin emitted an invalid record: \(error)"); return false }
         lock.lock(); defer { lock.unlock() }
+        // Once, for every sink: the writers and the case store all want the canonical bytes.
+        let canonical = (try? encoder.encode(record)) ?? json
         switch record {
         case .finding(let f):
             counts.findings += 1
@@ -77,7 +83,7 @@ public final class HostSession: @unchecked Sendable {
         case .data:
             counts.data += 1
         }
-        for s in sinks { s.record(record, raw: json) }
+        for s in sinks { s.record(record, raw: canonical) }
         return true
     }
 

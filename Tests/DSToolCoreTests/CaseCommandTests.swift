@@ -105,6 +105,20 @@ final class CaseCommandTests: XCTestCase {
         XCTAssertEqual(doc["problems"]?.arrayValue?.count, 2)
     }
 
+    func testExportRefusesARunChangedAfterRecording() throws {
+        let db = try SQLiteDatabase(path: casePath, mode: .readWrite)
+        try db.exec("DROP TRIGGER records_no_update; UPDATE records SET json = '{\"type\":\"finding\"}' WHERE run = 2")
+        for format in ["jsonl", "json", "csv", "sarif", "text"] {
+            let r = try caseCommand(["export", casePath, "--format", format])
+            XCTAssertEqual(r.code, 3, format)
+            XCTAssertEqual(r.out, "", "nothing is exported from a changed case")
+            XCTAssertEqual(r.err, "dstool: case export: \(casePath): run 2 does not match its recorded hashes: it was changed after it was recorded (see 'dstool case verify')\n")
+        }
+        // Run 1 is intact and can still be exported on its own.
+        XCTAssertEqual(try caseCommand(["export", casePath, "--run", "1", "--format", "jsonl"]).code, 0)
+        XCTAssertEqual(try caseCommand(["verify", casePath]).code, 1)
+    }
+
     func testBadInput() throws {
         let missing = dir.appendingPathComponent("missing.case").path
         XCTAssertEqual(try caseCommand(["show", missing]).err, "dstool: case show: \(missing): no such file\n")

@@ -139,10 +139,18 @@ public enum CaseCommand {
     static func export(_ file: CaseFile, runs: [StoredRun], single: Bool, format: String, lang: String, color: Bool,
                        out: ReportStream) throws -> Int32 {
         let inner = ReportStream(unclosed: out)
+        for r in runs { try file.checkRun(r) }
         func replay(_ r: StoredRun, into writer: ReportWriter) throws {
             guard var run = r.run else { throw DSToolError.invalid("run \(r.seq): the run record is unreadable (run 'dstool case verify')") }
             run.caseRecord = r.caseRef(file: file.path)
-            try file.forEachRecord(run: r.seq) { rec, raw in writer.record(rec, raw: raw) }
+            // json and jsonl take the stored canonical JSON as it is; the other writers need records.
+            if let json = writer as? JSONReportWriter {
+                try file.forEachRecordRaw(run: r.seq) { type, bytes in try json.append(type: type, canonical: bytes) }
+            } else if let jsonl = writer as? JSONLReportWriter {
+                try file.forEachRecordRaw(run: r.seq) { _, bytes in jsonl.append(canonical: bytes) }
+            } else {
+                try file.forEachRecord(run: r.seq) { rec, raw in writer.record(rec, raw: raw) }
+            }
             try writer.finish(run: run)
         }
         switch format {

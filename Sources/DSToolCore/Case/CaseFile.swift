@@ -67,6 +67,30 @@ public final class CaseFile {
         }
     }
 
+    /// The stored records of one run as their type and canonical JSON, without decoding them.
+    public func forEachRecordRaw(run: Int64, _ body: (String, Data) throws -> Void) throws {
+        let s = try db.prepare("SELECT type, json FROM records WHERE run = ? ORDER BY seq")
+        try s.bind(1, run)
+        while try s.step() {
+            try body(s.text(0) ?? "", s.withBytes(1) { Data($0) })
+        }
+    }
+
+    /// Checks one run against its recorded hashes before it is exported, so an export never
+    /// carries a run changed after it was recorded. (The chain as a whole is `verify`'s job.)
+    public func checkRun(_ r: StoredRun) throws {
+        let a = Digest(.sha256)
+        var n: Int64 = 0
+        try forEachRecordJSON(run: r.seq) { _, bytes in n += 1; a.update(bytes); a.update([10]) }
+        let link = Data(r.runJSON.utf8).withUnsafeBytes {
+            CaseFormat.link(seq: r.seq, runJSON: $0, records: r.records, contentSHA256: r.contentSHA256, contentSM3: r.contentSM3,
+                            prevSHA256: r.prevSHA256, prevSM3: r.prevSM3)
+        }
+        guard n == r.records, Digest.hex(a.finish()) == r.contentSHA256, link.sha256 == r.sha256, link.sm3 == r.sm3 else {
+            throw DSToolError.invalid("run \(r.seq) does not match its recorded hashes: it was changed after it was recorded (see 'dstool case verify')")
+        }
+    }
+
     /// The records of one run, decoded.
     public func forEachRecord(run: Int64, _ body: (Record, Data) throws -> Void) throws {
         let decoder = JSONDecoder()

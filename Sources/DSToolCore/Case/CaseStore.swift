@@ -188,7 +188,7 @@ public final class CaseStore: RunRecorder {
     public func record(_ record: Record, raw: Data) {
         guard let stage, stageError == nil else { return }
         do {
-            var line = try encoder.encode(record)
+            var line = raw.isEmpty ? try encoder.encode(record) : raw
             line.append(10)
             line.withUnsafeBytes { contentSHA256.update($0); contentSM3.update($0) }
             try stage.append(line)

@@ -102,11 +102,21 @@ public final class JSONReportWriter: ReportWriter {
     public init(out: ReportStream) { self.out = out }
 
     public func record(_ record: Record, raw: Data) {
-        let canonical = (try? encoder.encode(record)) ?? raw
+        let canonical = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
         switch record {
         case .finding: findings.append(canonical)
         case .error: errors.append(canonical)
         case .data: data.append(canonical)
+        }
+    }
+
+    /// A record already in canonical JSON, by its type (case export: no decoding needed).
+    func append(type: String, canonical: Data) throws {
+        switch type {
+        case "finding": findings.append(canonical)
+        case "error": errors.append(canonical)
+        case "data": data.append(canonical)
+        default: throw DSToolError.invalid("a stored record of unknown type '\(type)'")
         }
     }
 
@@ -130,7 +140,13 @@ public final class JSONLReportWriter: ReportWriter {
     let encoder = DSJSON.encoder()
     public init(out: ReportStream) { self.out = out }
     public func record(_ record: Record, raw: Data) {
-        var line = (try? encoder.encode(record)) ?? raw
+        var line = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
+        line.append(10)
+        out.write(line)
+    }
+    /// A record already in canonical JSON (case export).
+    func append(canonical: Data) {
+        var line = canonical
         line.append(10)
         out.write(line)
     }
