@@ -8,35 +8,779 @@ let embeddedManifestJSON = ##"""
       "input": "items",
       "name": "trace",
       "options": [
-        {"help": {"en": "nginx log_format of access logs written with a custom format", "zh": "自定义格式访问日志的 nginx log_format"}, "kind": "value", "name": "log-format", "value_name": "FORMAT"},
-        {"help": {"en": "read every input as this format instead of detecting it", "zh": "按指定格式读取所有输入（不自动识别）"}, "kind": "value", "name": "log-type", "value_name": "TYPE"},
-        {"help": {"en": "zone of logs whose times carry none: UTC, +08:00, Asia/Shanghai (default UTC)", "zh": "不含时区的日志所用时区：UTC、+08:00、Asia/Shanghai（默认 UTC）"}, "kind": "value", "name": "tz", "value_name": "ZONE"},
-        {"help": {"en": "year of the first line of year-less syslog files (default: from the file's modification time)", "zh": "无年份 syslog 文件首行的年份（默认根据文件修改时间推断）"}, "kind": "value", "name": "year", "value_name": "YEAR"},
-        {"help": {"en": "JSON-lines field mapping: FIELD=KEY[|KEY],... or a file of FIELD = KEY lines", "zh": "JSON 行日志字段映射：字段=键[|键],... 或每行“字段 = 键”的文件"}, "kind": "value", "name": "field-map", "value_name": "MAP"},
-        {"help": {"en": "add the Sigma rules (.yml/.yaml) in DIR (repeatable)", "zh": "加载目录中的 Sigma 规则（.yml/.yaml，可重复）"}, "kind": "multi", "name": "rules", "value_name": "DIR"},
-        {"help": {"en": "do not load the built-in Sigma rules", "zh": "不加载内置 Sigma 规则"}, "kind": "flag", "name": "no-builtin-rules"},
-        {"help": {"en": "indicator list: IPs, CIDRs, domains, user agents, hashes (repeatable)", "zh": "威胁情报列表：IP、网段、域名、User-Agent、哈希（可重复）"}, "kind": "multi", "name": "ioc", "value_name": "FILE"},
-        {"help": {"en": "GeoIP/ASN table: CSV of cidr,country,asn,organisation", "zh": "地理位置/ASN 表：cidr,country,asn,organisation 格式的 CSV"}, "kind": "value", "name": "geoip", "value_name": "FILE"},
-        {"help": {"en": "write one row per event of interest to FILE (.csv or .jsonl)", "zh": "将每条关注事件写入文件（.csv 或 .jsonl）"}, "kind": "value", "name": "timeline", "value_name": "FILE"},
-        {"help": {"en": "timeline format when the file name does not say: csv or jsonl", "zh": "时间线格式（文件名无法判断时）：csv 或 jsonl"}, "kind": "value", "name": "timeline-format", "value_name": "FORMAT"},
-        {"help": {"en": "write the incident report to FILE (.txt, .json or .html)", "zh": "将事件报告写入文件（.txt、.json 或 .html）"}, "kind": "value", "name": "incident-report", "value_name": "FILE"},
-        {"help": {"en": "incident report format when the file name does not say: text, json or html", "zh": "事件报告格式（文件名无法判断时）：text、json 或 html"}, "kind": "value", "name": "incident-format", "value_name": "FORMAT"},
-        {"help": {"en": "keep every parsed event in the SQLite database FILE for SQL queries", "zh": "将解析出的全部事件保存到 SQLite 数据库文件以便 SQL 查询"}, "kind": "value", "name": "db", "value_name": "FILE"},
-        {"help": {"en": "findings reported per rule and source before the rest are only counted (default 100, 0 = all)", "zh": "每条规则每个来源最多报告的发现数（默认 100，0 表示全部）"}, "kind": "value", "name": "finding-cap", "value_name": "N"},
-        {"help": {"en": "failed logins before a success from the same source counts as a likely compromise (default 5)", "zh": "同一来源登录成功前的失败次数达到该值即视为疑似失陷（默认 5）"}, "kind": "value", "name": "failures", "value_name": "N"}
+        {
+          "help": {
+            "en": "nginx log_format of access logs written with a custom format",
+            "zh": "自定义格式访问日志的 nginx log_format"
+          },
+          "kind": "value",
+          "name": "log-format",
+          "value_name": "FORMAT"
+        },
+        {
+          "help": {
+            "en": "read every input as this format instead of detecting it",
+            "zh": "按指定格式读取所有输入（不自动识别）"
+          },
+          "kind": "value",
+          "name": "log-type",
+          "value_name": "TYPE"
+        },
+        {
+          "help": {
+            "en": "zone of logs whose times carry none: UTC, +08:00, Asia/Shanghai (default UTC)",
+            "zh": "不含时区的日志所用时区：UTC、+08:00、Asia/Shanghai（默认 UTC）"
+          },
+          "kind": "value",
+          "name": "tz",
+          "value_name": "ZONE"
+        },
+        {
+          "help": {
+            "en": "year of the first line of year-less syslog files (default: from the file's modification time)",
+            "zh": "无年份 syslog 文件首行的年份（默认根据文件修改时间推断）"
+          },
+          "kind": "value",
+          "name": "year",
+          "value_name": "YEAR"
+        },
+        {
+          "help": {
+            "en": "JSON-lines field mapping: FIELD=KEY[|KEY],... or a file of FIELD = KEY lines",
+            "zh": "JSON 行日志字段映射：字段=键[|键],... 或每行“字段 = 键”的文件"
+          },
+          "kind": "value",
+          "name": "field-map",
+          "value_name": "MAP"
+        },
+        {
+          "help": {
+            "en": "add the Sigma rules (.yml/.yaml) in DIR (repeatable)",
+            "zh": "加载目录中的 Sigma 规则（.yml/.yaml，可重复）"
+          },
+          "kind": "multi",
+          "name": "rules",
+          "value_name": "DIR"
+        },
+        {
+          "help": {
+            "en": "do not load the built-in Sigma rules",
+            "zh": "不加载内置 Sigma 规则"
+          },
+          "kind": "flag",
+          "name": "no-builtin-rules"
+        },
+        {
+          "help": {
+            "en": "indicator list: IPs, CIDRs, domains, user agents, hashes (repeatable)",
+            "zh": "威胁情报列表：IP、网段、域名、User-Agent、哈希（可重复）"
+          },
+          "kind": "multi",
+          "name": "ioc",
+          "value_name": "FILE"
+        },
+        {
+          "help": {
+            "en": "GeoIP/ASN table: CSV of cidr,country,asn,organisation",
+            "zh": "地理位置/ASN 表：cidr,country,asn,organisation 格式的 CSV"
+          },
+          "kind": "value",
+          "name": "geoip",
+          "value_name": "FILE"
+        },
+        {
+          "help": {
+            "en": "write one row per event of interest to FILE (.csv or .jsonl)",
+            "zh": "将每条关注事件写入文件（.csv 或 .jsonl）"
+          },
+          "kind": "value",
+          "name": "timeline",
+          "value_name": "FILE"
+        },
+        {
+          "help": {
+            "en": "timeline format when the file name does not say: csv or jsonl",
+            "zh": "时间线格式（文件名无法判断时）：csv 或 jsonl"
+          },
+          "kind": "value",
+          "name": "timeline-format",
+          "value_name": "FORMAT"
+        },
+        {
+          "help": {
+            "en": "write the incident report to FILE (.txt, .json or .html)",
+            "zh": "将事件报告写入文件（.txt、.json 或 .html）"
+          },
+          "kind": "value",
+          "name": "incident-report",
+          "value_name": "FILE"
+        },
+        {
+          "help": {
+            "en": "incident report format when the file name does not say: text, json or html",
+            "zh": "事件报告格式（文件名无法判断时）：text、json 或 html"
+          },
+          "kind": "value",
+          "name": "incident-format",
+          "value_name": "FORMAT"
+        },
+        {
+          "help": {
+            "en": "keep every parsed event in the SQLite database FILE for SQL queries",
+            "zh": "将解析出的全部事件保存到 SQLite 数据库文件以便 SQL 查询"
+          },
+          "kind": "value",
+          "name": "db",
+          "value_name": "FILE"
+        },
+        {
+          "help": {
+            "en": "findings reported per rule and source before the rest are only counted (default 100, 0 = all)",
+            "zh": "每条规则每个来源最多报告的发现数（默认 100，0 表示全部）"
+          },
+          "kind": "value",
+          "name": "finding-cap",
+          "value_name": "N"
+        },
+        {
+          "help": {
+            "en": "failed logins before a success from the same source counts as a likely compromise (default 5)",
+            "zh": "同一来源登录成功前的失败次数达到该值即视为疑似失陷（默认 5）"
+          },
+          "kind": "value",
+          "name": "failures",
+          "value_name": "N"
+        }
       ],
       "report": "stdout",
-      "summary": {"en": "Trace an attack through logs: who, from where, when, how, what they reached and what left", "zh": "攻击溯源：从日志还原攻击来源、时间、手法、触及范围与外泄数据"},
+      "summary": {
+        "en": "Trace an attack through logs: who, from where, when, how, what they reached and what left",
+        "zh": "攻击溯源：从日志还原攻击来源、时间、手法、触及范围与外泄数据"
+      },
       "usage": "dstool trace [--tz ZONE] [--rules DIR] [--timeline FILE] [--incident-report FILE] [--db FILE] PATH..."
     }
   ],
-  "description": {"en": "Attack tracing: parses web, auth, syslog, journald, audit, JSON and MySQL logs (format detected per file), detects web attacks, brute force, privilege escalation and exfiltration with built-in detectors and Sigma rules, and reconstructs each source's actions as an ATT&CK-ordered timeline and incident report.", "zh": "攻击溯源：解析 Web、认证、syslog、journald、审计、JSON 与 MySQL 日志（逐文件自动识别格式），以内置检测器与 Sigma 规则发现 Web 攻击、暴力破解、提权与数据外泄，并按 ATT&CK 杀伤链还原每个来源的行为时间线与事件报告。"},
+  "description": {
+    "en": "Attack tracing: parses web, auth, syslog, journald, audit, JSON and MySQL logs (format detected per file), detects web attacks, brute force, privilege escalation and exfiltration with built-in detectors and Sigma rules, and reconstructs each source's actions as an ATT&CK-ordered timeline and incident report.",
+    "zh": "攻击溯源：解析 Web、认证、syslog、journald、审计、JSON 与 MySQL 日志（逐文件自动识别格式），以内置检测器与 Sigma 规则发现 Web 攻击、暴力破解、提权与数据外泄，并按 ATT&CK 杀伤链还原每个来源的行为时间线与事件报告。"
+  },
   "id": "trace",
-  "inputs": ["files", "directories", "archives", "stdin", "text"],
+  "inputs": [
+    "files",
+    "directories",
+    "archives",
+    "stdin",
+    "text"
+  ],
   "library": "libdstool-trace.so",
-  "name": {"en": "Attack tracing", "zh": "攻击溯源"},
-  "rules": [],
-  "tool_library": ["攻击溯源", "应急处置"],
+  "name": {
+    "en": "Attack tracing",
+    "zh": "攻击溯源"
+  },
+  "rules": [
+    {
+      "id": "trace.auth.root-login",
+      "severity": "high",
+      "title": {
+        "en": "Remote login as root",
+        "zh": "root 账户远程登录"
+      },
+      "references": [
+        "ATT&CK T1078.003"
+      ]
+    },
+    {
+      "id": "trace.auth.invalid-user",
+      "severity": "low",
+      "title": {
+        "en": "Login attempt for an account that does not exist",
+        "zh": "尝试登录不存在的账户"
+      },
+      "references": [
+        "ATT&CK T1110",
+        "ATT&CK T1087"
+      ]
+    },
+    {
+      "id": "trace.auth.sudo",
+      "severity": "low",
+      "title": {
+        "en": "Command run with sudo",
+        "zh": "使用 sudo 执行命令"
+      },
+      "references": [
+        "ATT&CK T1548.003"
+      ]
+    },
+    {
+      "id": "trace.auth.sudo-denied",
+      "severity": "medium",
+      "title": {
+        "en": "sudo refused (wrong password or not allowed)",
+        "zh": "sudo 被拒绝（密码错误或无权限）"
+      },
+      "references": [
+        "ATT&CK T1548.003"
+      ]
+    },
+    {
+      "id": "trace.auth.su",
+      "severity": "low",
+      "title": {
+        "en": "Switched user with su",
+        "zh": "使用 su 切换用户"
+      },
+      "references": [
+        "ATT&CK T1078.003"
+      ]
+    },
+    {
+      "id": "trace.auth.su-failed",
+      "severity": "medium",
+      "title": {
+        "en": "su failed",
+        "zh": "su 切换失败"
+      },
+      "references": [
+        "ATT&CK T1110"
+      ]
+    },
+    {
+      "id": "trace.auth.new-user",
+      "severity": "medium",
+      "title": {
+        "en": "New local account",
+        "zh": "新建本地账户"
+      },
+      "references": [
+        "ATT&CK T1136.001"
+      ]
+    },
+    {
+      "id": "trace.auth.admin-group",
+      "severity": "high",
+      "title": {
+        "en": "Account added to an administrators group",
+        "zh": "账户被加入管理员组"
+      },
+      "references": [
+        "ATT&CK T1098"
+      ]
+    },
+    {
+      "id": "trace.auth.group-change",
+      "severity": "low",
+      "title": {
+        "en": "Account added to a group",
+        "zh": "账户被加入用户组"
+      },
+      "references": [
+        "ATT&CK T1098"
+      ]
+    },
+    {
+      "id": "trace.auth.sudoers-change",
+      "severity": "high",
+      "title": {
+        "en": "sudoers policy changed",
+        "zh": "sudoers 权限配置被修改"
+      },
+      "references": [
+        "ATT&CK T1548.003"
+      ]
+    },
+    {
+      "id": "trace.auth.password-change",
+      "severity": "low",
+      "title": {
+        "en": "Account password changed",
+        "zh": "账户密码被修改"
+      },
+      "references": [
+        "ATT&CK T1098"
+      ]
+    },
+    {
+      "id": "trace.auth.user-deleted",
+      "severity": "medium",
+      "title": {
+        "en": "Local account deleted",
+        "zh": "本地账户被删除"
+      },
+      "references": [
+        "ATT&CK T1531",
+        "ATT&CK T1070"
+      ]
+    },
+    {
+      "id": "trace.auth.success-after-failures",
+      "severity": "critical",
+      "title": {
+        "en": "Login succeeded after a run of failures (likely compromise)",
+        "zh": "连续失败后登录成功（疑似失陷）"
+      },
+      "references": [
+        "ATT&CK T1110",
+        "ATT&CK T1078"
+      ]
+    },
+    {
+      "id": "trace.exfil.archive-download",
+      "severity": "medium",
+      "title": {
+        "en": "Download of an archive, database dump or backup",
+        "zh": "下载压缩包、数据库导出或备份文件"
+      },
+      "references": [
+        "ATT&CK T1005",
+        "ATT&CK T1041"
+      ]
+    },
+    {
+      "id": "trace.exfil.response-outlier",
+      "severity": "medium",
+      "title": {
+        "en": "Response far larger than this source usually receives",
+        "zh": "响应大小远超该来源的正常水平"
+      },
+      "references": [
+        "ATT&CK T1041"
+      ]
+    },
+    {
+      "id": "trace.exfil.large-rare-path",
+      "severity": "medium",
+      "title": {
+        "en": "Large response to a rarely requested path",
+        "zh": "罕见路径返回大量数据"
+      },
+      "references": [
+        "ATT&CK T1041"
+      ]
+    },
+    {
+      "id": "trace.exfil.source-volume",
+      "severity": "high",
+      "title": {
+        "en": "Source received far more data than any other",
+        "zh": "单一来源获取的数据量远超其他来源"
+      },
+      "references": [
+        "ATT&CK T1041",
+        "ATT&CK T1030"
+      ]
+    },
+    {
+      "id": "trace.exfil.bulk-query",
+      "severity": "medium",
+      "title": {
+        "en": "Database query returned a very large number of rows",
+        "zh": "数据库查询返回大量记录"
+      },
+      "references": [
+        "ATT&CK T1005",
+        "ATT&CK T1213"
+      ]
+    },
+    {
+      "id": "trace.ioc.match",
+      "severity": "high",
+      "title": {
+        "en": "Known indicator of compromise",
+        "zh": "命中威胁情报指标"
+      }
+    },
+    {
+      "id": "trace.input.unparsed",
+      "severity": "info",
+      "title": {
+        "en": "Lines not in any known log format",
+        "zh": "无法识别格式的行"
+      }
+    },
+    {
+      "id": "trace.input.mixed-format",
+      "severity": "info",
+      "title": {
+        "en": "Input mixes log formats",
+        "zh": "输入混合了多种日志格式"
+      }
+    },
+    {
+      "id": "trace.input.truncated",
+      "severity": "info",
+      "title": {
+        "en": "Truncated or interleaved lines",
+        "zh": "截断或交错的行"
+      }
+    },
+    {
+      "id": "trace.input.overlong-line",
+      "severity": "info",
+      "title": {
+        "en": "Lines longer than 64 KiB",
+        "zh": "超过 64 KiB 的行"
+      }
+    },
+    {
+      "id": "trace.input.non-utf8",
+      "severity": "info",
+      "title": {
+        "en": "Lines with bytes that are not UTF-8",
+        "zh": "含非 UTF-8 字节的行"
+      }
+    },
+    {
+      "id": "trace.input.clock-jump",
+      "severity": "info",
+      "title": {
+        "en": "Time goes backwards in the log",
+        "zh": "日志时间倒退"
+      }
+    },
+    {
+      "id": "trace.web.command-injection",
+      "severity": "high",
+      "title": {
+        "en": "OS command injection attempt",
+        "zh": "操作系统命令注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1059.004"
+      ]
+    },
+    {
+      "id": "trace.web.xss",
+      "severity": "medium",
+      "title": {
+        "en": "Cross-site scripting attempt",
+        "zh": "跨站脚本攻击"
+      },
+      "references": [
+        "ATT&CK T1189"
+      ]
+    },
+    {
+      "id": "trace.web.jndi",
+      "severity": "critical",
+      "title": {
+        "en": "JNDI / Log4Shell injection attempt",
+        "zh": "JNDI/Log4Shell 注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1203"
+      ]
+    },
+    {
+      "id": "trace.web.java-injection",
+      "severity": "high",
+      "title": {
+        "en": "Java code / expression injection attempt",
+        "zh": "Java 代码/表达式注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1059"
+      ]
+    },
+    {
+      "id": "trace.web.php-injection",
+      "severity": "high",
+      "title": {
+        "en": "PHP code injection attempt",
+        "zh": "PHP 代码注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1059"
+      ]
+    },
+    {
+      "id": "trace.web.path-traversal",
+      "severity": "high",
+      "title": {
+        "en": "Path traversal / local file inclusion attempt",
+        "zh": "路径遍历/本地文件包含攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1083"
+      ]
+    },
+    {
+      "id": "trace.web.rfi",
+      "severity": "high",
+      "title": {
+        "en": "Remote file inclusion attempt",
+        "zh": "远程文件包含攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1105"
+      ]
+    },
+    {
+      "id": "trace.web.sqli",
+      "severity": "high",
+      "title": {
+        "en": "SQL injection attempt",
+        "zh": "SQL 注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190"
+      ]
+    },
+    {
+      "id": "trace.web.recon-probe",
+      "severity": "low",
+      "title": {
+        "en": "Probe for sensitive files or admin endpoints",
+        "zh": "敏感文件或管理入口探测"
+      },
+      "references": [
+        "ATT&CK T1595.003"
+      ]
+    },
+    {
+      "id": "trace.web.scanner-ua",
+      "severity": "medium",
+      "title": {
+        "en": "Attack tool or vulnerability scanner (User-Agent)",
+        "zh": "攻击工具或漏洞扫描器（User-Agent）"
+      },
+      "references": [
+        "ATT&CK T1595.002"
+      ]
+    },
+    {
+      "id": "trace.web.ssrf",
+      "severity": "high",
+      "title": {
+        "en": "Server-side request forgery attempt",
+        "zh": "服务端请求伪造（SSRF）攻击"
+      },
+      "references": [
+        "ATT&CK T1190",
+        "ATT&CK T1552.005"
+      ]
+    },
+    {
+      "id": "trace.web.template-injection",
+      "severity": "high",
+      "title": {
+        "en": "Server-side template injection attempt",
+        "zh": "服务端模板注入攻击"
+      },
+      "references": [
+        "ATT&CK T1190"
+      ]
+    },
+    {
+      "id": "trace.web.webshell",
+      "severity": "critical",
+      "title": {
+        "en": "Webshell access",
+        "zh": "WebShell 访问"
+      },
+      "references": [
+        "ATT&CK T1505.003"
+      ]
+    },
+    {
+      "id": "trace.web.protocol-abuse",
+      "severity": "medium",
+      "title": {
+        "en": "HTTP protocol abuse (evasion or injection in the request line)",
+        "zh": "HTTP 协议滥用（请求行中的规避或注入）"
+      },
+      "references": [
+        "ATT&CK T1190"
+      ]
+    },
+    {
+      "id": "trace.web.protocol-probe",
+      "severity": "low",
+      "title": {
+        "en": "Non-HTTP or proxy probe against the web server",
+        "zh": "针对 Web 服务器的非 HTTP 或代理探测"
+      },
+      "references": [
+        "ATT&CK T1595"
+      ]
+    },
+    {
+      "id": "trace.web.webshell-upload",
+      "severity": "critical",
+      "title": {
+        "en": "Webshell upload",
+        "zh": "WebShell 上传"
+      },
+      "references": [
+        "ATT&CK T1505.003",
+        "ATT&CK T1105"
+      ]
+    },
+    {
+      "id": "trace.sigma.auditd_reverse_shell",
+      "severity": "high",
+      "title": {
+        "en": "Reverse shell started (auditd execve)",
+        "zh": "启动反弹 Shell（auditd execve）"
+      },
+      "references": [
+        "ATT&CK T1059.004"
+      ]
+    },
+    {
+      "id": "trace.sigma.cron_suspicious_command",
+      "severity": "high",
+      "title": {
+        "en": "Cron job running a download or reverse shell",
+        "zh": "计划任务执行下载或反弹 Shell"
+      },
+      "references": [
+        "ATT&CK T1053.003"
+      ]
+    },
+    {
+      "id": "trace.sigma.mysql_brute_force",
+      "severity": "high",
+      "title": {
+        "en": "MySQL brute force from one source",
+        "zh": "单一来源的 MySQL 暴力破解"
+      },
+      "references": [
+        "ATT&CK T1110.001"
+      ]
+    },
+    {
+      "id": "trace.sigma.mysql_file_access",
+      "severity": "high",
+      "title": {
+        "en": "MySQL statement reading or writing server files",
+        "zh": "MySQL 语句读写服务器文件"
+      },
+      "references": [
+        "ATT&CK T1005"
+      ]
+    },
+    {
+      "id": "trace.sigma.mysql_grant_all",
+      "severity": "medium",
+      "title": {
+        "en": "MySQL account granted all privileges",
+        "zh": "MySQL 账户被授予全部权限"
+      },
+      "references": [
+        "ATT&CK T1098"
+      ]
+    },
+    {
+      "id": "trace.sigma.mysql_injection_payload",
+      "severity": "high",
+      "title": {
+        "en": "SQL injection payload reached the database",
+        "zh": "SQL 注入载荷到达数据库"
+      },
+      "references": [
+        "ATT&CK T1190"
+      ]
+    },
+    {
+      "id": "trace.sigma.new_user_uid0",
+      "severity": "critical",
+      "title": {
+        "en": "New account with UID 0",
+        "zh": "新建 UID 为 0 的账户"
+      },
+      "references": [
+        "ATT&CK T1136.001"
+      ]
+    },
+    {
+      "id": "trace.sigma.ssh_brute_force",
+      "severity": "high",
+      "title": {
+        "en": "SSH brute force from one source",
+        "zh": "单一来源的 SSH 暴力破解"
+      },
+      "references": [
+        "ATT&CK T1110.001"
+      ]
+    },
+    {
+      "id": "trace.sigma.ssh_password_spraying",
+      "severity": "high",
+      "title": {
+        "en": "SSH password spraying (many accounts from one source)",
+        "zh": "SSH 密码喷洒（单一来源尝试多个账户）"
+      },
+      "references": [
+        "ATT&CK T1110.003"
+      ]
+    },
+    {
+      "id": "trace.sigma.sudo_root_shell",
+      "severity": "high",
+      "title": {
+        "en": "Sudo to an interactive root shell",
+        "zh": "通过 sudo 获得交互式 root Shell"
+      },
+      "references": [
+        "ATT&CK T1548.003"
+      ]
+    },
+    {
+      "id": "trace.sigma.sudo_suspicious_command",
+      "severity": "high",
+      "title": {
+        "en": "Suspicious command run through sudo",
+        "zh": "通过 sudo 执行可疑命令"
+      },
+      "references": [
+        "ATT&CK T1059.004"
+      ]
+    },
+    {
+      "id": "trace.sigma.waf_block",
+      "severity": "medium",
+      "title": {
+        "en": "Web application firewall blocked a request",
+        "zh": "Web 应用防火墙拦截请求"
+      },
+      "references": [
+        "ATT&CK T1190"
+      ]
+    },
+    {
+      "id": "trace.sigma.web_content_discovery",
+      "severity": "medium",
+      "title": {
+        "en": "Web content discovery (many different missing paths from one source)",
+        "zh": "Web 目录枚举（单一来源大量不同的 404 路径）"
+      },
+      "references": [
+        "ATT&CK T1595.003"
+      ]
+    },
+    {
+      "id": "trace.sigma.web_login_brute_force",
+      "severity": "high",
+      "title": {
+        "en": "Web login brute force",
+        "zh": "Web 登录暴力破解"
+      },
+      "references": [
+        "ATT&CK T1110.001"
+      ]
+    }
+  ],
+  "tool_library": [
+    "攻击溯源",
+    "应急处置"
+  ],
   "version": "0.1.0"
 }
 """##

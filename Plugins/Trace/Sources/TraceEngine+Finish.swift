@@ -113,8 +113,8 @@ extension TraceEngine {
     }
 
     func volumeFindings() {
-        let totals = actors.all.map { ($0.address, $0.bytesOut, $0.requests) }
-        for (source, bytes, median) in ExfilDetector.volumeOutliers(totals) {
+        let totals = actors.totals
+        for (source, bytes, median) in ExfilDetector.volumeOutliers(totals, typicalResponse: exfil.typicalResponse) {
             guard let s = actors.lookup(source), let w = s.maxResponseWhere, let raw = s.maxResponseRaw else { continue }
             let d = Detection(ExfilDetector.sourceVolume,
                               detail: "\(ExfilDetector.human(bytes)) sent to this source in \(s.requests) requests; the median source received \(ExfilDetector.human(median))")

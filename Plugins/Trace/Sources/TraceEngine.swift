@@ -65,34 +65,44 @@ public struct InputDiagnostics {
 /// events of interest, and at the end correlates them into per-source incidents.
 public final class TraceEngine {
     public let config: TraceConfig
+    /// Copied out of `config` for the per-line path (reading a field of a struct holding
+    /// references would retain and release them on every line).
+    let clockJumpTolerance: Int64
     public let sigma: SigmaEngine
     let web: WebAttackDetector
     let exfil = ExfilDetector()
     public let indicators: IndicatorSet?
     public let geo: GeoTable?
     public let actors = ActorTable()
-    public var database: EventDatabase?
-    public internal(set) var interest: [InterestEvent] = []
-    public internal(set) var droppedInterest = 0
-    public private(set) var inputs: [ItemInfo] = []
-    public private(set) var diagnostics: [InputDiagnostics] = []
-    public private(set) var totalLines = 0
-    public private(set) var totalEvents = 0
-    public private(set) var eventsByFormat: [LogFormat: Int] = [:]
-    public private(set) var suppressedFindings = 0
-    public private(set) var findingCount = 0
-    var findingsPerKey: [String: Int] = [:]
+    @exclusivity(unchecked) public var database: EventDatabase?
+    @exclusivity(unchecked) public internal(set) var interest: [InterestEvent] = []
+    @exclusivity(unchecked) public internal(set) var droppedInterest = 0
+    @exclusivity(unchecked) public private(set) var inputs: [ItemInfo] = []
+    @exclusivity(unchecked) public private(set) var diagnostics: [InputDiagnostics] = []
+    @exclusivity(unchecked) public private(set) var totalLines = 0
+    @exclusivity(unchecked) public private(set) var totalEvents = 0
+    /// Events per format (indexed by LogFormat.rawValue: a dictionary per event costs too much).
+    @exclusivity(unchecked) var formatCounts = [Int](repeating: 0, count: LogFormat.allCases.count)
+    public var eventsByFormat: [LogFormat: Int] {
+        var d: [LogFormat: Int] = [:]
+        for f in LogFormat.allCases where formatCounts[f.rawValue] > 0 { d[f] = formatCounts[f.rawValue] }
+        return d
+    }
+    @exclusivity(unchecked) public private(set) var suppressedFindings = 0
+    @exclusivity(unchecked) public private(set) var findingCount = 0
+    @exclusivity(unchecked) var findingsPerKey: [String: Int] = [:]
     /// Last upload POST per source (for webshell-upload pairing).
-    var lastUpload: [String: Int] = [:]
+    @exclusivity(unchecked) var lastUpload: [String: Int] = [:]
 
     let emitFinding: (Finding) -> Void
     let emitError: (ErrorRecord) -> Void
     let event = Event()
-    private var detections: [Detection] = []
+    @exclusivity(unchecked) private var detections: [Detection] = []
 
     public init(config: TraceConfig, sigma: SigmaEngine, indicators: IndicatorSet? = nil, geo: GeoTable? = nil,
                 emitFinding: @escaping (Finding) -> Void, emitError: @escaping (ErrorRecord) -> Void) throws {
         self.config = config
+        self.clockJumpTolerance = config.clockJumpTolerance
         self.sigma = sigma
         self.indicators = indicators
         self.geo = geo
@@ -218,7 +228,7 @@ public final class TraceEngine {
     private func handleEvent(_ inputIndex: Int, _ lastTime: inout Int64) {
         let e = event
         totalEvents += 1
-        eventsByFormat[e.format, default: 0] += 1
+        formatCounts[e.format.rawValue] += 1
         diagnostics[inputIndex].events += 1
         if e.truncated {
             diagnostics[inputIndex].truncated += 1
@@ -226,7 +236,7 @@ public final class TraceEngine {
         }
         if e.hasTime {
             if e.zoneAssumed { diagnostics[inputIndex].zoneAssumed += 1 }
-            if lastTime != .min && e.time < lastTime &- config.clockJumpTolerance {
+            if lastTime != .min && e.time < lastTime &- clockJumpTolerance {
                 diagnostics[inputIndex].clockJumps += 1
                 if lastTime - e.time > diagnostics[inputIndex].largestJump {
                     diagnostics[inputIndex].largestJump = lastTime - e.time
@@ -250,18 +260,19 @@ public final class TraceEngine {
             if r.generate { detections.append(Detection(r.traceRule, detail: "Sigma rule '\(r.title)'")) }
             if !r.correlations.isEmpty { feedsCorrelation = true }
         }
-        let stats = actors.stats(e)
+        let source = actors.handle(e)
         let isWeb = e.has(.uri) || (e.has(.request) && e.services.contains(.webserver))
         if isWeb {
             web.detect(e, into: &detections)
             if e.format.isWebAccess || e.services.contains(.access) {
-                exfil.detect(e, sourceMean: stats?.sizeMean ?? 0, sourceStd: stats?.sizeStd ?? 0, sourceCount: stats?.sizeCount ?? 0, into: &detections)
+                exfil.detect(e, sourceMean: actors.sizeMean(source), sourceStd: actors.sizeStd(source), sourceCount: actors.sizeCount(source),
+                             into: &detections)
             }
         }
         if e.authAction != .none { AuthRules.detect(e, into: &detections) }
         if e.format == .mysqlSlow { exfil.detectQuery(e, into: &detections) }
         indicators?.detect(e, into: &detections)
-        if let s = stats { actors.update(s, e) }
+        actors.update(source, e)
 
         let isCandidate = isWeb && exfil.isCandidate(e)
         let uploadPost = isWeb && WebAttackDetector.isUploadRequest(e)
@@ -270,11 +281,7 @@ public final class TraceEngine {
             interestIndex = keep(e, inputIndex)
         }
         if isCandidate && interestIndex >= 0 { exfil.consider(e, interest: interestIndex) }
-        if let s = stats, isWeb, e.byteCount >= 64 << 10, e.byteCount > s.maxResponse {
-            s.maxResponse = e.byteCount
-            s.maxResponseRaw = e.rawString
-            s.maxResponseWhere = (inputIndex, e.lineNumber, e.time)
-        }
+        if isWeb, e.byteCount >= 64 << 10, e.byteCount > actors.maxResponse(source) { actors.noteLargeResponse(source, e, input: inputIndex) }
         // An upload POST followed by a webshell access from the same source: the upload is the webshell's.
         if uploadPost, interestIndex >= 0, let src = e.string(.srcIP) { lastUpload[src] = interestIndex }
         if isWeb, web.sawWebshell, e.statusCode < 400, let src = e.string(.srcIP), let up = lastUpload[src],
@@ -364,40 +371,36 @@ public final class TraceEngine {
     func reportDiagnostics(_ i: Int) {
         let d = diagnostics[i]
         let item = inputs[i]
-        func note(_ id: String, _ en: String, _ zh: String, _ msg: String, _ sample: (Int, String)?, _ props: [String: JSONValue]) {
+        func note(_ rule: TraceRule, _ msg: String, _ sample: (Int, String)?, _ props: [String: JSONValue]) {
             var p = props
             p["format"] = .string(d.format?.name ?? "unknown")
             findingCount += 1
-            emitFinding(Finding(ruleId: id, title: LocalizedText(en: en, zh: zh), message: LocalizedText(msg),
-                                category: "input-quality", severity: .info, location: item.location(line: sample?.0),
-                                evidence: sample?.1, properties: .object(p)))
+            emitFinding(Finding(ruleId: rule.id, title: rule.title, message: LocalizedText(msg), category: rule.category,
+                                severity: rule.severity, location: item.location(line: sample?.0), evidence: sample?.1,
+                                properties: .object(p)))
         }
         if d.unparsed > 0 {
-            note("trace.input.unparsed", "Lines not in any known log format", "无法识别格式的行",
+            note(TraceRules.unparsed,
                  "\(d.unparsed) of \(d.lines) lines could not be parsed as \(d.format?.name ?? "?") or another format\(d.binaryLines > 0 ? " (\(d.binaryLines) binary)" : "")",
                  d.unparsedSample, ["count": .int(Int64(d.unparsed)), "binary": .int(Int64(d.binaryLines))])
         }
         if !d.mixed.isEmpty {
             let list = d.mixed.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key.name)" }.joined(separator: ", ")
-            note("trace.input.mixed-format", "Input mixes log formats", "输入混合了多种日志格式",
-                 "mostly \(d.format?.name ?? "?"), but also \(list)", d.mixedSample,
+            note(TraceRules.mixed, "mostly \(d.format?.name ?? "?"), but also \(list)", d.mixedSample,
                  ["formats": .object(Dictionary(uniqueKeysWithValues: d.mixed.map { ($0.key.name, JSONValue.int(Int64($0.value))) }))])
         }
         if d.truncated > 0 {
-            note("trace.input.truncated", "Truncated or interleaved lines", "截断或交错的行",
-                 "\(d.truncated) lines were cut short or interleaved; what they held was used", d.truncatedSample,
+            note(TraceRules.truncated, "\(d.truncated) lines were cut short or interleaved; what they held was used", d.truncatedSample,
                  ["count": .int(Int64(d.truncated))])
         }
         if d.cutLines > 0 {
-            note("trace.input.overlong-line", "Lines longer than 64 KiB", "超过 64 KiB 的行",
-                 "\(d.cutLines) lines were longer than 64 KiB and were read up to that length", nil, ["count": .int(Int64(d.cutLines))])
+            note(TraceRules.overlong, "\(d.cutLines) lines were longer than 64 KiB and were read up to that length", nil, ["count": .int(Int64(d.cutLines))])
         }
         if d.nonUTF8 > 0 {
-            note("trace.input.non-utf8", "Lines with bytes that are not UTF-8", "含非 UTF-8 字节的行",
-                 "\(d.nonUTF8) lines hold bytes that are not UTF-8 (shown as U+FFFD)", d.nonUTF8Sample, ["count": .int(Int64(d.nonUTF8))])
+            note(TraceRules.nonUTF8, "\(d.nonUTF8) lines hold bytes that are not UTF-8 (shown as U+FFFD)", d.nonUTF8Sample, ["count": .int(Int64(d.nonUTF8))])
         }
         if d.clockJumps > 0 {
-            note("trace.input.clock-jump", "Time goes backwards in the log", "日志时间倒退",
+            note(TraceRules.clockJump,
                  "\(d.clockJumps) events are more than \(config.clockJumpTolerance / 60_000_000) minutes earlier than an event before them (largest jump \(d.largestJump / 1_000_000) s); the timeline is sorted by time regardless",
                  d.clockJumpSample, ["count": .int(Int64(d.clockJumps)), "largest_seconds": .int(d.largestJump / 1_000_000)])
         }

@@ -116,6 +116,14 @@ public enum ByteOps {
         return h
     }
 
+    /// A 64-bit finaliser (splitmix64), to spread a smaller hash over all bits.
+    @inline(__always) public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E3779B97F4A7C15
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+
     public static func string(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: p + from, count: max(0, to - from)), as: UTF8.self)
     }

@@ -117,37 +117,37 @@ public struct ExtraField: Sendable {
 /// line is copied into `storage`, decoded values (JSON unescaping, ...) are appended after it,
 /// and fields are byte ranges of `storage`.
 public final class Event {
-    public private(set) var storage: UnsafeMutablePointer<UInt8>
-    public private(set) var capacity: Int
+    @exclusivity(unchecked) public private(set) var storage: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) public private(set) var capacity: Int
     /// Bytes used in storage: the line, then scratch.
-    public private(set) var used = 0
+    @exclusivity(unchecked) public private(set) var used = 0
     /// Length of the raw record (evidence) at the start of storage.
-    public var rawLength = 0
+    @exclusivity(unchecked) public var rawLength = 0
     let starts: UnsafeMutablePointer<Int32>
     let ends: UnsafeMutablePointer<Int32>
-    public var extras: [ExtraField] = []
+    @exclusivity(unchecked) public var extras: [ExtraField] = []
 
     /// Microseconds since the epoch, UTC; valid when `hasTime`.
-    public var time: Int64 = 0
-    public var hasTime = false
+    @exclusivity(unchecked) public var time: Int64 = 0
+    @exclusivity(unchecked) public var hasTime = false
     /// The timestamp as written in the log (range of storage).
-    public var timeStart: Int32 = 0, timeEnd: Int32 = 0
+    @exclusivity(unchecked) public var timeStart: Int32 = 0, timeEnd: Int32 = 0
     /// Set when the log carried no zone and --tz (or UTC) was applied.
-    public var zoneAssumed = false
-    public var format: LogFormat = .accessCombined
-    public var services: ServiceBits = []
-    public var lineNumber = 0
+    @exclusivity(unchecked) public var zoneAssumed = false
+    @exclusivity(unchecked) public var format: LogFormat = .accessCombined
+    @exclusivity(unchecked) public var services: ServiceBits = []
+    @exclusivity(unchecked) public var lineNumber = 0
     /// Byte offset of the record in the (decoded) item.
-    public var offset: Int64 = 0
+    @exclusivity(unchecked) public var offset: Int64 = 0
     /// The line was cut short (the parser took what was there).
-    public var truncated = false
+    @exclusivity(unchecked) public var truncated = false
     /// "message repeated N times" folded into one event.
-    public var repeatCount = 1
+    @exclusivity(unchecked) public var repeatCount = 1
     /// Numeric values, parsed once (-1 if absent).
-    public var statusCode = -1
-    public var byteCount: Int64 = -1
+    @exclusivity(unchecked) public var statusCode = -1
+    @exclusivity(unchecked) public var byteCount: Int64 = -1
     /// What an authentication message says (sshd, PAM, sudo, su, useradd, auditd ...).
-    public var authAction: AuthAction = .none
+    @exclusivity(unchecked) public var authAction: AuthAction = .none
 
     public init(capacity: Int = 1 << 14) {
         self.capacity = capacity

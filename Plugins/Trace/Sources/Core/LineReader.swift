@@ -17,13 +17,13 @@ public final class LineReader {
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     public let maxLine: Int
-    private var start = 0
-    private var end = 0
-    private var eof = false
-    private var lineNumber = 0
-    private var consumed: Int64 = 0   // stream offset of buffer[start]
-    private var skippingRest = false
-    public private(set) var cutLines = 0
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var eof = false
+    @exclusivity(unchecked) private var lineNumber = 0
+    @exclusivity(unchecked) private var consumed: Int64 = 0   // stream offset of buffer[start]
+    @exclusivity(unchecked) private var skippingRest = false
+    @exclusivity(unchecked) public private(set) var cutLines = 0
     private let fill: (UnsafeMutableRawBufferPointer) throws -> Int
 
     /// `fill` reads up to the buffer's size and returns the count, 0 at the end.
@@ -48,6 +48,7 @@ public final class LineReader {
                     if skippingRest { skippingRest = false; continue }
                     lineNumber += 1
                     var len = nl - s
+                    if len > maxLine { cutLines += 1; return Line(base: UnsafePointer(buffer + s), count: maxLine, number: lineNumber, offset: off, cut: true) }
                     if len > 0 && buffer[s + len - 1] == 0x0D { len -= 1 }
                     return Line(base: UnsafePointer(buffer + s), count: len, number: lineNumber, offset: off, cut: false)
                 }

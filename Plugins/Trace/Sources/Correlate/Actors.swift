@@ -2,69 +2,277 @@ import DSToolKit
 import Foundation
 
 /// Running statistics of one source address over every event (not only the suspicious ones):
-/// first and last seen, requests, distinct paths (exact up to 16, then a HyperLogLog), status mix,
-/// bytes out with mean and spread (the per-source baseline), auth failures and successes, users.
-public final class SourceStats {
+/// first and last seen, requests, distinct paths (exact up to 4, then a HyperLogLog), status mix,
+/// bytes out with mean and spread (the per-source baseline), login failures and successes.
+///
+/// Stored inline in the open-addressing table of `ActorTable`: with tens of thousands of sources
+/// each line touches a random one, and the cost per line is cache misses — one entry in one
+/// place is one miss where a dictionary of objects holding arrays was five.
+struct SourceEntry {
+    // 128 bytes, 128-byte aligned: the two cache lines arrive together.
+    var key: IPAddress
+    var used: Bool
+    var pathCount: UInt8
+    var events: UInt32
+    var requests: UInt32
+    var sizeCount: UInt32
+    var first: Int64
+    var last: Int64
+    var bytesOut: Int64
+    var sizeMean: Double
+    var sizeM2: Double
+    var status1: UInt32, status2: UInt32, status3: UInt32, status4: UInt32, status5: UInt32, statusOther: UInt32
+    var authFailures: UInt32
+    var authSuccesses: UInt32
+    /// Index of the side record (users, largest response), or -1.
+    var side: Int32
+    /// Index of the HyperLogLog registers once more than 4 distinct paths were seen, or -1.
+    var hll: Int32
+    var paths: (UInt32, UInt32, UInt32, UInt32)
+
+    static let empty = SourceEntry(key: IPAddress(hi: 0, lo: 0), used: false, pathCount: 0, events: 0, requests: 0, sizeCount: 0,
+                                   first: .max, last: .min, bytesOut: 0, sizeMean: 0, sizeM2: 0, status1: 0, status2: 0, status3: 0,
+                                   status4: 0, status5: 0, statusOther: 0, authFailures: 0, authSuccesses: 0, side: -1, hll: -1,
+                                   paths: (0, 0, 0, 0))
+}
+
+/// The rarely needed part of a source's record.
+final class SourceSide {
+    var users: [String] = []
+    var maxResponse: Int64 = 0
+    var maxResponseRaw: String?
+    var maxResponseWhere: (input: Int, line: Int, time: Int64)?
+}
+
+/// A snapshot of one source's statistics, for reports and end-of-run analyses.
+public struct SourceStats {
     public let address: String
-    public var first: Int64 = .max
-    public var last: Int64 = .min
-    public var requests = 0
+    public let first: Int64
+    public let last: Int64
+    public let requests: Int
     /// Responses by class: [other, 1xx, 2xx, 3xx, 4xx, 5xx].
-    public var status = [Int](repeating: 0, count: 6)
-    var agentHashes: [UInt64] = []
-    public var bytesOut: Int64 = 0
-    public var authFailures = 0
-    public var authSuccesses = 0
-    public var users: [String] = []
-    public var agents: [String] = []
-    public var events = 0
-    /// The largest response (≥ 64 KiB) and where it was: evidence for volume findings.
-    public var maxResponse: Int64 = 0
-    public var maxResponseRaw: String?
-    public var maxResponseWhere: (input: Int, line: Int, time: Int64)?
-    // Welford's running mean/variance of response sizes.
-    public private(set) var sizeCount = 0
-    public private(set) var sizeMean = 0.0
-    private var sizeM2 = 0.0
-    // Distinct paths.
-    private var smallPaths: [UInt64] = []
-    private var hll: [UInt8]?
+    public let status: [Int]
+    public let bytesOut: Int64
+    public let authFailures: Int
+    public let authSuccesses: Int
+    public let users: [String]
+    public let events: Int
+    public let sizeCount: Int
+    public let sizeMean: Double
+    public let sizeStd: Double
+    public let distinctPaths: Int
+    public let maxResponse: Int64
+    public let maxResponseRaw: String?
+    public let maxResponseWhere: (input: Int, line: Int, time: Int64)?
+}
 
-    init(address: String) { self.address = address }
+/// Per-source statistics keyed by address. Bounded: past `limit` sources new ones are not
+/// profiled (counted in `overflow` and reported). Sources that are not addresses (host names in
+/// logs with HostnameLookups on) get a key derived from the name.
+public final class ActorTable {
+    @exclusivity(unchecked) private var entries: UnsafeMutablePointer<SourceEntry>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) public private(set) var count = 0
+    @exclusivity(unchecked) private var sides: [SourceSide] = []
+    /// HyperLogLog registers, 256 per source with more than 4 distinct paths.
+    @exclusivity(unchecked) private var registers: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var registerCapacity = 0
+    @exclusivity(unchecked) private var registerCount = 0
+    /// Largest response per entry index is kept in the side record; this says which entries have one.
+    @exclusivity(unchecked) private var names: [IPAddress: String] = [:]
+    public let limit: Int
+    @exclusivity(unchecked) public private(set) var overflow = 0
 
-    public var sizeStd: Double { sizeCount > 1 ? (sizeM2 / Double(sizeCount - 1)).squareRoot() : 0 }
+    public init(limit: Int = 1_000_000, capacity: Int = 1 << 14) {
+        self.limit = limit
+        self.capacity = capacity
+        entries = ActorTable.allocate(capacity)
+        registers = .allocate(capacity: 1)
+    }
+    deinit { entries.deinitialize(count: capacity); UnsafeMutableRawPointer(entries).deallocate(); registers.deallocate() }
 
-    @inline(__always) func addSize(_ b: Int64) {
-        sizeCount += 1
-        let x = Double(b)
-        let d = x - sizeMean
-        sizeMean += d / Double(sizeCount)
-        sizeM2 += d * (x - sizeMean)
+    static func allocate(_ n: Int) -> UnsafeMutablePointer<SourceEntry> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: n * MemoryLayout<SourceEntry>.stride, alignment: 128)
+        let p = raw.bindMemory(to: SourceEntry.self, capacity: n)
+        p.initialize(repeating: .empty, count: n)
+        return p
     }
 
-    @inline(__always) func addPath(_ h: UInt64) {
-        if var regs = hll {
-            let idx = Int(h >> 56)   // 256 registers
-            let rest = (h << 8) | 0x80
-            let rank = UInt8(rest.leadingZeroBitCount + 1)
-            if regs[idx] < rank { regs[idx] = rank; hll = regs }
+    @inline(__always) static func slot(_ a: IPAddress, _ mask: Int) -> Int {
+        var h = a.hi &* 0x9E3779B97F4A7C15 ^ a.lo
+        h = (h ^ (h >> 32)) &* 0xD6E8FEB86659FD93
+        h ^= h >> 29
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    /// A non-address source (a host name) as a key outside the IPv6 space in use (fc00::/7 with a hash).
+    static func key(name: UnsafeBufferPointer<UInt8>) -> IPAddress {
+        IPAddress(hi: 0xFD00_0000_0000_0000 | (ByteOps.hash(name.baseAddress!, 0, name.count) >> 8), lo: ByteOps.hash(name.baseAddress!, 0, name.count, seed: 7))
+    }
+
+    /// The entry of an event's source (inserting it), or -1. Valid until the next call.
+    @inline(__always) public func handle(_ e: Event) -> Int {
+        guard let v = e.value(.srcIP), v.count > 0, let base = v.baseAddress else { return -1 }
+        let key: IPAddress
+        if let ip = IPAddress.parse(base, 0, v.count) { key = ip }
+        else {
+            if v.count == 1 && (base[0] == 0x2D || base[0] == 0x3F) { return -1 }  // "-" or "?"
+            key = ActorTable.key(name: v)
+            if names[key] == nil && count < limit { names[key] = String(decoding: v, as: UTF8.self) }
+        }
+        return find(key, insert: true)
+    }
+
+    @inline(__always) func find(_ key: IPAddress, insert: Bool) -> Int {
+        let mask = capacity - 1
+        var i = ActorTable.slot(key, mask)
+        while true {
+            let p = entries + i
+            if !p.pointee.used {
+                guard insert else { return -1 }
+                guard count < limit else { overflow += 1; return -1 }
+                if (count + 1) * 2 > capacity { grow(); return find(key, insert: true) }
+                p.pointee.used = true
+                p.pointee.key = key
+                count += 1
+                return i
+            }
+            if p.pointee.key == key { return i }
+            i = (i + 1) & mask
+        }
+    }
+
+    private func grow() {
+        let old = entries, oldCapacity = capacity
+        capacity *= 2
+        entries = ActorTable.allocate(capacity)
+        let mask = capacity - 1
+        for k in 0..<oldCapacity where old[k].used {
+            var i = ActorTable.slot(old[k].key, mask)
+            while entries[i].used { i = (i + 1) & mask }
+            entries[i] = old[k]
+        }
+        old.deinitialize(count: oldCapacity)
+        UnsafeMutableRawPointer(old).deallocate()
+    }
+
+    // MARK: per event
+
+    @inline(__always) public func sizeMean(_ h: Int) -> Double { h < 0 ? 0 : entries[h].sizeMean }
+    @inline(__always) public func sizeCount(_ h: Int) -> Int { h < 0 ? 0 : Int(entries[h].sizeCount) }
+    @inline(__always) public func sizeStd(_ h: Int) -> Double {
+        guard h >= 0 else { return 0 }
+        let c = entries[h].sizeCount
+        return c > 1 ? (entries[h].sizeM2 / Double(c - 1)).squareRoot() : 0
+    }
+    @inline(__always) public func maxResponse(_ h: Int) -> Int64 {
+        guard h >= 0 else { return .max }
+        let s = entries[h].side
+        return s < 0 ? 0 : sides.withUnsafeBufferPointer { $0[Int(s)].maxResponse }
+    }
+
+    func side(_ h: Int) -> SourceSide {
+        if entries[h].side >= 0 { return sides[Int(entries[h].side)] }
+        let s = SourceSide()
+        entries[h].side = Int32(sides.count)
+        sides.append(s)
+        return s
+    }
+
+    /// Remembers the largest response of a source (its evidence for volume findings).
+    public func noteLargeResponse(_ h: Int, _ e: Event, input: Int) {
+        guard h >= 0 else { return }
+        let s = side(h)
+        s.maxResponse = e.byteCount
+        s.maxResponseRaw = e.rawString
+        s.maxResponseWhere = (input, e.lineNumber, e.time)
+    }
+
+    /// Updates the stats with one event.
+    @inline(__always) public func update(_ h: Int, _ e: Event) {
+        guard h >= 0 else { return }
+        let p = entries + h
+        p.pointee.events &+= 1
+        if e.hasTime {
+            if e.time < p.pointee.first { p.pointee.first = e.time }
+            if e.time > p.pointee.last { p.pointee.last = e.time }
+        }
+        if e.format.isWebAccess || (e.services.contains(.access) && e.has(.uri)) {
+            p.pointee.requests &+= 1
+            switch e.statusCode / 100 {
+            case 1: p.pointee.status1 &+= 1
+            case 2: p.pointee.status2 &+= 1
+            case 3: p.pointee.status3 &+= 1
+            case 4: p.pointee.status4 &+= 1
+            case 5: p.pointee.status5 &+= 1
+            default: p.pointee.statusOther &+= 1
+            }
+            let b = max(e.byteCount, 0)
+            p.pointee.bytesOut &+= b
+            // Welford's running mean and variance of response sizes.
+            p.pointee.sizeCount &+= 1
+            let x = Double(b)
+            let d = x - p.pointee.sizeMean
+            p.pointee.sizeMean += d / Double(p.pointee.sizeCount)
+            p.pointee.sizeM2 += d * (x - p.pointee.sizeMean)
+            if let path = e.value(.path), let pb = path.baseAddress { addPath(h, ByteOps.hash(pb, 0, path.count)) }
+        }
+        if e.authAction != .none {
+            if e.authAction.isFailure { p.pointee.authFailures &+= UInt32(clamping: e.repeatCount) }
+            if e.authAction == .sshAccepted { p.pointee.authSuccesses &+= 1 }
+            if let u = e.string(.user) {
+                let s = side(h)
+                if s.users.count < 20 && !s.users.contains(u) { s.users.append(u) }
+            }
+        }
+    }
+
+    @inline(__always) func addPath(_ h: Int, _ hash: UInt64) {
+        let p = entries + h
+        if p.pointee.hll >= 0 {
+            ActorTable.hllAdd(registers + Int(p.pointee.hll) * 256, hash)
             return
         }
-        if smallPaths.contains(h) { return }
-        if smallPaths.count < 16 { smallPaths.append(h); return }
-        var regs = [UInt8](repeating: 0, count: 256)
-        for p in smallPaths + [h] {
-            let idx = Int(p >> 56)
-            let rank = UInt8(((p << 8) | 0x80).leadingZeroBitCount + 1)
-            if regs[idx] < rank { regs[idx] = rank }
+        let n = Int(p.pointee.pathCount)
+        let small = UInt32(truncatingIfNeeded: hash >> 32) | 1
+        let found: Bool = withUnsafeBytes(of: &p.pointee.paths) { raw in
+            let a = raw.bindMemory(to: UInt32.self)
+            for k in 0..<n where a[k] == small { return true }
+            return false
         }
-        hll = regs
-        smallPaths = []
+        if found { return }
+        if n < 4 {
+            withUnsafeMutableBytes(of: &p.pointee.paths) { $0.bindMemory(to: UInt32.self)[n] = small }
+            p.pointee.pathCount = UInt8(n + 1)
+            return
+        }
+        // The fifth distinct path: switch to a HyperLogLog seeded with the four.
+        if registerCount == registerCapacity {
+            let c = max(64, registerCapacity * 2)
+            let r = UnsafeMutablePointer<UInt8>.allocate(capacity: c * 256)
+            r.update(from: registers, count: registerCount * 256)
+            registers.deallocate()
+            registers = r
+            registerCapacity = c
+        }
+        let regs = registers + registerCount * 256
+        regs.initialize(repeating: 0, count: 256)
+        p.pointee.hll = Int32(registerCount)
+        registerCount += 1
+        withUnsafeBytes(of: p.pointee.paths) { raw in
+            for v in raw.bindMemory(to: UInt32.self) { ActorTable.hllAdd(regs, ByteOps.mix(UInt64(v))) }
+        }
+        ActorTable.hllAdd(regs, hash)
+        p.pointee.pathCount = 5
     }
 
-    /// Distinct paths requested (exact below 17, estimated above).
-    public var distinctPaths: Int {
-        guard let regs = hll else { return smallPaths.count }
+    @inline(__always) static func hllAdd(_ regs: UnsafeMutablePointer<UInt8>, _ h: UInt64) {
+        let idx = Int(h >> 56)
+        let rank = UInt8(((h << 8) | 0x80).leadingZeroBitCount + 1)
+        if regs[idx] < rank { regs[idx] = rank }
+    }
+
+    static func hllEstimate(_ regs: [UInt8]) -> Int {
         let m = 256.0
         var sum = 0.0
         var zeros = 0
@@ -74,74 +282,36 @@ public final class SourceStats {
         return Int(est.rounded())
     }
 
-    func note(user: String) { if users.count < 20 && !users.contains(user) { users.append(user) } }
-    func note(agent: String) { if agents.count < 5 && !agents.contains(agent) { agents.append(agent) } }
-}
+    // MARK: reports
 
-/// Source statistics keyed by address (bounded: past `limit` sources new ones are not profiled,
-/// which is counted and reported).
-public final class ActorTable {
-    public private(set) var byAddress: [IPAddress: SourceStats] = [:]
-    public private(set) var byName: [String: SourceStats] = [:]
-    public let limit: Int
-    public private(set) var overflow = 0
-    private var lastKey: IPAddress?
-    private var lastStats: SourceStats?
-
-    public init(limit: Int = 500_000) { self.limit = limit }
-
-    public var count: Int { byAddress.count + byName.count }
-
-    /// The stats for an event's source (nil when it has none or the table is full).
-    @inline(__always) public func stats(_ e: Event) -> SourceStats? {
-        guard let v = e.value(.srcIP), v.count > 0 else { return nil }
-        if let ip = IPAddress.parse(v) {
-            if ip == lastKey, let s = lastStats { return s }
-            if let s = byAddress[ip] { lastKey = ip; lastStats = s; return s }
-            guard count < limit else { overflow += 1; return nil }
-            let s = SourceStats(address: ip.description)
-            byAddress[ip] = s
-            lastKey = ip; lastStats = s
-            return s
-        }
-        let name = String(decoding: v, as: UTF8.self)
-        if name == "-" || name == "?" { return nil }
-        if let s = byName[name] { return s }
-        guard count < limit else { overflow += 1; return nil }
-        let s = SourceStats(address: name)
-        byName[name] = s
-        return s
+    func snapshot(_ h: Int) -> SourceStats {
+        let e = entries[h]
+        let side = e.side >= 0 ? sides[Int(e.side)] : nil
+        let address = names[e.key] ?? e.key.description
+        let paths = e.hll < 0 ? Int(e.pathCount) : ActorTable.hllEstimate(Array(UnsafeBufferPointer(start: registers + Int(e.hll) * 256, count: 256)))
+        return SourceStats(address: address, first: e.first, last: e.last, requests: Int(e.requests),
+                           status: [Int(e.statusOther), Int(e.status1), Int(e.status2), Int(e.status3), Int(e.status4), Int(e.status5)],
+                           bytesOut: e.bytesOut, authFailures: Int(e.authFailures), authSuccesses: Int(e.authSuccesses),
+                           users: side?.users ?? [], events: Int(e.events), sizeCount: Int(e.sizeCount), sizeMean: e.sizeMean,
+                           sizeStd: e.sizeCount > 1 ? (e.sizeM2 / Double(e.sizeCount - 1)).squareRoot() : 0,
+                           distinctPaths: paths, maxResponse: side?.maxResponse ?? 0, maxResponseRaw: side?.maxResponseRaw,
+                           maxResponseWhere: side?.maxResponseWhere)
     }
 
     public func lookup(_ address: String) -> SourceStats? {
-        if let ip = IPAddress.parse(address) { return byAddress[ip] }
-        return byName[address]
+        var a = address
+        let key: IPAddress = a.withUTF8 { b in IPAddress.parse(b.baseAddress!, 0, b.count) ?? ActorTable.key(name: b) }
+        let h = find(key, insert: false)
+        return h < 0 ? nil : snapshot(h)
     }
 
-    public var all: [SourceStats] { Array(byAddress.values) + Array(byName.values) }
-
-    /// Updates the stats with one event.
-    @inline(__always) public func update(_ s: SourceStats, _ e: Event) {
-        s.events += 1
-        if e.hasTime {
-            if e.time < s.first { s.first = e.time }
-            if e.time > s.last { s.last = e.time }
+    /// (address, bytes out, requests) of every source.
+    public var totals: [(String, Int64, Int)] {
+        var out: [(String, Int64, Int)] = []
+        out.reserveCapacity(count)
+        for i in 0..<capacity where entries[i].used {
+            out.append((names[entries[i].key] ?? entries[i].key.description, entries[i].bytesOut, Int(entries[i].requests)))
         }
-        if e.format.isWebAccess || (e.services.contains(.access) && e.has(.uri)) {
-            s.requests += 1
-            let st = e.statusCode
-            s.status[(st >= 100 && st < 600) ? st / 100 : 0] += 1
-            if e.byteCount > 0 { s.bytesOut += e.byteCount; s.addSize(e.byteCount) } else { s.addSize(0) }
-            if let p = e.value(.path), let pb = p.baseAddress { s.addPath(ByteOps.hash(pb, 0, p.count)) }
-            if s.agents.count < 5, let ua = e.value(.userAgent), let ub = ua.baseAddress {
-                let h = ByteOps.hash(ub, 0, ua.count)
-                if !s.agentHashes.contains(h) { s.agentHashes.append(h); s.note(agent: String(decoding: ua, as: UTF8.self)) }
-            }
-        }
-        if e.authAction != .none {
-            if e.authAction.isFailure { s.authFailures += e.repeatCount }
-            if e.authAction == .sshAccepted { s.authSuccesses += 1 }
-            if let u = e.string(.user) { s.note(user: u) }
-        }
+        return out
     }
 }

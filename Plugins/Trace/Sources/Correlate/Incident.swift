@@ -24,6 +24,7 @@ public struct SourceProfile: Sendable {
     public let authFailures: Int
     public let authSuccesses: Int
     public let users: [String]
+    /// User agents of its events of interest.
     public let agents: [String]
     public let geo: GeoTable.Entry?
     public let stages: [KillChainStage]
@@ -129,6 +130,8 @@ public enum IncidentBuilder {
                                rules: $0.value.rules, events: $0.value.count)
             }
             let times = idx.map { events[$0] }.filter(\.hasTime).map(\.time)
+            var agents: [String] = []
+            for i in idx { if let a = events[i].userAgent, agents.count < 5, !agents.contains(a) { agents.append(a) } }
             out.append(SourceProfile(
                 source: source, score: score,
                 firstSeen: stats.flatMap { $0.first == .max ? nil : $0.first } ?? times.min(),
@@ -136,7 +139,7 @@ public enum IncidentBuilder {
                 requests: stats?.requests ?? 0, distinctPaths: stats?.distinctPaths ?? 0,
                 status: stats?.status ?? [Int](repeating: 0, count: 6), bytesOut: stats?.bytesOut ?? 0,
                 authFailures: stats?.authFailures ?? 0, authSuccesses: stats?.authSuccesses ?? 0,
-                users: stats?.users ?? [], agents: stats?.agents ?? [], geo: geo?.lookup(source), stages: chain,
+                users: stats?.users ?? [], agents: agents, geo: geo?.lookup(source), stages: chain,
                 techniques: techniques, events: idx, maxSeverity: ruleSeverity.values.max(), succeeded: succeeded))
         }
         return out.sorted { $0.score != $1.score ? $0.score > $1.score : $0.source < $1.source }

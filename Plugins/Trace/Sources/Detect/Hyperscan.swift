@@ -89,7 +89,7 @@ public final class HSDatabase {
 
 /// Scratch space for scanning (one per thread); grows to fit every database it is used with.
 public final class HSScratch {
-    var scratch: OpaquePointer?
+    @exclusivity(unchecked) var scratch: OpaquePointer?
     public init() {}
     public func prepare(for db: HSDatabase) {
         let rc = hs_alloc_scratch(db.db, &scratch)
@@ -103,10 +103,10 @@ public final class HSScratch {
 public final class MatchSet {
     public let capacity: Int
     let stamps: UnsafeMutablePointer<UInt32>
-    public private(set) var serial: UInt32 = 1
+    @exclusivity(unchecked) public private(set) var serial: UInt32 = 1
     /// Ids that matched, in order of first match.
     public let hits: UnsafeMutablePointer<UInt32>
-    public var hitCount = 0
+    @exclusivity(unchecked) public var hitCount = 0
 
     public init(capacity: Int) {
         self.capacity = max(capacity, 1)

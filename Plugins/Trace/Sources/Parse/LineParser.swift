@@ -18,14 +18,14 @@ public enum ParseResult: Sendable {
 /// Per-item settings and state shared by the parsers.
 public final class ParseContext {
     public let zone: ZoneResolver
-    public var years: YearInference
+    @exclusivity(unchecked) public var years: YearInference
     /// nginx/apache bits from the item's path (both when it does not say).
-    public var webProduct: ServiceBits
+    @exclusivity(unchecked) public var webProduct: ServiceBits
     /// The item's path says auth.log / secure: every line is an auth event.
-    public var authFile: Bool
+    @exclusivity(unchecked) public var authFile: Bool
     public let fieldMap: FieldMap
     /// The line being parsed (multi-line records remember where they began).
-    public var currentLine = 0
+    @exclusivity(unchecked) public var currentLine = 0
 
     public init(zone: ZoneResolver = .utc, years: YearInference = YearInference(referenceYear: 2024, referenceMonth: 12),
                 path: String = "", fieldMap: FieldMap = FieldMap()) {

@@ -23,15 +23,15 @@ struct PendingRecord {
 /// the thread's user and client, which are carried to its later statements.
 public final class MySQLGeneralParser: LineParser {
     public let format = LogFormat.mysqlGeneral
-    var pending = PendingRecord()
-    var pendingTime: Int64 = 0
-    var pendingZoned = false
-    var pendingHasTime = false
-    var lastTime: Int64 = 0
-    var lastZoned = false
-    var haveLast = false
+    @exclusivity(unchecked) var pending = PendingRecord()
+    @exclusivity(unchecked) var pendingTime: Int64 = 0
+    @exclusivity(unchecked) var pendingZoned = false
+    @exclusivity(unchecked) var pendingHasTime = false
+    @exclusivity(unchecked) var lastTime: Int64 = 0
+    @exclusivity(unchecked) var lastZoned = false
+    @exclusivity(unchecked) var haveLast = false
     /// thread id → (user, client address), from Connect records (bounded).
-    var threads: [Int: (String, String)] = [:]
+    @exclusivity(unchecked) var threads: [Int: (String, String)] = [:]
 
     public init() {}
 
@@ -174,8 +174,8 @@ public final class MySQLGeneralParser: LineParser {
 /// The event is the whole record; its time is SET timestamp (exact epoch) when present.
 public final class MySQLSlowParser: LineParser {
     public let format = LogFormat.mysqlSlow
-    var pending = PendingRecord()
-    var inStatement = false
+    @exclusivity(unchecked) var pending = PendingRecord()
+    @exclusivity(unchecked) var inStatement = false
     public init() {}
 
     public func parse(_ p: UnsafePointer<UInt8>, _ n: Int, _ e: Event, _ ctx: ParseContext) -> ParseResult {

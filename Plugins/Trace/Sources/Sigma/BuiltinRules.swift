@@ -24,6 +24,7 @@ enum BuiltinRules {
     static let texts: [String] = [
         #"""
 title: Reverse shell started (auditd execve)
+title_zh: 启动反弹 Shell（auditd execve）
 name: auditd_reverse_shell
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0b
 description: The audit log recorded netcat with -e or an interactive shell - the usual ways to hand a shell to a remote listener.
@@ -52,6 +53,7 @@ tags:
 """#,
         #"""
 title: Cron job running a download or reverse shell
+title_zh: 计划任务执行下载或反弹 Shell
 name: cron_suspicious_command
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0a
 description: Cron logged a command that downloads code or opens a shell to the network - a common persistence mechanism.
@@ -79,6 +81,7 @@ tags:
 """#,
         #"""
 title: MySQL login failure
+title_zh: MySQL 登录失败
 name: mysql_access_denied
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e10
 description: MySQL refused a login. Feeds the database brute-force correlation.
@@ -95,6 +98,7 @@ tags:
 """#,
         #"""
 title: MySQL brute force from one source
+title_zh: 单一来源的 MySQL 暴力破解
 name: mysql_brute_force
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e11
 description: Ten or more refused MySQL logins from the same client within five minutes.
@@ -114,6 +118,7 @@ tags:
 """#,
         #"""
 title: MySQL statement reading or writing server files
+title_zh: MySQL 语句读写服务器文件
 name: mysql_file_access
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0d
 description: INTO OUTFILE / DUMPFILE writes query results to a file on the database server (data staging, webshell writing); LOAD_FILE reads one.
@@ -133,6 +138,7 @@ tags:
 """#,
         #"""
 title: MySQL account granted all privileges
+title_zh: MySQL 账户被授予全部权限
 name: mysql_grant_all
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0f
 description: GRANT ALL to an account - privilege manipulation that attackers use to keep access to the database.
@@ -152,6 +158,7 @@ tags:
 """#,
         #"""
 title: SQL injection payload reached the database
+title_zh: SQL 注入载荷到达数据库
 name: mysql_injection_payload
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0e
 description: The database ran a statement with an injection signature (UNION SELECT from the catalogue, a time delay) - the web-side attempt got through to SQL.
@@ -170,6 +177,7 @@ tags:
 """#,
         #"""
 title: New account with UID 0
+title_zh: 新建 UID 为 0 的账户
 name: new_user_uid0
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e0c
 description: useradd created an account with user id 0 - a second root account, a classic backdoor.
@@ -188,6 +196,7 @@ tags:
 """#,
         #"""
 title: SSH authentication failure
+title_zh: SSH 认证失败
 name: ssh_auth_failure
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e01
 status: stable
@@ -206,6 +215,7 @@ tags:
 """#,
         #"""
 title: SSH brute force from one source
+title_zh: 单一来源的 SSH 暴力破解
 name: ssh_brute_force
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e02
 description: Ten or more failed SSH logins from the same address within ten minutes.
@@ -225,6 +235,7 @@ tags:
 """#,
         #"""
 title: SSH password spraying (many accounts from one source)
+title_zh: SSH 密码喷洒（单一来源尝试多个账户）
 name: ssh_password_spraying
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e03
 description: Failed SSH logins for five or more different accounts from the same address within thirty minutes.
@@ -245,6 +256,7 @@ tags:
 """#,
         #"""
 title: Sudo to an interactive root shell
+title_zh: 通过 sudo 获得交互式 root Shell
 name: sudo_root_shell
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e08
 description: A user ran a shell (or su) through sudo, which gives an unrestricted root session that sudo no longer logs command by command.
@@ -279,6 +291,7 @@ tags:
 """#,
         #"""
 title: Suspicious command run through sudo
+title_zh: 通过 sudo 执行可疑命令
 name: sudo_suspicious_command
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e09
 description: Sudo ran a command typical of post-exploitation - a reverse shell, a download, a setuid bit, or something in /tmp.
@@ -317,6 +330,7 @@ tags:
 """#,
         #"""
 title: Web application firewall blocked a request
+title_zh: Web 应用防火墙拦截请求
 name: waf_block
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e12
 description: ModSecurity (nginx or Apache error log) denied a request; the rule message says which attack class it saw.
@@ -335,6 +349,7 @@ tags:
 """#,
         #"""
 title: Web content discovery (many different missing paths from one source)
+title_zh: Web 目录枚举（单一来源大量不同的 404 路径）
 name: web_content_discovery
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e05
 description: Twenty or more different paths answered 404 for the same client within one minute - a wordlist scanner (gobuster, dirb, ffuf) at work.
@@ -355,6 +370,7 @@ tags:
 """#,
         #"""
 title: Web login brute force
+title_zh: Web 登录暴力破解
 name: web_login_brute_force
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e07
 description: Twenty or more login form submissions from the same client within five minutes.
@@ -374,6 +390,7 @@ tags:
 """#,
         #"""
 title: Web login form submission
+title_zh: Web 登录表单提交
 name: web_login_post
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e06
 description: A POST to a login endpoint. Feeds the web brute-force correlation.
@@ -400,6 +417,7 @@ tags:
 """#,
         #"""
 title: Web request for a missing path
+title_zh: Web 请求不存在的路径
 name: web_missing_path
 id: 0b1b2e8a-3c55-4f0e-9a7e-6a1d2c4b5e04
 description: A 404 response. Feeds the content-discovery correlation.

@@ -32,19 +32,19 @@ public final class CorrelationState {
     }
 
     let correlations: [SigmaCorrelation]
-    var hits: [[Hit]]
-    var strings: [String] = []
-    var stringIndex: [String: UInt32] = [:]
-    public private(set) var raws: [String] = []
-    var rawBytes = 0
+    @exclusivity(unchecked) var hits: [[Hit]]
+    @exclusivity(unchecked) var strings: [String] = []
+    @exclusivity(unchecked) var stringIndex: [String: UInt32] = [:]
+    @exclusivity(unchecked) public private(set) var raws: [String] = []
+    @exclusivity(unchecked) var rawBytes = 0
     public let maxRawBytes: Int
     public let maxHits: Int
-    public private(set) var totalHits = 0
-    public private(set) var droppedHits = 0
-    public private(set) var untimedHits = 0
+    @exclusivity(unchecked) public private(set) var totalHits = 0
+    @exclusivity(unchecked) public private(set) var droppedHits = 0
+    @exclusivity(unchecked) public private(set) var untimedHits = 0
     /// (correlation, rule) → group-by field keys, and the value field for value_count.
-    var groupKeys: [[[FieldKey]]] = []
-    var valueKeys: [[FieldKey?]] = []
+    @exclusivity(unchecked) var groupKeys: [[[FieldKey]]] = []
+    @exclusivity(unchecked) var valueKeys: [[FieldKey?]] = []
 
     init(correlations: [SigmaCorrelation], maxHits: Int = 4_000_000, maxRawBytes: Int = 128 << 20) {
         self.correlations = correlations
@@ -115,8 +115,25 @@ public final class CorrelationState {
 
     public func raw(_ ref: EvidenceRef) -> String? { ref.raw >= 0 ? raws[Int(ref.raw)] : nil }
 
-    /// Evaluates every correlation over its hits in time order.
+    /// Evaluates every correlation over its hits in time order. Consecutive windows of one group
+    /// that each satisfy the condition (a scan going on for an hour) become one result.
     public func evaluate() -> [Result] {
+        var merged: [Result] = []
+        for r in windows() {
+            if let last = merged.last, last.correlation == r.correlation, last.group == r.group,
+               r.start - last.end <= correlations[r.correlation].timespan {
+                var values = last.values
+                for v in r.values where values.count < 20 && !values.contains(v) { values.append(v) }
+                merged[merged.count - 1] = Result(correlation: r.correlation, group: r.group, start: last.start, end: r.end,
+                                                  count: last.count + r.count, values: values, first: last.first, last: r.last)
+            } else {
+                merged.append(r)
+            }
+        }
+        return merged
+    }
+
+    func windows() -> [Result] {
         var out: [Result] = []
         for (ci, c) in correlations.enumerated() {
             // Group, then order each group by time.

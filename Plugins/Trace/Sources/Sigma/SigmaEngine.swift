@@ -9,30 +9,45 @@ public final class SigmaEngine {
     public let rules: [SigmaRule]
     public let correlations: [SigmaCorrelation]
     public let atoms: SigmaAtoms
-    public private(set) var loadErrors: [SigmaError]
+    @exclusivity(unchecked) public private(set) var loadErrors: [SigmaError]
     /// Global atom id → rules using it.
     let atomRules: [[Int32]]
     let matches: MatchSet
     let scratch = HSScratch()
     let ruleStamp: UnsafeMutablePointer<UInt32>
-    var stamp: UInt32 = 0
+    @exclusivity(unchecked) var stamp: UInt32 = 0
+
+    /// One field to scan for a plan. Trivial (no reference counting in the per-event loop): the
+    /// database and cache are owned by the plan's `owners`, the key's name by `names`.
+    struct FieldScan {
+        let kind: UInt8          // 0 canonical field, 1 extra field, 2 raw text
+        let field: Int
+        let name: UnsafeBufferPointer<UInt8>
+        let db: Unmanaged<HSDatabase>
+        let cache: Unmanaged<ScanCache>
+    }
 
     /// The databases and rule lists for one kind of event (a services mask).
     final class Plan {
-        var fields: [(FieldKey, HSDatabase)] = []
+        @exclusivity(unchecked) var fields: [FieldScan] = []
+        var owners: [AnyObject] = []
+        var names: [UnsafeMutableBufferPointer<UInt8>] = []
+        deinit { for n in names { n.deallocate() } }
         /// Rules that apply and can match without any Hyperscan atom.
         var always: [Int32] = []
         var applicable: Set<Int32> = []
     }
-    var plans: [UInt32: Plan] = [:]
-    var lastMask: UInt32 = .max
-    var lastPlan: Plan?
+    @exclusivity(unchecked) var plans: [UInt32: Plan] = [:]
+    @exclusivity(unchecked) var lastMask: UInt32 = .max
+    @exclusivity(unchecked) var lastPlan: Plan?
+    /// The last plan without reference counting (the `plans` dictionary keeps it alive).
+    @exclusivity(unchecked) var lastPlanRef: Unmanaged<Plan>?
     /// Hyperscan rejections while building plans (reported once).
-    public private(set) var planErrors: [String] = []
+    @exclusivity(unchecked) public private(set) var planErrors: [String] = []
     public let correlationState: CorrelationState
 
     /// Rules that matched the last event (indexes into `rules`).
-    public private(set) var matched: [Int] = []
+    @exclusivity(unchecked) public private(set) var matched: [Int] = []
 
     public init(loaded: SigmaLoader.Loaded, atoms: SigmaAtoms) {
         var errors = loaded.errors
@@ -123,7 +138,7 @@ public final class SigmaEngine {
 
     func plan(_ mask: ServiceBits) -> Plan {
         if mask.rawValue == lastMask, let p = lastPlan { return p }
-        if let p = plans[mask.rawValue] { lastMask = mask.rawValue; lastPlan = p; return p }
+        if let p = plans[mask.rawValue] { lastMask = mask.rawValue; lastPlan = p; lastPlanRef = .passUnretained(p); return p }
         let p = Plan()
         var byField: [FieldKey: [HSPattern]] = [:]
         var order: [FieldKey] = []
@@ -143,10 +158,27 @@ public final class SigmaEngine {
             let pats = byField[key]!.filter { seen.insert($0.id).inserted }
             let (db, rejected) = HSDatabase.compileDroppingBad(pats)
             for (pat, msg) in rejected { planErrors.append("pattern \(pat.expression) on \(key): \(msg)") }
-            if let db { scratch.prepare(for: db); p.fields.append((key, db)) }
+            if let db {
+                scratch.prepare(for: db)
+                let cache = ScanCache(slots: key == .raw ? 1 << 10 : 1 << 13, maxKey: 256)
+                p.owners.append(db); p.owners.append(cache)
+                var kind: UInt8 = 2, field = 0
+                var name = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                switch key {
+                case .field(let f): kind = 0; field = f.rawValue
+                case .extra(let n):
+                    kind = 1
+                    let buf = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(n.utf8.count, 1))
+                    _ = buf.initialize(from: n.utf8)
+                    p.names.append(buf)
+                    name = UnsafeBufferPointer(start: buf.baseAddress, count: n.utf8.count)
+                case .raw: kind = 2
+                }
+                p.fields.append(FieldScan(kind: kind, field: field, name: name, db: .passUnretained(db), cache: .passUnretained(cache)))
+            }
         }
         plans[mask.rawValue] = p
-        lastMask = mask.rawValue; lastPlan = p
+        lastMask = mask.rawValue; lastPlan = p; lastPlanRef = .passUnretained(p)
         return p
     }
 
@@ -154,11 +186,34 @@ public final class SigmaEngine {
     public func evaluate(_ e: Event) {
         matched.removeAll(keepingCapacity: true)
         if rules.isEmpty { return }
-        let p = plan(e.services)
+        let mask = e.services
+        if mask.rawValue != lastMask || lastPlan == nil { _ = plan(mask) }
+        lastPlanRef!._withUnsafeGuaranteedRef { evaluate(e, $0) }
+    }
+
+    private func evaluate(_ e: Event, _ p: Plan) {
         if p.applicable.isEmpty { return }
         matches.begin()
-        for (key, db) in p.fields {
-            if let v = e.value(key), v.count > 0 { db.scan(v.baseAddress!, v.count, scratch: scratch, into: matches) }
+        p.fields.withUnsafeBufferPointer { fields in
+            for f in fields {
+                let value: Bytes?
+                switch f.kind {
+                case 0: value = e.value(Field(rawValue: f.field)!)
+                case 1: value = e.extra(f.name)
+                default: value = e.raw
+                }
+                guard let v = value, v.count > 0, let base = v.baseAddress else { continue }
+                let h = ByteOps.hash(base, 0, v.count)
+                f.cache._withUnsafeGuaranteedRef { cache in
+                    if let slot = cache.lookup(base, v.count, hash: h) {
+                        cache.replay(slot, into: matches)
+                        return
+                    }
+                    let before = matches.hitCount
+                    f.db._withUnsafeGuaranteedRef { $0.scan(base, v.count, scratch: scratch, into: matches) }
+                    cache.store(base, v.count, hash: h, matches: matches, from: before)
+                }
+            }
         }
         stamp &+= 1
         if stamp == 0 { ruleStamp.update(repeating: 0, count: max(rules.count, 1)); stamp = 1 }

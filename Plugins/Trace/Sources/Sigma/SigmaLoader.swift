@@ -133,7 +133,7 @@ public struct SigmaLoader {
         guard case .mapping(let ls)? = map["logsource"] else { throw SigmaError(file: file, line: line, "no logsource") }
         let logsource = SigmaLogSource(category: string(ls, "category"), product: string(ls, "product"), service: string(ls, "service"))
         guard case .mapping(let det)? = map["detection"] else { throw SigmaError(file: file, line: line, "no detection") }
-        let rule = SigmaRule(id: string(map, "id"), name: string(map, "name"), title: title, level: SigmaLoader.level(string(map, "level")),
+        let rule = SigmaRule(id: string(map, "id"), name: string(map, "name"), title: title, titleZh: string(map, "title_zh"), level: SigmaLoader.level(string(map, "level")),
                              tags: strings(map["tags"]), logsource: logsource, file: file, line: line,
                              description: string(map, "description"), falsePositives: strings(map["falsepositives"]),
                              references: strings(map["references"]), builtin: builtin)
@@ -297,7 +297,7 @@ public struct SigmaLoader {
             throw SigmaError(file: file, line: cline, "\(typeText) needs at least two rules")
         }
         let generate = (c["generate"]?.scalar?.string).map { $0.lowercased() }.map { $0 == "true" || $0 == "yes" } ?? false
-        return SigmaCorrelation(id: string(map, "id"), name: string(map, "name"), title: title, kind: kind, ruleRefs: refs,
+        return SigmaCorrelation(id: string(map, "id"), name: string(map, "name"), title: title, titleZh: string(map, "title_zh"), kind: kind, ruleRefs: refs,
                                 groupBy: strings(c["group-by"]), aliases: aliases, timespan: span, comparison: comparison,
                                 threshold: threshold, valueField: field, generate: generate,
                                 level: SigmaLoader.level(string(map, "level")), tags: strings(map["tags"]), file: file, line: line,

@@ -95,14 +95,14 @@ public final class SigmaRule {
     public internal(set) var hsAtoms: [Int] = []
     public let traceRule: TraceRule
 
-    init(id: String?, name: String?, title: String, level: Severity, tags: [String], logsource: SigmaLogSource,
+    init(id: String?, name: String?, title: String, titleZh: String? = nil, level: Severity, tags: [String], logsource: SigmaLogSource,
          file: String, line: Int, description: String?, falsePositives: [String], references: [String], builtin: Bool) {
         self.id = id; self.name = name; self.title = title; self.level = level; self.tags = tags; self.logsource = logsource
         self.file = file; self.line = line; self.description = description; self.falsePositives = falsePositives
         self.references = references
         required = logsource.required
         traceRule = TraceRule(id: SigmaRule.ruleId(id: id, name: name, title: title, builtin: builtin),
-                              title: LocalizedText(title), severity: level, techniques: SigmaRule.techniques(tags),
+                              title: LocalizedText(en: title, zh: titleZh ?? title), severity: level, techniques: SigmaRule.techniques(tags),
                               tactic: SigmaRule.tactic(tags), category: "attack-tracing", references: references)
     }
 
@@ -151,7 +151,7 @@ public final class SigmaCorrelation {
     public let line: Int
     public let traceRule: TraceRule
 
-    init(id: String?, name: String?, title: String, kind: Kind, ruleRefs: [String], groupBy: [String],
+    init(id: String?, name: String?, title: String, titleZh: String? = nil, kind: Kind, ruleRefs: [String], groupBy: [String],
          aliases: [String: [String: String]], timespan: Int64, comparison: Comparison?, threshold: Double,
          valueField: String?, generate: Bool, level: Severity, tags: [String], file: String, line: Int, builtin: Bool) {
         self.id = id; self.name = name; self.title = title; self.kind = kind; self.ruleRefs = ruleRefs; self.groupBy = groupBy
@@ -159,7 +159,7 @@ public final class SigmaCorrelation {
         self.valueField = valueField; self.generate = generate; self.level = level; self.tags = tags; self.file = file
         self.line = line
         traceRule = TraceRule(id: SigmaRule.ruleId(id: id, name: name, title: title, builtin: builtin),
-                              title: LocalizedText(title), severity: level, techniques: SigmaRule.techniques(tags),
+                              title: LocalizedText(en: title, zh: titleZh ?? title), severity: level, techniques: SigmaRule.techniques(tags),
                               tactic: SigmaRule.tactic(tags))
     }
 

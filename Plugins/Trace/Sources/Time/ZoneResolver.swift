@@ -7,8 +7,8 @@ public final class ZoneResolver {
     public let name: String
     private let fixed: Int?
     private let zone: TimeZone?
-    private var cachedHour: Int64 = .min
-    private var cachedOffset: Int64 = 0
+    @exclusivity(unchecked) private var cachedHour: Int64 = .min
+    @exclusivity(unchecked) private var cachedOffset: Int64 = 0
 
     public static let utc = ZoneResolver(fixedOffset: 0, name: "UTC")
 

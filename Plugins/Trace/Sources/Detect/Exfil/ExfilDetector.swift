@@ -31,25 +31,53 @@ public final class ExfilDetector {
     public static let rules: [TraceRule] = [archiveDownload, sourceOutlier, rarePath, sourceVolume, bulkQuery]
 
     /// Bytes from which one response may be an outlier or a rare-path candidate.
-    public var largeResponse: Int64 = 1 << 20
-    public var rowsThreshold = 100_000
-    public var rarePathMaxRequests = 2
-    public var maxCandidates = 10_000
+    @exclusivity(unchecked) public var largeResponse: Int64 = 1 << 20
+    @exclusivity(unchecked) public var rowsThreshold = 100_000
+    @exclusivity(unchecked) public var rarePathMaxRequests = 2
+    @exclusivity(unchecked) public var maxCandidates = 10_000
 
     /// Count-min sketch of requests per path (4 rows × 64K counters).
-    private var sketch = [UInt32](repeating: 0, count: 4 * 65536)
+    @exclusivity(unchecked) private var sketch = [UInt32](repeating: 0, count: 4 * 65536)
     /// log2 histogram of response sizes, for the typical size.
-    private var sizeHistogram = [Int](repeating: 0, count: 64)
+    @exclusivity(unchecked) private var sizeHistogram = [Int](repeating: 0, count: 64)
     public struct Candidate { public let pathHash: UInt64; public let bytes: Int64; public let interest: Int }
     public private(set) var candidates: [Candidate] = []
 
     public init() {}
 
-    static let archiveSuffixes: [StaticString] = [".sql", ".sql.gz", ".sql.bz2", ".sql.xz", ".sql.zip", ".sql.7z", ".dump", ".dmp",
-                                                  ".bak", ".backup", ".old", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz",
-                                                  ".txz", ".zip", ".7z", ".rar", ".gz", ".bz2", ".xz", ".zst", ".db", ".sqlite",
-                                                  ".sqlite3", ".mdb", ".accdb", ".ibd", ".frm", ".pst", ".ost", ".kdbx", ".pfx", ".p12",
-                                                  ".jks", ".keystore", ".bson", ".rdb", ".aof", ".csv.gz"]
+    /// File extensions of archives, dumps, backups, databases and key stores (lower case).
+    static let archiveExtensions: Set<String> = ["sql", "dump", "dmp", "bak", "backup", "old", "tar", "tgz", "tbz2", "txz", "zip", "7z",
+                                                 "rar", "gz", "bz2", "xz", "zst", "db", "sqlite", "sqlite3", "mdb", "accdb", "ibd", "frm",
+                                                 "pst", "ost", "kdbx", "pfx", "p12", "jks", "keystore", "bson", "rdb", "aof"]
+    /// The same packed into integers (up to 8 bytes) and sorted, for a binary search per request.
+    static let packedExtensions: [UInt64] = archiveExtensions.map { pack(Array($0.utf8)) }.sorted()
+
+    @inline(__always) static func isArchive(_ v: UInt64) -> Bool {
+        packedExtensions.withUnsafeBufferPointer { a in
+            var lo = 0, hi = a.count
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if a[mid] < v { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < a.count && a[lo] == v
+        }
+    }
+
+    @inline(__always) static func pack<C: Collection>(_ b: C) -> UInt64 where C.Element == UInt8 {
+        var v: UInt64 = 0
+        for c in b { v = v << 8 | UInt64(ByteOps.lower(c)) }
+        return v
+    }
+
+    /// The path's extension when it is one of ours ("sql.gz" reports as "gz").
+    @inline(__always) static func archiveExtension(_ p: UnsafePointer<UInt8>, _ n: Int) -> String? {
+        var i = n - 1
+        while i >= 0 && n - i <= 9 && p[i] != 0x2E && p[i] != 0x2F { i -= 1 }
+        guard i >= 0, p[i] == 0x2E, n - i - 1 >= 2, n - i - 1 <= 8 else { return nil }
+        let ext = UnsafeBufferPointer(start: p + i + 1, count: n - i - 1)
+        guard isArchive(pack(ext)) else { return nil }
+        return String(decoding: ext, as: UTF8.self).lowercased()
+    }
 
     /// Streaming checks for one web response; `mean`/`spread`/`count` are the source's stats before it.
     public func detect(_ e: Event, sourceMean: Double, sourceStd: Double, sourceCount: Int, into out: inout [Detection]) {
@@ -65,17 +93,10 @@ public final class ExfilDetector {
             sizeHistogram[min(b, 63)] += 1
         }
         guard ok else { return }
-        // Archive / dump / backup by suffix (case-insensitive).
-        for s in ExfilDetector.archiveSuffixes {
-            let n = s.utf8CodeUnitCount
-            if p.count > n && ByteOps.hasPrefixCaseless(pb, p.count - n, p.count, s) {
-                if bytes == 0 { break }  // an empty or HEAD answer carries nothing
-                let big = bytes >= 10 << 20
-                out.append(Detection(ExfilDetector.archiveDownload,
-                                     detail: "\(ExfilDetector.human(bytes)) \(String(describing: s).dropFirst()) file",
-                                     severity: big ? .high : .medium))
-                break
-            }
+        // Archive / dump / backup by extension (an empty or HEAD answer carries nothing).
+        if bytes > 0, let ext = ExfilDetector.archiveExtension(pb, p.count) {
+            out.append(Detection(ExfilDetector.archiveDownload, detail: "\(ExfilDetector.human(bytes)) .\(ext) file",
+                                 severity: bytes >= 10 << 20 ? .high : .medium))
         }
         if bytes >= largeResponse && sourceCount >= 20 && Double(bytes) > sourceMean * 20 && Double(bytes) > sourceMean + 6 * sourceStd {
             out.append(Detection(ExfilDetector.sourceOutlier,
@@ -140,12 +161,17 @@ public final class ExfilDetector {
         out.append(Detection(ExfilDetector.bulkQuery, detail: "\(rows) rows sent to \(e.string(.user) ?? "?")@\(e.string(.srcIP) ?? "?")"))
     }
 
-    /// End of run: sources whose bytes out dwarf the others' (totals of sources with at least 5 requests).
-    public static func volumeOutliers(_ totals: [(String, Int64, Int)], minBytes: Int64 = 50 << 20) -> [(String, Int64, Int64)] {
+    /// End of run: sources whose bytes out dwarf the others' — total at least `minBytes` and 50
+    /// times the median source's (sources with at least 5 requests), *and* an average response 10
+    /// times the run's typical one. Busy but ordinary clients (a proxy, a crawler) make many
+    /// ordinary requests; a dump download makes a few huge ones.
+    public static func volumeOutliers(_ totals: [(String, Int64, Int)], typicalResponse: Int64, minBytes: Int64 = 50 << 20) -> [(String, Int64, Int64)] {
         let active = totals.filter { $0.2 >= 5 }.map(\.1).sorted()
         guard active.count >= 5 else { return [] }
         let median = max(active[active.count / 2], 1)
-        return totals.filter { $0.1 >= minBytes && $0.1 >= median * 50 }.map { ($0.0, $0.1, median) }.sorted { $0.1 > $1.1 }
+        let typical = max(typicalResponse, 1)
+        return totals.filter { $0.1 >= minBytes && $0.1 >= median * 50 && $0.1 / Int64(max($0.2, 1)) >= typical * 10 }
+            .map { ($0.0, $0.1, median) }.sorted { $0.1 > $1.1 }
     }
 
     public static func human(_ b: Int64) -> String {

@@ -20,7 +20,7 @@ public final class IndicatorSet {
     var textIndicators: [Int] = []   // pattern id → indicator index
     var db: HSDatabase?
     let scratch = HSScratch()
-    var matches = MatchSet(capacity: 1)
+    @exclusivity(unchecked) var matches = MatchSet(capacity: 1)
     public private(set) var problems: [String] = []
 
     public init() {}
@@ -61,6 +61,8 @@ public final class IndicatorSet {
 
     static func classify(_ s: String) -> Kind {
         if IPNetwork(s) != nil { return s.contains("/") ? .cidr : .ip }
+        // Something shaped like an address that does not parse is a mistake, not a user agent.
+        if s.allSatisfy({ $0.isNumber || $0 == "." || $0 == "/" }) && (s.contains("/") || s.filter({ $0 == "." }).count == 3) { return .cidr }
         if (s.count == 32 || s.count == 40 || s.count == 64) && s.allSatisfy(\.isHexDigit) { return .hash }
         let domainChars = s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }
         if domainChars && s.contains(".") && !s.hasPrefix(".") && !s.hasSuffix(".") { return .domain }

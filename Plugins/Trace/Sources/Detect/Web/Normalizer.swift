@@ -20,11 +20,11 @@ public final class Normalizer {
         public static let sqlComment = Flags(rawValue: 16)
     }
 
-    public private(set) var buffer: UnsafeMutablePointer<UInt8>
-    private var other: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    public private(set) var count = 0
-    public private(set) var flags: Flags = []
+    @exclusivity(unchecked) public private(set) var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var other: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var flags: Flags = []
 
     /// Bytes that mean "there may be something to undo".
     static let special: [Bool] = {

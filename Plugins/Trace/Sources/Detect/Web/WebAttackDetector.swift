@@ -15,9 +15,12 @@ public final class WebAttackDetector {
     let requestMatches: MatchSet
     let headerMatches: MatchSet
     let normalizer = Normalizer()
+    let requestCache = ScanCache()
+    let agentCache = ScanCache(slots: 1 << 12)
+    let refererCache = ScanCache()
     /// First pattern that matched per class, for the current event.
-    private var classHit: [String?]
-    private var hitClasses: [Int] = []
+    @exclusivity(unchecked) private var classHit: [String?]
+    @exclusivity(unchecked) private var hitClasses: [Int] = []
 
     public static let protocolAbuse = TraceRule(
         id: "trace.web.protocol-abuse", title: LocalizedText(en: "HTTP protocol abuse (evasion or injection in the request line)", zh: "HTTP 协议滥用（请求行中的规避或注入）"),
@@ -72,31 +75,29 @@ public final class WebAttackDetector {
         let target = e.value(.uri) ?? (e.has(.method) ? nil : e.value(.request))
         if let t = target, t.count > 0, let base = t.baseAddress {
             requestMatches.begin()
-            if Normalizer.needsWork(base, t.count) {
-                normalizer.normalize(base, t.count)
-                flags = normalizer.flags
-                requestDB.scan(normalizer.buffer, normalizer.count, scratch: scratch, into: requestMatches)
-                if ByteOps.find(normalizer.buffer, 0, normalizer.count, "${") != nil {
-                    scanResolved(Array(UnsafeBufferPointer(start: normalizer.buffer, count: normalizer.count)), requestDB, requestMatches)
-                }
+            let h = ByteOps.hash(base, 0, t.count)
+            if let slot = requestCache.lookup(base, t.count, hash: h) {
+                requestCache.replay(slot, into: requestMatches)
+                flags = Normalizer.Flags(rawValue: requestCache.flags(slot))
             } else {
-                requestDB.scan(base, t.count, scratch: scratch, into: requestMatches)
-                if ByteOps.find(base, 0, t.count, "${") != nil { scanResolved(Array(t), requestDB, requestMatches) }
+                scanRequest(base, t.count, &flags)
+                requestCache.store(base, t.count, hash: h, matches: requestMatches, flags: flags.rawValue)
             }
             collect(requestMatches, requestRefs)
         }
         // Headers: User-Agent and Referer.
         headerMatches.begin()
-        for f in WebAttackDetector.headerFields {
+        for (fi, f) in WebAttackDetector.headerFields.enumerated() {
             guard let v = e.value(f), v.count > 0, let base = v.baseAddress else { continue }
-            headerDB.scan(base, v.count, scratch: scratch, into: headerMatches)
-            if ByteOps.find(base, 0, v.count, 0x25) < v.count || ByteOps.find(base, 0, v.count, "${") != nil {
-                normalizer.normalize(base, v.count, plusIsSpace: false)
-                headerDB.scan(normalizer.buffer, normalizer.count, scratch: scratch, into: headerMatches)
-                if ByteOps.find(normalizer.buffer, 0, normalizer.count, "${") != nil {
-                    scanResolved(Array(UnsafeBufferPointer(start: normalizer.buffer, count: normalizer.count)), headerDB, headerMatches)
-                }
+            let cache = fi == 0 ? agentCache : refererCache
+            let h = ByteOps.hash(base, 0, v.count)
+            if let slot = cache.lookup(base, v.count, hash: h) {
+                cache.replay(slot, into: headerMatches)
+                continue
             }
+            let before = headerMatches.hitCount
+            scanHeader(base, v.count)
+            cache.store(base, v.count, hash: h, matches: headerMatches, from: before)
         }
         collect(headerMatches, headerRefs)
         for c in hitClasses {
@@ -104,6 +105,31 @@ public final class WebAttackDetector {
         }
         protocolChecks(e, flags, into: &out)
         uploadChecks(e, into: &out)
+    }
+
+    private func scanRequest(_ base: UnsafePointer<UInt8>, _ n: Int, _ flags: inout Normalizer.Flags) {
+        if Normalizer.needsWork(base, n) {
+            normalizer.normalize(base, n)
+            flags = normalizer.flags
+            requestDB.scan(normalizer.buffer, normalizer.count, scratch: scratch, into: requestMatches)
+            if ByteOps.find(normalizer.buffer, 0, normalizer.count, "${") != nil {
+                scanResolved(Array(UnsafeBufferPointer(start: normalizer.buffer, count: normalizer.count)), requestDB, requestMatches)
+            }
+        } else {
+            requestDB.scan(base, n, scratch: scratch, into: requestMatches)
+            if ByteOps.find(base, 0, n, "${") != nil { scanResolved(Array(UnsafeBufferPointer(start: base, count: n)), requestDB, requestMatches) }
+        }
+    }
+
+    private func scanHeader(_ base: UnsafePointer<UInt8>, _ n: Int) {
+        headerDB.scan(base, n, scratch: scratch, into: headerMatches)
+        if ByteOps.find(base, 0, n, 0x25) < n || ByteOps.find(base, 0, n, "${") != nil {
+            normalizer.normalize(base, n, plusIsSpace: false)
+            headerDB.scan(normalizer.buffer, normalizer.count, scratch: scratch, into: headerMatches)
+            if ByteOps.find(normalizer.buffer, 0, normalizer.count, "${") != nil {
+                scanResolved(Array(UnsafeBufferPointer(start: normalizer.buffer, count: normalizer.count)), headerDB, headerMatches)
+            }
+        }
     }
 
     /// Scans the text again with Log4j lookups resolved.
