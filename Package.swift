@@ -49,7 +49,7 @@ swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", depend
 // attack tracing: dstool trace
 swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // compliance check: dstool comply
-swiftPlugins.append(SwiftPlugin(folder: "Comply", id: "comply", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolArchive", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Comply", id: "comply", dependencies: ["DSToolScan", "DSToolCryptoAudit", "DSToolEncrypt", "CDSToolSQLite", "CDSToolArchive", yams]))
 
 let package = Package(
     name: "dstool",

@@ -139,6 +139,20 @@ let embeddedManifestJSON = ##"""
       }
     },
     {
+      "id": "CRYPTO-CONFIG-GBT39786",
+      "references": [
+        "GB/T 39786-2021 网络和通信安全",
+        "GB/T 39786-2021 设备和计算安全",
+        "GB/T 22239-2019 8.1.2.2",
+        "网络安全法 art. 21"
+      ],
+      "severity": "high",
+      "title": {
+        "en": "TLS and cryptographic settings meet GB/T 39786-2021",
+        "zh": "TLS 与密码配置符合 GB/T 39786-2021"
+      }
+    },
+    {
       "id": "DOC-CLASSIFICATION-POLICY",
       "references": [
         "数据安全法 art. 21",

@@ -63,6 +63,8 @@ final class BuiltinControlTests: XCTestCase {
                                       pass: "http { ssl_protocols TLSv1.2 TLSv1.3; }\n"),
         "NGINX-SERVER-TOKENS": config("etc/nginx/nginx.conf", fail: "http { }\n", pass: "http { server_tokens off; }\n"),
         "NGINX-ACCESS-LOG": config("etc/nginx/nginx.conf", fail: "http { server { access_log off; } }\n", pass: "http { access_log /var/log/nginx/a.log; }\n"),
+        "CRYPTO-CONFIG-GBT39786": config("etc/nginx/nginx.conf", fail: "http {\n  ssl_protocols TLSv1 TLSv1.2;\n}\n",
+                                         pass: "http {\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384;\n}\n"),
         "DOC-IMPORTANT-DATA-CATALOGUE": document("重要数据目录.md", old: "2023-01-01"),
         "DOC-CLASSIFICATION-POLICY": document("数据分类分级制度.md"),
         "DOC-SECURITY-POLICY": document("数据安全管理制度.md"),

@@ -15,7 +15,7 @@ final class ExampleEnterpriseTests: XCTestCase {
         "SSH-ROOT-LOGIN": "fail", "SSH-EMPTY-PASSWORDS": "pass", "SSH-MAX-AUTH-TRIES": "fail", "SSH-IDLE-TIMEOUT": "pass",
         "LOGIN-PASS-MAX-DAYS": "fail", "LOGIN-UMASK": "pass", "PWQUALITY-MINLEN": "pass", "PWQUALITY-MINCLASS": "pass",
         "LOG-RETENTION-180": "fail", "JOURNALD-PERSISTENT": "pass", "AUDITD-DISK-FULL": "pass", "AUDITD-MAX-LOG-ACTION": "pass",
-        "AUDITD-SPACE-LEFT": "pass", "NGINX-TLS-PROTOCOLS": "fail", "NGINX-SERVER-TOKENS": "pass", "NGINX-ACCESS-LOG": "pass",
+        "AUDITD-SPACE-LEFT": "pass", "NGINX-TLS-PROTOCOLS": "fail", "NGINX-SERVER-TOKENS": "pass", "NGINX-ACCESS-LOG": "pass", "CRYPTO-CONFIG-GBT39786": "fail",
     ]
 
     func testDataSecurityPackOnTheExample() throws {

@@ -110,7 +110,7 @@ final class PackLoaderTests: XCTestCase {
 
     func testUnknownPersonalDataKind() {
         let t = header + control.replacingOccurrences(of: "log_retention:\n        min_days: ${days}", with: "pi_plaintext:\n        kinds: [cn_id_card, social_security]")
-        assertError(t, 15, 16, "unknown personal-data kind 'social_security'")
+        assertError(t, 15, 29, "unknown personal-data kind 'social_security'")
     }
 
     func testUnknownArgument() {

@@ -294,11 +294,39 @@ final class PrimitiveTests: XCTestCase {
         let ok = EvidenceFolder()
         ok.writeBytes("backups/db.sql.age", Array("age-encryption.org/v1\n-> X25519 abc\n".utf8))
         ok.writeBytes("backups/files.bak", Array("Salted__".utf8) + [1, 2, 3, 4, 5, 6, 7, 8])
+        ok.writeBytes("backups/hr.csv.gm", Array("dstool-gm/v1\n-> SM2 abc\n".utf8) + [9, 9, 9])
         ok.archive("backups/hr-2025.zip", [EvidenceFolder.entry("hr.csv", peopleCSV(5))], format: "zip", password: "secret")
         let o = try check("backup_encrypted: {}", ok)
         XCTAssertEqual(o.status, "pass", o.reason)
-        XCTAssertTrue(o.evidenceText.contains("encrypted (age)") && o.evidenceText.contains("openssl enc") && o.evidenceText.contains("all 1 entries encrypted"), o.evidenceText)
+        XCTAssertTrue(o.evidenceText.contains("encrypted (age)") && o.evidenceText.contains("openssl enc") && o.evidenceText.contains("all 1 entries encrypted")
+                      && o.evidenceText.contains("encrypted (dstool GM envelope)"), o.evidenceText)
         XCTAssertEqual(try check("backup_encrypted: {}", EvidenceFolder()).status, "notapplicable")
+    }
+
+    // MARK: crypto_settings
+
+    func testCryptoSettingsThroughTheCryptoAuditEngine() throws {
+        let ev = EvidenceFolder()
+        ev.write("web/etc/nginx/nginx.conf", "http {\n  server {\n    listen 443 ssl;\n    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n    ssl_ciphers RC4-SHA:AES128-SHA;\n  }\n}\n")
+        ev.write("app/etc/ssh/sshd_config", "Ciphers aes256-gcm@openssh.com,chacha20-poly1305@openssh.com\nMACs hmac-sha2-256-etm@openssh.com\n")
+        let r = try check("crypto_settings: {}", ev)
+        XCTAssertEqual(r.status, "fail")
+        XCTAssertTrue(r.evidence.allSatisfy { $0["input"]?.stringValue == ev.path("web/etc/nginx/nginx.conf") }, r.evidenceText)
+        XCTAssertTrue(r.evidenceText.contains("forbidden"), r.evidenceText)
+        XCTAssertTrue(r.evidence.contains { $0["line"]?.intValue == 4 }, r.evidenceText)
+        // Only forbidden classes: TLS 1.1 alone (weak) no longer fails.
+        let weakOnly = EvidenceFolder()
+        weakOnly.write("etc/nginx/nginx.conf", "http {\n  ssl_protocols TLSv1.1 TLSv1.2;\n}\n")
+        XCTAssertEqual(try check("crypto_settings: {}", weakOnly).status, "fail")
+        XCTAssertEqual(try check("crypto_settings:\n  fail_on: [forbidden]", weakOnly).status, "pass")
+        let good = EvidenceFolder()
+        good.write("etc/nginx/nginx.conf", "http {\n  ssl_protocols TLSv1.2 TLSv1.3;\n  ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;\n}\n")
+        let g = try check("crypto_settings: {}", good)
+        XCTAssertEqual(g.status, "pass", g.reason + g.evidenceText)
+        XCTAssertEqual(try check("crypto_settings: {}", EvidenceFolder()).status, "notapplicable")
+        XCTAssertThrowsError(try PackLibrary.builtin().parsePack(text: "pack: p\ntitle: {zh: a, en: a}\ncontrols:\n  - id: C\n    title: {zh: a, en: a}\n    description: {zh: a, en: a}\n    severity: low\n    clauses: [GB/T 39786-2021]\n    check:\n      crypto_settings: {fail_on: [broken]}\n    remediation: {zh: a, en: a}\nselect: [C]\n", file: "p.yaml", depth: 0)) { e in
+            XCTAssertEqual("\(e)", "p.yaml:10:35: crypto_settings.fail_on: unknown class 'broken' (known: forbidden, weak, unknown, acceptable)")
+        }
     }
 
     // MARK: composition

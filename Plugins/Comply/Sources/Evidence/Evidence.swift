@@ -182,4 +182,6 @@ public struct CryptoObservation: Sendable {
     public var ruleId: String
     public var severity: Severity
     public var message: LocalizedText
+    /// The engine's class of what was observed: national, acceptable, weak, forbidden, unknown.
+    public var classification: String
 }

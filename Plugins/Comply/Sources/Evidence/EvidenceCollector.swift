@@ -1,3 +1,4 @@
+import DSToolCryptoAudit
 import DSToolKit
 import DSToolScan
 import Foundation
@@ -123,8 +124,9 @@ final class EvidenceCollector {
         if isDoc && !wantDoc { evidence.documents.append(DocumentEvidence(item: item.name, kinds: [])) }
         let wantTable = cls.table != nil && (needs.tables || counter != nil)
         let wantMagic = cls.roles.contains(.backup) && needs.backups
+        let wantCrypto = cls.roles.contains(.crypto) && needs.crypto
         var scan = needsScan(cls.roles, mode: mode)
-        if !(wantConfig || wantLog || wantDoc || wantTable || wantMagic || scan) { return }
+        if !(wantConfig || wantLog || wantDoc || wantTable || wantMagic || wantCrypto || scan) { return }
 
         // Parts that need the item as a file: SQLite databases and zipped Office documents.
         var tables: [(String?, ColumnAccumulator)] = []
@@ -162,7 +164,7 @@ final class EvidenceCollector {
 
         // One pass over the bytes: the head for the parsers, everything for the personal-data scan.
         var headLimit = 0
-        if wantConfig { headLimit = max(headLimit, Self.configLimit) }
+        if wantConfig || wantCrypto { headLimit = max(headLimit, Self.configLimit) }
         if wantLog { headLimit = max(headLimit, Self.logHead) }
         if wantDoc && !office { headLimit = max(headLimit, Self.documentHead) }
         if wantTable, case .delimited = cls.table { headLimit = max(headLimit, Self.tableHead) }
@@ -205,6 +207,18 @@ final class EvidenceCollector {
                 let parsed = ConfigParsers.parse(String(decoding: head, as: UTF8.self), type: t)
                 evidence.configs.append(ConfigFileEvidence(type: t, item: item.name, group: cls.configGroup, isDropIn: cls.configIsDropIn,
                                                            entries: parsed.entries, logrotate: parsed.logrotate))
+            }
+        }
+        if wantCrypto && !(item.encoding == "binary" && head.contains(0)) {
+            let text = String(decoding: head, as: UTF8.self)
+            if let dialect = CryptoAuditEngine.configDialect(name: item.name, text: text) {
+                evidence.crypto.examined += 1
+                let settings = AuditSettings(now: Int64(asOf.ordinal) * 86400)
+                for f in CryptoAuditEngine.auditConfig(name: item.name, text: text, dialect: dialect, settings: settings) {
+                    evidence.crypto.observations.append(CryptoObservation(
+                        item: item.name, line: f.location.line, ruleId: f.ruleId, severity: f.severity, message: f.message ?? f.title,
+                        classification: f.properties?["classification"]?.stringValue ?? "unknown"))
+                }
             }
         }
         if wantLog {

@@ -76,7 +76,7 @@ enum ItemClassifier {
             c.configIsDropIn = t.dropIn
             c.configGroup = configGroup(components)
             c.roles.insert(.config)
-            if t.type != .logrotate { c.roles.insert(.crypto) }
+            if t.type == .sshd || t.type == .nginx { c.roles.insert(.crypto) }
             return c
         }
         if isLog(lowerBase: lowerBase, components: components) {
@@ -99,7 +99,8 @@ enum ItemClassifier {
         } else if c.table == nil && (isText || ext == "json" || ext == "jsonl" || ext == "xml") {
             c.roles.insert(.dataFile)
         }
-        if ["pem", "crt", "cer", "der", "key", "p12", "pfx", "jks", "cnf"].contains(ext) || lowerBase == "java.security" {
+        // Configuration the crypto-audit engine may know (it decides by name and content).
+        if ["conf", "cfg", "cnf", "xml"].contains(ext) || ["java.security", "ssh_config"].contains(lowerBase) {
             c.roles.insert(.crypto)
             c.roles.remove(.dataFile)
         }

@@ -94,6 +94,29 @@ remediation:
   zh: 备份时以 dstool encrypt（SM2/SM4 国密信封或 age）加密，并将密钥与备份分开保管。
   en: Encrypt backups as they are made (dstool encrypt, national envelope or age) and keep the keys apart from the backups.
 """#,
+        "controls/crypto-config-gbt39786.yaml": #"""
+id: CRYPTO-CONFIG-GBT39786
+title:
+  zh: TLS 与密码配置符合 GB/T 39786-2021
+  en: TLS and cryptographic settings meet GB/T 39786-2021
+description:
+  zh: Web 服务、SSH、OpenSSL、Java 与 Tomcat 的配置不启用 GB/T 39786-2021 及高风险判定指引排除的算法与协议（SSL、TLS 1.0、MD5、SHA-1、DES/3DES、RC4、RSA 小于 2048 位等），由密码应用审计引擎判定。
+  en: Web servers, SSH, OpenSSL, Java and Tomcat settings enable none of the algorithms and protocols GB/T 39786-2021 and the high-risk judgement guide rule out (SSL, TLS 1.0, MD5, SHA-1, DES/3DES, RC4, RSA below 2048 bits...), as judged by the crypto-audit engine.
+severity: high
+clauses:
+  - GB/T 39786-2021 网络和通信安全
+  - GB/T 39786-2021 设备和计算安全
+  - GB/T 22239-2019 8.1.2.2
+  - 网络安全法 art. 21
+applicability:
+  requires: crypto
+check:
+  crypto_settings:
+    fail_on: [forbidden, weak]
+remediation:
+  zh: 仅启用 TLS 1.2/1.3（或 TLCP）与 AEAD 套件，SSH 禁用 CBC、SHA-1 与 diffie-hellman-group1；优先采用 SM2/SM3/SM4 国密算法；详情见 dstool crypto-audit 报告。
+  en: Enable only TLS 1.2/1.3 (or TLCP) with AEAD suites; disable CBC, SHA-1 and diffie-hellman-group1 in SSH; prefer SM2/SM3/SM4; see the dstool crypto-audit report for details.
+"""#,
         "controls/doc-classification-policy.yaml": #"""
 id: DOC-CLASSIFICATION-POLICY
 title:
@@ -758,6 +781,7 @@ select:
   - NGINX-TLS-PROTOCOLS
   - NGINX-SERVER-TOKENS
   - NGINX-ACCESS-LOG
+  - CRYPTO-CONFIG-GBT39786
 """#,
         "cn-pi.yaml": #"""
 # Personal-information processing (个人信息保护法, GB/T 35273-2020, GB/T 37964-2019): where

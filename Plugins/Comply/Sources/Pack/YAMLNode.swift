@@ -158,6 +158,14 @@ struct YNode {
         return s.map { YNode(node: $0, file: file) }
     }
 
+    /// One value or a list of values, each with its node (to point at a bad one).
+    func textNodes(_ what: String) throws -> [(text: String, node: YNode)] {
+        if isScalar { return [(try text(what), self)] }
+        let items = try sequence(what)
+        if items.isEmpty { throw error("\(what) must not be an empty list") }
+        return try items.map { (try $0.text("an entry of \(what)"), $0) }
+    }
+
     /// One value or a list of values.
     func texts(_ what: String) throws -> [String] {
         if isScalar { return [try text(what)] }

@@ -14,9 +14,9 @@ struct PasswordStorage: CheckPrimitive {
         var a = args
         if let n = try a.node("allowed") {
             var set = Set<PasswordHashClass>()
-            for s in try n.texts("password_storage.allowed") {
+            for (s, node) in try n.textNodes("password_storage.allowed") {
                 guard let c = PasswordHashClass(rawValue: s), c != .opaque, c != .empty else {
-                    throw n.error("password_storage.allowed: unknown scheme '\(s)' (known: \(PasswordHashClass.allCases.filter { $0 != .opaque && $0 != .empty }.map(\.rawValue).joined(separator: ", ")))")
+                    throw node.error("password_storage.allowed: unknown scheme '\(s)' (known: \(PasswordHashClass.allCases.filter { $0 != .opaque && $0 != .empty }.map(\.rawValue).joined(separator: ", ")))")
                 }
                 set.insert(c)
             }

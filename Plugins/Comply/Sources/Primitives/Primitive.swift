@@ -58,6 +58,7 @@ enum PrimitiveRegistry {
         DocumentPresent.self,
         TestDataRealPersonalData.self,
         BackupEncrypted.self,
+        CryptoSettings.self,
     ]
     static func named(_ name: String) -> (any CheckPrimitive.Type)? { all.first { $0.name == name } }
 }
@@ -107,11 +108,11 @@ struct PrimitiveArgs {
     /// Personal-data kinds, checked against the detector's list.
     mutating func kinds(_ key: String) throws -> Set<String>? {
         guard let n = try node(key) else { return nil }
-        let names = try n.texts("\(primitive).\(key)")
-        for name in names where !PersonalData.kindNames.contains(name) {
-            throw n.error("\(primitive).\(key): unknown personal-data kind '\(name)' (known: \(PersonalData.kindNames.sorted().joined(separator: ", ")))")
+        let names = try n.textNodes("\(primitive).\(key)")
+        for (name, node) in names where !PersonalData.kindNames.contains(name) {
+            throw node.error("\(primitive).\(key): unknown personal-data kind '\(name)' (known: \(PersonalData.kindNames.sorted().joined(separator: ", ")))")
         }
-        return Set(names)
+        return Set(names.map(\.text))
     }
 
     func finish() throws {
