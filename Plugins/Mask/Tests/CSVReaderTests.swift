@@ -87,6 +87,26 @@ final class ParallelCSVTests: XCTestCase {
         }
     }
 
+    func testQuoteFreeBlocksThenAQuotedField() throws {
+        var text = "a,b\n"
+        for i in 0..<2000 { text += "x\(i),\(i % 7 == 0 ? "" : "y")\n" }
+        text += "\"q\nr\",z"  // a quoted field with a line break last, no final newline
+        var p = MaskPolicy()
+        p.fields = [FieldSpec(field: "a", strategy: "mask", parameters: ["keep_first": "1"])]
+        let serial = CSVMasker(engine: try MaskEngine(policy: p, direction: .mask, keys: nil), options: CSVMasker.Options())
+        let a = ByteSink()
+        try serial.run(MemorySource(text), to: a, input: "t")
+        XCTAssertTrue(a.text.hasSuffix("\"q**\",z"), String(a.text.suffix(20)))
+        for batch in [10, 4096] {
+            let parallel = ParallelCSV(engine: try MaskEngine(policy: p, direction: .mask, keys: nil), options: CSVMasker.Options(), jobs: 2)
+            parallel.batchSize = batch
+            let b = ByteSink()
+            try parallel.run(MemorySource(text, chunk: 1000), to: b, input: "t")
+            XCTAssertEqual(b.text, a.text, "batch \(batch)")
+            XCTAssertEqual(parallel.counts.records, 2001)
+        }
+    }
+
     func testParallelFailureNamesTheLine() throws {
         var p = MaskPolicy()
         p.fields = [FieldSpec(field: "d", strategy: "generalize-date")]

@@ -35,6 +35,21 @@ final class ParallelCSV {
             var cut: Int?
             var i = from
             let n = b.count
+            // Common case: no quote at all in what is left, outside a quoted field. Then every LF
+            // ends a record, and the state after the block depends only on its last byte.
+            if !first, i < n, state != .quoted, state != .quoteInQuoted, memchr(b.baseAddress! + i, 34, n - i) == nil {
+                var k = i
+                while k < n, let p = memchr(b.baseAddress! + k, 10, n - k) {
+                    let at = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    newlines += 1
+                    cut = at + 1
+                    k = at + 1
+                }
+                if cut != nil { newlinesAtCut = newlines }
+                let last = b[n - 1]
+                state = (last == delimiter || last == 10 || last == 13) ? .fieldStart : .unquoted
+                return cut
+            }
             while i < n {
                 let c = b[i]
                 switch state {
