@@ -75,23 +75,29 @@ enum BirthDate {
 
     /// `digits` is YYYYMMDD, or YYMMDD when `century` is given.
     static func isReal<C: Collection>(_ digits: C, century: Int?) -> Bool where C.Element == UInt8 {
-        var v: [Int] = []
-        v.reserveCapacity(8)
+        var v = (0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
         for b in digits {
-            guard b >= 48 && b <= 57 else { return false }
-            v.append(Int(b - 48))
+            guard b >= 48 && b <= 57, n < 8 else { return false }
+            let d = Int(b - 48)
+            switch n {
+            case 0: v.0 = d
+            case 1: v.1 = d
+            case 2: v.2 = d
+            case 3: v.3 = d
+            case 4: v.4 = d
+            case 5: v.5 = d
+            case 6: v.6 = d
+            default: v.7 = d
+            }
+            n += 1
         }
-        let year: Int, month: Int, day: Int
         if let century {
-            guard v.count == 6 else { return false }
-            year = century * 100 + v[0] * 10 + v[1]
-            month = v[2] * 10 + v[3]; day = v[4] * 10 + v[5]
-        } else {
-            guard v.count == 8 else { return false }
-            year = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]
-            month = v[4] * 10 + v[5]; day = v[6] * 10 + v[7]
+            guard n == 6 else { return false }
+            return isReal(year: century * 100 + v.0 * 10 + v.1, month: v.2 * 10 + v.3, day: v.4 * 10 + v.5)
         }
-        return isReal(year: year, month: month, day: day)
+        guard n == 8 else { return false }
+        return isReal(year: v.0 * 1000 + v.1 * 100 + v.2 * 10 + v.3, month: v.4 * 10 + v.5, day: v.6 * 10 + v.7)
     }
 
     static func isReal(year: Int, month: Int, day: Int) -> Bool {

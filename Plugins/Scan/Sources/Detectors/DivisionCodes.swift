@@ -55,14 +55,32 @@ public enum DivisionCodes {
     /// All county-level names (东城区, 正定县...).
     public static var countyNames: [String] { table.counties.keys.sorted().map { table.counties[$0]! } }
 
+    /// Codes as bits, for the scan loop (a lookup is one load, no hashing).
+    struct Bits {
+        var provinces = [Bool](repeating: false, count: 100)
+        var cities = [Bool](repeating: false, count: 10_000)
+        var counties = [UInt64](repeating: 0, count: 1_000_000 / 64 + 1)
+        func county(_ c: Int) -> Bool { counties[c >> 6] & (1 << UInt64(c & 63)) != 0 }
+    }
+    static let bits: Bits = {
+        var b = Bits()
+        for p in table.provinces.keys { b.provinces[p] = true }
+        for p in permitProvinces.keys { b.provinces[p] = true }
+        for c in table.cities.keys { b.cities[c] = true }
+        for c in table.counties.keys { b.counties[c >> 6] |= 1 << UInt64(c & 63) }
+        return b
+    }()
+
     /// Checks a six-digit region code, as found at the start of an ID number.
     public static func validate(_ code: Int) -> Validity {
+        guard code >= 0 && code < 1_000_000 else { return .invalid }
+        let b = bits
         let province = code / 10000
-        if permitProvinces[province] != nil { return code % 10000 == 0 ? .known : .provinceOnly }
-        guard table.provinces[province] != nil else { return .invalid }
-        if table.counties[code] != nil { return .known }
+        guard b.provinces[province] else { return .invalid }
+        if province == 71 || province >= 81 { return code % 10000 == 0 ? .known : .provinceOnly }
+        if b.county(code) { return .known }
         // Direct-administered or city-level codes (e.g. 110000, 130100) are real issuing codes too.
-        if code % 100 == 0, table.cities[code / 100] != nil { return .known }
+        if code % 100 == 0, b.cities[code / 100] { return .known }
         return .provinceOnly
     }
 

@@ -49,6 +49,33 @@ public enum PIIKind: String, CaseIterable, Codable, Sendable {
     case iban = "iban"
     case usSSN = "us_ssn"
 
+    /// Position in `allCases`, for arrays indexed by kind (no hashing in the scan loop).
+    @inline(__always) public var ordinal: Int {
+        switch self {
+        case .cnIDCard: return 0
+        case .cnIDCard15: return 1
+        case .cnMobile: return 2
+        case .cnLandline: return 3
+        case .bankCard: return 4
+        case .cnUSCC: return 5
+        case .passport: return 6
+        case .hkMacaoPermit: return 7
+        case .taiwanPermit: return 8
+        case .cnPlate: return 9
+        case .email: return 10
+        case .ipv4: return 11
+        case .ipv6: return 12
+        case .mac: return 13
+        case .imei: return 14
+        case .personName: return 15
+        case .address: return 16
+        case .creditCard: return 17
+        case .iban: return 18
+        case .usSSN: return 19
+        }
+    }
+    public static let count = 20
+
     /// The rule id findings of this kind carry.
     public var ruleId: String { "pii." + rawValue }
 

@@ -46,8 +46,8 @@ final class PIICompiledSet: @unchecked Sendable {
             let k = p.kinds.filter(kinds.contains)
             return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
         }
-        database = patterns.isEmpty ? nil
-            : try HSDatabase(patterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) })
+        let expressions = patterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
+        database = expressions.isEmpty ? nil : try HSDatabase(expressions)
     }
 }
 
@@ -59,10 +59,12 @@ struct PIICandidate {
 }
 
 /// Turns Hyperscan reports into candidate values without allocating per report: one candidate
-/// per token however often patterns fire inside it. Also used by the scan engine, whose
-/// combined database numbers PII patterns from `idBase`.
-final class PIICandidateCollector {
+/// per token however often patterns fire inside it. A struct reached through a pointer from the
+/// Hyperscan callback (class properties would pay a dynamic exclusivity check per report); the
+/// scan engine embeds one in its own state, its combined database numbering PII patterns first.
+struct PIICandidateCollector {
     let patterns: [PIIPattern]
+    let extents: [PIIExtent]
     var base: UnsafePointer<UInt8>?
     var count = 0
     var candidates: [PIICandidate] = []
@@ -73,13 +75,14 @@ final class PIICandidateCollector {
 
     init(patterns: [PIIPattern]) {
         self.patterns = patterns
+        extents = patterns.map(\.extent)
         lastEnd = [Int](repeating: -1, count: patterns.count)
         lastSOMStart = [Int](repeating: -1, count: patterns.count)
         lastSOMIndex = [Int](repeating: -1, count: patterns.count)
         candidates.reserveCapacity(1024)
     }
 
-    func reset(_ buffer: UnsafeRawBufferPointer) {
+    mutating func reset(_ buffer: UnsafeRawBufferPointer) {
         base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
         count = buffer.count
         candidates.removeAll(keepingCapacity: true)
@@ -88,9 +91,9 @@ final class PIICandidateCollector {
     }
 
     @inline(__always)
-    func onMatch(_ index: Int, from: Int, to: Int) {
+    mutating func onMatch(_ index: Int, from: Int, to: Int) {
         guard let b = base else { return }
-        switch patterns[index].extent {
+        switch extents[index] {
         case .token(let cls, let trim):
             if to <= lastEnd[index] { return }
             var s = to - 1
@@ -114,8 +117,10 @@ final class PIICandidateCollector {
             guard s >= 0 else { return }
             var e = to
             var extra = 0
-            while extra < 2, e + 3 <= count, isHan3(b, e) { e += 3; extra += 1 }
+            while extra < 2, e + 3 <= count, Self.isHan3(b, e) { e += 3; extra += 1 }
             candidates.append(PIICandidate(pattern: Int32(index), start: s, end: e))
+        case .digitRun, .groupedDigits:
+            return
         case .regionAddress(let width):
             let s = to - width
             // One address however many region names it contains (广东 广东省 深圳市 ...).
@@ -126,8 +131,8 @@ final class PIICandidateCollector {
                 if c < 0x80 {
                     guard (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) || c == 45 || c == 35 else { break }
                     i += 1
-                } else if i + 3 <= count && isHan3(b, i) {
-                    if PIICandidateCollector.isAddressDetail(b[i], b[i + 1], b[i + 2]) { end = i + 3 }
+                } else if i + 3 <= count && Self.isHan3(b, i) {
+                    if Self.isAddressDetail(b[i], b[i + 1], b[i + 2]) { end = i + 3 }
                     i += 3
                 } else { break }
                 chars += 1
@@ -136,6 +141,71 @@ final class PIICandidateCollector {
             lastAddressEnd = end
             candidates.append(PIICandidate(pattern: Int32(index), start: s, end: end))
         }
+    }
+
+    /// Finds runs of seven or more digits and adds each, extended over its token class, as a
+    /// candidate of the digit-run pattern; and card numbers written in groups of four. Skips 16
+    /// bytes at a time while there is no digit.
+    mutating func findDigitRuns() {
+        guard let b = base else { return }
+        var runIndex = -1, groupIndex = -1
+        var cls = ByteClass()
+        for (i, e) in extents.enumerated() {
+            switch e {
+            case .digitRun(let c): runIndex = i; cls = c
+            case .groupedDigits: groupIndex = i
+            default: break
+            }
+        }
+        guard runIndex >= 0 || groupIndex >= 0 else { return }
+        let n = count
+        var i = 0
+        var lastTokenEnd = -1
+        let raw = UnsafeRawPointer(b)
+        while i < n {
+            while i + 16 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                if any((v &- 48) .< 10) { break }
+                i += 16
+            }
+            while i < n && b[i] &- 48 >= 10 { i += 1 }
+            if i >= n { break }
+            var j = i + 1
+            while j < n && b[j] &- 48 < 10 { j += 1 }
+            let run = j - i
+            if run >= 7 && j > lastTokenEnd && runIndex >= 0 {
+                var s = i
+                while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
+                var e = j
+                while e < n && cls.contains(b[e]) { e += 1 }
+                lastTokenEnd = e
+                if e - s >= 8 && e - s <= 19 { candidates.append(PIICandidate(pattern: Int32(runIndex), start: s, end: e)) }
+            } else if run == 4 && groupIndex >= 0 && j > lastTokenEnd, let e = Self.groupedEnd(b, n, i) {
+                lastTokenEnd = e
+                candidates.append(PIICandidate(pattern: Int32(groupIndex), start: i, end: e))
+                j = e
+            }
+            i = j
+        }
+    }
+
+    /// dddd sddd sdddd sdddd [s]d{1,3} with one separator (space or dash) throughout; the end, or nil.
+    static func groupedEnd(_ b: UnsafePointer<UInt8>, _ n: Int, _ start: Int) -> Int? {
+        var i = start + 4
+        guard i < n, b[i] == 32 || b[i] == 45 else { return nil }
+        let sep = b[i]
+        for _ in 0..<3 {
+            guard i + 5 <= n, b[i] == sep else { return nil }
+            for k in 1...4 where b[i + k] &- 48 >= 10 { return nil }
+            i += 5
+        }
+        // An optional last group of one to three digits.
+        var k = i
+        if k < n && b[k] == sep { k += 1 }
+        var m = k
+        while m < n && m - k < 4 && b[m] &- 48 < 10 { m += 1 }
+        if m > k && m - k <= 3 && !(m < n && b[m] &- 48 < 10) { return m }
+        return i < n && b[i] &- 48 < 10 ? nil : i
     }
 
     /// 路 街 道 巷 弄 号 村 组 室 栋 幢 楼 厦 (UTF-8 bytes).
@@ -147,7 +217,7 @@ final class PIICandidateCollector {
         addressDetails.contains(UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c))
     }
 
-    @inline(__always) func isHan3(_ b: UnsafePointer<UInt8>, _ i: Int) -> Bool {
+    @inline(__always) static func isHan3(_ b: UnsafePointer<UInt8>, _ i: Int) -> Bool {
         // U+4E00...U+9FA5 is E4 B8 80 ... E9 BE A5 in UTF-8.
         let c = b[i]
         return c >= 0xE4 && c <= 0xE9 && b[i + 1] & 0xC0 == 0x80 && b[i + 2] & 0xC0 == 0x80 && !(c == 0xE4 && b[i + 1] < 0xB8)
@@ -162,17 +232,20 @@ struct PIIResolver {
     /// `continuesBefore`/`continuesAfter`: the buffer is a window of a longer input, so values
     /// touching its edges may be cut and are left to the neighbouring window.
     /// `ownStart`: matches ending before it were reported with the previous window.
-    func resolve(_ collector: PIICandidateCollector, buffer: UnsafeBufferPointer<UInt8>, continuesBefore: Bool = false,
+    func resolve(_ collector: borrowing PIICandidateCollector, buffer: UnsafeBufferPointer<UInt8>, continuesBefore: Bool = false,
                  continuesAfter: Bool = false, ownStart: Int = 0, columnContext: String? = nil, into out: inout [PIIMatch]) {
         let first = out.count
+        let patterns = collector.patterns
         for c in collector.candidates {
             if c.end < ownStart { continue }
             if continuesBefore && c.start == 0 { continue }
             if continuesAfter && c.end >= buffer.count { continue }
-            let pattern = collector.patterns[Int(c.pattern)]
+            let pattern = patterns[Int(c.pattern)]
             // Alphanumeric neighbours mean the value is part of a longer identifier.
             if c.start > 0 && ByteClass.asciiWord.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern) { continue }
             if c.end < buffer.count && ByteClass.asciiWord.contains(buffer[c.end]) { continue }
+            // user:password@host is a URL's credentials, not an email address.
+            if c.start > 0 && buffer[c.start - 1] == 58 && pattern.kinds.contains(.email) { continue }
             let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
             var best: PIIMatch?
             for kind in pattern.kinds {
@@ -180,6 +253,8 @@ struct PIIResolver {
                 var word: String?
                 if let w = contextWord(kind, buffer, c.start, c.end, columnContext) {
                     conf = min(0.99, conf + PIIContext.boost(kind)); word = w
+                } else if PIIContext.weighsNegative(kind) && hasNegativeContext(buffer, c.start) {
+                    conf -= 0.45
                 } else if hasGeneralContext(buffer, c.start) {
                     conf = min(0.99, conf + 0.05)
                 }
@@ -194,8 +269,10 @@ struct PIIResolver {
     }
 
     private func isNameOrSOM(_ p: PIIPattern) -> Bool {
-        if case .token = p.extent { return false }
-        return true
+        switch p.extent {
+        case .token, .digitRun, .groupedDigits: return false
+        default: return true
+        }
     }
 
     /// Keeps, among overlapping matches, the most confident (then the longest).
@@ -229,10 +306,23 @@ struct PIIResolver {
         while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
         var e = end
         while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
-        for w in words {
-            if containsCaseless(b, s, start, w) || containsCaseless(b, end, e, w) { return String(decoding: w, as: UTF8.self) }
+        // One pass over the window: only bytes that start some context word are tried.
+        let firsts = PIIContext.firstBytes[kind.ordinal]
+        for range in [s..<start, end..<e] {
+            for i in range where firsts.contains(b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)) {
+                for w in words where i + w.count <= range.upperBound && w[0] == (b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)) {
+                    if containsCaseless(b, i, i + w.count, w) { return String(decoding: w, as: UTF8.self) }
+                }
+            }
         }
         return nil
+    }
+
+    /// A negative word (订单号, serial...) in the 24 bytes before the value, on its line.
+    func hasNegativeContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var s = start
+        while s > 0 && start - s < 24 && b[s - 1] != 10 { s -= 1 }
+        return PIIContext.negative.contains { containsCaseless(b, s, start, $0) }
     }
 
     func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
@@ -260,14 +350,21 @@ struct PIIResolver {
 public final class PIIScanner {
     let matcher: PIIMatcher
     let scratch: HSScratch?
-    let collector: PIICandidateCollector
+    /// Reached by the Hyperscan callback through its pointer.
+    let collector: UnsafeMutablePointer<PIICandidateCollector>
     let resolver: PIIResolver
 
     init(matcher: PIIMatcher) throws {
         self.matcher = matcher
         scratch = try matcher.compiled.database?.makeScratch()
-        collector = PIICandidateCollector(patterns: matcher.compiled.patterns)
+        collector = UnsafeMutablePointer<PIICandidateCollector>.allocate(capacity: 1)
+        collector.initialize(to: PIICandidateCollector(patterns: matcher.compiled.patterns))
         resolver = PIIResolver(kinds: matcher.kinds, minimumConfidence: matcher.minimumConfidence)
+    }
+
+    deinit {
+        collector.deinitialize(count: 1)
+        collector.deallocate()
     }
 
     public func matches(in text: String) throws -> [PIIMatch] {
@@ -291,10 +388,19 @@ public final class PIIScanner {
     /// window) were already reported there.
     public func matches(inWindow buffer: UnsafeRawBufferPointer, continuesBefore: Bool, continuesAfter: Bool, ownStart: Int,
                         columnContext: String? = nil, into out: inout [PIIMatch]) throws {
-        guard let db = matcher.compiled.database, let scratch, buffer.count > 0 else { return }
-        collector.reset(buffer)
-        try db.scan(buffer, scratch: scratch, context: Unmanaged.passUnretained(collector).toOpaque(), handler: piiMatchHandler)
-        resolver.resolve(collector, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
+        guard let db = matcher.compiled.database, let scratch, buffer.count > 0 else {
+            guard buffer.count > 0 else { return }
+            // Only the digit-run kinds were asked for: no Hyperscan database at all.
+            collector.pointee.reset(buffer)
+            collector.pointee.findDigitRuns()
+            resolver.resolve(collector.pointee, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
+                             continuesAfter: continuesAfter, ownStart: ownStart, columnContext: columnContext, into: &out)
+            return
+        }
+        collector.pointee.reset(buffer)
+        try db.scan(buffer, scratch: scratch, context: UnsafeMutableRawPointer(collector), handler: piiMatchHandler)
+        collector.pointee.findDigitRuns()
+        resolver.resolve(collector.pointee, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
                          continuesAfter: continuesAfter, ownStart: ownStart, columnContext: columnContext, into: &out)
     }
 
@@ -305,8 +411,7 @@ public final class PIIScanner {
 }
 
 private let piiMatchHandler: match_event_handler = { id, from, to, _, ctx in
-    let c = Unmanaged<PIICandidateCollector>.fromOpaque(ctx!).takeUnretainedValue()
-    c.onMatch(Int(id), from: Int(from), to: Int(to))
+    ctx!.assumingMemoryBound(to: PIICandidateCollector.self).pointee.onMatch(Int(id), from: Int(from), to: Int(to))
     return 0
 }
 

@@ -69,6 +69,12 @@ enum PIIExtent: Sendable {
     /// A name after a label (姓名：张三): the two Han characters that end the match, extended by
     /// up to two more Han characters.
     case labelledName
+    /// Not a Hyperscan pattern: runs of eight or more digits found by a SIMD loop (a class-only
+    /// pattern such as \d{11} costs Hyperscan more than all secret rules together), extended
+    /// over `token` (digits, upper-case letters and x: ID numbers ending in X, credit codes).
+    case digitRun(ByteClass)
+    /// Not a Hyperscan pattern: digits in groups of four separated by single spaces or dashes.
+    case groupedDigits
     /// An address: a region name of `width` bytes ends the match; the value runs on over Han
     /// characters, digits and letters to the last road, number or building word.
     case regionAddress(width: Int)
@@ -94,42 +100,41 @@ enum PIIPatterns {
     /// All patterns; the index in this array is the Hyperscan id.
     static let all: [PIIPattern] = {
         var p: [PIIPattern] = []
-        // Any run of 11 or more digits (with a final X for ID numbers): its length decides which
-        // validators apply. One pattern keeps Hyperscan fast on digit-heavy CSV.
-        p.append(PIIPattern(kinds: [.cnIDCard, .cnIDCard15, .cnMobile, .bankCard, .creditCard, .imei],
-                            expression: #"\d{11}"#, flags: 0, extent: .token(digitsX, trim: none)))
-        // Dashed and spaced forms.
-        p.append(PIIPattern(kinds: [.cnMobile], expression: #"1[3-9]\d-\d{4}-\d{4}"#, flags: 0,
+        // Runs of seven or more digits, extended over digits, capitals and x (not Hyperscan: see
+        // PIIExtent.digitRun): the token's shape decides which validators apply.
+        p.append(PIIPattern(kinds: [.cnIDCard, .cnIDCard15, .cnMobile, .bankCard, .creditCard, .imei, .cnUSCC, .passport,
+                                    .hkMacaoPermit, .taiwanPermit],
+                            expression: "", flags: 0, extent: .digitRun(ByteClass("0-9A-Zx"))))
+        // Card numbers in groups of four (6222 0212 3456 7890 128), found by the same loop.
+        p.append(PIIPattern(kinds: [.bankCard, .creditCard], expression: "", flags: 0, extent: .groupedDigits))
+        // Separated forms, anchored on the separator (a pattern starting with a class such as \d
+        // would make Hyperscan test every byte).
+        p.append(PIIPattern(kinds: [.cnMobile], expression: #"-\d{4}-\d{4}"#, flags: 0,
                             extent: .token(ByteClass("0-9-"), trim: ByteClass("-"))))
-        p.append(PIIPattern(kinds: [.bankCard, .creditCard], expression: #"[2-69]\d{3}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?"#,
-                            flags: HSFlag.somLeftmost, extent: .som))
-        p.append(PIIPattern(kinds: [.cnLandline], expression: #"0\d{2,3}-[2-8]\d{6}"#, flags: 0,
+        p.append(PIIPattern(kinds: [.cnLandline], expression: #"-[2-8]\d{6}"#, flags: 0,
                             extent: .token(ByteClass("0-9-"), trim: ByteClass("-"))))
-        p.append(PIIPattern(kinds: [.cnLandline], expression: #"\(0\d{2,3}\)[ -]?[2-8]\d{6,7}"#, flags: HSFlag.somLeftmost, extent: .som))
-        p.append(PIIPattern(kinds: [.usSSN], expression: #"\d{3}-\d{2}-\d{4}"#, flags: 0,
+        p.append(PIIPattern(kinds: [.cnLandline], expression: #"\)-?[2-8]\d{6}"#, flags: 0,
+                            extent: .token(ByteClass("0-9()-"), trim: ByteClass("-"))))
+        p.append(PIIPattern(kinds: [.usSSN], expression: #"-\d{2}-\d{4}"#, flags: 0,
                             extent: .token(ByteClass("0-9-"), trim: none)))
-        // Codes and document numbers mixing letters and digits.
         let alnumUpper = ByteClass("0-9A-Z")
-        p.append(PIIPattern(kinds: [.cnUSCC], expression: #"[1-9A-GY][1-9]\d{6}[0-9A-HJ-NPQRTUWXY]{10}"#, flags: 0,
-                            extent: .token(alnumUpper, trim: none)))
-        p.append(PIIPattern(kinds: [.passport, .hkMacaoPermit, .taiwanPermit],
-                            expression: #"(?:E[0-9A-HJ-NP-Z]\d{7}|[GWHML]\d{8}|C[0-9A-HJ-NP-Z]\d{7}|[DSP]E?\d{7})"#, flags: 0,
-                            extent: .token(alnumUpper, trim: none)))
-        p.append(PIIPattern(kinds: [.taiwanPermit], expression: #"\d{10}\([A-Z]\)"#, flags: 0,
+        p.append(PIIPattern(kinds: [.taiwanPermit], expression: #"\([A-Z]\)"#, flags: 0,
                             extent: .token(ByteClass("0-9A-Z()"), trim: none)))
-        p.append(PIIPattern(kinds: [.iban], expression: #"[A-Z]{2}\d{2}[A-Z0-9]{11}"#, flags: 0, extent: .token(alnumUpper, trim: none)))
-        p.append(PIIPattern(kinds: [.iban], expression: #"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,4})?"#,
+        // Country codes as a literal set: a bare [A-Z]{2} start would make Hyperscan test every capital.
+        let countries = "(?:" + IBAN.lengths.keys.sorted().joined(separator: "|") + ")"
+        p.append(PIIPattern(kinds: [.iban], expression: countries + #"\d{2}[A-Z0-9]{11}"#, flags: 0, extent: .token(alnumUpper, trim: none)))
+        p.append(PIIPattern(kinds: [.iban], expression: countries + #"\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,4})?"#,
                             flags: HSFlag.somLeftmost, extent: .som))
         // Network and device identifiers.
-        p.append(PIIPattern(kinds: [.email], expression: #"[A-Za-z0-9._%+-]@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}"#, flags: 0,
+        p.append(PIIPattern(kinds: [.email], expression: #"@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}"#, flags: 0,
                             extent: .token(ByteClass("A-Za-z0-9._%+@-"), trim: ByteClass(".-"))))
-        p.append(PIIPattern(kinds: [.ipv4], expression: #"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"#, flags: 0,
+        p.append(PIIPattern(kinds: [.ipv4], expression: #"\.\d{1,3}\.\d{1,3}\.\d"#, flags: 0,
                             extent: .token(ByteClass("0-9."), trim: ByteClass("."))))
-        p.append(PIIPattern(kinds: [.ipv6], expression: #"(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f])"#, flags: 0,
+        p.append(PIIPattern(kinds: [.ipv6], expression: #":[0-9A-Fa-f]{0,4}:"#, flags: 0,
                             extent: .token(ByteClass("0-9A-Fa-f:."), trim: ByteClass(".:"))))
-        p.append(PIIPattern(kinds: [.mac], expression: #"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"#, flags: 0,
+        p.append(PIIPattern(kinds: [.mac], expression: #"[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]"#, flags: 0,
                             extent: .token(ByteClass("0-9A-Fa-f:-"), trim: none)))
-        p.append(PIIPattern(kinds: [.mac], expression: #"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"#, flags: 0,
+        p.append(PIIPattern(kinds: [.mac], expression: #"\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"#, flags: 0,
                             extent: .token(ByteClass("0-9A-Fa-f."), trim: ByteClass("."))))
         // Chinese text: plates, labelled names, addresses.
         p.append(PIIPattern(kinds: [.cnPlate],
@@ -151,7 +156,14 @@ enum PIIPatterns {
 
 /// Words near a value that make it more likely to be what it looks like (lower-case ASCII or Chinese).
 enum PIIContext {
-    static func words(_ kind: PIIKind) -> [[UInt8]] { table[kind] ?? [] }
+    @inline(__always) static func words(_ kind: PIIKind) -> [[UInt8]] { byOrdinal[kind.ordinal] }
+    static let byOrdinal: [[[UInt8]]] = PIIKind.allCases.map { table[$0] ?? [] }
+    /// First bytes of each kind's words, for a one-pass search.
+    static let firstBytes: [ByteClass] = byOrdinal.map { words in
+        var c = ByteClass()
+        for w in words { c.insert(w[0]) }
+        return c
+    }
 
     static let table: [PIIKind: [[UInt8]]] = {
         let raw: [PIIKind: [String]] = [
@@ -178,6 +190,18 @@ enum PIIContext {
         ]
         return raw.mapValues { $0.map { Array($0.utf8) } }
     }()
+
+    /// Words that say a number is an identifier of a thing, not of a person (订单号 13812345678 is
+    /// an order number even though it is shaped like a phone number).
+    static let negative: [[UInt8]] = ["订单", "流水", "单号", "编号", "序号", "批次", "交易号", "工单", "order", "serial", "txn", "trade",
+                                      "invoice", "batch", "seq", "build"].map { Array($0.utf8) }
+    /// Kinds without a strong checksum, which a negative word can overrule.
+    static func weighsNegative(_ kind: PIIKind) -> Bool {
+        switch kind {
+        case .cnMobile, .bankCard, .creditCard, .cnUSCC, .imei, .cnIDCard15, .cnLandline, .passport, .hkMacaoPermit, .taiwanPermit: return true
+        default: return false
+        }
+    }
 
     /// Words that mark data as sensitive whatever its kind.
     static let general: [[UInt8]] = ["密码", "password", "secret", "敏感", "隐私", "private"].map { Array($0.utf8) }

@@ -100,12 +100,15 @@ public enum PIIValidators {
         188, 189, 190, 191, 192, 193, 195, 196, 197, 198, 199,
     ]
 
+    /// mobilePrefixes as a table indexed by the three digits.
+    static let mobilePrefixTable: [Bool] = (0..<1000).map { mobilePrefixes.contains($0) }
+
     static func mobile(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        if b.count == 11 && allDigits(b) { return mobilePrefixes.contains(digitValue(b, 0, 3)) ? 0.85 : nil }
+        if b.count == 11 && allDigits(b) { return mobilePrefixTable[digitValue(b, 0, 3)] ? 0.85 : nil }
         // 86 country code written without a plus sign, as in exported contact lists.
-        if b.count == 13 && b[0] == 56 && b[1] == 54 && allDigits(b) { return mobilePrefixes.contains(digitValue(b, 2, 3)) ? 0.8 : nil }
+        if b.count == 13 && b[0] == 56 && b[1] == 54 && allDigits(b) { return mobilePrefixTable[digitValue(b, 2, 3)] ? 0.8 : nil }
         guard b.count <= 20, let d = compactDigits(b, allowCountryCode: true), d.count == 11 else { return nil }
-        return d.withUnsafeBufferPointer { mobilePrefixes.contains(digitValue($0, 0, 3)) } ? 0.85 : nil
+        return d.withUnsafeBufferPointer { mobilePrefixTable[digitValue($0, 0, 3)] } ? 0.85 : nil
     }
 
     /// 010-12345678, 0571-8888888, (020)12345678, with an optional extension -123.
@@ -143,44 +146,46 @@ public enum PIIValidators {
         622908, 621771, 622909, 621469, 622188, 622823, 621286, 622836, 622818, 622616, 622521, 623668,
     ]
 
-    static func bankDigits(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        if b.count >= 13, b.count <= 19, allDigits(b) { return Array(b) }
+    /// The digits of a card number: the value itself when it is only digits (no allocation),
+    /// else with single spaces or dashes between groups removed.
+    @inline(__always) static func withCardDigits<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
+        if b.count >= 13, b.count <= 19, allDigits(b) { return body(b) }
         guard b.count <= 24, let d = compactDigits(b, allowCountryCode: false), d.count >= 13, d.count <= 19 else { return nil }
-        return d
+        return d.withUnsafeBufferPointer(body)
     }
 
     /// China UnionPay (62) and the older domestic prefixes, 16-19 digits, Luhn.
     static func bankCard(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let d = bankDigits(b), d.count >= 16, Luhn.isValid(d) else { return nil }
-        let p2 = Int(d[0] - 48) * 10 + Int(d[1] - 48)
-        let p4 = p2 * 100 + Int(d[2] - 48) * 10 + Int(d[3] - 48)
-        guard p2 == 62 || p4 == 9558 else { return nil }
-        let bin = d.withUnsafeBufferPointer { digitValue($0, 0, 6) }
-        return knownBankBINs.contains(bin) ? 0.95 : 0.85
+        withCardDigits(b) { d in
+            guard d.count >= 16, d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
+            return knownBankBINs.contains(digitValue(d, 0, 6)) ? 0.95 : 0.85
+        }
     }
 
     enum CardBrand { case visa, mastercard, amex, jcb, discover, diners, unionpay }
 
-    static func brand(_ d: [UInt8]) -> CardBrand? {
+    static func brand(_ d: UnsafeBufferPointer<UInt8>) -> CardBrand? {
         let n = d.count
-        func prefix(_ k: Int) -> Int { var v = 0; for i in 0..<k { v = v * 10 + Int(d[i] - 48) }; return v }
         if d[0] == 52 && (n == 13 || n == 16 || n == 19) { return .visa }
-        let p2 = prefix(2), p4 = prefix(4)
+        let p2 = digitValue(d, 0, 2), p3 = digitValue(d, 0, 3), p4 = digitValue(d, 0, 4)
         if n == 16 && ((51...55).contains(p2) || (2221...2720).contains(p4)) { return .mastercard }
         if n == 15 && (p2 == 34 || p2 == 37) { return .amex }
         if (16...19).contains(n) && (3528...3589).contains(p4) { return .jcb }
-        if (16...19).contains(n) && (p4 == 6011 || p2 == 65 || (644...649).contains(prefix(3))) { return .discover }
-        if n == 14 && (p2 == 36 || p2 == 38 || (300...305).contains(prefix(3))) { return .diners }
+        if (16...19).contains(n) && (p4 == 6011 || p2 == 65 || (644...649).contains(p3)) { return .discover }
+        if n == 14 && (p2 == 36 || p2 == 38 || (300...305).contains(p3)) { return .diners }
         if (16...19).contains(n) && p2 == 62 { return .unionpay }
         return nil
     }
 
     /// International card brands (not UnionPay, which is a bank card), Luhn.
     static func creditCard(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let d = bankDigits(b), Luhn.isValid(d), let br = brand(d), br != .unionpay else { return nil }
-        // A run of one repeated digit passes Luhn sometimes and is always a placeholder.
-        if Set(d.dropFirst()).count <= 2 { return nil }
-        return 0.85
+        withCardDigits(b) { d in
+            guard let br = brand(d), br != .unionpay, Luhn.isValid(d) else { return nil }
+            // Numbers of one or two repeated digits (4111 1111 1111 1111) are placeholders.
+            var seen: UInt16 = 0
+            for c in d.dropFirst() { seen |= 1 << UInt16(c - 48) }
+            return seen.nonzeroBitCount <= 2 ? nil : 0.85
+        }
     }
 
     /// Chinese passports: E + 8 digits, E + letter + 7 digits (2019 on), G + 8 digits (older);

@@ -40,7 +40,7 @@ public final class CompiledRuleSet: @unchecked Sendable {
             let k = p.kinds.filter(piiKinds.contains)
             return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
         }
-        var expressions = piiPatterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }
+        var expressions = piiPatterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
         var runtime: [SecretRuntime] = []
         for (i, rule) in secretRules.enumerated() {
             let widths: (min: Int, max: Int?)
@@ -67,8 +67,8 @@ public final class CompiledRuleSet: @unchecked Sendable {
             database = nil
         } else {
             do { database = try HSDatabase.cached(expressions) } catch let e as HyperscanError {
-                if let i = e.expressionIndex, i >= piiPatterns.count {
-                    throw RuleError(ruleId: secretRules[i - piiPatterns.count].id, message: e.message)
+                if let i = e.expressionIndex, i < expressions.count, Int(expressions[i].id) >= piiPatterns.count {
+                    throw RuleError(ruleId: secretRules[Int(expressions[i].id) - piiPatterns.count].id, message: e.message)
                 }
                 throw e
             }

@@ -22,7 +22,8 @@ final class ScanJob: @unchecked Sendable {
     let window: TextWindow
     let binary: Bool
     var findings: [Finding] = []
-    var piiCounts: [PIIKind: Int] = [:]
+    /// Values found per kind (indexed by PIIKind.ordinal).
+    var piiCounts = [Int](repeating: 0, count: PIIKind.count)
     var error: Error?
     var done = false
     init(item: ItemRef, window: TextWindow, binary: Bool) { self.item = item; self.window = window; self.binary = binary }
@@ -66,7 +67,7 @@ public final class ScanEngine {
                 }
                 var stats = itemStats[first.item.sequence] ?? ItemStats(item: first.item)
                 for f in first.findings { emitChecked(f, context: context, stats: &stats) }
-                for (k, n) in first.piiCounts { stats.piiCounts[k, default: 0] += n }
+                for k in PIIKind.allCases where first.piiCounts[k.ordinal] > 0 { stats.piiCounts[k, default: 0] += first.piiCounts[k.ordinal] }
                 if first.window.isLast {
                     emitSummary(stats, context: context)
                     itemStats[first.item.sequence] = nil
@@ -104,7 +105,7 @@ public final class ScanEngine {
                 var reader = TextWindowReader(item: item, windowSize: options.windowSize, overlapSize: options.overlapSize,
                                               decodeText: decode, stripMarkup: markup)
                 var produced = false
-                while true {
+                while !context.isCancelled {
                     let w = try reader.next(reuse: pool.takeFree(decode: decode))
                     guard let w else { break }
                     produced = true
@@ -320,7 +321,7 @@ enum JobRunner {
             location.length = Int(w.rawOffset(h.valueEnd) - raw)
             switch h.what {
             case .pii(let kind):
-                job.piiCounts[kind, default: 0] += 1
+                job.piiCounts[kind.ordinal] += 1
                 job.findings.append(FindingFactory.pii(kind, value: value, confidence: h.confidence, context: h.context,
                                                        location: location, item: job.item, options: options))
             case .secret(let r):

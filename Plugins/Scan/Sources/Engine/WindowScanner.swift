@@ -15,47 +15,51 @@ struct ScanHit {
     var context: String?
 }
 
-/// Scans windows on one thread: one Hyperscan pass for every rule, then the confirmations
-/// (validators, keywords, entropy, placeholders, inline allow comments).
-final class WindowScanner {
-    let rules: CompiledRuleSet
-    let scratch: HSScratch?
-    let pii: PIICandidateCollector
-    let resolver: PIIResolver
-    /// Secret candidates: rule index, start, end.
+/// Raw candidates of one scan, reached through a pointer from the Hyperscan callback (class
+/// properties would pay a dynamic exclusivity check per report).
+struct WindowMatchState {
+    var pii: PIICandidateCollector
+    let piiCount: Int
+    /// Per secret rule: a fixed width (> 0), 0 for leftmost start, -1 when worked out from the end.
+    let modes: [Int]
     var secretCandidates: [(rule: Int32, start: Int, end: Int)] = []
-    private var lastStart: [Int]
-    private var lastIndex: [Int]
-    private var piiMatches: [PIIMatch] = []
-    private var histogram = [Int](repeating: 0, count: 256)
-    /// Only printable ASCII may form a secret (binary items, where any byte can follow a keyword).
-    var printableOnly = false
+    var lastStart: [Int]
+    var lastIndex: [Int]
 
-    init(rules: CompiledRuleSet, minimumConfidence: Double) throws {
-        self.rules = rules
-        scratch = try rules.database?.makeScratch()
+    init(rules: CompiledRuleSet) {
         pii = PIICandidateCollector(patterns: rules.piiPatterns)
-        resolver = PIIResolver(kinds: rules.piiKinds, minimumConfidence: minimumConfidence)
+        piiCount = rules.piiCount
+        modes = rules.secretRuntime.map { rt in
+            switch rt.mode {
+            case .fixed(let w): return w
+            case .som: return 0
+            case .tail, .locate: return -1
+            }
+        }
         lastStart = [Int](repeating: -1, count: rules.secretRules.count)
         lastIndex = [Int](repeating: -1, count: rules.secretRules.count)
+        secretCandidates.reserveCapacity(256)
+    }
+
+    mutating func reset(_ buffer: UnsafeRawBufferPointer) {
+        pii.reset(buffer)
+        secretCandidates.removeAll(keepingCapacity: true)
+        for i in 0..<lastStart.count { lastStart[i] = -1; lastIndex[i] = -1 }
     }
 
     @inline(__always)
-    func onMatch(_ id: Int, from: Int, to: Int) {
-        let p = rules.piiCount
-        if id < p { pii.onMatch(id, from: from, to: to); return }
-        let r = id - p
-        let start: Int
-        switch rules.secretRuntime[r].mode {
-        case .fixed(let w): start = to - w
-        case .som: start = from
-        case .locate, .tail:
+    mutating func onMatch(_ id: Int, from: Int, to: Int) {
+        if id < piiCount { pii.onMatch(id, from: from, to: to); return }
+        let r = id - piiCount
+        let mode = modes[r]
+        if mode < 0 {
             // Worked out from the end; one candidate per distinct end.
             if lastStart[r] == to { return }
             lastStart[r] = to
             secretCandidates.append((Int32(r), -1, to))
             return
         }
+        let start = mode > 0 ? to - mode : from
         if start == lastStart[r], lastIndex[r] >= 0 {
             // The same match from the same start, reported again at a later end: keep the longest.
             secretCandidates[lastIndex[r]].end = max(secretCandidates[lastIndex[r]].end, to)
@@ -65,19 +69,48 @@ final class WindowScanner {
         lastIndex[r] = secretCandidates.count
         secretCandidates.append((Int32(r), start, to))
     }
+}
+
+/// Scans windows on one thread: one Hyperscan pass for every rule, then the confirmations
+/// (validators, keywords, entropy, placeholders, inline allow comments).
+final class WindowScanner {
+    let rules: CompiledRuleSet
+    let scratch: HSScratch?
+    let state: UnsafeMutablePointer<WindowMatchState>
+    let resolver: PIIResolver
+    private var piiMatches: [PIIMatch] = []
+    private var histogram = [Int](repeating: 0, count: 256)
+    private var allowCache = InlineAllow.Cache()
+    /// Only printable ASCII may form a secret (binary items, where any byte can follow a keyword).
+    var printableOnly = false
+
+    init(rules: CompiledRuleSet, minimumConfidence: Double) throws {
+        self.rules = rules
+        scratch = try rules.database?.makeScratch()
+        state = UnsafeMutablePointer<WindowMatchState>.allocate(capacity: 1)
+        state.initialize(to: WindowMatchState(rules: rules))
+        resolver = PIIResolver(kinds: rules.piiKinds, minimumConfidence: minimumConfidence)
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     /// Hits in `buffer` (a window): values cut by a window edge are left to the neighbour, values
     /// ending before `ownStart` were reported with the previous window.
     func scan(_ buffer: UnsafeBufferPointer<UInt8>, continuesBefore: Bool, continuesAfter: Bool, ownStart: Int,
               columnContext: String? = nil, into hits: inout [ScanHit]) throws {
-        guard let db = rules.database, let scratch, buffer.count > 0 else { return }
-        pii.reset(UnsafeRawBufferPointer(buffer))
-        secretCandidates.removeAll(keepingCapacity: true)
-        for i in 0..<lastStart.count { lastStart[i] = -1; lastIndex[i] = -1 }
-        try db.scan(UnsafeRawBufferPointer(buffer), scratch: scratch, context: Unmanaged.passUnretained(self).toOpaque(),
-                    handler: windowMatchHandler)
+        guard buffer.count > 0 else { return }
+        state.pointee.reset(UnsafeRawBufferPointer(buffer))
+        allowCache = InlineAllow.Cache()
+        if let db = rules.database, let scratch {
+            try db.scan(UnsafeRawBufferPointer(buffer), scratch: scratch, context: UnsafeMutableRawPointer(state),
+                        handler: windowMatchHandler)
+        }
+        state.pointee.pii.findDigitRuns()
         let first = hits.count
-        for c in secretCandidates {
+        for c in state.pointee.secretCandidates {
             guard let hit = confirmSecret(Int(c.rule), c.start, c.end, buffer) else { continue }
             // Ownership by the final end (after extension), so a value cut by the window end is
             // reported by the next window, exactly once.
@@ -86,13 +119,13 @@ final class WindowScanner {
             if continuesAfter && hit.end >= buffer.count { continue }
             hits.append(hit)
         }
-        if !pii.candidates.isEmpty {
+        if !state.pointee.pii.candidates.isEmpty {
             piiMatches.removeAll(keepingCapacity: true)
-            resolver.resolve(pii, buffer: buffer, continuesBefore: continuesBefore, continuesAfter: continuesAfter,
+            resolver.resolve(state.pointee.pii, buffer: buffer, continuesBefore: continuesBefore, continuesAfter: continuesAfter,
                              ownStart: ownStart, columnContext: columnContext, into: &piiMatches)
             for m in piiMatches {
                 if printableOnly && !isPrintable(buffer, m.start, m.end) { continue }
-                if InlineAllow.isAllowed(buffer, m.start) { continue }
+                if allowCache.isAllowed(buffer, m.start) { continue }
                 hits.append(ScanHit(what: .pii(m.kind), start: m.start, end: m.end, valueStart: m.start, valueEnd: m.end,
                                     confidence: m.confidence, context: m.context))
             }
@@ -151,7 +184,7 @@ final class WindowScanner {
             if let mn = rule.minEntropy, h < mn { return nil }
             if let mx = rule.maxEntropy, h > mx { return nil }
         }
-        if InlineAllow.isAllowed(b, start) { return nil }
+        if allowCache.isAllowed(b, start) { return nil }
         return ScanHit(what: .secret(r), start: start, end: end, valueStart: vs, valueEnd: ve, confidence: 0.9, context: nil)
     }
 
@@ -206,8 +239,7 @@ final class WindowScanner {
 }
 
 private let windowMatchHandler: match_event_handler = { id, from, to, _, ctx in
-    let s = Unmanaged<WindowScanner>.fromOpaque(ctx!).takeUnretainedValue()
-    s.onMatch(Int(id), from: Int(from), to: Int(to))
+    ctx!.assumingMemoryBound(to: WindowMatchState.self).pointee.onMatch(Int(id), from: Int(from), to: Int(to))
     return 0
 }
 
@@ -240,6 +272,23 @@ enum ByteSearch {
 /// `dstool:allow` on a line suppresses findings on that line (like gitleaks:allow).
 enum InlineAllow {
     static let marker = Array("dstool:allow".utf8)
+
+    /// Remembers the last line looked at: many values on one line cost one search.
+    struct Cache {
+        var lineStart = -1
+        var lineEnd = -1
+        var allowed = false
+        mutating func isAllowed(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
+            if at >= lineStart && at < lineEnd { return allowed }
+            var s = at
+            while s > 0 && at - s < 2048 && b[s - 1] != 10 { s -= 1 }
+            var e = at
+            while e < b.count && e - at < 2048 && b[e] != 10 { e += 1 }
+            lineStart = s; lineEnd = e
+            allowed = ByteSearch.containsCaseless(b, s, e, marker)
+            return allowed
+        }
+    }
     static func isAllowed(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) -> Bool {
         var s = at
         while s > 0 && at - s < 2048 && b[s - 1] != 10 { s -= 1 }

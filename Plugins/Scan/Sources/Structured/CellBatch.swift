@@ -37,13 +37,30 @@ final class CellBatch {
     }
 
     @inline(__always) func append(_ c: UInt8) {
-        // One cell per line in the batch: a newline inside a cell becomes a space.
-        bytes.append(c == 10 ? 32 : c)
-        if bytes.count - openStart >= Self.maxCell { splitOpenCell() }
+        withUnsafeBytes(of: c) { append($0.bindMemory(to: UInt8.self)) }
     }
 
+    /// Appends bytes of the open cell (bulk: per-byte appends to a class property are slow).
     func append(_ p: UnsafeBufferPointer<UInt8>) {
-        for c in p { append(c) }
+        var rest = p
+        while !rest.isEmpty {
+            let room = Self.maxCell - (bytes.count - openStart)
+            let n = min(room, rest.count)
+            let from = bytes.count
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[0..<n]))
+            // One cell per line in the batch: a newline inside a cell becomes a space.
+            bytes.withUnsafeMutableBufferPointer { b in
+                var i = from
+                while i < b.count {
+                    guard let q = memchr(b.baseAddress! + i, 10, b.count - i) else { break }
+                    let at = UnsafeMutableRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress!
+                    b[at] = 32
+                    i = at + 1
+                }
+            }
+            rest = UnsafeBufferPointer(rebasing: rest[n...])
+            if bytes.count - openStart >= Self.maxCell { splitOpenCell() }
+        }
     }
 
     private func splitOpenCell() {
@@ -97,10 +114,16 @@ final class CellBatch {
 struct ColumnStats {
     var name: String
     var values: Int64 = 0
-    var kinds: [PIIKind: Int64] = [:]
-    var confidence: [PIIKind: Double] = [:]
+    /// Indexed by PIIKind.ordinal.
+    var kindCounts = [Int64](repeating: 0, count: PIIKind.count)
+    var confidenceSums = [Double](repeating: 0, count: PIIKind.count)
     var samples: [PIIKind: String] = [:]
     var firstRow: [PIIKind: Int64] = [:]
+    var kinds: [PIIKind: Int64] {
+        var d: [PIIKind: Int64] = [:]
+        for k in PIIKind.allCases where kindCounts[k.ordinal] > 0 { d[k] = kindCounts[k.ordinal] }
+        return d
+    }
     var secrets: [Int: Int64] = [:]
     var secretSamples: [Int: String] = [:]
     var secretFirstRow: [Int: Int64] = [:]

@@ -28,6 +28,15 @@ struct DelimitedParser {
         return "column\(i + 1)"
     }
 
+    /// Table column of each position, looked up once.
+    private var positions: [Int] = []
+    private mutating func tableColumn(_ i: Int) -> Int {
+        if i < positions.count { return positions[i] }
+        if i >= StructuredScanner.Table.maxColumns { return table.column("(more columns)") }
+        while positions.count <= i { positions.append(table.column(columnName(positions.count))) }
+        return positions[i]
+    }
+
     mutating func consume(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
         var start = 0
         if inHeader {
@@ -75,10 +84,10 @@ struct DelimitedParser {
                 if c == 13 { i += 1; continue }
                 if c == 34 {
                     state = .quoted
-                    batch.openCell(column: table.column(columnName(column)), row: row, rawOffset: raw(i) + 1)
+                    batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i) + 1)
                 } else {
                     state = .unquoted
-                    batch.openCell(column: table.column(columnName(column)), row: row, rawOffset: raw(i))
+                    batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i))
                     batch.append(c)
                 }
                 i += 1

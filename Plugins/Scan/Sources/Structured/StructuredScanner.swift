@@ -33,9 +33,14 @@ final class StructuredScanner {
         var columns: [ColumnStats] = []
         let batch = CellBatch()
         init(name: String) { self.name = name }
+        private var index: [String: Int] = [:]
+        /// Columns beyond this many share one entry (a line of a million separators stays small).
+        static let maxColumns = 4096
         func column(_ name: String) -> Int {
-            if let i = columns.firstIndex(where: { $0.name == name }) { return i }
+            if let i = index[name] { return i }
+            if columns.count >= Self.maxColumns { return column("(more columns)") }
             columns.append(ColumnStats(name: name))
+            index[name] = columns.count - 1
             return columns.count - 1
         }
     }
@@ -114,43 +119,45 @@ final class StructuredScanner {
 
     private func scanBatch(_ table: Table, ref: ItemRef, emit: (Finding) -> Void) throws {
         let batch = table.batch
-        for c in batch.cells { table.columns[Int(c.column)].values += 1 }
+        var perColumn = [Int64](repeating: 0, count: table.columns.count)
+        for c in batch.cells { perColumn[Int(c.column)] += 1 }
+        for i in 0..<perColumn.count { table.columns[i].values += perColumn[i] }
         var hits: [ScanHit] = []
         try batch.bytes.withUnsafeBufferPointer { b in
             try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
         }
         // Each cell counts once per kind (or rule).
-        var lastCellKind: (Int, String) = (-1, "")
+        var lastCellKind: (Int, Int) = (-1, -1)
         for h in hits {
             guard let ci = batch.cellIndex(at: h.valueStart) else { continue }
             let cell = batch.cells[ci]
             let col = Int(cell.column)
-            let value = String(decoding: batch.bytes[h.valueStart..<h.valueEnd], as: UTF8.self)
+            func value() -> String { String(decoding: batch.bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
             switch h.what {
             case .pii(let kind):
                 let lowerName = table.columns[col].name.lowercased()
                 var conf = h.confidence
                 if PIIContext.columnMatches(kind, lowerName) { conf = min(0.99, conf + PIIContext.boost(kind)) }
                 guard conf >= options.minimumConfidence else { continue }
-                if lastCellKind == (ci, kind.rawValue) { continue }
-                lastCellKind = (ci, kind.rawValue)
-                count(kind, in: &table.columns[col], value: value, confidence: conf, row: cell.row)
+                if lastCellKind == (ci, kind.ordinal) { continue }
+                lastCellKind = (ci, kind.ordinal)
+                count(kind, in: &table.columns[col], value: value(), confidence: conf, row: cell.row)
                 if options.perValue {
-                    emit(FindingFactory.pii(kind, value: value, confidence: conf, context: nil,
-                                            location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: value.utf8.count),
+                    emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil,
+                                            location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
                                             item: ref, options: options, extra: ["column_scope": .string(table.columns[col].name)]))
                 }
             case .secret(let r):
-                if lastCellKind == (ci, "secret\(r)") { continue }
-                lastCellKind = (ci, "secret\(r)")
+                if lastCellKind == (ci, 1000 + r) { continue }
+                lastCellKind = (ci, 1000 + r)
                 table.columns[col].secrets[r, default: 0] += 1
                 if table.columns[col].secretSamples[r] == nil {
-                    table.columns[col].secretSamples[r] = value
+                    table.columns[col].secretSamples[r] = value()
                     table.columns[col].secretFirstRow[r] = cell.row
                 }
                 if options.perValue {
-                    emit(FindingFactory.secret(rules.secretRules[r], value: value,
-                                               location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: value.utf8.count),
+                    emit(FindingFactory.secret(rules.secretRules[r], value: value(),
+                                               location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
                                                item: ref, options: options))
                 }
             }
@@ -175,10 +182,11 @@ final class StructuredScanner {
         }
     }
 
-    private func count(_ kind: PIIKind, in column: inout ColumnStats, value: String, confidence: Double, row: Int64) {
-        column.kinds[kind, default: 0] += 1
-        column.confidence[kind, default: 0] += confidence
-        if column.samples[kind] == nil { column.samples[kind] = value; column.firstRow[kind] = row }
+    private func count(_ kind: PIIKind, in column: inout ColumnStats, value: @autoclosure () -> String, confidence: Double, row: Int64) {
+        let k = kind.ordinal
+        if column.kindCounts[k] == 0 { column.samples[kind] = value(); column.firstRow[kind] = row }
+        column.kindCounts[k] += 1
+        column.confidenceSums[k] += confidence
     }
 
     private func cellLocation(_ ref: ItemRef, _ table: Table, _ col: Int, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
@@ -198,7 +206,7 @@ final class StructuredScanner {
             l.table = table.name
             l.columnName = column.name
             l.row = column.firstRow[kind]
-            let avg = (column.confidence[kind] ?? 0) / Double(n)
+            let avg = column.confidenceSums[kind.ordinal] / Double(n)
             let msg = LocalizedText(
                 en: "\(scope): \(Self.grouped(n)) of \(Self.grouped(column.values)) values are \(kind.title.en)",
                 zh: "\(scope)：\(Self.grouped(column.values)) 个值中有 \(Self.grouped(n)) 个为\(kind.title.zh)")
