@@ -66,9 +66,9 @@ def source_block(rng, n):
     size = 0
     while size < n:
         r = rng.random()
-        if r < 0.002:
+        if r < 0.0002:
             line = "    " + secret_line(rng)
-        elif r < 0.004:
+        elif r < 0.0007:
             line = f'    # contact: {rng.choice(["13", "15", "18"])}{rand(rng, string.digits, 9)}  id {id_card(rng)}'
         else:
             line = "    " + " ".join(rng.choice(words) for _ in range(rng.randint(4, 12))) + f"({rng.randint(0, 999)})"
@@ -82,7 +82,7 @@ def config_block(rng, n):
     size = 0
     while size < n:
         r = rng.random()
-        if r < 0.01:
+        if r < 0.001:
             line = secret_line(rng)
         else:
             line = f"{rand(rng, string.ascii_lowercase, 8)}.{rand(rng, string.ascii_lowercase, 6)} = {rng.randint(0, 100000)}"

@@ -203,6 +203,31 @@ enum PIIContext {
         }
     }
 
+    static let negativeFirst = firstByteClass(negative)
+    static let generalFirst = firstByteClass(general)
+    static func firstByteClass(_ words: [[UInt8]]) -> ByteClass {
+        var c = ByteClass()
+        for w in words { c.insert(w[0]) }
+        return c
+    }
+
+    /// Whether b[s..<e] contains one of `words` (lower-case; ASCII caseless), in one pass that
+    /// only tries positions whose byte starts some word.
+    @inline(__always) static func containsAny(_ words: [[UInt8]], first: ByteClass, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        var i = s
+        while i < e {
+            var c = b[i]
+            if c >= 65 && c <= 90 { c |= 0x20 }
+            if first.contains(c) {
+                for w in words where w[0] == c && i + w.count <= e {
+                    if ByteSearch.containsCaseless(b, i, i + w.count, w) { return true }
+                }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// Words that mark data as sensitive whatever its kind.
     static let general: [[UInt8]] = ["密码", "password", "secret", "敏感", "隐私", "private"].map { Array($0.utf8) }
 

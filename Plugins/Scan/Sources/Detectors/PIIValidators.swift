@@ -107,7 +107,7 @@ public enum PIIValidators {
         if b.count == 11 && allDigits(b) { return mobilePrefixTable[digitValue(b, 0, 3)] ? 0.85 : nil }
         // 86 country code written without a plus sign, as in exported contact lists.
         if b.count == 13 && b[0] == 56 && b[1] == 54 && allDigits(b) { return mobilePrefixTable[digitValue(b, 2, 3)] ? 0.8 : nil }
-        guard b.count <= 20, let d = compactDigits(b, allowCountryCode: true), d.count == 11 else { return nil }
+        guard b.count <= 20, !allDigits(b), let d = compactDigits(b, allowCountryCode: true), d.count == 11 else { return nil }
         return d.withUnsafeBufferPointer { mobilePrefixTable[digitValue($0, 0, 3)] } ? 0.85 : nil
     }
 
@@ -149,7 +149,7 @@ public enum PIIValidators {
     /// The digits of a card number: the value itself when it is only digits (no allocation),
     /// else with single spaces or dashes between groups removed.
     @inline(__always) static func withCardDigits<R>(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R?) -> R? {
-        if b.count >= 13, b.count <= 19, allDigits(b) { return body(b) }
+        if allDigits(b) { return b.count >= 13 && b.count <= 19 ? body(b) : nil }
         guard b.count <= 24, let d = compactDigits(b, allowCountryCode: false), d.count >= 13, d.count <= 19 else { return nil }
         return d.withUnsafeBufferPointer(body)
     }

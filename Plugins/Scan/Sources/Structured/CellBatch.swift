@@ -15,41 +15,54 @@ final class CellBatch {
     /// Longer cells are cut into pieces of this size (bounded memory for a 2 GB field).
     static let maxCell = 256 << 10
 
-    var bytes: [UInt8] = []
-    var cells: [Cell] = []
-    private var openStart = -1
-    private var openColumn: Int32 = 0
-    private var openRow: Int64 = 0
-    private var openRaw: Int64 = 0
+    /// The mutable state, behind a pointer: parsers touch it for every cell, and stored
+    /// properties of a class would pay a dynamic exclusivity check on each access.
+    struct State {
+        var bytes: [UInt8] = []
+        var cells: [Cell] = []
+        var openStart = -1
+        var openColumn: Int32 = 0
+        var openRow: Int64 = 0
+        var openRaw: Int64 = 0
+    }
+    private let s: UnsafeMutablePointer<State>
 
     init() {
-        bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
-        cells.reserveCapacity(Self.capacity / 16)
+        s = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        s.initialize(to: State())
+        s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
+        s.pointee.cells.reserveCapacity(Self.capacity / 16)
+    }
+    deinit {
+        s.deinitialize(count: 1)
+        s.deallocate()
     }
 
-    var isFull: Bool { bytes.count >= Self.capacity }
-    var isEmpty: Bool { cells.isEmpty && openStart < 0 }
+    var bytes: [UInt8] { s.pointee.bytes }
+    var cells: [Cell] { s.pointee.cells }
+    var isFull: Bool { s.pointee.bytes.count >= Self.capacity }
+    var isEmpty: Bool { s.pointee.cells.isEmpty && s.pointee.openStart < 0 }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
     @inline(__always) func openCell(column: Int, row: Int64, rawOffset: Int64) {
-        openStart = bytes.count
-        openColumn = Int32(column); openRow = row; openRaw = rawOffset
+        s.pointee.openStart = s.pointee.bytes.count
+        s.pointee.openColumn = Int32(column); s.pointee.openRow = row; s.pointee.openRaw = rawOffset
     }
 
     @inline(__always) func append(_ c: UInt8) {
         withUnsafeBytes(of: c) { append($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Appends bytes of the open cell (bulk: per-byte appends to a class property are slow).
+    /// Appends bytes of the open cell.
     func append(_ p: UnsafeBufferPointer<UInt8>) {
         var rest = p
         while !rest.isEmpty {
-            let room = Self.maxCell - (bytes.count - openStart)
+            let room = Self.maxCell - (s.pointee.bytes.count - s.pointee.openStart)
             let n = min(room, rest.count)
-            let from = bytes.count
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[0..<n]))
+            let from = s.pointee.bytes.count
+            s.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[0..<n]))
             // One cell per line in the batch: a newline inside a cell becomes a space.
-            bytes.withUnsafeMutableBufferPointer { b in
+            s.pointee.bytes.withUnsafeMutableBufferPointer { b in
                 var i = from
                 while i < b.count {
                     guard let q = memchr(b.baseAddress! + i, 10, b.count - i) else { break }
@@ -59,60 +72,78 @@ final class CellBatch {
                 }
             }
             rest = UnsafeBufferPointer(rebasing: rest[n...])
-            if bytes.count - openStart >= Self.maxCell { splitOpenCell() }
+            if s.pointee.bytes.count - s.pointee.openStart >= Self.maxCell { splitOpenCell() }
         }
     }
 
     private func splitOpenCell() {
-        let length = bytes.count - openStart
-        let raw = openRaw
+        let length = s.pointee.bytes.count - s.pointee.openStart
+        let raw = s.pointee.openRaw
         closeCell()
-        openCell(column: Int(openColumn), row: openRow, rawOffset: raw + Int64(length))
+        openCell(column: Int(s.pointee.openColumn), row: s.pointee.openRow, rawOffset: raw + Int64(length))
     }
 
     func closeCell() {
-        guard openStart >= 0 else { return }
+        let st = s.pointee.openStart
+        guard st >= 0 else { return }
         // Trim surrounding spaces: whole-cell values compare cleanly.
-        var s = openStart, e = bytes.count
-        while s < e && (bytes[s] == 32 || bytes[s] == 9 || bytes[s] == 13) { s += 1 }
-        while e > s && (bytes[e - 1] == 32 || bytes[e - 1] == 9 || bytes[e - 1] == 13) { e -= 1 }
-        if e > s {
-            cells.append(Cell(start: Int32(s), end: Int32(e), column: openColumn, row: openRow, rawOffset: openRaw + Int64(s - openStart)))
-            bytes.append(10)
-        } else {
-            bytes.removeSubrange(openStart...)
+        let (cs, ce): (Int, Int) = s.pointee.bytes.withUnsafeBufferPointer { b in
+            var a = st, e = b.count
+            while a < e && (b[a] == 32 || b[a] == 9 || b[a] == 13) { a += 1 }
+            while e > a && (b[e - 1] == 32 || b[e - 1] == 9 || b[e - 1] == 13) { e -= 1 }
+            return (a, e)
         }
-        openStart = -1
+        if ce > cs {
+            s.pointee.cells.append(Cell(start: Int32(cs), end: Int32(ce), column: s.pointee.openColumn, row: s.pointee.openRow,
+                                        rawOffset: s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)))
+            s.pointee.bytes.append(10)
+        } else {
+            s.pointee.bytes.removeSubrange(st...)
+        }
+        s.pointee.openStart = -1
     }
 
     /// Empties the batch after a scan, keeping a cell still being read (it continues in the next batch).
     func reset() {
-        cells.removeAll(keepingCapacity: true)
-        if openStart >= 0 {
-            let rest = Array(bytes[openStart...])
-            bytes.removeAll(keepingCapacity: true)
-            bytes.append(contentsOf: rest)
-            openStart = 0
+        s.pointee.cells.removeAll(keepingCapacity: true)
+        let st = s.pointee.openStart
+        if st >= 0 {
+            let rest = Array(s.pointee.bytes[st...])
+            s.pointee.bytes.removeAll(keepingCapacity: true)
+            s.pointee.bytes.append(contentsOf: rest)
+            s.pointee.openStart = 0
         } else {
-            bytes.removeAll(keepingCapacity: true)
+            s.pointee.bytes.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// A point to come back to (a JSON line that turns out not to be JSON).
+    var mark: (cells: Int, bytes: Int) { (s.pointee.cells.count, s.pointee.bytes.count) }
+    func rollback(to m: (cells: Int, bytes: Int)) {
+        s.pointee.cells.removeSubrange(m.cells...)
+        s.pointee.bytes.removeSubrange(m.bytes...)
+        s.pointee.openStart = -1
     }
 
     /// The cell containing byte `offset` (cells are in offset order).
     func cellIndex(at offset: Int) -> Int? {
-        var lo = 0, hi = cells.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) >> 1
-            let c = cells[mid]
-            if offset < Int(c.start) { hi = mid - 1 } else if offset >= Int(c.end) { lo = mid + 1 } else { return mid }
+        s.pointee.cells.withUnsafeBufferPointer { cells in
+            var lo = 0, hi = cells.count - 1
+            while lo <= hi {
+                let mid = (lo + hi) >> 1
+                let c = cells[mid]
+                if offset < Int(c.start) { hi = mid - 1 } else if offset >= Int(c.end) { lo = mid + 1 } else { return mid }
+            }
+            return nil
         }
-        return nil
     }
 }
 
 /// What is known about one column after the scan.
 struct ColumnStats {
     var name: String
+    /// Per PIIKind.ordinal: the column's name is a context word for that kind.
+    let nameMatches: [Bool]
     var values: Int64 = 0
     /// Indexed by PIIKind.ordinal.
     var kindCounts = [Int64](repeating: 0, count: PIIKind.count)
@@ -127,5 +158,9 @@ struct ColumnStats {
     var secrets: [Int: Int64] = [:]
     var secretSamples: [Int: String] = [:]
     var secretFirstRow: [Int: Int64] = [:]
-    init(name: String) { self.name = name }
+    init(name: String) {
+        self.name = name
+        let lower = name.lowercased()
+        nameMatches = PIIKind.allCases.map { PIIContext.columnMatches($0, lower) }
+    }
 }

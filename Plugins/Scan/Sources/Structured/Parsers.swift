@@ -213,15 +213,13 @@ struct JSONCells {
     }
 
     mutating func parseLine() -> Bool {
-        let mark = table.batch.cells.count
-        let markBytes = table.batch.bytes.count
+        let mark = table.batch.mark
         skipSpace()
         if i == bytes.count { return true }   // blank line
         let ok = value() && { skipSpace(); return i == bytes.count }()
         if !ok {
             // Undo the cells of a line that turned out not to be JSON.
-            table.batch.cells.removeSubrange(mark...)
-            table.batch.bytes.removeSubrange(markBytes...)
+            table.batch.rollback(to: mark)
         }
         return ok
     }

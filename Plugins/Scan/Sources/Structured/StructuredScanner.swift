@@ -135,9 +135,8 @@ final class StructuredScanner {
             func value() -> String { String(decoding: batch.bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
             switch h.what {
             case .pii(let kind):
-                let lowerName = table.columns[col].name.lowercased()
                 var conf = h.confidence
-                if PIIContext.columnMatches(kind, lowerName) { conf = min(0.99, conf + PIIContext.boost(kind)) }
+                if table.columns[col].nameMatches[kind.ordinal] { conf = min(0.99, conf + PIIContext.boost(kind)) }
                 guard conf >= options.minimumConfidence else { continue }
                 if lastCellKind == (ci, kind.ordinal) { continue }
                 lastCellKind = (ci, kind.ordinal)
@@ -165,7 +164,7 @@ final class StructuredScanner {
         // Names are found in free text only after a label; in a column named for names, a cell
         // that is a plausible Chinese name is one.
         if rules.piiKinds.contains(.personName) {
-            for (i, column) in table.columns.enumerated() where PIIContext.columnMatches(.personName, column.name.lowercased()) {
+            for (i, column) in table.columns.enumerated() where column.nameMatches[PIIKind.personName.ordinal] {
                 for cell in batch.cells where Int(cell.column) == i {
                     let value = String(decoding: batch.bytes[Int(cell.start)..<Int(cell.end)], as: UTF8.self)
                     guard ChineseSurnames.isPlausibleName(value) else { continue }
