@@ -681,8 +681,9 @@ struct FileAnalyzer {
         for a32 in lex.assignments {
             let a = Int(a32)
             guard let nt = assignedName(a), a + 1 < toks.count else { continue }
+            // Literals (and `{...}` byte arrays) are what other files look up; skip everything else early.
             let vt = toks[a + 1]
-            guard vt.kind == .string || vt.kind == .number || vt.kind == .ident || vt.kind == .op else { continue }
+            guard vt.kind == .string || vt.kind == .number || (vt.kind == .op && vt.op == 0x7B) || (vt.kind == .ident && isConfigLookup(a + 1)) else { continue }
             let t = toks[nt]
             guard Self.exportableName(p + Int(t.start), Int(t.end - t.start)) else { continue }
             var v = evaluate((a + 1)..<expressionEnd(from: a + 1))
@@ -699,18 +700,28 @@ struct FileAnalyzer {
     static let cryptoNameWords: [[UInt8]] = ["alg", "cipher", "transform", "hash", "digest", "mode", "proto", "curve", "key",
                                              "iv", "salt", "mac", "sign", "crypt", "tls", "ssl", "iter", "bits", "size", "pass", "secret"].map { Array($0.utf8) }
 
+    /// A value read from configuration (`props.getProperty("k")`, `os.environ["K"]`): worth exporting.
+    func isConfigLookup(_ from: Int) -> Bool {
+        var j = from
+        while j < toks.count && j - from < 8 {
+            if toks[j].kind == .ident && (Self.configGetters.contains(text(j)) || Self.configContainers.contains(text(j))) { return true }
+            if isOp(j, ";") { return false }
+            j += 1
+        }
+        return false
+    }
+
     static func exportableName(_ p: UnsafePointer<UInt8>, _ len: Int) -> Bool {
         guard len >= 2 else { return false }
         var hasLower = false
         for i in 0..<len where p[i] >= 0x61 && p[i] <= 0x7A { hasLower = true; break }
         if !hasLower { return true }
-        var lower = [UInt8](repeating: 0, count: len)
-        for i in 0..<len { lower[i] = p[i] | ((p[i] >= 0x41 && p[i] <= 0x5A) ? 0x20 : 0) }
+        @inline(__always) func lower(_ c: UInt8) -> UInt8 { c | ((c >= 0x41 && c <= 0x5A) ? 0x20 : 0) }
         for w in cryptoNameWords where w.count <= len {
             var i = 0
             while i + w.count <= len {
                 var ok = true
-                for k in 0..<w.count where lower[i + k] != w[k] { ok = false; break }
+                for k in 0..<w.count where lower(p[i + k]) != w[k] { ok = false; break }
                 if ok { return true }
                 i += 1
             }

@@ -1,0 +1,116 @@
+import DSToolCore
+import DSToolKit
+import Foundation
+import XCTest
+@testable import DSToolCryptoAudit
+
+/// The command through the real host: options, coverage, languages, encodings, archives, hostile input.
+final class PluginTests: XCTestCase {
+    func coverage(_ r: InProcess.Result) -> [String: [String: Int64]] {
+        let v = r.data.first { $0.kind == "cryptoaudit.coverage" }?.value["layers"]?.objectValue ?? [:]
+        return v.mapValues { o in
+            var out: [String: Int64] = [:]
+            for k in ["national", "acceptable", "weak", "forbidden"] { out[k] = o[k]?.intValue }
+            return out
+        }
+    }
+
+    func testCoveragePerLayer() throws {
+        let tree = TempTree([
+            "src/A.java": "class A { void a() throws Exception { Cipher.getInstance(\"SM4/GCM/NoPadding\"); MessageDigest.getInstance(\"MD5\"); MessageDigest.getInstance(\"SM3\"); } }",
+            "etc/nginx/nginx.conf": "ssl_protocols TLSv1.2; ssl_ciphers ECC-SM4-SM3;",
+            "etc/ssh/sshd_config": "Ciphers aes256-ctr\n",
+        ])
+        let r = try runAudit([tree.root])
+        XCTAssertEqual(coverage(r), [
+            "network": ["national": 1, "acceptable": 1, "weak": 0, "forbidden": 0],
+            "host": ["national": 0, "acceptable": 1, "weak": 0, "forbidden": 0],
+            "application": ["national": 1, "acceptable": 0, "weak": 0, "forbidden": 1],
+            "data": ["national": 1, "acceptable": 0, "weak": 0, "forbidden": 0],
+        ])
+        let v = try XCTUnwrap(r.data.first { $0.kind == "cryptoaudit.coverage" }?.value)
+        XCTAssertEqual(v["layers"]?["network"]?["national_share"]?.doubleValue, 0.5)
+        XCTAssertEqual(v["layers"]?["data"]?["clause"]?.stringValue, "GB/T 39786-2021 8.4 应用和数据安全")
+        XCTAssertEqual(v["national_share"]?.doubleValue, 0.571)
+        // Without the inventory only the coverage remains.
+        let quiet = try runAudit(["--no-inventory", tree.root])
+        XCTAssertEqual(quiet.data.map(\.kind), ["cryptoaudit.coverage"])
+        XCTAssertEqual(r.data.filter { $0.kind == "cryptoaudit.asset" }.count, 7)
+    }
+
+    func testUsageErrors() throws {
+        let cases: [([String], String)] = [
+            (["--level", "5"], "--level: 5 is not a GB/T 39786 level (1–4)"),
+            (["--as-of", "yesterday"], "--as-of: 'yesterday' is not a date (YYYY-MM-DD)"),
+            (["--expiry-days", "-3"], "--expiry-days: must not be negative"),
+            (["--tls-timeout", "0"], "--tls-timeout: '0' is not a number of seconds (0–600)"),
+            (["--p12-password-file", "a", "--p12-password-env", "B"], "--p12-password-file and --p12-password-env: give one"),
+        ]
+        for (args, message) in cases {
+            let r = try runAudit(args + ["."])
+            XCTAssertEqual(r.exitCode, 2, "\(args)")
+            XCTAssertEqual(r.errors.map(\.reason), [message])
+        }
+        let missing = try runAudit(["--p12-password-env", "CRYPTOAUDIT_NO_SUCH_VAR", "."])
+        XCTAssertNotEqual(missing.exitCode, 0)
+        XCTAssertEqual(missing.errors.count, 1)
+    }
+
+    func testLevelAndLanguage() throws {
+        let tree = TempTree(["sshd_config": "Protocol 1\n"])
+        let r = try runAudit(["--level", "2", tree.root])
+        XCTAssertEqual(r.findings.first?.references, ["GB/T 39786-2021 5 通用要求", "GB/T 39786-2021 7.3 设备和计算安全", "商用密码应用安全性评估 高风险判定指引"])
+        let zh = try InProcess.run(CryptoAuditPlugin.self, ["crypto-audit", "--lang", "zh", "--format", "text", "--no-color", "--no-inventory", tree.root])
+        XCTAssertTrue(zh.report.contains("启用了 SSH-1"), zh.report)
+        XCTAssertTrue(zh.report.contains("国密占比"), zh.report)
+    }
+
+    func testEncodingsLongLinesAndGarbage() throws {
+        let tree = TempTree()
+        // GB18030 Java with Chinese comments.
+        let java = "// 加密工具类（旧实现）\nclass 工具 {\n  // 使用 DES\n  void a() throws Exception { Cipher.getInstance(\"DES/CBC/NoPadding\"); }\n}\n"
+        tree.write("gb/Tool.java", Array(java.data(using: String.Encoding(rawValue: 0x80000632))!))
+        // UTF-16LE Python with a BOM.
+        tree.write("u16/app.py", [0xFF, 0xFE] + Array("import hashlib\nsecret = hashlib.md5(password)\n".data(using: .utf16LittleEndian)!))
+        // A 2 MB minified line with the use at its end.
+        tree.write("min/app.min.js", Array((String(repeating: "var a=1;", count: 262_144) + "crypto.createHash('md5').update(password);").utf8))
+        // Garbage that claims to be source, an empty file, NUL bytes in Python.
+        var x: UInt32 = 5
+        tree.write("junk/Bad.java", (0..<100_000).map { _ in x = x &* 1103515245 &+ 12345; return UInt8(x >> 24) })
+        tree.write("junk/Empty.cs", [])
+        tree.write("junk/nul.py", Array("import hashlib\n\0\0\0 hashlib.sha1(token)\n".utf8))
+        let r = try runAudit(["--no-inventory", tree.root])
+        XCTAssertEqual(r.errors.map(\.line), [])
+        let got = r.findings.map { "\($0.ruleId) \($0.location.input.replacingOccurrences(of: tree.root + "/", with: "")):\($0.location.line ?? 0)" }
+        XCTAssertEqual(got.sorted(), [
+            "crypto.cipher.broken gb/Tool.java:4", "crypto.hash.weak junk/nul.py:3", "crypto.hash.weak min/app.min.js:1", "crypto.hash.weak u16/app.py:2",
+        ])
+    }
+
+    func testArchiveEntriesKeepTheirChain() throws {
+        let tree = TempTree(["src/A.java": "class A { void a() throws Exception { Cipher.getInstance(\"RC4\"); } }\n"])
+        XCTAssertEqual(tree.sh("tar czf backup.tar.gz src && rm -r src").status, 0)
+        let r = try runAudit(["--no-inventory", tree.path("backup.tar.gz")])
+        XCTAssertEqual(r.findings.map(\.ruleId), ["crypto.cipher.broken"])
+        XCTAssertEqual(r.findings.first?.location.chain?.last, "src/A.java")
+        XCTAssertTrue(r.findings.first?.location.input.hasSuffix("backup.tar.gz!src/A.java") ?? false, r.findings.first?.location.input ?? "")
+    }
+
+    /// `--format cbom` writes the CBOM to standard output (captured here by redirecting fd 1).
+    func testFormatCBOMOnStdout() throws {
+        let tree = TempTree(["nginx.conf": "ssl_protocols TLSv1.2 TLSv1.3;\n"])
+        let out = tree.path("stdout.json")
+        let fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let saved = dup(STDOUT_FILENO)
+        fflush(stdout)
+        dup2(fd, STDOUT_FILENO)
+        let r = try InProcess.run(CryptoAuditPlugin.self, ["crypto-audit", "--format", "cbom", tree.root])
+        fflush(stdout)
+        dup2(saved, STDOUT_FILENO)
+        close(saved); close(fd)
+        XCTAssertEqual(r.exitCode, 0)
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
+        XCTAssertEqual(doc?["specVersion"] as? String, "1.6")
+        XCTAssertEqual((doc?["components"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["TLSv1.2", "TLSv1.3"])
+    }
+}
