@@ -61,6 +61,7 @@ public final class Runner {
     func walkOptions() throws -> WalkOptions {
         var o = WalkOptions()
         if command.input == "files" { o.expandArchives = false; o.recurse = false }
+        if command.typeDetection == "binary" { o.magicForText = false }
         func size(_ name: String) throws -> Int64? {
             guard let v = invocation.globalValue(name) else { return nil }
             guard let n = ByteSize.parse(v) else { throw DSToolError.usage("--\(name): '\(v)' is not a size (e.g. 512M, 8G)") }

@@ -38,6 +38,14 @@ public struct PluginManifest: Codable, Hashable, Sendable {
         public var options: [Option]
         /// Output formats the plugin renders itself (e.g. "cbom"), beside the host's.
         public var formats: [String]?
+        /// "binary": libmagic types only for items that are not text (text items are typed
+        /// "text/plain"); for commands that decide by name and content themselves and read many
+        /// small text files, where libmagic would cost more than the work. Absent or "all": every item.
+        public var typeDetection: String?
+        enum CodingKeys: String, CodingKey {
+            case name, summary, usage, input, report, options, formats
+            case typeDetection = "type_detection"
+        }
         public init(name: String, summary: LocalizedText, usage: String, input: String, report: String,
                     options: [Option], formats: [String]? = nil) {
             self.name = name; self.summary = summary; self.usage = usage; self.input = input

@@ -106,7 +106,8 @@ let embeddedManifestJSON = ##"""
         "en": "Inventory and judge cryptography in source, configuration, certificates, keys, binaries and live TLS (GB/T 39786)",
         "zh": "盘点并评判源码、配置、证书、密钥、二进制与在线 TLS 中的密码使用（GB/T 39786）"
       },
-      "usage": "dstool crypto-audit [--tls HOST:PORT]... [--p12-password-file FILE] [--format cbom] PATH..."
+      "usage": "dstool crypto-audit [--tls HOST:PORT]... [--p12-password-file FILE] [--format cbom] PATH...",
+      "type_detection": "binary"
     }
   ],
   "description": {

@@ -156,6 +156,15 @@ final class CertificateTests: XCTestCase {
         XCTAssertEqual(r.findings.map { "\($0.ruleId) \(($0.location.input as NSString).lastPathComponent):\($0.location.line ?? 0)" }, ["crypto.key.unprotected K.java:3"])
     }
 
+    /// The command asks the host for libmagic types of binary items only: an extensionless PEM key
+    /// (typed text/plain) is still found by its content.
+    func testExtensionlessPEMKey() throws {
+        let tree = TempTree()
+        gen(tree, "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server_key")
+        let r = try runAudit(["--no-inventory", tree.root])
+        XCTAssertEqual(r.findings.map { "\($0.ruleId) \(($0.location.input as NSString).lastPathComponent)" }, ["crypto.key.unprotected server_key"])
+    }
+
     /// openssh-key-v1 containers built by hand: cipher "none" is unprotected, "aes256-ctr" is not.
     func testOpenSSHKeys() throws {
         func sshString(_ b: [UInt8]) -> [UInt8] { [UInt8(b.count >> 24 & 255), UInt8(b.count >> 16 & 255), UInt8(b.count >> 8 & 255), UInt8(b.count & 255)] + b }

@@ -31,11 +31,11 @@ final class PluginTests: XCTestCase {
         let v = try XCTUnwrap(r.data.first { $0.kind == "cryptoaudit.coverage" }?.value)
         XCTAssertEqual(v["layers"]?["network"]?["national_share"]?.doubleValue, 0.5)
         XCTAssertEqual(v["layers"]?["data"]?["clause"]?.stringValue, "GB/T 39786-2021 8.4 应用和数据安全")
-        XCTAssertEqual(v["national_share"]?.doubleValue, 0.571)
+        XCTAssertEqual(v["national_share"]?.doubleValue, 0.5)
         // Without the inventory only the coverage remains.
         let quiet = try runAudit(["--no-inventory", tree.root])
         XCTAssertEqual(quiet.data.map(\.kind), ["cryptoaudit.coverage"])
-        XCTAssertEqual(r.data.filter { $0.kind == "cryptoaudit.asset" }.count, 7)
+        XCTAssertEqual(r.data.filter { $0.kind == "cryptoaudit.asset" }.count, 6)
     }
 
     func testUsageErrors() throws {
@@ -83,7 +83,7 @@ final class PluginTests: XCTestCase {
         XCTAssertEqual(r.errors.map(\.line), [])
         let got = r.findings.map { "\($0.ruleId) \($0.location.input.replacingOccurrences(of: tree.root + "/", with: "")):\($0.location.line ?? 0)" }
         XCTAssertEqual(got.sorted(), [
-            "crypto.cipher.broken gb/Tool.java:4", "crypto.hash.weak junk/nul.py:3", "crypto.hash.weak min/app.min.js:1", "crypto.hash.weak u16/app.py:2",
+            "crypto.cipher.broken gb/Tool.java:4", "crypto.hash.weak junk/nul.py:2", "crypto.hash.weak min/app.min.js:1", "crypto.hash.weak u16/app.py:2",
         ])
     }
 

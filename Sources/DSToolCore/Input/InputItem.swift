@@ -33,6 +33,9 @@ public struct WalkOptions: Sendable {
     public var forcedEncoding: TextEncoding?
     /// Bytes examined for type and encoding detection.
     public var headSize = 64 << 10
+    /// Ask libmagic for the type of text items too (off for commands whose manifest says
+    /// `"type_detection": "binary"`: those items are typed "text/plain").
+    public var magicForText = true
     /// Where temporary copies of archive entries and stdin go (mkstemp names, always removed).
     public var spoolDirectory = InputWalker.defaultSpoolDirectory
     public init() {}
@@ -214,7 +217,7 @@ public final class WalkItem {
     }
 
     /// Reads the detection head and classifies the item (libmagic type, text encoding).
-    func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?) {
+    func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?, magicForText: Bool = true) {
         head = [UInt8](repeating: 0, count: headSize)
         var filled = 0
         var atEnd = false
@@ -230,8 +233,10 @@ public final class WalkItem {
         head.removeSubrange(filled...)
         if atEnd && size == nil { size = Int64(filled) }
         head.withUnsafeBytes { p in
-            if let detector { (mime, magic) = detector.describe(p) }
-            encoding = forced ?? TextEncoding.detect(p, atEnd: atEnd)
+            let natural = TextEncoding.detect(p, atEnd: atEnd)
+            if !magicForText && natural != .binary { (mime, magic) = ("text/plain", "text") }
+            else if let detector { (mime, magic) = detector.describe(p) }
+            encoding = forced ?? natural
             undecidedASCII = forced == nil && !atEnd && encoding == .utf8 && !p.contains { $0 >= 0x80 }
         }
         if encoding != .binary { flags |= UInt32(DSTOOL_ITEM_TEXT) }

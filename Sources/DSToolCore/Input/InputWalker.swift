@@ -94,7 +94,7 @@ public final class InputWalker {
     /// Classifies an item once its metadata is known (type, encoding, container).
     func prepare(_ item: WalkItem) -> WalkItem {
         if item.isEncrypted { return item }  // metadata only: the bytes cannot be read
-        item.detect(headSize: options.headSize, magic: magic, forced: options.forcedEncoding)
+        item.detect(headSize: options.headSize, magic: magic, forced: options.forcedEncoding, magicForText: options.magicForText)
         // Type comes from the content (libmagic), never from the name.
         if ArchiveExpander.isContainer(mime: item.mime) {
             item.encoding = .binary

@@ -9,12 +9,23 @@ public final class AtomicOutput {
     private var tempPath: String?
     private var fd: Int32
     private let replace: Bool
+    /// A device, FIFO or socket written in place (closed on commit/abort).
+    private var special = false
 
     public init(path: String, mode: mode_t = 0o644, replace: Bool = false) throws {
         displayPath = path
         self.replace = replace
         if path == "-" {
             finalPath = nil; tempPath = nil; fd = STDOUT_FILENO
+            return
+        }
+        // /dev/null, /dev/stdout, a FIFO: write to it in place. A temporary file renamed onto it would
+        // replace the device for everyone on the machine.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR {
+            fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw DSToolError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+            finalPath = nil; tempPath = nil; special = true
             return
         }
         finalPath = path
@@ -45,6 +56,12 @@ public final class AtomicOutput {
     public func write(_ data: Data) throws { try data.withUnsafeBytes { try write($0) } }
 
     public func commit() throws {
+        if special {
+            special = false
+            if Glibc.close(fd) != 0 { fd = -1; throw DSToolError.io("cannot write \(displayPath): \(String(cString: strerror(errno)))") }
+            fd = -1
+            return
+        }
         guard let tempPath, let finalPath else { return }
         defer { self.tempPath = nil }
         if fsync(fd) != 0 || Glibc.close(fd) != 0 {
@@ -65,6 +82,7 @@ public final class AtomicOutput {
     }
 
     public func abort() {
+        if special { special = false; Glibc.close(fd); fd = -1; return }
         guard let tempPath else { return }
         if fd >= 0 { Glibc.close(fd); fd = -1 }
         unlink(tempPath)
