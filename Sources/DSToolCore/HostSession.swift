@@ -3,10 +3,16 @@ import DSToolKit
 import Foundation
 
 /// Receives what a run produces, in order. Output writers and the case store implement it.
-/// `raw` is the record's canonical JSON (sorted keys, as DSJSON writes it), encoded once by the
-/// host for every sink; a sink given empty `raw` encodes the record itself.
+/// A sink that says it `wantsCanonicalJSON` gets as `raw` the record's canonical JSON (sorted
+/// keys, as DSJSON writes it), encoded once by the host for all such sinks; the others get the
+/// plugin's bytes. A sink given empty `raw` encodes the record itself.
 public protocol RecordSink: AnyObject {
     func record(_ record: Record, raw: Data)
+    var wantsCanonicalJSON: Bool { get }
+}
+
+extension RecordSink {
+    public var wantsCanonicalJSON: Bool { false }
 }
 
 /// Counts of a run, for the summary and the exit code.
@@ -28,6 +34,7 @@ public final class HostSession: @unchecked Sendable {
     public let request: PluginRequest
     public let walker: InputWalker?
     let sinks: [RecordSink]
+    let wantsCanonicalJSON: Bool
     let lock = NSLock()
     let decoder = JSONDecoder()
     let encoder = DSJSON.encoder()
@@ -55,6 +62,7 @@ public final class HostSession: @unchecked Sendable {
         self.request = request
         self.walker = walker
         self.sinks = sinks
+        wantsCanonicalJSON = sinks.contains { $0.wantsCanonicalJSON }
         self.spoolDirectory = walker?.options.spoolDirectory ?? InputWalker.defaultSpoolDirectory
     }
 
@@ -65,8 +73,8 @@ public final class HostSession: @unchecked Sendable {
         do { record = try decoder.decode(Record.self, from: json) }
         catch { log(2, "plugin emitted an invalid record: \(error)"); return false }
         lock.lock(); defer { lock.unlock() }
-        // Once, for every sink: the writers and the case store all want the canonical bytes.
-        let canonical = (try? encoder.encode(record)) ?? json
+        // Encoding costs about as much as decoding: once, and only when a sink wants the bytes.
+        let canonical = wantsCanonicalJSON ? ((try? encoder.encode(record)) ?? json) : json
         switch record {
         case .finding(let f):
             counts.findings += 1

@@ -180,7 +180,7 @@ public final class Runner {
 
         var bar: ProgressBar?
         if !quiet && !invocation.globalFlag("no-progress") && stderr.isTerminal { bar = ProgressBar() }
-        var sinks: [RecordSink] = bar.map { [ProgressClearingSink(bar: $0)] } ?? []
+        var sinks: [RecordSink] = bar.map { [ProgressClearingSink(bar: $0, reportOnTerminal: reportStream.isTerminal)] } ?? []
         sinks.append(ErrorLinePrinter(quiet: quiet))
         if let writer { sinks.append(writer) }
         if let recorder { sinks.append(recorder) }

@@ -106,6 +106,16 @@ final class OutputFormatTests: XCTestCase {
         XCTAssertEqual(try T.validate(cap.text, schema: T.resultSchema, jsonl: true), "")
     }
 
+    func testHostCanonicalisesWhatPluginsEmit() throws {
+        // A plugin (say, in C) may emit keys in any order with spaces: json, jsonl and the case get canonical JSON.
+        let cap = T.Capture()
+        let session = HostSession(request: PluginRequest(command: "x"), walker: nil, sinks: [JSONLReportWriter(out: cap.stream)])
+        XCTAssertTrue(session.accept(json: Data(#"{ "type": "error", "reason": "truncated archive", "offset": 4096, "input": "broken.zip", "code": "input.corrupt" }"#.utf8)))
+        XCTAssertEqual(cap.text, Self.errorJSON + "\n")
+        XCTAssertFalse(session.accept(json: Data(#"{"type":"finding"}"#.utf8)), "an invalid record is refused")
+        XCTAssertEqual(session.counts.errors, 1)
+    }
+
     func testCSVExactWithQuotingAndFormulaGuard() throws {
         let csv = try T.render { CSVReportWriter(out: $0, lang: "en") }
         XCTAssertEqual(csv, "severity,rule_id,title,message,input,line,column,offset,table,column_name,row,evidence,data_level,confidence,fingerprint\r\n"
@@ -196,10 +206,18 @@ final class OutputFormatTests: XCTestCase {
         bar.update(done: 50, total: 100, label: "evidence/hr/employees.csv", now: t0)
         bar.update(done: 60, total: 100, label: "too soon", now: t0.addingTimeInterval(0.05))
         XCTAssertEqual(written, ["\r\u{1B}[K[###############---------------] 50% evidence/hr/employees.csv"])
-        ProgressClearingSink(bar: bar).record(.error(T.error), raw: Data())
+        // The report goes to a file: a finding does not disturb the bar, an error line does.
+        let toFile = ProgressClearingSink(bar: bar, reportOnTerminal: false)
+        toFile.record(.finding(T.archiveFinding), raw: Data())
+        XCTAssertEqual(written.count, 1)
+        toFile.record(.error(T.error), raw: Data())
         XCTAssertEqual(written.last, "\r\u{1B}[K")
         bar.clear()
         XCTAssertEqual(written.count, 2, "a bar that is not drawn is not cleared again")
+        bar.update(done: 70, total: 100, label: "x", now: t0.addingTimeInterval(1))
+        ProgressClearingSink(bar: bar, reportOnTerminal: true).record(.finding(T.archiveFinding), raw: Data())
+        XCTAssertEqual(written.count, 4)
+        XCTAssertEqual(written.last, "\r\u{1B}[K")
         XCTAssertEqual(ProgressBar.line(done: 7, total: 0, label: "a\u{1B}b"), "7 a\\x1Bb")
     }
 }

@@ -108,6 +108,8 @@ public enum CaseFormat {
         let db: SQLiteDatabase
         if create {
             db = try SQLiteDatabase(path: path, mode: .readWrite)
+            // SQLite quietly opens a file it may not write read-only; say so before the run, not after.
+            if sqlite3_db_readonly(db.handle, "main") == 1 { throw DSToolError.io("the case file is not writable") }
         } else {
             // Read-write lets SQLite roll back a journal left by a killed writer; nothing else is written.
             if let rw = try? SQLiteDatabase(path: path, mode: .readWrite) { db = rw }
@@ -184,6 +186,8 @@ public final class CaseStore: RunRecorder {
         let dir = (path as NSString).deletingLastPathComponent
         stage = try StagingFile(directory: dir.isEmpty ? "." : dir)
     }
+
+    public var wantsCanonicalJSON: Bool { true }
 
     public func record(_ record: Record, raw: Data) {
         guard let stage, stageError == nil else { return }

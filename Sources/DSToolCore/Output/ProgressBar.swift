@@ -43,9 +43,17 @@ public final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// Clears the progress bar before any other sink prints a record to the terminal.
+/// Clears the progress bar before another sink prints on the terminal: every record when the
+/// report goes to the terminal, else only the error lines (ErrorLinePrinter's).
 final class ProgressClearingSink: RecordSink {
     let bar: ProgressBar
-    init(bar: ProgressBar) { self.bar = bar }
-    func record(_ record: Record, raw: Data) { bar.clear() }
+    let reportOnTerminal: Bool
+    init(bar: ProgressBar, reportOnTerminal: Bool) { self.bar = bar; self.reportOnTerminal = reportOnTerminal }
+    func record(_ record: Record, raw: Data) {
+        switch record {
+        case .error: bar.clear()
+        case .finding(let f) where f.ruleId.hasPrefix("input.limit."): bar.clear()
+        default: if reportOnTerminal { bar.clear() }
+        }
+    }
 }

@@ -100,6 +100,7 @@ public final class JSONReportWriter: ReportWriter {
     let errors = RecordSpool()
     let data = RecordSpool()
     public init(out: ReportStream) { self.out = out }
+    public var wantsCanonicalJSON: Bool { true }
 
     public func record(_ record: Record, raw: Data) {
         let canonical = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
@@ -139,6 +140,7 @@ public final class JSONLReportWriter: ReportWriter {
     let out: ReportStream
     let encoder = DSJSON.encoder()
     public init(out: ReportStream) { self.out = out }
+    public var wantsCanonicalJSON: Bool { true }
     public func record(_ record: Record, raw: Data) {
         var line = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
         line.append(10)
