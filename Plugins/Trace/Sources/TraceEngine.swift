@@ -281,7 +281,7 @@ public final class TraceEngine {
             interestIndex = keep(e, inputIndex)
         }
         if isCandidate && interestIndex >= 0 { exfil.consider(e, interest: interestIndex) }
-        if isWeb, e.byteCount >= 64 << 10, e.byteCount > actors.maxResponse(source) { actors.noteLargeResponse(source, e, input: inputIndex) }
+        if isWeb && actors.isLargestResponse(source, e.byteCount) { actors.noteLargeResponse(source, e, input: inputIndex) }
         // An upload POST followed by a webshell access from the same source: the upload is the webshell's.
         if uploadPost, interestIndex >= 0, let src = e.string(.srcIP) { lastUpload[src] = interestIndex }
         if isWeb, web.sawWebshell, e.statusCode < 400, let src = e.string(.srcIP), let up = lastUpload[src],

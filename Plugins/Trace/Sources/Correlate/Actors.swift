@@ -14,8 +14,10 @@ struct SourceEntry {
     var used: Bool
     var pathCount: UInt8
     var events: UInt32
+    /// Web requests; also the count of the response-size statistics.
     var requests: UInt32
-    var sizeCount: UInt32
+    /// Largest response in KiB (the text is kept in the side record once it reaches 1 MiB).
+    var maxResponseKiB: UInt32
     var first: Int64
     var last: Int64
     var bytesOut: Int64
@@ -30,7 +32,7 @@ struct SourceEntry {
     var hll: Int32
     var paths: (UInt32, UInt32, UInt32, UInt32)
 
-    static let empty = SourceEntry(key: IPAddress(hi: 0, lo: 0), used: false, pathCount: 0, events: 0, requests: 0, sizeCount: 0,
+    static let empty = SourceEntry(key: IPAddress(hi: 0, lo: 0), used: false, pathCount: 0, events: 0, requests: 0, maxResponseKiB: 0,
                                    first: .max, last: .min, bytesOut: 0, sizeMean: 0, sizeM2: 0, status1: 0, status2: 0, status3: 0,
                                    status4: 0, status5: 0, statusOther: 0, authFailures: 0, authSuccesses: 0, side: -1, hll: -1,
                                    paths: (0, 0, 0, 0))
@@ -82,6 +84,9 @@ public final class ActorTable {
     @exclusivity(unchecked) private var names: [IPAddress: String] = [:]
     public let limit: Int
     @exclusivity(unchecked) public private(set) var overflow = 0
+    /// Consecutive lines often come from one source.
+    @exclusivity(unchecked) private var lastKey = IPAddress(hi: .max, lo: .max)
+    @exclusivity(unchecked) private var lastIndex = -1
 
     public init(limit: Int = 1_000_000, capacity: Int = 1 << 14) {
         self.limit = limit
@@ -120,7 +125,10 @@ public final class ActorTable {
             key = ActorTable.key(name: v)
             if names[key] == nil && count < limit { names[key] = String(decoding: v, as: UTF8.self) }
         }
-        return find(key, insert: true)
+        if key == lastKey && lastIndex >= 0 { return lastIndex }
+        let i = find(key, insert: true)
+        lastKey = key; lastIndex = i
+        return i
     }
 
     @inline(__always) func find(_ key: IPAddress, insert: Bool) -> Int {
@@ -145,6 +153,7 @@ public final class ActorTable {
     private func grow() {
         let old = entries, oldCapacity = capacity
         capacity *= 2
+        lastIndex = -1
         entries = ActorTable.allocate(capacity)
         let mask = capacity - 1
         for k in 0..<oldCapacity where old[k].used {
@@ -159,16 +168,15 @@ public final class ActorTable {
     // MARK: per event
 
     @inline(__always) public func sizeMean(_ h: Int) -> Double { h < 0 ? 0 : entries[h].sizeMean }
-    @inline(__always) public func sizeCount(_ h: Int) -> Int { h < 0 ? 0 : Int(entries[h].sizeCount) }
+    @inline(__always) public func sizeCount(_ h: Int) -> Int { h < 0 ? 0 : Int(entries[h].requests) }
     @inline(__always) public func sizeStd(_ h: Int) -> Double {
         guard h >= 0 else { return 0 }
-        let c = entries[h].sizeCount
+        let c = entries[h].requests
         return c > 1 ? (entries[h].sizeM2 / Double(c - 1)).squareRoot() : 0
     }
-    @inline(__always) public func maxResponse(_ h: Int) -> Int64 {
-        guard h >= 0 else { return .max }
-        let s = entries[h].side
-        return s < 0 ? 0 : sides.withUnsafeBufferPointer { $0[Int(s)].maxResponse }
+    /// Whether a response is the source's largest so far (in KiB) and big enough to keep as evidence.
+    @inline(__always) public func isLargestResponse(_ h: Int, _ bytes: Int64) -> Bool {
+        h >= 0 && bytes >= 1 << 20 && UInt32(clamping: bytes >> 10) > entries[h].maxResponseKiB
     }
 
     func side(_ h: Int) -> SourceSide {
@@ -182,6 +190,7 @@ public final class ActorTable {
     /// Remembers the largest response of a source (its evidence for volume findings).
     public func noteLargeResponse(_ h: Int, _ e: Event, input: Int) {
         guard h >= 0 else { return }
+        entries[h].maxResponseKiB = UInt32(clamping: e.byteCount >> 10)
         let s = side(h)
         s.maxResponse = e.byteCount
         s.maxResponseRaw = e.rawString
@@ -209,11 +218,10 @@ public final class ActorTable {
             }
             let b = max(e.byteCount, 0)
             p.pointee.bytesOut &+= b
-            // Welford's running mean and variance of response sizes.
-            p.pointee.sizeCount &+= 1
+            // Welford's running mean and variance of response sizes (count: requests).
             let x = Double(b)
             let d = x - p.pointee.sizeMean
-            p.pointee.sizeMean += d / Double(p.pointee.sizeCount)
+            p.pointee.sizeMean += d / Double(p.pointee.requests)
             p.pointee.sizeM2 += d * (x - p.pointee.sizeMean)
             if let path = e.value(.path), let pb = path.baseAddress { addPath(h, ByteOps.hash(pb, 0, path.count)) }
         }
@@ -292,8 +300,8 @@ public final class ActorTable {
         return SourceStats(address: address, first: e.first, last: e.last, requests: Int(e.requests),
                            status: [Int(e.statusOther), Int(e.status1), Int(e.status2), Int(e.status3), Int(e.status4), Int(e.status5)],
                            bytesOut: e.bytesOut, authFailures: Int(e.authFailures), authSuccesses: Int(e.authSuccesses),
-                           users: side?.users ?? [], events: Int(e.events), sizeCount: Int(e.sizeCount), sizeMean: e.sizeMean,
-                           sizeStd: e.sizeCount > 1 ? (e.sizeM2 / Double(e.sizeCount - 1)).squareRoot() : 0,
+                           users: side?.users ?? [], events: Int(e.events), sizeCount: Int(e.requests), sizeMean: e.sizeMean,
+                           sizeStd: e.requests > 1 ? (e.sizeM2 / Double(e.requests - 1)).squareRoot() : 0,
                            distinctPaths: paths, maxResponse: side?.maxResponse ?? 0, maxResponseRaw: side?.maxResponseRaw,
                            maxResponseWhere: side?.maxResponseWhere)
     }

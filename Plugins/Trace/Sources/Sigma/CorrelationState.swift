@@ -4,8 +4,9 @@ import Foundation
 public struct EvidenceRef: Sendable {
     public var input: UInt32
     public var line: UInt32
-    /// Index in the raw-line store, or -1 when the store was full.
-    public var raw: Int32
+    /// Offset of the raw line in the evidence arena, or -1 when the arena was full.
+    public var raw: Int64
+    public var rawLength: UInt32
 }
 
 /// Matches of the rules that feed correlation rules, kept compactly during the run and evaluated
@@ -35,8 +36,10 @@ public final class CorrelationState {
     @exclusivity(unchecked) var hits: [[Hit]]
     @exclusivity(unchecked) var strings: [String] = []
     @exclusivity(unchecked) var stringIndex: [String: UInt32] = [:]
-    @exclusivity(unchecked) public private(set) var raws: [String] = []
-    @exclusivity(unchecked) var rawBytes = 0
+    @exclusivity(unchecked) var hashIndex: [UInt64: UInt32] = [:]
+    @exclusivity(unchecked) var valueHashIndex: [UInt64: UInt32] = [:]
+    /// The raw lines of the hits, one after another (no allocation per hit).
+    @exclusivity(unchecked) var arena: [UInt8] = []
     public let maxRawBytes: Int
     public let maxHits: Int
     @exclusivity(unchecked) public private(set) var totalHits = 0
@@ -84,36 +87,56 @@ public final class CorrelationState {
     func record(ruleIndex: Int, rule: SigmaRule, _ e: Event, input: UInt32) {
         guard e.hasTime else { untimedHits += 1; return }
         if groupKeys.isEmpty { return }
-        var rawRef: Int32 = -1
+        var rawRef: Int64 = -1
+        var rawLength: UInt32 = 0
         for ci in rule.correlations {
             let c = correlations[ci]
             guard let ordinal = c.rules.firstIndex(of: ruleIndex) else { continue }
             if totalHits >= maxHits { droppedHits += 1; continue }
-            var key = ""
-            for (k, fk) in groupKeys[ci][ordinal].enumerated() {
-                if k > 0 { key += "\u{1F}" }
-                if let v = e.value(fk) { key += String(decoding: v, as: UTF8.self) }
+            // Group and value are interned by a hash of their bytes; the text is built only the first time.
+            let keys = groupKeys[ci][ordinal]
+            var h: UInt64 = 0x6A09E667F3BCC909
+            for fk in keys {
+                if let v = e.value(fk), let b = v.baseAddress { h = ByteOps.hash(b, 0, v.count, seed: ByteOps.mix(h)) }
+                else { h = ByteOps.mix(h ^ 0x5BD1E995) }
+            }
+            let group: UInt32
+            if let g = hashIndex[h] { group = g } else {
+                var key = ""
+                for (k, fk) in keys.enumerated() {
+                    if k > 0 { key += "\u{1F}" }
+                    if let v = e.value(fk) { key += String(decoding: v, as: UTF8.self) }
+                }
+                group = intern(key)
+                hashIndex[h] = group
             }
             var value: UInt32 = 0
             if let vk = valueKeys[ci][ordinal] {
                 // An event without the counted field does not count toward distinct values.
-                guard let v = e.value(vk) else { continue }
-                value = intern(String(decoding: v, as: UTF8.self))
+                guard let v = e.value(vk), let b = v.baseAddress ?? UnsafePointer(bitPattern: 1) else { continue }
+                let vh = ByteOps.hash(b, 0, v.count, seed: 0x3C6EF372FE94F82B)
+                if let x = valueHashIndex[vh] { value = x } else {
+                    value = intern(String(decoding: v, as: UTF8.self))
+                    valueHashIndex[vh] = value
+                }
             }
-            if rawRef < 0 && rawBytes < maxRawBytes {
-                let r = e.rawString
-                rawBytes += r.utf8.count + 32
-                raws.append(r)
-                rawRef = Int32(raws.count - 1)
+            if rawRef < 0 && arena.count < maxRawBytes {
+                rawRef = Int64(arena.count)
+                let n = min(e.rawLength, 8192)
+                arena.append(contentsOf: UnsafeBufferPointer(start: e.storage, count: n))
+                rawLength = UInt32(n)
             }
-            hits[ci].append(Hit(time: e.time, group: intern(key), value: value, ordinal: UInt16(ordinal),
+            hits[ci].append(Hit(time: e.time, group: group, value: value, ordinal: UInt16(ordinal),
                                 weight: UInt32(max(1, e.repeatCount)),
-                                evidence: EvidenceRef(input: input, line: UInt32(clamping: e.lineNumber), raw: rawRef)))
+                                evidence: EvidenceRef(input: input, line: UInt32(clamping: e.lineNumber), raw: rawRef, rawLength: rawLength)))
             totalHits += 1
         }
     }
 
-    public func raw(_ ref: EvidenceRef) -> String? { ref.raw >= 0 ? raws[Int(ref.raw)] : nil }
+    public func raw(_ ref: EvidenceRef) -> String? {
+        guard ref.raw >= 0 else { return nil }
+        return String(decoding: arena[Int(ref.raw)..<(Int(ref.raw) + Int(ref.rawLength))], as: UTF8.self)
+    }
 
     /// Evaluates every correlation over its hits in time order. Consecutive windows of one group
     /// that each satisfy the condition (a scan going on for an hour) become one result.

@@ -30,6 +30,10 @@ public final class SigmaEngine {
     /// The databases and rule lists for one kind of event (a services mask).
     final class Plan {
         @exclusivity(unchecked) var fields: [FieldScan] = []
+        /// Per field (same order): the applicable rules that use an atom of it.
+        var rulesUsing: [[Int32]] = []
+        /// Global atom id → index of its field in `fields` (-1: not in this plan).
+        var atomField: [Int16] = []
         var owners: [AnyObject] = []
         var names: [UnsafeMutableBufferPointer<UInt8>] = []
         deinit { for n in names { n.deallocate() } }
@@ -142,6 +146,7 @@ public final class SigmaEngine {
         let p = Plan()
         var byField: [FieldKey: [HSPattern]] = [:]
         var order: [FieldKey] = []
+        // (the order is settled below, cheap fields first)
         for (ri, r) in rules.enumerated() {
             guard let req = r.required, mask.isSuperset(of: req) else { continue }
             p.applicable.insert(Int32(ri))
@@ -152,6 +157,23 @@ public final class SigmaEngine {
             }
             if SigmaEngine.canHoldWithoutPatterns(r.condition) { p.always.append(Int32(ri)) }
         }
+        // Fields with few distinct values first: their answers often settle a rule before the
+        // costlier fields (paths, messages) are scanned.
+        func rank(_ k: FieldKey) -> Int {
+            if case .field(let f) = k {
+                switch f {
+                case .method: return 0
+                case .status: return 1
+                case .action: return 2
+                case .program: return 3
+                case .severity, .facility, .level: return 4
+                default: return 10
+                }
+            }
+            return k == .raw ? 12 : 11
+        }
+        order.sort { rank($0) < rank($1) }
+        p.atomField = [Int16](repeating: -1, count: atoms.hs.count)
         for key in order {
             // Several rules may share an atom: one pattern per id.
             var seen = Set<UInt32>()
@@ -160,7 +182,7 @@ public final class SigmaEngine {
             for (pat, msg) in rejected { planErrors.append("pattern \(pat.expression) on \(key): \(msg)") }
             if let db {
                 scratch.prepare(for: db)
-                let cache = ScanCache(slots: key == .raw ? 1 << 10 : 1 << 13, maxKey: 256)
+                let cache = ScanCache(slots: key == .raw ? 1 << 10 : 1 << 13, slotSize: 128)
                 p.owners.append(db); p.owners.append(cache)
                 var kind: UInt8 = 2, field = 0
                 var name = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -174,7 +196,12 @@ public final class SigmaEngine {
                     name = UnsafeBufferPointer(start: buf.baseAddress, count: n.utf8.count)
                 case .raw: kind = 2
                 }
+                let fi = p.fields.count
                 p.fields.append(FieldScan(kind: kind, field: field, name: name, db: .passUnretained(db), cache: .passUnretained(cache)))
+                var users: [Int32] = []
+                for pat in pats { p.atomField[Int(pat.id)] = Int16(fi) }
+                for ri in p.applicable where rules[Int(ri)].hsAtoms.contains(where: { atoms.hs[$0].key == key }) { users.append(ri) }
+                p.rulesUsing.append(users.sorted())
             }
         }
         plans[mask.rawValue] = p
@@ -194,8 +221,16 @@ public final class SigmaEngine {
     private func evaluate(_ e: Event, _ p: Plan) {
         if p.applicable.isEmpty { return }
         matches.begin()
+        var scanned: UInt64 = 0
         p.fields.withUnsafeBufferPointer { fields in
-            for f in fields {
+            for (fi, f) in fields.enumerated() {
+                defer { if fi < 64 { scanned |= 1 << UInt64(fi) } }
+                // Skip a field when every rule using it is already false whatever it holds.
+                if fi > 0 && fi < 64 {
+                    var needed = false
+                    for ri in p.rulesUsing[fi] where partial(rules[Int(ri)].condition, p, scanned) != .no { needed = true; break }
+                    if !needed { continue }
+                }
                 let value: Bytes?
                 switch f.kind {
                 case 0: value = e.value(Field(rawValue: f.field)!)
@@ -265,6 +300,30 @@ public final class SigmaEngine {
             guard let v = e.value(k) else { return false }
             let s = String(decoding: v, as: UTF8.self)
             return re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+        }
+    }
+
+    /// A condition's value with the fields scanned so far: atoms of scanned fields are known,
+    /// others (and code-evaluated atoms) unknown.
+    func partial(_ n: CondNode, _ p: Plan, _ scanned: UInt64) -> K {
+        switch n {
+        case .hs(let a):
+            let f = Int(p.atomField[a])
+            if f < 0 { return .no }   // not in this plan: never set
+            if f < 64 && scanned & (1 << UInt64(f)) != 0 { return matches.isSet(a) ? .yes : .no }
+            return .unknown
+        case .computed: return .unknown
+        case .constant(let b): return b ? .yes : .no
+        case .not(let c):
+            switch partial(c, p, scanned) { case .yes: return .no; case .no: return .yes; case .unknown: return .unknown }
+        case .and(let c):
+            var r = K.yes
+            for x in c { let k = partial(x, p, scanned); if k == .no { return .no }; if k == .unknown { r = .unknown } }
+            return r
+        case .or(let c):
+            var r = K.no
+            for x in c { let k = partial(x, p, scanned); if k == .yes { return .yes }; if k == .unknown { r = .unknown } }
+            return r
         }
     }
 

@@ -15,9 +15,9 @@ public final class WebAttackDetector {
     let requestMatches: MatchSet
     let headerMatches: MatchSet
     let normalizer = Normalizer()
-    let requestCache = ScanCache()
-    let agentCache = ScanCache(slots: 1 << 12)
-    let refererCache = ScanCache()
+    let requestCache = ScanCache(slots: 1 << 14, slotSize: 128)
+    let agentCache = ScanCache(slots: 1 << 12, slotSize: 256)
+    let refererCache = ScanCache(slots: 1 << 13, slotSize: 256)
     /// First pattern that matched per class, for the current event.
     @exclusivity(unchecked) private var classHit: [String?]
     @exclusivity(unchecked) private var hitClasses: [Int] = []
