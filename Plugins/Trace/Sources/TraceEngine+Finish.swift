@@ -11,6 +11,14 @@ extension TraceEngine {
     /// Runs the end-of-run analyses (correlation rules, success after failures, rare-path and
     /// volume exfiltration), attributes host events to sources, and ranks the sources.
     public func finish() -> TraceResult {
+        pool?.stop()
+        pool = nil
+        for w in workers.dropFirst() {
+            workers[0].actors.merge(w.actors)
+            workers[0].sigma.correlationState.merge(w.sigma.correlationState)
+        }
+        for w in workers { exfil.merge(w.exfil) }
+        uploadFindings()
         correlationFindings()
         compromiseFindings()
         rarePathFindings()
@@ -23,6 +31,29 @@ extension TraceEngine {
         IncidentBuilder.attribute(&interest, order: order)
         let profiles = IncidentBuilder.profiles(interest, order: order, actors: actors, geo: geo)
         return TraceResult(order: order, profiles: profiles)
+    }
+
+    /// An upload request followed within an hour by webshell access from the same source: the
+    /// upload was the webshell's (judged over all inputs in time order).
+    func uploadFindings() {
+        let order = interest.indices.filter { interest[$0].hasTime }.sorted {
+            interest[$0].time != interest[$1].time ? interest[$0].time < interest[$1].time : $0 < $1
+        }
+        var lastUpload: [String: Int] = [:]
+        let shell = WebshellAccess.rule.id, upload = WebAttackDetector.webshellUpload.id
+        for i in order {
+            let ev = interest[i]
+            guard let src = ev.source else { continue }
+            if ev.isUpload { lastUpload[src] = i; continue }
+            guard ev.status < 400, ev.detections.contains(where: { $0.rule.id == shell }), let up = lastUpload[src],
+                  !interest[up].detections.contains(where: { $0.rule.id == upload }), ev.time - interest[up].time <= 3600 * 1_000_000 else { continue }
+            let path = ev.target.map { String($0.prefix { $0 != "?" }) } ?? "?"
+            let d = Detection(WebAttackDetector.webshellUpload,
+                              detail: "uploaded by \(interest[up].method ?? "POST") \(interest[up].target ?? "?"), then requested as \(path)")
+            interest[up].detections.append(d)
+            emit(d, interest[up])
+            lastUpload[src] = nil
+        }
     }
 
     func append(_ ev: InterestEvent) -> Int? {

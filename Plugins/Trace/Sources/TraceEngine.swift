@@ -68,12 +68,17 @@ public final class TraceEngine {
     /// Copied out of `config` for the per-line path (reading a field of a struct holding
     /// references would retain and release them on every line).
     let clockJumpTolerance: Int64
-    public let sigma: SigmaEngine
-    let web: WebAttackDetector
+    /// The Sigma engine of the first worker (rules, correlations, load errors).
+    public var sigma: SigmaEngine { workers[0].sigma }
+    /// Rare-path candidates and, after `finish`, every worker's path counts.
     let exfil = ExfilDetector()
     public let indicators: IndicatorSet?
     public let geo: GeoTable?
-    public let actors = ActorTable()
+    /// Per-source statistics (after `finish`, every worker's merged in).
+    public var actors: ActorTable { workers[0].actors }
+    @exclusivity(unchecked) var workers: [Worker] = []
+    @exclusivity(unchecked) var pool: WorkerPool?
+    @exclusivity(unchecked) var maxTimeByInput: [Int: Int64] = [:]
     @exclusivity(unchecked) public var database: EventDatabase?
     @exclusivity(unchecked) public internal(set) var interest: [InterestEvent] = []
     @exclusivity(unchecked) public internal(set) var droppedInterest = 0
@@ -91,26 +96,26 @@ public final class TraceEngine {
     @exclusivity(unchecked) public private(set) var suppressedFindings = 0
     @exclusivity(unchecked) public private(set) var findingCount = 0
     @exclusivity(unchecked) var findingsPerKey: [String: Int] = [:]
-    /// Last upload POST per source (for webshell-upload pairing).
-    @exclusivity(unchecked) var lastUpload: [String: Int] = [:]
 
     let emitFinding: (Finding) -> Void
     let emitError: (ErrorRecord) -> Void
-    let event = Event()
-    @exclusivity(unchecked) private var detections: [Detection] = []
 
-    public init(config: TraceConfig, sigma: SigmaEngine, indicators: IndicatorSet? = nil, geo: GeoTable? = nil,
+    /// `threads` workers split the lines of inputs whose format allows it (one: everything in order).
+    public init(config: TraceConfig, sigma: SigmaEngine, indicators: IndicatorSet? = nil, geo: GeoTable? = nil, threads: Int = 1,
                 emitFinding: @escaping (Finding) -> Void, emitError: @escaping (ErrorRecord) -> Void) throws {
         self.config = config
         self.clockJumpTolerance = config.clockJumpTolerance
-        self.sigma = sigma
         self.indicators = indicators
         self.geo = geo
-        self.web = try WebAttackDetector()
         self.emitFinding = emitFinding
         self.emitError = emitError
-        detections.reserveCapacity(16)
+        workers = [try Worker(engine: self, sigma: sigma, indicators: indicators)]
+        for _ in 1..<max(1, threads) {
+            workers.append(try Worker(engine: self, sigma: SigmaEngine(sharing: sigma), indicators: indicators?.forThread()))
+        }
     }
+
+    deinit { pool?.stop() }
 
     // MARK: inputs
 
@@ -146,57 +151,130 @@ public final class TraceEngine {
             return false
         }
         diagnostics[inputIndex].format = det.format
-        let ctx = ParseContext(zone: config.zone, years: yearInference(item), path: item.path, fieldMap: config.fieldMap)
-        let parser = Parsers.make(det.format, customFormat: config.customFormat)
-        var fallback: [LineParser]?
-        var lastTime: Int64 = .min
-        func handleLine(_ p: UnsafePointer<UInt8>, _ n: Int, _ number: Int, _ offset: Int64, cut: Bool) {
-            totalLines += 1
-            diagnostics[inputIndex].lines += 1
-            if cut { diagnostics[inputIndex].cutLines += 1 }
-            ctx.currentLine = number
-            event.lineNumber = number
-            event.offset = offset
-            switch parser.parse(p, n, event, ctx) {
-            case .event, .eventAndPending:
-                handleEvent(inputIndex, &lastTime)
-            case .pending, .skip:
-                break
-            case .fail:
-                var blank = true
-                for i in 0..<n where p[i] != 0x20 && p[i] != 0x09 { blank = false; break }
-                if blank { return }
-                if fallback == nil {
-                    fallback = Parsers.detectionOrder.filter { $0 != det.format && $0 != .mysqlSlow && $0 != .mysqlGeneral }
-                        .map { Parsers.make($0) }
-                }
-                for f in fallback! {
-                    if case .event = f.parse(p, n, event, ctx) {
-                        diagnostics[inputIndex].mixed[f.format == .accessCombined ? event.format : f.format, default: 0] += 1
-                        if diagnostics[inputIndex].mixedSample == nil { diagnostics[inputIndex].mixedSample = (number, TraceEngine.sample(p, n)) }
-                        event.lineNumber = number
-                        handleEvent(inputIndex, &lastTime)
-                        return
-                    }
-                }
-                diagnostics[inputIndex].unparsed += 1
-                if TraceEngine.isBinary(UnsafeBufferPointer(start: p, count: n)) { diagnostics[inputIndex].binaryLines += 1 }
-                if diagnostics[inputIndex].unparsedSample == nil { diagnostics[inputIndex].unparsedSample = (number, TraceEngine.sample(p, n)) }
-            }
-        }
-        for (l, bytes) in head {
-            bytes.withUnsafeBufferPointer { b in handleLine(b.baseAddress ?? UnsafePointer(event.storage), b.count, l.number, l.offset, cut: l.cut) }
-        }
         var failed = false
-        do {
-            while let l = try reader.next() { handleLine(l.base, l.count, l.number, l.offset, cut: l.cut) }
-        } catch {
-            emitError(ErrorRecord(input: item.name, reason: "read failed after line \(diagnostics[inputIndex].lines): \(error)", code: "input.read"))
-            failed = true
+        if workers.count > 1 && database == nil && TraceEngine.parallelFormats.contains(det.format) {
+            failed = !processInParallel(inputIndex, det.format, item, head, reader)
+        } else {
+            let w = workers[0]
+            w.database = database
+            w.begin(input: inputIndex, format: det.format, item: item)
+            for (l, bytes) in head {
+                bytes.withUnsafeBufferPointer { b in w.handleLine(b.baseAddress ?? UnsafePointer(w.event.storage), b.count, l.number, l.offset, cut: l.cut) }
+            }
+            do {
+                var n = 0
+                while let l = try reader.next() {
+                    w.handleLine(l.base, l.count, l.number, l.offset, cut: l.cut)
+                    n += 1
+                    if n & 16383 == 0 { merge(w.take(), boundary: false) }
+                }
+            } catch {
+                failed = true
+                readFailed(inputIndex, error)
+            }
+            w.flush()
+            merge(w.take(), boundary: false)
         }
-        if parser.flush(event, ctx) { handleEvent(inputIndex, &lastTime) }
         reportDiagnostics(inputIndex)
         return !failed
+    }
+
+    /// Formats whose parsers keep no state between lines: their lines can be split among threads.
+    static let parallelFormats: Set<LogFormat> = [.accessCombined, .accessCommon, .accessCustom, .nginxError, .apacheError,
+                                                  .syslog5424, .journald, .auditd, .jsonLines]
+
+    func readFailed(_ input: Int, _ error: Error) {
+        emitError(ErrorRecord(input: inputs[input].name, reason: "read failed after line \(diagnostics[input].lines): \(error)", code: "input.read"))
+    }
+
+    /// Copies lines into chunks for the worker threads and merges their results in order.
+    private func processInParallel(_ inputIndex: Int, _ format: LogFormat, _ item: ItemInfo,
+                                   _ head: [(LineReader.Line, [UInt8])], _ reader: LineReader) -> Bool {
+        let pool = self.pool ?? WorkerPool(workers: workers)
+        self.pool = pool
+        pool.setInput(inputIndex, format: format, item: item)
+        var sequence = 0
+        var next = 0
+        var chunk = LineChunk(sequence: 0, input: inputIndex)
+        chunk.bytes.reserveCapacity(2 << 20)
+        chunk.lines.reserveCapacity(16384)
+        func add(_ p: UnsafePointer<UInt8>, _ n: Int, _ l: LineReader.Line) {
+            chunk.lines.append((Int32(chunk.bytes.count), Int32(n), l.number, l.offset, l.cut))
+            chunk.bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            if chunk.lines.count >= 16384 || chunk.bytes.count >= 2 << 20 { flushChunk() }
+        }
+        func flushChunk() {
+            guard !chunk.lines.isEmpty else { return }
+            chunk.sequence = sequence
+            sequence += 1
+            pool.submit(chunk) { [unowned self] in self.mergeReady(pool, &next) }
+            chunk = LineChunk(sequence: sequence, input: inputIndex)
+            chunk.bytes.reserveCapacity(2 << 20)
+            chunk.lines.reserveCapacity(16384)
+        }
+        for (l, bytes) in head { bytes.withUnsafeBufferPointer { add($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, l) } }
+        var ok = true
+        do {
+            while let l = try reader.next() { add(l.base, l.count, l) }
+        } catch {
+            ok = false
+            readFailed(inputIndex, error)
+        }
+        flushChunk()
+        while next < sequence {
+            pool.waitFor(next)
+            mergeReady(pool, &next)
+        }
+        return ok
+    }
+
+    private func mergeReady(_ pool: WorkerPool, _ next: inout Int) {
+        while let r = pool.result(next) {
+            merge(r, boundary: true)
+            next += 1
+        }
+    }
+
+    /// Adds a chunk's results: counts, diagnostics, and its events of interest (whose findings
+    /// are emitted here, in input order).
+    func merge(_ c: ChunkResult, boundary: Bool) {
+        totalLines += c.lines
+        totalEvents += c.events
+        for i in 0..<formatCounts.count { formatCounts[i] += c.formatCounts[i] }
+        var d = diagnostics[c.input]
+        let x = c.diag
+        d.lines += c.lines; d.events += c.events; d.cutLines += x.cutLines; d.unparsed += x.unparsed; d.binaryLines += x.binaryLines
+        d.truncated += x.truncated; d.nonUTF8 += x.nonUTF8; d.zoneAssumed += x.zoneAssumed; d.clockJumps += x.clockJumps
+        if d.unparsedSample == nil { d.unparsedSample = x.unparsedSample }
+        if d.truncatedSample == nil { d.truncatedSample = x.truncatedSample }
+        if d.nonUTF8Sample == nil { d.nonUTF8Sample = x.nonUTF8Sample }
+        if d.mixedSample == nil { d.mixedSample = x.mixedSample }
+        for (f, n) in x.mixed { d.mixed[f, default: 0] += n }
+        if x.largestJump > d.largestJump { d.largestJump = x.largestJump; d.clockJumpSample = x.clockJumpSample }
+        if let t = x.firstTime { d.firstTime = min(d.firstTime ?? t, t) }
+        if let t = x.lastTime { d.lastTime = max(d.lastTime ?? t, t) }
+        // A chunk that starts well before the time reached by the chunks before it is a jump too.
+        let before = maxTimeByInput[c.input] ?? .min
+        if boundary, let f = c.firstTime, before != .min, f.time < before &- config.clockJumpTolerance {
+            d.clockJumps += 1
+            if before - f.time > d.largestJump { d.largestJump = before - f.time; d.clockJumpSample = (f.line, f.sample) }
+        }
+        maxTimeByInput[c.input] = max(before, c.maxTime)
+        diagnostics[c.input] = d
+        var map = [Int](repeating: -1, count: c.interest.count)
+        for (k, ev) in c.interest.enumerated() {
+            if interest.count < config.maxInterest {
+                interest.append(ev)
+                map[k] = interest.count - 1
+                for det in ev.detections { emit(det, interest[interest.count - 1]) }
+            } else {
+                droppedInterest += 1
+                for det in ev.detections { emit(det, ev) }
+            }
+        }
+        for cand in c.candidates where map[cand.local] >= 0 {
+            exfil.consider(pathHash: cand.pathHash, bytes: cand.bytes, interest: map[cand.local])
+        }
     }
 
     func yearInference(_ item: ItemInfo) -> YearInference {
@@ -222,107 +300,6 @@ public final class TraceEngine {
         return s.unicodeScalars.count > 160 ? out + "…" : out
     }
     static func sample(_ b: [UInt8]) -> String { b.withUnsafeBufferPointer { sample($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) } }
-
-    // MARK: events
-
-    private func handleEvent(_ inputIndex: Int, _ lastTime: inout Int64) {
-        let e = event
-        totalEvents += 1
-        formatCounts[e.format.rawValue] += 1
-        diagnostics[inputIndex].events += 1
-        if e.truncated {
-            diagnostics[inputIndex].truncated += 1
-            if diagnostics[inputIndex].truncatedSample == nil { diagnostics[inputIndex].truncatedSample = (e.lineNumber, TraceEngine.sample(e.storage, e.rawLength)) }
-        }
-        if e.hasTime {
-            if e.zoneAssumed { diagnostics[inputIndex].zoneAssumed += 1 }
-            if lastTime != .min && e.time < lastTime &- clockJumpTolerance {
-                diagnostics[inputIndex].clockJumps += 1
-                if lastTime - e.time > diagnostics[inputIndex].largestJump {
-                    diagnostics[inputIndex].largestJump = lastTime - e.time
-                    diagnostics[inputIndex].clockJumpSample = (e.lineNumber, TraceEngine.sample(e.storage, e.rawLength))
-                }
-            }
-            if e.time > lastTime { lastTime = e.time }
-            if diagnostics[inputIndex].firstTime.map({ e.time < $0 }) ?? true { diagnostics[inputIndex].firstTime = e.time }
-            if diagnostics[inputIndex].lastTime.map({ e.time > $0 }) ?? true { diagnostics[inputIndex].lastTime = e.time }
-        }
-        if TraceEngine.hasHighBytes(e.storage, e.rawLength) && !ByteOps.isValidUTF8(e.storage, 0, e.rawLength) {
-            diagnostics[inputIndex].nonUTF8 += 1
-            if diagnostics[inputIndex].nonUTF8Sample == nil { diagnostics[inputIndex].nonUTF8Sample = (e.lineNumber, TraceEngine.sample(e.storage, e.rawLength)) }
-        }
-
-        detections.removeAll(keepingCapacity: true)
-        sigma.evaluate(e)
-        var feedsCorrelation = false
-        for ri in sigma.matched {
-            let r = sigma.rules[ri]
-            if r.generate { detections.append(Detection(r.traceRule, detail: "Sigma rule '\(r.title)'")) }
-            if !r.correlations.isEmpty { feedsCorrelation = true }
-        }
-        let source = actors.handle(e)
-        let isWeb = e.has(.uri) || (e.has(.request) && e.services.contains(.webserver))
-        if isWeb {
-            web.detect(e, into: &detections)
-            if e.format.isWebAccess || e.services.contains(.access) {
-                exfil.detect(e, sourceMean: actors.sizeMean(source), sourceStd: actors.sizeStd(source), sourceCount: actors.sizeCount(source),
-                             into: &detections)
-            }
-        }
-        if e.authAction != .none { AuthRules.detect(e, into: &detections) }
-        if e.format == .mysqlSlow { exfil.detectQuery(e, into: &detections) }
-        indicators?.detect(e, into: &detections)
-        actors.update(source, e)
-
-        let isCandidate = isWeb && exfil.isCandidate(e)
-        let uploadPost = isWeb && WebAttackDetector.isUploadRequest(e)
-        var interestIndex = -1
-        if !detections.isEmpty || e.authAction != .none || isCandidate || uploadPost {
-            interestIndex = keep(e, inputIndex)
-        }
-        if isCandidate && interestIndex >= 0 { exfil.consider(e, interest: interestIndex) }
-        if isWeb && actors.isLargestResponse(source, e.byteCount) { actors.noteLargeResponse(source, e, input: inputIndex) }
-        // An upload POST followed by a webshell access from the same source: the upload is the webshell's.
-        if uploadPost, interestIndex >= 0, let src = e.string(.srcIP) { lastUpload[src] = interestIndex }
-        if isWeb, web.sawWebshell, e.statusCode < 400, let src = e.string(.srcIP), let up = lastUpload[src],
-           up < interest.count, !interest[up].detections.contains(where: { $0.rule.id == WebAttackDetector.webshellUpload.id }),
-           e.time - interest[up].time <= 3600 * 1_000_000 {
-            let d = Detection(WebAttackDetector.webshellUpload, detail: "uploaded by \(interest[up].method ?? "POST") \(interest[up].target ?? "?"), then requested as \(e.string(.path) ?? "?")")
-            interest[up].detections.append(d)
-            emit(d, interest[up])
-            lastUpload[src] = nil
-        }
-        if feedsCorrelation {
-            for ri in sigma.matched where !sigma.rules[ri].correlations.isEmpty {
-                sigma.correlationState.record(ruleIndex: ri, rule: sigma.rules[ri], e, input: UInt32(inputIndex))
-            }
-        }
-        if interestIndex >= 0 {
-            for d in detections { emit(d, interest[interestIndex]) }
-        } else if !detections.isEmpty {
-            // Not kept (memory cap): still report.
-            let snapshot = InterestEvent(e, input: inputIndex, detections: detections, keepRaw: config.keepRaw)
-            for d in detections { emit(d, snapshot) }
-        }
-        database?.insert(e, input: inputIndex, detections: detections)
-    }
-
-    @inline(__always) static func hasHighBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        let raw = UnsafeRawPointer(p)
-        while i + 8 <= n {
-            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
-            i += 8
-        }
-        while i < n { if p[i] >= 0x80 { return true }; i += 1 }
-        return false
-    }
-
-    private func keep(_ e: Event, _ inputIndex: Int) -> Int {
-        guard interest.count < config.maxInterest else { droppedInterest += 1; return -1 }
-        interest.append(InterestEvent(e, input: inputIndex, detections: detections, keepRaw: config.keepRaw))
-        return interest.count - 1
-    }
 
     // MARK: findings
 

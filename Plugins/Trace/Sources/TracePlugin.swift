@@ -95,7 +95,9 @@ public enum TracePlugin: DSToolPlugin {
             report = try context.openOutput(p, replace: true)
         }
 
-        let engine = try TraceEngine(config: config, sigma: sigma, indicators: indicators, geo: geo,
+        // Lines of large single-line logs are split among --jobs threads (the database is written in order).
+        let threads = r.value("db") == nil ? max(1, min(r.jobs, 64)) : 1
+        let engine = try TraceEngine(config: config, sigma: sigma, indicators: indicators, geo: geo, threads: threads,
                                      emitFinding: { context.emit($0) }, emitError: { context.emit($0) })
         if let dbPath = r.value("db") {
             do {

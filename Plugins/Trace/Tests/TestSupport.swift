@@ -53,7 +53,7 @@ struct EngineRun {
 
 /// Runs the engine over in-memory inputs (name, text), with the built-in rules and optional extra rule texts.
 func runEngine(_ inputs: [(String, String)], config: TraceConfig = TraceConfig(), builtin: Bool = true,
-               extraRules: [String] = [], indicators: IndicatorSet? = nil, mtime: Int64? = 1_705_708_800) throws -> EngineRun {
+               extraRules: [String] = [], indicators: IndicatorSet? = nil, mtime: Int64? = 1_705_708_800, threads: Int = 1) throws -> EngineRun {
     let atoms = SigmaAtoms()
     let loader = SigmaLoader(atoms: atoms)
     var loaded = SigmaLoader.Loaded()
@@ -62,7 +62,7 @@ func runEngine(_ inputs: [(String, String)], config: TraceConfig = TraceConfig()
     let sigma = SigmaEngine(loaded: loaded, atoms: atoms)
     var findings: [Finding] = []
     var errors: [ErrorRecord] = []
-    let engine = try TraceEngine(config: config, sigma: sigma, indicators: indicators, emitFinding: { findings.append($0) },
+    let engine = try TraceEngine(config: config, sigma: sigma, indicators: indicators, threads: threads, emitFinding: { findings.append($0) },
                                  emitError: { errors.append($0) })
     for (name, text) in inputs {
         let data = Array(text.utf8)

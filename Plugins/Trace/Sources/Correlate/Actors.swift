@@ -235,14 +235,21 @@ public final class ActorTable {
         }
     }
 
+    /// Paths are kept as 32 bits; the HyperLogLog hashes those same 32 bits, so a path counts
+    /// once whether it reached a table through the small set or the registers (threads merge).
     @inline(__always) func addPath(_ h: Int, _ hash: UInt64) {
+        let small = UInt32(truncatingIfNeeded: hash >> 32) | 1
+        addPath(h, small: small, hash: ByteOps.mix(UInt64(small)))
+    }
+
+    /// Adds a path given its small (32-bit) form and its 64-bit hash for the HyperLogLog.
+    @inline(__always) func addPath(_ h: Int, small: UInt32, hash: UInt64) {
         let p = entries + h
         if p.pointee.hll >= 0 {
             ActorTable.hllAdd(registers + Int(p.pointee.hll) * 256, hash)
             return
         }
         let n = Int(p.pointee.pathCount)
-        let small = UInt32(truncatingIfNeeded: hash >> 32) | 1
         let found: Bool = withUnsafeBytes(of: &p.pointee.paths) { raw in
             let a = raw.bindMemory(to: UInt32.self)
             for k in 0..<n where a[k] == small { return true }
@@ -255,6 +262,13 @@ public final class ActorTable {
             return
         }
         // The fifth distinct path: switch to a HyperLogLog seeded with the four.
+        ActorTable.hllAdd(ensureHLL(h), hash)
+    }
+
+    /// The source's HyperLogLog registers, made from its small path set if it has none yet.
+    func ensureHLL(_ h: Int) -> UnsafeMutablePointer<UInt8> {
+        let p = entries + h
+        if p.pointee.hll >= 0 { return registers + Int(p.pointee.hll) * 256 }
         if registerCount == registerCapacity {
             let c = max(64, registerCapacity * 2)
             let r = UnsafeMutablePointer<UInt8>.allocate(capacity: c * 256)
@@ -267,11 +281,69 @@ public final class ActorTable {
         regs.initialize(repeating: 0, count: 256)
         p.pointee.hll = Int32(registerCount)
         registerCount += 1
+        let n = Int(p.pointee.pathCount)
         withUnsafeBytes(of: p.pointee.paths) { raw in
-            for v in raw.bindMemory(to: UInt32.self) { ActorTable.hllAdd(regs, ByteOps.mix(UInt64(v))) }
+            let a = raw.bindMemory(to: UInt32.self)
+            for k in 0..<n { ActorTable.hllAdd(regs, ByteOps.mix(UInt64(a[k]))) }
         }
-        ActorTable.hllAdd(regs, hash)
         p.pointee.pathCount = 5
+        return regs
+    }
+
+    /// Adds another table's sources (threads merged at the end): sums, earliest and latest,
+    /// the response-size statistics combined (Chan et al.), paths united.
+    func merge(_ other: ActorTable) {
+        for (k, v) in other.names where names[k] == nil { names[k] = v }
+        overflow += other.overflow
+        for i in 0..<other.capacity where other.entries[i].used {
+            let o = other.entries[i]
+            let h = find(o.key, insert: true)
+            guard h >= 0 else { continue }
+            let p = entries + h
+            p.pointee.events &+= o.events
+            p.pointee.first = min(p.pointee.first, o.first)
+            p.pointee.last = max(p.pointee.last, o.last)
+            let na = Double(p.pointee.requests), nb = Double(o.requests)
+            if o.requests > 0 {
+                if p.pointee.requests == 0 { p.pointee.sizeMean = o.sizeMean; p.pointee.sizeM2 = o.sizeM2 }
+                else {
+                    let n = na + nb
+                    let delta = o.sizeMean - p.pointee.sizeMean
+                    p.pointee.sizeMean += delta * nb / n
+                    p.pointee.sizeM2 += o.sizeM2 + delta * delta * na * nb / n
+                }
+            }
+            p.pointee.requests &+= o.requests
+            p.pointee.bytesOut &+= o.bytesOut
+            p.pointee.status1 &+= o.status1; p.pointee.status2 &+= o.status2; p.pointee.status3 &+= o.status3
+            p.pointee.status4 &+= o.status4; p.pointee.status5 &+= o.status5; p.pointee.statusOther &+= o.statusOther
+            p.pointee.authFailures &+= o.authFailures
+            p.pointee.authSuccesses &+= o.authSuccesses
+            p.pointee.maxResponseKiB = max(p.pointee.maxResponseKiB, o.maxResponseKiB)
+            if o.hll >= 0 {
+                let mine = ensureHLL(h)
+                let theirs = other.registers + Int(o.hll) * 256
+                for r in 0..<256 where theirs[r] > mine[r] { mine[r] = theirs[r] }
+            } else {
+                withUnsafeBytes(of: o.paths) { raw in
+                    let a = raw.bindMemory(to: UInt32.self)
+                    for k in 0..<Int(o.pathCount) { addPath(h, small: a[k], hash: ByteOps.mix(UInt64(a[k]))) }
+                }
+            }
+            if o.side >= 0 {
+                let os = other.sides[Int(o.side)]
+                let s = side(h)
+                for u in os.users where s.users.count < 20 && !s.users.contains(u) { s.users.append(u) }
+                // The largest response; between equal ones the earlier line, whatever the thread order.
+                let earlier: Bool = {
+                    guard let a = os.maxResponseWhere, let b = s.maxResponseWhere else { return false }
+                    return (a.input, a.line) < (b.input, b.line)
+                }()
+                if os.maxResponse > s.maxResponse || (os.maxResponse == s.maxResponse && earlier) {
+                    s.maxResponse = os.maxResponse; s.maxResponseRaw = os.maxResponseRaw; s.maxResponseWhere = os.maxResponseWhere
+                }
+            }
+        }
     }
 
     @inline(__always) static func hllAdd(_ regs: UnsafeMutablePointer<UInt8>, _ h: UInt64) {

@@ -29,6 +29,8 @@ public struct InterestEvent: Sendable {
     /// (a sudo inside an SSH session, a command run through a webshell).
     public var attributedSource: String?
     public var attribution: String?
+    /// An upload request (paired with a later webshell access by the same source at the end).
+    public var isUpload = false
 
     public var effectiveSource: String? { source ?? attributedSource }
 

@@ -187,7 +187,7 @@ public enum HSCache {
         var length = 0
         guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        let tmp = p + ".tmp-\(getpid())"
+        let tmp = p + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let written = write(fd, bytes, length)

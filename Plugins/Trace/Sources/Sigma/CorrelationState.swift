@@ -133,6 +133,25 @@ public final class CorrelationState {
         }
     }
 
+    /// Adds another thread's hits (group and value names, evidence lines re-indexed).
+    func merge(_ other: CorrelationState) {
+        let base = Int64(arena.count)
+        arena.append(contentsOf: other.arena)
+        var remap = [UInt32](repeating: 0, count: other.strings.count)
+        for (i, s) in other.strings.enumerated() { remap[i] = intern(s) }
+        for ci in 0..<hits.count {
+            for var h in other.hits[ci] {
+                h.group = remap[Int(h.group)]
+                if !other.strings.isEmpty && Int(h.value) < remap.count { h.value = remap[Int(h.value)] }
+                if h.evidence.raw >= 0 { h.evidence.raw += base }
+                hits[ci].append(h)
+            }
+        }
+        totalHits += other.totalHits
+        droppedHits += other.droppedHits
+        untimedHits += other.untimedHits
+    }
+
     public func raw(_ ref: EvidenceRef) -> String? {
         guard ref.raw >= 0 else { return nil }
         return String(decoding: arena[Int(ref.raw)..<(Int(ref.raw) + Int(ref.rawLength))], as: UTF8.self)

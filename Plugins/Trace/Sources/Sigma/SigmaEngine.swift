@@ -96,6 +96,21 @@ public final class SigmaEngine {
         correlationState.prepare(rules: rules)
     }
 
+    /// An engine sharing `other`'s compiled rules, with its own scratch, caches and correlation
+    /// hits (one per thread; the hits are merged at the end).
+    public init(sharing other: SigmaEngine) {
+        rules = other.rules
+        correlations = other.correlations
+        atoms = other.atoms
+        loadErrors = other.loadErrors
+        atomRules = other.atomRules
+        matches = MatchSet(capacity: other.atoms.hs.count)
+        ruleStamp = .allocate(capacity: max(rules.count, 1))
+        ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
+        correlationState = CorrelationState(correlations: other.correlations)
+        correlationState.prepare(rules: rules)
+    }
+
     deinit { ruleStamp.deallocate() }
 
     /// Loads rule files: the built-in rules (unless disabled) and every .yml/.yaml under `dirs`.

@@ -13,6 +13,12 @@ public final class ZoneResolver {
     public static let utc = ZoneResolver(fixedOffset: 0, name: "UTC")
 
     init(fixedOffset: Int, name: String) { fixed = fixedOffset; zone = nil; self.name = name }
+
+    /// The same zone with its own cache (one per thread).
+    public func copy() -> ZoneResolver {
+        if let zone { return ZoneResolver(zone: zone, name: name) }
+        return ZoneResolver(fixedOffset: fixed ?? 0, name: name)
+    }
     init(zone: TimeZone, name: String) { fixed = nil; self.zone = zone; self.name = name }
 
     /// Parses a --tz value; nil if it is not a zone.

@@ -112,12 +112,19 @@ public final class ExfilDetector {
     }
 
     /// Remembers a large response for the rare-path judgement (the largest are kept).
-    public func consider(_ e: Event, interest: Int) {
-        guard e.byteCount >= largeResponse, e.statusCode >= 200 && e.statusCode < 300,
-              let p = e.value(.path), let pb = p.baseAddress else { return }
-        let c = Candidate(pathHash: ByteOps.hash(pb, 0, p.count), bytes: e.byteCount, interest: interest)
+    public func consider(pathHash: UInt64, bytes: Int64, interest: Int) {
+        let c = Candidate(pathHash: pathHash, bytes: bytes, interest: interest)
         if candidates.count < maxCandidates { candidates.append(c); return }
         if let (mi, m) = candidates.enumerated().min(by: { $0.element.bytes < $1.element.bytes }), m.bytes < c.bytes { candidates[mi] = c }
+    }
+
+    /// Adds another detector's path counts and size histogram (threads merged at the end).
+    public func merge(_ other: ExfilDetector) {
+        for i in 0..<(16384 * 32) {
+            let v = UInt32(sketch[i]) + UInt32(other.sketch[i])
+            sketch[i] = UInt16(min(v, UInt32(UInt16.max)))
+        }
+        for i in 0..<sizeHistogram.count { sizeHistogram[i] += other.sizeHistogram[i] }
     }
 
     /// Whether a response would be a rare-path candidate (so the engine keeps its event).

@@ -25,6 +25,15 @@ public final class IndicatorSet {
 
     public init() {}
 
+    /// A copy sharing the compiled indicators, with its own scratch space (one per thread).
+    public func forThread() -> IndicatorSet {
+        let c = IndicatorSet()
+        c.indicators = indicators; c.addresses = addresses; c.networksByLength = networksByLength
+        c.textIndicators = textIndicators; c.db = db; c.problems = problems
+        if let db { c.scratch.prepare(for: db); c.matches = MatchSet(capacity: textIndicators.count) }
+        return c
+    }
+
     public var count: Int { indicators.count }
 
     /// Adds the indicators of one list; lines it cannot use are reported as problems.
