@@ -92,4 +92,25 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\"encoding\":\"gb18030\""))
         XCTAssertTrue(r.stdout.contains("\"encoding\":\"utf-16le\""))
     }
+
+    func testReportToAFIFOKeepsTheFIFO() throws {
+        // Writing a report to a device or pipe must not rename a temporary file over it
+        // (with /dev/null that once replaced the device node with a regular file).
+        let d = Built.tempDir()
+        let fifo = d.appendingPathComponent("report.fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        let captured = d.appendingPathComponent("captured.txt")
+        let cat = Process()
+        cat.executableURL = URL(fileURLWithPath: "/bin/sh")
+        cat.arguments = ["-c", "cat '\(fifo.path)' > '\(captured.path)'"]
+        try cat.run()
+        try Data("ok\n".utf8).write(to: d.appendingPathComponent("a.txt"))
+        let r = try Built.dstool(prefix, ["inventory", "--format", "jsonl", "--report", fifo.path, d.appendingPathComponent("a.txt").path])
+        cat.waitUntilExit()
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var st = stat()
+        XCTAssertEqual(lstat(fifo.path, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the FIFO was replaced")
+        XCTAssertTrue(try String(contentsOf: captured, encoding: .utf8).contains("\"type\":\"summary\""))
+    }
 }
