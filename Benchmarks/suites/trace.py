@@ -144,10 +144,13 @@ def cases(ctx):
     return [
         Case("dstool trace (built-in rules, 1 thread)", [d, "trace", "--format", "jsonl", "--jobs", "1", "--fail-on", "none", log],
              items=lines, stdout=os.devnull, runs=1),
-        Case("dstool trace + timeline + incident report", [d, "trace", "--format", "jsonl", "--fail-on", "none", "--timeline",
-             ctx.path("timeline.csv"), "--incident-report", ctx.path("report.html"), log], items=lines, stdout=os.devnull, runs=1),
+        Case(f"dstool trace (built-in rules, {ctx.cpus} threads)", [d, "trace", "--format", "jsonl", "--jobs", str(ctx.cpus),
+             "--fail-on", "none", log], items=lines, stdout=os.devnull, runs=1, group="threads"),
+        Case("dstool trace + timeline + incident report (1 thread)", [d, "trace", "--format", "jsonl", "--jobs", "1", "--fail-on", "none",
+             "--timeline", ctx.path("timeline.csv"), "--incident-report", ctx.path("report.html"), log],
+             items=lines, stdout=os.devnull, runs=1, group="outputs"),
         Case("fail2ban-regex (nginx-botsearch)", ["fail2ban-regex", "--print-no-missed", "--print-no-ignored", log,
              "/etc/fail2ban/filter.d/nginx-botsearch.conf"], peer=True, items=lines, runs=1),
-        Case("goaccess (COMBINED, JSON report)", ["goaccess", log, "--log-format=COMBINED", "--no-global-config", "-o",
-             ctx.path("goaccess.json")], peer=True, items=lines, runs=1),
+        Case("goaccess (COMBINED, JSON report)", ["goaccess", log, "--log-format=COMBINED", "--no-global-config", "--no-progress",
+             "-o", ctx.path("goaccess.json")], peer=True, items=lines, runs=1),
     ]

@@ -186,6 +186,27 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertEqual(r.exitCode, 1)
     }
 
+    func testTruncatedCompressedInputIsAnErrorAndTheRunGoesOn() throws {
+        let dir = try TempDir()
+        // A gzip stream cut in the middle: the reader fails part-way through the item.
+        var text = ""
+        for i in 0..<20_000 { text += "line \(i) phone 13812345678\n" }
+        let plain = try dir.file("big.log", text)
+        let gz = plain + ".gz"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = ["-k", "-1", plain]
+        try p.run(); p.waitUntilExit()
+        try FileManager.default.removeItem(atPath: plain)
+        let full = try Data(contentsOf: URL(fileURLWithPath: gz))
+        try full.prefix(full.count / 2).write(to: URL(fileURLWithPath: gz))
+        _ = try dir.file("ok.txt", "tel 13912345678\n")
+        let r = try scan([dir.url.path])
+        XCTAssertTrue(r.errors.contains { $0.input.contains("big.log") }, "\(r.errors)")
+        XCTAssertTrue(r.findings.contains { $0.location.path?.hasSuffix("ok.txt") == true }, "the other input is still scanned")
+        XCTAssertEqual(r.exitCode, 1)
+    }
+
     func testInlineAllowComment() throws {
         let dir = try TempDir()
         let path = try dir.file("t.py", "TOKEN = 'ghp_\(Fake.alnum(36, "allow1"))'  # dstool:allow fixture\nOTHER = 'ghp_\(Fake.alnum(36, "allow2"))'\n")
