@@ -98,24 +98,33 @@ void dstool_hmac_sm3_suffixed(const dstool_hmac_sm3_key *hk, const uint8_t *msg,
 }
 
 #if defined(__x86_64__)
-/* One group of `lanes` messages through a SIMD kernel (unused lanes repeat message 0). */
-static void hmac_group(int impl, const dstool_hmac_sm3_key *hk, size_t n, const uint8_t *base,
-                       const int32_t *offsets, size_t len, const uint8_t *suffixes, uint8_t *out) {
+/* HMAC-SM3 of several messages in SIMD lanes: begin (inner state), absorb whole blocks (any
+ * number of calls), finish (suffix block, outer hash). Lanes beyond `n` repeat message 0. */
+int dstool_hmac_lanes(int impl) { return impl == DSTOOL_SM_GFNI_AVX512 ? 16 : 8; }
+
+void dstool_hmac_lanes_begin(int impl, const dstool_hmac_sm3_key *hk, uint32_t *state) {
+    const int lanes = dstool_hmac_lanes(impl);
+    for (int l = 0; l < lanes; l++)
+        for (int k = 0; k < 8; k++) state[k * lanes + l] = hk->inner[k];
+}
+
+void dstool_hmac_lanes_absorb(int impl, uint32_t *state, const uint8_t *base, const int32_t *offsets, size_t n, size_t nblocks) {
     enum { MAXL = 16 };
-    const int lanes = impl == DSTOOL_SM_GFNI_AVX512 ? 16 : 8;
-    uint32_t state[8 * MAXL];
+    const int lanes = dstool_hmac_lanes(impl);
+    int32_t offs[MAXL];
+    for (int l = 0; l < lanes; l++) offs[l] = offsets[(size_t)l < n ? (size_t)l : 0];
+    if (lanes == 16) dstool_sm3_mb_avx512(state, base, offs, nblocks);
+    else dstool_sm3_mb_avx2(state, base, offs, nblocks);
+}
+
+void dstool_hmac_lanes_finish(int impl, const dstool_hmac_sm3_key *hk, uint32_t *state, size_t n, uint64_t len,
+                              const uint8_t *suffixes, uint8_t *out) {
+    enum { MAXL = 16 };
+    const int lanes = dstool_hmac_lanes(impl);
     int32_t offs[MAXL];
     uint8_t last[MAXL * 64];
-    for (int l = 0; l < lanes; l++) {
-        size_t m = (size_t)l < n ? (size_t)l : 0;
-        offs[l] = offsets[m];
-        for (int k = 0; k < 8; k++) state[k * lanes + l] = hk->inner[k];
-    }
-    void (*kernel)(uint32_t *, const uint8_t *, const int32_t *, size_t) =
-        lanes == 16 ? dstool_sm3_mb_avx512 : dstool_sm3_mb_avx2;
-    kernel(state, base, offs, len / 64);
     /* Final inner block: the 16-byte suffix, 0x80, zeros, the bit length of ipad||msg||suffix. */
-    uint64_t bits = (64 + (uint64_t)len + 16) * 8;
+    uint64_t bits = (64 + len + 16) * 8;
     for (int l = 0; l < lanes; l++) {
         size_t m = (size_t)l < n ? (size_t)l : 0;
         uint8_t *b = last + 64 * l;
@@ -125,7 +134,7 @@ static void hmac_group(int impl, const dstool_hmac_sm3_key *hk, size_t n, const 
         for (int i = 0; i < 8; i++) b[63 - i] = (uint8_t)(bits >> (8 * i));
         offs[l] = 64 * l;
     }
-    kernel(state, last, offs, 1);
+    dstool_hmac_lanes_absorb(impl, state, last, offs, (size_t)lanes, 1);
     /* Outer hash: opad state, one block holding the inner digest and padding. */
     bits = (64 + 32) * 8;
     for (int l = 0; l < lanes; l++) {
@@ -136,17 +145,25 @@ static void hmac_group(int impl, const dstool_hmac_sm3_key *hk, size_t n, const 
         for (int i = 0; i < 8; i++) b[63 - i] = (uint8_t)(bits >> (8 * i));
         for (int k = 0; k < 8; k++) state[k * lanes + l] = hk->outer[k];
     }
-    kernel(state, last, offs, 1);
+    dstool_hmac_lanes_absorb(impl, state, last, offs, (size_t)lanes, 1);
     for (size_t l = 0; l < n; l++)
         for (int k = 0; k < 8; k++) store_be32(out + 32 * l + 4 * k, state[k * lanes + (int)l]);
-    dstool_sm_wipe(state, sizeof state);
     dstool_sm_wipe(last, sizeof last);
+}
+
+static void hmac_group(int impl, const dstool_hmac_sm3_key *hk, size_t n, const uint8_t *base,
+                       const int32_t *offsets, size_t len, const uint8_t *suffixes, uint8_t *out) {
+    uint32_t state[8 * 16];
+    dstool_hmac_lanes_begin(impl, hk, state);
+    dstool_hmac_lanes_absorb(impl, state, base, offsets, n, len / 64);
+    dstool_hmac_lanes_finish(impl, hk, state, n, len, suffixes, out);
+    dstool_sm_wipe(state, sizeof state);
 }
 #endif
 
 void dstool_hmac_sm3_multi(int impl, const dstool_hmac_sm3_key *hk, size_t n, const uint8_t *base,
                            const int32_t *offsets, size_t len, const uint8_t *suffixes, uint8_t *out) {
-    if (impl == DSTOOL_SM_AUTO || !dstool_sm_impl_available(impl)) impl = dstool_sm_best_impl();
+    impl = dstool_sm_resolve(impl);
 #if defined(__x86_64__)
     if (impl != DSTOOL_SM_SCALAR && len % 64 == 0) {
         const size_t lanes = impl == DSTOOL_SM_GFNI_AVX512 ? 16 : 8;

@@ -67,19 +67,26 @@ void dstool_sm4_encrypt_block_scalar(const dstool_sm4_key *ks, const uint8_t in[
 /* ---- dispatch ---- */
 
 int dstool_sm_impl_available(int impl) {
+    static int known[4] = { 0, 0, 0, 0 };  /* 0 unknown, 1 yes, 2 no */
+    if (impl >= 1 && impl <= 3 && known[impl]) return known[impl] == 1;
+    int yes = 0;
     switch (impl) {
-    case DSTOOL_SM_SCALAR: return 1;
+    case DSTOOL_SM_SCALAR: yes = 1; break;
 #if defined(__x86_64__)
     case DSTOOL_SM_AESNI_AVX2:
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("aes");
+        yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("aes");
+        break;
     case DSTOOL_SM_GFNI_AVX512:
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+        yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
             && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("gfni");
+        break;
 #endif
     default: return 0;
     }
+    known[impl] = yes ? 1 : 2;
+    return yes;
 }
 
 int dstool_sm_best_impl(void) {
@@ -98,6 +105,14 @@ int dstool_sm_best_impl(void) {
     return best;
 }
 
+size_t dstool_sm4_parallel_blocks(int impl) {
+    switch (impl) {
+    case DSTOOL_SM_AESNI_AVX2: return 16;
+    case DSTOOL_SM_GFNI_AVX512: return 64;
+    default: return 1;
+    }
+}
+
 const char *dstool_sm_impl_name(int impl) {
     switch (impl) {
     case DSTOOL_SM_SCALAR: return "scalar";
@@ -107,13 +122,13 @@ const char *dstool_sm_impl_name(int impl) {
     }
 }
 
-static int resolve(int impl) {
+int dstool_sm_resolve(int impl) {
     if (impl == DSTOOL_SM_AUTO || !dstool_sm_impl_available(impl)) return dstool_sm_best_impl();
     return impl;
 }
 
 void dstool_sm4_encrypt_blocks(int impl, const dstool_sm4_key *ks, const uint8_t *in, uint8_t *out, size_t nblocks) {
-    impl = resolve(impl);
+    impl = dstool_sm_resolve(impl);
 #if defined(__x86_64__)
     if (impl == DSTOOL_SM_GFNI_AVX512) {
         size_t done = dstool_sm4_ecb_gfni_avx512(ks, in, out, nblocks);
@@ -136,7 +151,7 @@ static void ctr_add(uint8_t ctr[16], uint64_t n) {
 }
 
 void dstool_sm4_ctr_xor(int impl, const dstool_sm4_key *ks, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len) {
-    impl = resolve(impl);
+    impl = dstool_sm_resolve(impl);
     uint8_t ctr[16];
     memcpy(ctr, iv, 16);
     size_t blocks = len / 16;

@@ -1,4 +1,4 @@
-/* SM4 with GFNI and AVX-512: sixteen blocks per 512-bit vector, two vectors' worth (32 blocks) per
+/* SM4 with GFNI and AVX-512: sixteen blocks per 512-bit vector, four vectors' worth (64 blocks, 1 KiB) per
  * step. The S-box is two instructions: GF2P8AFFINEQB applies the input affine map (SM4's affine
  * map composed with the isomorphism from SM4's field GF(2^8)/0x1F5 to the AES field /0x11B) and
  * GF2P8AFFINEINVQB inverts in the AES field and applies the output affine map. Rotations are
@@ -18,37 +18,55 @@
 
 static const uint8_t BSWAP32[16] = { 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12 };
 
-TARGET static inline __m512i sbox(__m512i x, __m512i pre, __m512i post) {
-    return _mm512_gf2p8affineinv_epi64_epi8(_mm512_gf2p8affine_epi64_epi8(x, pre, PRE_CONST), post, POST_CONST);
+/* Byte rotations of each word (VPSHUFB runs on another port than VPROLD and GF2P8AFFINE). */
+static const uint8_t ROL8[16]  = { 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14 };
+static const uint8_t ROL16[16] = { 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13 };
+static const uint8_t ROL24[16] = { 1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12 };
+
+typedef struct { __m512i pre, post, r8, r16, r24; } consts_t;
+
+TARGET static inline void load_consts(consts_t *c) {
+    c->pre = _mm512_set1_epi64((long long)PRE_MATRIX);
+    c->post = _mm512_set1_epi64((long long)POST_MATRIX);
+    c->r8 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ROL8));
+    c->r16 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ROL16));
+    c->r24 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)ROL24));
 }
 
-/* x0 ^ L(b) with L(b) = b ^ rol(b,2) ^ rol(b,10) ^ rol(b,18) ^ rol(b,24). */
-TARGET static inline __m512i xor_lin(__m512i x0, __m512i b) {
-    __m512i t1 = _mm512_ternarylogic_epi32(x0, b, _mm512_rol_epi32(b, 2), 0x96);
-    __m512i t2 = _mm512_ternarylogic_epi32(_mm512_rol_epi32(b, 10), _mm512_rol_epi32(b, 18), _mm512_rol_epi32(b, 24), 0x96);
-    return _mm512_xor_si512(t1, t2);
+/* x0 ^ L(b), L(b) = b ^ rol(b,2) ^ rol(b,10) ^ rol(b,18) ^ rol(b,24)
+ *               = b ^ rol(b ^ rol8(b) ^ rol16(b), 2) ^ rol24(b): one VPROLD, three VPSHUFB. */
+TARGET static inline __m512i xor_lin(const consts_t *c, __m512i x0, __m512i b) {
+    __m512i a = _mm512_ternarylogic_epi32(b, _mm512_shuffle_epi8(b, c->r8), _mm512_shuffle_epi8(b, c->r16), 0x96);
+    __m512i t = _mm512_ternarylogic_epi32(x0, b, _mm512_shuffle_epi8(b, c->r24), 0x96);
+    return _mm512_xor_si512(t, _mm512_rol_epi32(a, 2));
 }
 
-TARGET static inline void rounds2(const dstool_sm4_key *ks, __m512i x[4], __m512i y[4]) {
-    const __m512i pre = _mm512_set1_epi64((long long)PRE_MATRIX), post = _mm512_set1_epi64((long long)POST_MATRIX);
-    __m512i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-    __m512i y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
+/* 32 rounds on four sets of four word vectors (64 blocks, 1 KiB: enough independent work to hide
+ * the GF2P8AFFINE latency); on return v[s][k] holds output word k of set s. */
+TARGET static inline void rounds4(const consts_t *c, const dstool_sm4_key *ks, __m512i v[4][4]) {
+    __m512i x0 = v[0][0], x1 = v[0][1], x2 = v[0][2], x3 = v[0][3];
+    __m512i y0 = v[1][0], y1 = v[1][1], y2 = v[1][2], y3 = v[1][3];
+    __m512i z0 = v[2][0], z1 = v[2][1], z2 = v[2][2], z3 = v[2][3];
+    __m512i w0 = v[3][0], w1 = v[3][1], w2 = v[3][2], w3 = v[3][3];
     for (int i = 0; i < 32; i += 4) {
-#define ROUND(a0, a1, a2, a3, b0, b1, b2, b3, r) do { \
+#define SBOX(t) _mm512_gf2p8affineinv_epi64_epi8(_mm512_gf2p8affine_epi64_epi8((t), c->pre, PRE_CONST), c->post, POST_CONST)
+#define ONE(a0, a1, a2, a3, rk) a0 = xor_lin(c, a0, SBOX(_mm512_xor_si512(_mm512_ternarylogic_epi32(a1, a2, a3, 0x96), rk)))
+#define ROUND(r, a0, a1, a2, a3, b0, b1, b2, b3, d0, d1, d2, d3, e0, e1, e2, e3) do { \
             __m512i rk = _mm512_set1_epi32((int)ks->rk[i + r]); \
-            __m512i ta = _mm512_xor_si512(_mm512_ternarylogic_epi32(a1, a2, a3, 0x96), rk); \
-            __m512i tb = _mm512_xor_si512(_mm512_ternarylogic_epi32(b1, b2, b3, 0x96), rk); \
-            a0 = xor_lin(a0, sbox(ta, pre, post)); \
-            b0 = xor_lin(b0, sbox(tb, pre, post)); \
+            ONE(a0, a1, a2, a3, rk); ONE(b0, b1, b2, b3, rk); ONE(d0, d1, d2, d3, rk); ONE(e0, e1, e2, e3, rk); \
         } while (0)
-        ROUND(x0, x1, x2, x3, y0, y1, y2, y3, 0);
-        ROUND(x1, x2, x3, x0, y1, y2, y3, y0, 1);
-        ROUND(x2, x3, x0, x1, y2, y3, y0, y1, 2);
-        ROUND(x3, x0, x1, x2, y3, y0, y1, y2, 3);
+        ROUND(0, x0, x1, x2, x3, y0, y1, y2, y3, z0, z1, z2, z3, w0, w1, w2, w3);
+        ROUND(1, x1, x2, x3, x0, y1, y2, y3, y0, z1, z2, z3, z0, w1, w2, w3, w0);
+        ROUND(2, x2, x3, x0, x1, y2, y3, y0, y1, z2, z3, z0, z1, w2, w3, w0, w1);
+        ROUND(3, x3, x0, x1, x2, y3, y0, y1, y2, z3, z0, z1, z2, w3, w0, w1, w2);
 #undef ROUND
+#undef ONE
+#undef SBOX
     }
-    x[0] = x3; x[1] = x2; x[2] = x1; x[3] = x0;
-    y[0] = y3; y[1] = y2; y[2] = y1; y[3] = y0;
+    v[0][0] = x3; v[0][1] = x2; v[0][2] = x1; v[0][3] = x0;
+    v[1][0] = y3; v[1][1] = y2; v[1][2] = y1; v[1][3] = y0;
+    v[2][0] = z3; v[2][1] = z2; v[2][2] = z1; v[2][3] = z0;
+    v[3][0] = w3; v[3][1] = w2; v[3][2] = w1; v[3][3] = w0;
 }
 
 /* 4x4 transpose of words inside each 128-bit lane: with lane position p = 4L + m holding block
@@ -84,20 +102,21 @@ TARGET static inline void counters(__m512i v[4], uint64_t hi, uint64_t lo, uint6
 
 TARGET size_t dstool_sm4_ctr_gfni_avx512(const dstool_sm4_key *ks, const uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t blocks) {
     const __m512i bswap = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)BSWAP32));
+    consts_t c;
+    load_consts(&c);
     uint64_t hi = ((uint64_t)be32(ctr) << 32) | be32(ctr + 4);
     uint64_t lo = ((uint64_t)be32(ctr + 8) << 32) | be32(ctr + 12);
     size_t done = 0;
-    for (; done + 32 <= blocks; done += 32) {
-        __m512i x[4], y[4];
-        counters(x, hi, lo, done);
-        counters(y, hi, lo, done + 16);
-        rounds2(ks, x, y);
-        transpose(x); transpose(y);
-        const uint8_t *src = in + 16 * done;
-        uint8_t *dst = out + 16 * done;
-        for (int k = 0; k < 4; k++) {
-            _mm512_storeu_si512(dst + 64 * k, _mm512_xor_si512(_mm512_loadu_si512(src + 64 * k), _mm512_shuffle_epi8(x[k], bswap)));
-            _mm512_storeu_si512(dst + 256 + 64 * k, _mm512_xor_si512(_mm512_loadu_si512(src + 256 + 64 * k), _mm512_shuffle_epi8(y[k], bswap)));
+    for (; done + 64 <= blocks; done += 64) {
+        __m512i v[4][4];
+        for (int s = 0; s < 4; s++) counters(v[s], hi, lo, done + 16 * (uint64_t)s);
+        rounds4(&c, ks, v);
+        for (int s = 0; s < 4; s++) {
+            transpose(v[s]);
+            const uint8_t *src = in + 16 * (done + 16 * (size_t)s);
+            uint8_t *dst = out + 16 * (done + 16 * (size_t)s);
+            for (int k = 0; k < 4; k++)
+                _mm512_storeu_si512(dst + 64 * k, _mm512_xor_si512(_mm512_loadu_si512(src + 64 * k), _mm512_shuffle_epi8(v[s][k], bswap)));
         }
     }
     return done;
@@ -105,21 +124,21 @@ TARGET size_t dstool_sm4_ctr_gfni_avx512(const dstool_sm4_key *ks, const uint8_t
 
 TARGET size_t dstool_sm4_ecb_gfni_avx512(const dstool_sm4_key *ks, const uint8_t *in, uint8_t *out, size_t blocks) {
     const __m512i bswap = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)BSWAP32));
+    consts_t c;
+    load_consts(&c);
     size_t done = 0;
-    for (; done + 32 <= blocks; done += 32) {
-        __m512i x[4], y[4];
-        const uint8_t *src = in + 16 * done;
-        for (int k = 0; k < 4; k++) {
-            x[k] = _mm512_shuffle_epi8(_mm512_loadu_si512(src + 64 * k), bswap);
-            y[k] = _mm512_shuffle_epi8(_mm512_loadu_si512(src + 256 + 64 * k), bswap);
+    for (; done + 64 <= blocks; done += 64) {
+        __m512i v[4][4];
+        for (int s = 0; s < 4; s++) {
+            const uint8_t *src = in + 16 * (done + 16 * (size_t)s);
+            for (int k = 0; k < 4; k++) v[s][k] = _mm512_shuffle_epi8(_mm512_loadu_si512(src + 64 * k), bswap);
+            transpose(v[s]);
         }
-        transpose(x); transpose(y);
-        rounds2(ks, x, y);
-        transpose(x); transpose(y);
-        uint8_t *dst = out + 16 * done;
-        for (int k = 0; k < 4; k++) {
-            _mm512_storeu_si512(dst + 64 * k, _mm512_shuffle_epi8(x[k], bswap));
-            _mm512_storeu_si512(dst + 256 + 64 * k, _mm512_shuffle_epi8(y[k], bswap));
+        rounds4(&c, ks, v);
+        for (int s = 0; s < 4; s++) {
+            transpose(v[s]);
+            uint8_t *dst = out + 16 * (done + 16 * (size_t)s);
+            for (int k = 0; k < 4; k++) _mm512_storeu_si512(dst + 64 * k, _mm512_shuffle_epi8(v[s][k], bswap));
         }
     }
     return done;

@@ -134,9 +134,12 @@ public enum Envelope {
 
     /// Decrypts an opened file; `identities` is asked for lazily with whether a password stanza
     /// is present (so a passphrase is only prompted for when needed).
+    /// `payloadFrom`, if given, supplies the payload (the bytes after the nonce, at the given
+    /// offset of the file) from somewhere faster than the header's reader (a memory map).
     public static func decrypt(_ opened: (scheme: Scheme, header: EnvelopeHeader, body: BufferedSource, armored: Bool),
                                identities: (Bool) throws -> [Identity], sink: ByteSink,
-                               progress: ((Int64) -> Void)? = nil, gmBackend: GMChunkCipher.Backend = .best) throws {
+                               progress: ((Int64) -> Void)? = nil, gmBackend: GMChunkCipher.Backend = .best,
+                               payloadFrom: ((Int64) throws -> ByteSource?)? = nil) throws {
         let scheme = opened.scheme
         let password = opened.header.stanzas.contains { $0.type == scheme.passwordStanza }
         let fileKey = try unlock(opened.header, scheme: scheme, identities: try identities(password))
@@ -144,6 +147,7 @@ public enum Envelope {
         let n = try nonce.withUnsafeMutableBytes { try opened.body.readFully(into: $0) }
         guard n == nonceSize else { throw EnvelopeError.header("the file ends inside the payload nonce (truncated)") }
         let cipher = try scheme.chunkCipher(fileKey: fileKey, nonce: nonce, encrypting: false, gmBackend: gmBackend)
-        try StreamCodec(cipher: cipher).decrypt(from: opened.body, to: sink, progress: progress)
+        let payload = opened.armored ? nil : try payloadFrom?(opened.body.consumed)
+        try StreamCodec(cipher: cipher).decrypt(from: payload ?? opened.body, to: sink, progress: progress)
     }
 }

@@ -44,8 +44,8 @@ final class SMKernelTests: XCTestCase {
             var ks = dstool_sm4_key()
             dstool_sm4_set_key(&ks, key)
             for impl in Self.impls {
-                // A kernel works on whole steps (16 blocks with AES-NI, 32 with GFNI): iterate that many lanes at once.
-                let lanes = impl == Int32(DSTOOL_SM_GFNI_AVX512) ? 32 : impl == Int32(DSTOOL_SM_AESNI_AVX2) ? 16 : 1
+                // A kernel works on whole steps (16 blocks with AES-NI, 64 with GFNI): iterate that many lanes at once.
+                let lanes = dstool_sm4_parallel_blocks(impl)
                 var blocks = [UInt8](repeating: 0, count: lanes * 16)
                 for i in 0..<lanes { blocks.replaceSubrange((16 * i)..<(16 * i + 16), with: hex(c.plaintext_hex)) }
                 blocks.withUnsafeMutableBufferPointer { b in

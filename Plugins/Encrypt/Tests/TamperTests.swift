@@ -125,7 +125,7 @@ final class TamperTests: XCTestCase {
             let (prefix, c) = try chunks(file, f.scheme)
             XCTAssertEqual(c.count, 6)
             let swapped = prefix + c[0] + c[2] + c[1] + c[3] + c[4] + c[5]
-            XCTAssertEqual(error(swapped.flatMap { $0 }, [f.identity]), .chunkReordered(position: 1, actual: 2), "\(f.scheme) swap")
+            XCTAssertEqual(error(swapped, [f.identity]), .chunkReordered(position: 1, actual: 2), "\(f.scheme) swap")
             let dropped = [prefix, c[0], c[1], c[3], c[4], c[5]].flatMap { $0 }
             XCTAssertEqual(error(dropped, [f.identity]), .chunkDropped(position: 2, actual: 3), "\(f.scheme) drop")
             let twoDropped = [prefix, c[0], c[3], c[4], c[5]].flatMap { $0 }
@@ -217,5 +217,65 @@ final class TamperTests: XCTestCase {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         XCTAssertEqual(names, ["a.age", "b", "b.age", "key.txt", "key.txt.pub"])
         XCTAssertEqual(try TestSupport.read(dir.appendingPathComponent("b")), plain)
+    }
+
+    /// GM files through the host, where the payload is read in place from a memory map.
+    func testGMFilesThroughTheHost() throws {
+        let dir = try TestSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ n: String) -> String { dir.appendingPathComponent(n).path }
+        XCTAssertEqual(try TestSupport.dstool(["keygen", "-t", "sm2", "-o", path("k.pem")]).exitCode, 0)
+        let plain = TestSupport.bytes(5 * 65536 + 999, seed: 12)
+        try TestSupport.write(plain, to: dir.appendingPathComponent("p"))
+        XCTAssertEqual(try TestSupport.dstool(["encrypt", "-R", path("k.pem.pub"), "-o", path("p.gm"), path("p")]).exitCode, 0)
+        let file = try TestSupport.read(dir.appendingPathComponent("p.gm"))
+        XCTAssertEqual(TestSupport.envelopeError { try TestSupport.decrypt(file, [try SM2Identity(key: try PEMKeys.readPrivateKey(
+            SecretBuffer(try TestSupport.read(dir.appendingPathComponent("k.pem"))), passphrase: nil, name: "k"), name: "k")]) } == nil, true)
+        let (prefix, c) = try chunks(file, .gm)
+        let cases: [(String, [UInt8], String)] = [
+            ("flip", { var f = file; f[prefix.count + 2 * (65536 + 32) + 5] ^= 4; return f }(), "decrypt.chunk-modified"),
+            ("swap", [prefix, c[0], c[2], c[1], c[3], c[4], c[5]].flatMap { $0 }, "decrypt.chunk-reordered"),
+            ("drop", [prefix, c[0], c[1], c[3], c[4], c[5]].flatMap { $0 }, "decrypt.chunk-dropped"),
+            ("cut", [prefix, c[0], c[1], c[2]].flatMap { $0 }, "decrypt.truncated"),
+        ]
+        for (name, bytes, code) in cases {
+            try TestSupport.write(bytes, to: dir.appendingPathComponent("\(name).gm"))
+            let r = try TestSupport.dstool(["decrypt", "-i", path("k.pem"), "-o", path("\(name).out"), path("\(name).gm")])
+            XCTAssertEqual(r.exitCode, 3, name)
+            XCTAssertEqual(r.errors.first?.code, code, "\(name): \(r.errors)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("\(name).out")), name)
+        }
+        let ok = try TestSupport.dstool(["decrypt", "-i", path("k.pem"), "-o", path("p.out"), path("p.gm")])
+        XCTAssertEqual(ok.exitCode, 0, ok.report)
+        XCTAssertEqual(try TestSupport.read(dir.appendingPathComponent("p.out")), plain)
+    }
+
+    /// A memory-mapped input that shrinks while it is read is an error, not a crash (SIGBUS is
+    /// caught around every access).
+    func testInputShrinkingWhileReadIsAnError() throws {
+        let dir = try TestSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = try PEMKeys.generate("SM2")
+        let plainURL = dir.appendingPathComponent("p"), encURL = dir.appendingPathComponent("p.gm")
+        let plain = TestSupport.bytes(40 * 65536, seed: 13)
+        try TestSupport.write(plain, to: plainURL)
+        try TestSupport.write(try TestSupport.encrypt(plain, [try SM2Recipient(key: key, name: "k")], scheme: .gm), to: encURL)
+        // encryption: the plaintext shrinks after it was mapped
+        let mappedPlain = try MappedFile(path: plainURL.path)
+        XCTAssertEqual(truncate(plainURL.path, 65536), 0)
+        XCTAssertThrowsError(try Envelope.encrypt(MappedInput(file: mappedPlain, offset: 0), to: [try SM2Recipient(key: key, name: "k")],
+                                                  scheme: .gm, armor: false, sink: MemorySink())) { e in
+            XCTAssertEqual("\(e)", "the input file changed (shrank) while it was being read")
+        }
+        // decryption: the ciphertext shrinks after it was mapped
+        let opened = try Envelope.open(MemorySource(try TestSupport.read(encURL)))
+        let mappedEnc = try MappedFile(path: encURL.path)
+        XCTAssertEqual(truncate(encURL.path, 4096), 0)
+        let sink = MemorySink()
+        XCTAssertThrowsError(try Envelope.decrypt(opened, identities: { _ in [try SM2Identity(key: key, name: "k")] }, sink: sink,
+                                                  payloadFrom: { MappedInput(file: mappedEnc, offset: Int($0)) })) { e in
+            XCTAssertEqual("\(e)", "the input file changed (shrank) while it was being read")
+        }
+        XCTAssertEqual(sink.bytes.count, 0)
     }
 }

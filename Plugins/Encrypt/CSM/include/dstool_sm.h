@@ -12,12 +12,14 @@
 enum {
     DSTOOL_SM_AUTO = 0,
     DSTOOL_SM_SCALAR = 1,
-    DSTOOL_SM_AESNI_AVX2 = 2,   /* SM4: S-box through AESENCLAST with affine maps, 8 blocks per step; SM3: 8 lanes */
-    DSTOOL_SM_GFNI_AVX512 = 3,  /* SM4: S-box through GF2P8AFFINE(INV)QB, 32 blocks per step; SM3: 16 lanes */
+    DSTOOL_SM_AESNI_AVX2 = 2,   /* SM4: S-box through AESENCLAST with affine maps, 16 blocks per step; SM3: 8 lanes */
+    DSTOOL_SM_GFNI_AVX512 = 3,  /* SM4: S-box through GF2P8AFFINE(INV)QB, 64 blocks per step; SM3: 16 lanes */
 };
 
 /* 1 if this CPU (and OS) can run the implementation. */
 int dstool_sm_impl_available(int impl);
+/* Blocks an implementation's SM4 kernel encrypts per step (1, 16 or 64). */
+size_t dstool_sm4_parallel_blocks(int impl);
 /* The fastest available implementation (never AUTO). DSTOOL_SM_IMPL=scalar|aesni|gfni in the
  * environment caps it (for tests and benchmarks). */
 int dstool_sm_best_impl(void);
@@ -47,6 +49,34 @@ void dstool_hmac_sm3_suffixed(const dstool_hmac_sm3_key *hk, const uint8_t *msg,
  * Several messages are hashed in parallel SIMD lanes. */
 void dstool_hmac_sm3_multi(int impl, const dstool_hmac_sm3_key *hk, size_t n, const uint8_t *base,
                            const int32_t *offsets, size_t len, const uint8_t *suffixes, uint8_t *out);
+
+/* ---- The GM envelope's chunks ----
+ * A batch of n chunks: chunk i is len[i] bytes at in[i] (ciphertext followed by its 32-byte tag
+ * when opening), with the 16-byte counter block cbs + 16*i. Chunks of 65536 bytes are MACed in
+ * parallel lanes (they must lie within 2 GiB of each other). impl must not be SCALAR. */
+typedef struct {
+    int impl;
+    const dstool_sm4_key *ks;
+    const dstool_hmac_sm3_key *hk;
+    size_t n;
+    const uint8_t *const *in;
+    uint8_t *const *out;
+    const size_t *len;
+    const uint8_t *cbs;
+    size_t failed;   /* open: the first chunk whose tag fails, n if none */
+} dstool_gm_batch;
+/* out_i = SM4-CTR(cb_i, in_i), followed at out_i + len_i by HMAC-SM3(out_i || cb_i). */
+void dstool_gm_seal_batch(void *batch);
+/* Verifies every tag (HMAC-SM3(in_i || cb_i) against in_i + len_i, constant time) before
+ * decrypting anything, then decrypts the chunks before the first failure into out_i. */
+void dstool_gm_open_batch(void *batch);
+
+/* Runs fn(ctx); returns 0, or -1 if fn touched a page of a memory-mapped file that no longer
+ * exists (SIGBUS: the file shrank or its device went away while being read). fn must be C code
+ * (nothing is unwound). */
+int dstool_sm_guarded(void (*fn)(void *), void *ctx);
+/* memcpy under the guard: 0, or -1 on SIGBUS. */
+int dstool_sm_guarded_copy(void *dst, const void *src, size_t n);
 
 /* Wipes memory in a way the optimiser keeps. */
 void dstool_sm_wipe(void *p, size_t n);

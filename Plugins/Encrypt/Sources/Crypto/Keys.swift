@@ -227,6 +227,7 @@ final class MappedFile {
         guard let m = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
             throw DSToolError.io("\(path): cannot map: \(String(cString: strerror(errno)))")
         }
+        _ = madvise(m, count, MADV_SEQUENTIAL)
         mapping = m
         bytes = UnsafePointer(m.assumingMemoryBound(to: UInt8.self))
     }

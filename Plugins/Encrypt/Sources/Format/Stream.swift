@@ -1,3 +1,4 @@
+import CDSToolSM
 import DSToolKit
 import Foundation
 
@@ -42,51 +43,26 @@ final class StreamCodec {
         self.lanes = lanes
     }
 
-    /// Reads the next batch into `buffer` (whose last byte is look-ahead: if it fills, more data
-    /// follows the batch and that byte starts the next one). Returns the batch's byte count and
-    /// whether more follows; `pending` carries the look-ahead byte over.
-    private static func nextBatch(_ source: ByteSource, _ buffer: inout [UInt8], _ pending: inout Int) throws -> (count: Int, more: Bool) {
-        let capacity = buffer.count - 1
-        if pending > 0 { buffer[0] = buffer[capacity] }
-        let start = pending
-        let n = try buffer.withUnsafeMutableBytes { p in
-            try source.readFully(into: UnsafeMutableRawBufferPointer(rebasing: p[start...]))
-        }
-        let more = pending + n == capacity + 1
-        let count = more ? capacity : pending + n
-        pending = more ? 1 : 0
-        return (count, more)
-    }
-
     func encrypt(from source: ByteSource, to sink: ByteSink, progress: ((Int64) -> Void)? = nil) throws {
         let c = Self.chunkSize, t = cipher.tagSize
-        let capacity = lanes * c
-        var input = [UInt8](repeating: 0, count: capacity + 1)
-        var output = [UInt8](repeating: 0, count: lanes * (c + t))
-        defer { wipe(&input); wipe(&output) }
-        var pending = 0
+        let reader = BatchReader(source, capacity: lanes * c)
+        let output = SecretRegion(count: lanes * (c + t))
         var index: UInt64 = 0
         var total: Int64 = 0
         while true {
-            let (dataLen, more) = try Self.nextBatch(source, &input, &pending)
+            let (input, dataLen, more) = try reader.next()
             var lens: [Int] = []
             var left = dataLen
             repeat { let l = min(c, left); lens.append(l); left -= l } while left > 0
-            let written = try input.withUnsafeBytes { i -> Int in
-                try output.withUnsafeMutableBytes { o -> Int in
-                    var batch: [ChunkRef] = []
-                    var off = 0
-                    for (k, l) in lens.enumerated() {
-                        batch.append(ChunkRef(index: index + UInt64(k), last: !more && k == lens.count - 1,
-                                              src: i.baseAddress! + k * c, dst: o.baseAddress! + off, count: l))
-                        off += l + t
-                    }
-                    try cipher.seal(batch)
-                    try sink.write(UnsafeRawBufferPointer(start: o.baseAddress!, count: off))
-                    return off
-                }
+            var batch: [ChunkRef] = []
+            var off = 0
+            for (k, l) in lens.enumerated() {
+                batch.append(ChunkRef(index: index + UInt64(k), last: !more && k == lens.count - 1,
+                                      src: input + k * c, dst: output.base + off, count: l))
+                off += l + t
             }
-            _ = written
+            try cipher.seal(batch)
+            try sink.write(UnsafeRawBufferPointer(start: output.base, count: off))
             index += UInt64(lens.count)
             total += Int64(dataLen)
             progress?(total)
@@ -96,15 +72,12 @@ final class StreamCodec {
 
     func decrypt(from source: ByteSource, to sink: ByteSink, progress: ((Int64) -> Void)? = nil) throws {
         let c = Self.chunkSize, t = cipher.tagSize, d = c + t
-        let capacity = lanes * d
-        var input = [UInt8](repeating: 0, count: capacity + 1)
-        var output = [UInt8](repeating: 0, count: lanes * c)
-        defer { wipe(&input); wipe(&output) }
-        var pending = 0
+        let reader = BatchReader(source, capacity: lanes * d)
+        let output = SecretRegion(count: lanes * c)
         var index: UInt64 = 0
         var total: Int64 = 0
         while true {
-            let (dataLen, more) = try Self.nextBatch(source, &input, &pending)
+            let (input, dataLen, more) = try reader.next()
             if dataLen == 0 {
                 throw EnvelopeError.truncated(index == 0 ? "the payload has no chunks" : "the file ends before its final chunk")
             }
@@ -115,33 +88,26 @@ final class StreamCodec {
             // (a final chunk followed by a few bytes is "data after the end", not truncation).
             var fragment: Int?
             if let short = lens.last, short < t { fragment = lens.removeLast() }
-            try input.withUnsafeBytes { i in
-                try output.withUnsafeMutableBytes { o in
-                    var batch: [ChunkRef] = []
-                    for (k, l) in lens.enumerated() {
-                        batch.append(ChunkRef(index: index + UInt64(k), last: !more && fragment == nil && k == lens.count - 1,
-                                              src: i.baseAddress! + k * d, dst: o.baseAddress! + k * c, count: l - t))
-                    }
-                    let failed = try cipher.open(batch)
-                    let good = failed ?? batch.count
-                    // An empty final chunk is only allowed when the whole plaintext is empty.
-                    var releasable = good
-                    if good > 0, let f = batch[..<good].first(where: { $0.last && $0.count == 0 && $0.index > 0 }) {
-                        releasable = good - 1
-                        _ = f
-                    }
-                    var plain = 0
-                    for k in 0..<releasable { plain += batch[k].count }
-                    if plain > 0 { try sink.write(UnsafeRawBufferPointer(start: o.baseAddress!, count: plain)) }
-                    total += Int64(plain)
-                    if releasable < good {
-                        throw EnvelopeError.payload("the final chunk (\(batch[releasable].index)) is empty, which only an empty file may have")
-                    }
-                    if let failed { throw diagnose(batch, failed) }
-                    if let fragment {
-                        throw EnvelopeError.truncated("the file ends inside chunk \(index + UInt64(lens.count)) (\(fragment) bytes, shorter than its \(t)-byte tag)")
-                    }
-                }
+            var batch: [ChunkRef] = []
+            for (k, l) in lens.enumerated() {
+                batch.append(ChunkRef(index: index + UInt64(k), last: !more && fragment == nil && k == lens.count - 1,
+                                      src: input + k * d, dst: output.base + k * c, count: l - t))
+            }
+            let failed = try cipher.open(batch)
+            let good = failed ?? batch.count
+            // An empty final chunk is only allowed when the whole plaintext is empty.
+            var releasable = good
+            if good > 0, batch[..<good].contains(where: { $0.last && $0.count == 0 && $0.index > 0 }) { releasable = good - 1 }
+            var plain = 0
+            for k in 0..<releasable { plain += batch[k].count }
+            if plain > 0 { try sink.write(UnsafeRawBufferPointer(start: output.base, count: plain)) }
+            total += Int64(plain)
+            if releasable < good {
+                throw EnvelopeError.payload("the final chunk (\(batch[releasable].index)) is empty, which only an empty file may have")
+            }
+            if let failed { throw diagnose(batch, failed) }
+            if let fragment {
+                throw EnvelopeError.truncated("the file ends inside chunk \(index + UInt64(lens.count)) (\(fragment) bytes, shorter than its \(t)-byte tag)")
             }
             index += UInt64(lens.count)
             progress?(total)
@@ -172,5 +138,80 @@ final class StreamCodec {
         }
         if chunk.last && chunk.count < Self.chunkSize { return .lastChunkInvalid(chunk: p) }
         return .chunkModified(chunk: p)
+    }
+}
+
+/// A heap region with a stable address, wiped and freed with the object (batch buffers).
+final class SecretRegion {
+    let base: UnsafeMutableRawPointer
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: max(count, 1))
+    }
+    deinit {
+        memset_s_portable(base, count)
+        base.deallocate()
+    }
+}
+
+/// Hands out the input in batches of up to `capacity` bytes, with one byte of look-ahead to know
+/// whether more follows. A memory-mapped input is handed out in place (no copy); any other
+/// source is read into a buffer.
+final class BatchReader {
+    let source: ByteSource
+    let capacity: Int
+    private var buffer: SecretRegion?
+    private var pending = 0
+
+    init(_ source: ByteSource, capacity: Int) {
+        self.source = source
+        self.capacity = capacity
+    }
+
+    /// The batch (valid until the next call), its size, and whether more data follows it.
+    func next() throws -> (UnsafeRawPointer, Int, Bool) {
+        if let mapped = source as? MappedInput {
+            let start = mapped.pointer
+            let n = min(capacity, mapped.remaining)
+            mapped.advance(n)
+            return (start, n, mapped.remaining > 0)
+        }
+        let buf = buffer ?? SecretRegion(count: capacity + 1)
+        buffer = buf
+        if pending > 0 { buf.base.storeBytes(of: buf.base.load(fromByteOffset: capacity, as: UInt8.self), as: UInt8.self) }
+        let n = try source.readFully(into: UnsafeMutableRawBufferPointer(start: buf.base + pending, count: capacity + 1 - pending))
+        let more = pending + n == capacity + 1
+        let count = more ? capacity : pending + n
+        pending = more ? 1 : 0
+        return (UnsafeRawPointer(buf.base), count, more)
+    }
+}
+
+/// A file's bytes from `offset` on, memory-mapped: the GM envelope's batches read it in place.
+/// Every access from C goes through dstool_sm_guarded, so a file truncated while it is read is an
+/// error, not a crash; `read(into:)` copies under the same guard.
+final class MappedInput: ByteSource {
+    let file: MappedFile
+    private(set) var position: Int
+
+    init(file: MappedFile, offset: Int) {
+        self.file = file
+        self.position = min(offset, file.count)
+    }
+
+    var remaining: Int { file.count - position }
+    var pointer: UnsafeRawPointer { UnsafeRawPointer(file.bytes) + position }
+    func advance(_ n: Int) { position += n }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, remaining)
+        guard n > 0 else { return 0 }
+        guard dstool_sm_guarded_copy(buffer.baseAddress!, pointer, n) == 0 else {
+            throw DSToolError.io("the input file changed (shrank) while it was being read")
+        }
+        position += n
+        return n
     }
 }

@@ -89,51 +89,66 @@ public final class GMChunkCipher: ChunkCipher {
         }
     }
 
-    /// Tags of the chunks (ciphertext at `cts[k]`, plaintext size `batch[k].count`) into `tags`.
-    private func tags(_ batch: [ChunkRef], ciphertexts cts: [UnsafeRawPointer], into tags: inout [UInt8]) throws {
-        tags = [UInt8](repeating: 0, count: 32 * batch.count)
-        var suffixes = [UInt8]()
-        for c in batch { suffixes += Self.counterBlock(c.index, last: c.last) }
-        switch backend {
-        case .fast(let impl):
-            // Full chunks share one length: MAC them in parallel lanes; any other chunk alone.
-            let full = batch.indices.filter { batch[$0].count == StreamCodec.chunkSize }
-            if full.count > 1 {
-                let base = cts[full[0]]
-                let offsets = full.map { Int32(cts[$0] - base) }
-                let sfx = full.flatMap { Array(suffixes[(16 * $0)..<(16 * $0 + 16)]) }
-                var out = [UInt8](repeating: 0, count: 32 * full.count)
-                dstool_hmac_sm3_multi(impl, &hmacKey, full.count, base.assumingMemoryBound(to: UInt8.self), offsets,
-                                      StreamCodec.chunkSize, sfx, &out)
-                for (n, k) in full.enumerated() { tags.replaceSubrange((32 * k)..<(32 * k + 32), with: out[(32 * n)..<(32 * n + 32)]) }
-            }
-            for k in batch.indices where full.count <= 1 || batch[k].count != StreamCodec.chunkSize {
-                var t = [UInt8](repeating: 0, count: 32)
-                dstool_hmac_sm3_suffixed(&hmacKey, cts[k].assumingMemoryBound(to: UInt8.self), batch[k].count,
-                                         Array(suffixes[(16 * k)..<(16 * k + 16)]), 16, &t)
-                tags.replaceSubrange((32 * k)..<(32 * k + 32), with: t)
-            }
-        case .openssl:
-            for k in batch.indices {
-                let t = try mac!.mac(UnsafeRawBufferPointer(start: cts[k], count: batch[k].count), Array(suffixes[(16 * k)..<(16 * k + 16)]))
-                tags.replaceSubrange((32 * k)..<(32 * k + 32), with: t)
+    /// Runs a C batch operation (seal or open) over the chunks, guarded against SIGBUS from a
+    /// memory-mapped input; returns the first failing chunk for open.
+    private func fastBatch(_ op: @convention(c) (UnsafeMutableRawPointer?) -> Void, _ batch: [ChunkRef],
+                           inputs: [UnsafeRawPointer], impl: Int32) throws -> Int {
+        precondition(batch.count <= 64)
+        var cbs = [UInt8]()
+        for c in batch { cbs += Self.counterBlock(c.index, last: c.last) }
+        let ins: [UnsafePointer<UInt8>?] = inputs.map { $0.assumingMemoryBound(to: UInt8.self) }
+        let outs: [UnsafeMutablePointer<UInt8>?] = batch.map { $0.dst.assumingMemoryBound(to: UInt8.self) }
+        let lens = batch.map(\.count)
+        var failed = batch.count
+        let rc = withUnsafeMutablePointer(to: &sm4) { ks in
+            withUnsafeMutablePointer(to: &hmacKey) { hk in
+                ins.withUnsafeBufferPointer { i in
+                    outs.withUnsafeBufferPointer { o in
+                        lens.withUnsafeBufferPointer { l in
+                            cbs.withUnsafeBufferPointer { c -> Int32 in
+                                var b = dstool_gm_batch(impl: impl, ks: ks, hk: hk, n: batch.count, in: i.baseAddress, out: o.baseAddress,
+                                                        len: l.baseAddress, cbs: c.baseAddress, failed: 0)
+                                let rc = dstool_sm_guarded(op, &b)
+                                failed = b.failed
+                                return rc
+                            }
+                        }
+                    }
+                }
             }
         }
+        guard rc == 0 else { throw DSToolError.io("the input file changed (shrank) while it was being read") }
+        return failed
+    }
+
+    /// Tags through OpenSSL (the fallback backend).
+    private func opensslTags(_ batch: [ChunkRef], ciphertexts cts: [UnsafeRawPointer]) throws -> [UInt8] {
+        var tags = [UInt8]()
+        for (k, c) in batch.enumerated() {
+            tags += try mac!.mac(UnsafeRawBufferPointer(start: cts[k], count: c.count), Self.counterBlock(c.index, last: c.last))
+        }
+        return tags
     }
 
     func seal(_ batch: [ChunkRef]) throws {
+        if case .fast(let impl) = backend {
+            _ = try fastBatch(dstool_gm_seal_batch, batch, inputs: batch.map(\.src), impl: impl)
+            return
+        }
         for c in batch { try ctr(Self.counterBlock(c.index, last: c.last), c.src, c.dst, c.count) }
-        var t: [UInt8] = []
-        try tags(batch, ciphertexts: batch.map { UnsafeRawPointer($0.dst) }, into: &t)
+        let t = try opensslTags(batch, ciphertexts: batch.map { UnsafeRawPointer($0.dst) })
         for (k, c) in batch.enumerated() {
             t.withUnsafeBytes { (c.dst + c.count).copyMemory(from: $0.baseAddress! + 32 * k, byteCount: 32) }
         }
     }
 
     func open(_ batch: [ChunkRef]) throws -> Int? {
-        // Verify every tag before decrypting anything (encrypt-then-MAC).
-        var t: [UInt8] = []
-        try tags(batch, ciphertexts: batch.map(\.src), into: &t)
+        // Every tag is verified before anything is decrypted (encrypt-then-MAC).
+        if case .fast(let impl) = backend {
+            let failed = try fastBatch(dstool_gm_open_batch, batch, inputs: batch.map(\.src), impl: impl)
+            return failed < batch.count ? failed : nil
+        }
+        let t = try opensslTags(batch, ciphertexts: batch.map(\.src))
         var failed: Int?
         for (k, c) in batch.enumerated() where failed == nil {
             let ok = t.withUnsafeBytes { KDF.equal($0.baseAddress! + 32 * k, c.src + c.count, 32) }
@@ -146,10 +161,12 @@ public final class GMChunkCipher: ChunkCipher {
     }
 
     func authenticates(_ src: UnsafeRawPointer, count: Int, index: UInt64, last: Bool) -> Bool {
-        let probe = ChunkRef(index: index, last: last, src: src, dst: UnsafeMutableRawPointer(mutating: src), count: count)
-        var t: [UInt8] = []
-        guard (try? tags([probe], ciphertexts: [src], into: &t)) != nil else { return false }
-        return t.withUnsafeBytes { KDF.equal($0.baseAddress!, src + count, 32) }
+        var scratch = [UInt8](repeating: 0, count: max(count, 1))
+        defer { wipe(&scratch) }
+        return scratch.withUnsafeMutableBytes { s in
+            let probe = ChunkRef(index: index, last: last, src: src, dst: s.baseAddress!, count: count)
+            do { return try open([probe]) == nil } catch { return false }
+        }
     }
 }
 
