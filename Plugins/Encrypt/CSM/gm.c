@@ -31,6 +31,7 @@ static void tags_of(const dstool_gm_batch *b, const uint8_t *const *msgs, uint8_
 
 void dstool_gm_seal_batch(void *p) {
     dstool_gm_batch *b = p;
+    b->impl = dstool_sm_resolve(b->impl);
     uint8_t tags[32 * MAXN];
     for (size_t i = 0; i < b->n; i++) dstool_sm4_ctr_xor(b->impl, b->ks, b->cbs + 16 * i, b->in[i], b->out[i], b->len[i]);
     tags_of(b, (const uint8_t *const *)b->out, tags);
@@ -39,6 +40,7 @@ void dstool_gm_seal_batch(void *p) {
 
 void dstool_gm_open_batch(void *p) {
     dstool_gm_batch *b = p;
+    b->impl = dstool_sm_resolve(b->impl);
     uint8_t tags[32 * MAXN];
     tags_of(b, b->in, tags);
     b->failed = b->n;

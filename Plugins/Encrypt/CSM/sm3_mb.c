@@ -8,6 +8,7 @@
 #include <immintrin.h>
 
 static const uint8_t BSWAP32[16] = { 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12 };
+#define PREFETCH_AHEAD 4
 #define T0 0x79cc4519u
 #define T1 0x7a879d8au
 static inline uint32_t rolc(uint32_t x, int n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
@@ -24,6 +25,10 @@ T512 void dstool_sm3_mb_avx512(uint32_t state[8 * 16], const uint8_t *base, cons
     __m512i idx = _mm512_loadu_si512(offsets);
     __m512i w[68];
     for (size_t blk = 0; blk < nblocks; blk++) {
+        /* Sixteen streams at once are more than the hardware prefetcher follows (the data is
+         * often cold: a memory-mapped file): fetch each lane's block four steps ahead. */
+        if (blk + PREFETCH_AHEAD < nblocks)
+            for (int l = 0; l < 16; l++) _mm_prefetch((const char *)base + offsets[l] + 64 * (blk + PREFETCH_AHEAD), _MM_HINT_T0);
         for (int j = 0; j < 16; j++) {
             __m512i g = _mm512_i32gather_epi32(_mm512_add_epi32(idx, _mm512_set1_epi32(4 * j)), (const void *)base, 1);
             w[j] = _mm512_shuffle_epi8(g, bswap);
@@ -71,6 +76,8 @@ T256 void dstool_sm3_mb_avx2(uint32_t state[8 * 8], const uint8_t *base, const i
     __m256i idx = _mm256_loadu_si256((const __m256i *)offsets);
     __m256i w[68];
     for (size_t blk = 0; blk < nblocks; blk++) {
+        if (blk + PREFETCH_AHEAD < nblocks)
+            for (int l = 0; l < 8; l++) _mm_prefetch((const char *)base + offsets[l] + 64 * (blk + PREFETCH_AHEAD), _MM_HINT_T0);
         for (int j = 0; j < 16; j++) {
             __m256i g = _mm256_i32gather_epi32((const int *)base, _mm256_add_epi32(idx, _mm256_set1_epi32(4 * j)), 1);
             w[j] = _mm256_shuffle_epi8(g, bswap);
