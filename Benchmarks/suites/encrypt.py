@@ -22,6 +22,9 @@ def _run(argv, **kw):
 
 
 def setup(ctx):
+    for name in ("age.key", "age.pub", "sm2.key", "sm2.key.pub", "input.age", "input.gm"):
+        if os.path.exists(ctx.path(name)):
+            os.remove(ctx.path(name))  # a re-run after an interrupted setup starts clean
     data = ctx.path("input.bin")
     with open(data, "wb") as f:
         left = ctx.size

@@ -61,9 +61,8 @@ struct OutputNaming {
     let request: PluginRequest
     var explicit: String? { request.value("output") }
 
-    func check(inputs: [String], allowStdout: Bool) throws {
+    func check(inputs: [String]) throws {
         if explicit != nil && inputs.count > 1 { throw DSToolError.usage("-o/--output takes one input; give several inputs without it") }
         if inputs.count > 1 && inputs.contains("-") { throw DSToolError.usage("standard input (-) cannot be combined with other inputs") }
-        _ = allowStdout
     }
 }

@@ -42,7 +42,7 @@ struct EncryptCommand {
     func run() throws -> PluginStatus {
         let inputs = request.inputs
         let naming = OutputNaming(request: request)
-        try naming.check(inputs: inputs, allowStdout: true)
+        try naming.check(inputs: inputs)
         guard !inputs.isEmpty else { throw DSToolError.usage("no input: give a file, or - for standard input") }
         let keys = KeySources(context)
         let (scheme, recipients) = try asUsage { try self.recipients(keys) }
@@ -77,7 +77,7 @@ struct DecryptCommand {
     func run() throws -> PluginStatus {
         let inputs = request.inputs
         let naming = OutputNaming(request: request)
-        try naming.check(inputs: inputs, allowStdout: true)
+        try naming.check(inputs: inputs)
         guard !inputs.isEmpty else { throw DSToolError.usage("no input: give a file, or - for standard input") }
         let keys = KeySources(context)
         let identitySpecs = request.values("identity")

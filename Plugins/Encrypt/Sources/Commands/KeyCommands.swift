@@ -70,7 +70,7 @@ struct SignCommand {
 
     func run() throws -> PluginStatus {
         guard let keySpec = request.value("key") else { throw DSToolError.usage("give -k KEY (a PEM SM2 or Ed25519 private key)") }
-        try OutputNaming(request: request).check(inputs: request.inputs, allowStdout: false)
+        try OutputNaming(request: request).check(inputs: request.inputs)
         guard !request.inputs.isEmpty else { throw DSToolError.usage("no input: give the files to sign") }
         let key = try asUsage { try KeySources(context).signingKey(keySpec, keyPassphrase: request.value("key-passphrase")) }
         let alg = try asUsage { try Signatures.algorithm(of: key) }

@@ -8,8 +8,10 @@ import Foundation
 ///   CB_i = be64(i) || f || 00 00 00 || 00 00 00 00
 /// C_i = P_i XOR SM4-CTR(K_enc, CB_i) (the counter is the whole block, big-endian, +1 per block);
 /// T_i = HMAC-SM3(K_mac, C_i || CB_i); the chunk is stored as C_i || T_i.
-/// The fast backend runs SM4 with AES-NI/GFNI kernels and MACs up to 16 chunks at once in SIMD
-/// lanes; the OpenSSL backend is the portable fallback (and the tests' cross-check).
+/// The fast backend hands each batch to C (dstool_gm_seal_batch / dstool_gm_open_batch: SM4 with
+/// AES-NI/GFNI kernels, up to 16 chunks MACed at once in SIMD lanes) under a SIGBUS guard, so the
+/// batch may lie in a memory-mapped file; the OpenSSL backend is the portable fallback (and the
+/// tests' cross-check).
 public final class GMChunkCipher: ChunkCipher {
     let tagSize = 32
 
