@@ -101,8 +101,25 @@ final class LongLineTests: XCTestCase {
         }
         XCTAssertGreaterThan(line.utf8.count, 2 << 20)
         ev.write("share/oneline.txt", line)
+        let r = try check("pi_plaintext:\n  scope: files\n  kinds: [cn_id_card]\n  min_values: 1000000", ev)
+        // Never answered (a million values asked for): scanned to the end, every value counted once.
+        XCTAssertEqual(r.status, "pass", r.reason)
+        let facts = try XCTUnwrap(lastEvidence?.items.first { $0.name.hasSuffix("oneline.txt") }?.pi)
+        XCTAssertEqual(facts.counts["cn_id_card"], 3000)
+        XCTAssertTrue(facts.complete)
+    }
+
+    /// Once every check has its answer, the rest of an item is not scanned; counts say "at least".
+    func testScanStopsOnceAnswered() throws {
+        let ev = EvidenceFolder()
+        var text = ""
+        while text.utf8.count < 3 << 20 { text += "客户 \(ids(1)[0]) 已登记\n" }
+        ev.write("share/big.txt", text)
         let r = try check("pi_plaintext:\n  scope: files\n  kinds: [cn_id_card]", ev)
         XCTAssertEqual(r.status, "fail")
-        XCTAssertTrue(r.evidenceText.contains("holds 3000 Resident identity card number"), r.evidenceText)
+        XCTAssertTrue(r.evidenceText.contains("holds at least "), r.evidenceText)
+        let facts = try XCTUnwrap(lastEvidence?.items.first { $0.name.hasSuffix("big.txt") }?.pi)
+        XCTAssertFalse(facts.complete)
+        XCTAssertLessThan(facts.counts["cn_id_card"] ?? 0, text.utf8.count / 40)
     }
 }

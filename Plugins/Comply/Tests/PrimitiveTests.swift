@@ -279,6 +279,15 @@ final class PrimitiveTests: XCTestCase {
         XCTAssertEqual(try check("test_data_real_pi: {}", EvidenceFolder()).status, "notapplicable")
     }
 
+    /// The name of the folder handed to dstool says nothing about the evidence inside it.
+    func testInputFolderNameIsNotEvidence() throws {
+        let ev = EvidenceFolder()
+        ev.write("test-copy-of-evidence/prod/users.csv", peopleCSV(5))
+        let p = primitivePack("test_data_real_pi: {}")
+        let r = try comply(["--pack", p.path, ev.path("test-copy-of-evidence")]).row("T")
+        XCTAssertEqual(r.status, "notapplicable", r.reason)
+    }
+
     // MARK: backup_encrypted
 
     func testBackupsEncrypted() throws {

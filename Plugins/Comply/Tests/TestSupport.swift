@@ -192,3 +192,6 @@ func check(_ checkYAML: String, _ ev: EvidenceFolder, asOf: String = "2025-06-30
     let p = primitivePack(checkYAML, requires: requires)
     return try comply(["--pack", p.path, ev.root], asOf: asOf).row("T")
 }
+
+/// The evidence collected by the last in-process run.
+var lastEvidence: Evidence? { CompliancePlugin.lastEvidence }

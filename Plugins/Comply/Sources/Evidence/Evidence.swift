@@ -22,6 +22,8 @@ public struct ItemRoles: OptionSet, Hashable, Sendable {
 /// Personal data found in one item or column: count of validated values per kind.
 public struct PIFacts: Hashable, Sendable {
     public var counts: [String: Int] = [:]
+    /// False when the scan stopped once the checks had their answer: counts are lower bounds.
+    public var complete = true
     public init(counts: [String: Int] = [:]) { self.counts = counts }
     public var isEmpty: Bool { counts.values.allSatisfy { $0 == 0 } }
     public func count(of kinds: Set<String>?) -> Int {
@@ -30,7 +32,10 @@ public struct PIFacts: Hashable, Sendable {
     public func kinds(in filter: Set<String>?) -> [String] {
         counts.filter { $0.value > 0 && (filter == nil || filter!.contains($0.key)) }.map(\.key).sorted()
     }
-    mutating func add(_ other: PIFacts) { for (k, v) in other.counts { counts[k, default: 0] += v } }
+    mutating func add(_ other: PIFacts) {
+        for (k, v) in other.counts { counts[k, default: 0] += v }
+        complete = complete && other.complete
+    }
     /// Per kind, the larger count (the same values seen by the file scan and by column sampling).
     mutating func takeLarger(_ other: PIFacts) { for (k, v) in other.counts { counts[k] = max(counts[k] ?? 0, v) } }
 }

@@ -38,9 +38,8 @@ final class EvidenceCollector {
         if kinds.isEmpty {
             counter = nil; pool = nil
         } else {
-            let matcher = try PIIMatcher(kinds: kinds, minimumConfidence: 0.5)
-            counter = try PersonalDataClassifier(matcher: matcher)
-            pool = try PersonalDataScanPool(matcher: matcher, workers: workers)
+            counter = try PersonalDataClassifier(matcher: PIIMatcher(kinds: kinds, minimumConfidence: 0.5))
+            pool = needs.scanQuestions.isEmpty ? nil : PersonalDataScanPool(workers: workers)
         }
         evidence.inputs = roots
     }
@@ -56,12 +55,10 @@ final class EvidenceCollector {
         return [first] + chain.dropFirst()
     }
 
-    func needsScan(_ roles: ItemRoles, mode: UInt32?) -> Bool {
-        guard counter != nil else { return false }
-        if !roles.isDisjoint(with: needs.scanRoles) { return true }
-        if needs.backups && !roles.isDisjoint(with: [.backup, .inBackup]) { return true }
-        if needs.scanReadableMask != 0, let mode, mode & needs.scanReadableMask != 0, !roles.isDisjoint(with: [.dataFile, .table, .document, .inBackup, .backup]) { return true }
-        return false
+    /// The questions the personal-data scan must answer about an item (none: it is not scanned).
+    func questions(_ roles: ItemRoles, mode: UInt32?) -> [ScanQuestion] {
+        guard pool != nil else { return [] }
+        return needs.scanQuestions.filter { $0.applies(roles: roles, mode: mode) }
     }
 
     /// An archive whose name says what it holds (a rotated log, a backup): if the host hands over
@@ -125,7 +122,8 @@ final class EvidenceCollector {
         let wantTable = cls.table != nil && (needs.tables || counter != nil)
         let wantMagic = cls.roles.contains(.backup) && needs.backups
         let wantCrypto = cls.roles.contains(.crypto) && needs.crypto
-        var scan = needsScan(cls.roles, mode: mode)
+        let asked = questions(cls.roles, mode: mode)
+        var scan = !asked.isEmpty
         if !(wantConfig || wantLog || wantDoc || wantTable || wantMagic || wantCrypto || scan) { return }
 
         // Parts that need the item as a file: SQLite databases and zipped Office documents.
@@ -149,9 +147,9 @@ final class EvidenceCollector {
                     let body = parts["word/document.xml"] ?? parts["xl/sharedStrings.xml"] ?? parts["content.xml"] ?? parts["ppt/slides/slide1.xml"]
                     docText = body.map { DocumentDates.xmlText(String(decoding: $0, as: UTF8.self)) }
                     if scan, let pool, let t = docText {
-                        var feeder = PersonalDataFeeder(pool: pool, item: index)
-                        Array(t.utf8).withUnsafeBytes { feeder.feed($0) }
-                        feeder.finish()
+                        var feeder = try PersonalDataFeeder(pool: pool, item: index, questions: asked)
+                        try Array(t.utf8).withUnsafeBytes { try feeder.feed($0) }
+                        try feeder.finish(reachedEnd: true)
                         scanned.append(index)
                     }
                     scan = false  // the zip's own bytes are compressed: the text above was the content
@@ -175,23 +173,27 @@ final class EvidenceCollector {
         var complete = false
         if headLimit > 0 || scan {
             let decode = ["utf-16le", "utf-16be", "gb18030"].contains(item.encoding)
-            var feeder = pool.map { PersonalDataFeeder(pool: $0, item: index) }
-            if scan { scanned.append(index) }
+            var feeder: PersonalDataFeeder?
             do {
+                if scan, let pool {
+                    feeder = try PersonalDataFeeder(pool: pool, item: index, questions: asked)
+                    scanned.append(index)
+                }
                 while true {
                     let n: Int = try chunk.withUnsafeMutableBytes { p in
                         if decode { return try item.readText(into: p.bindMemory(to: UInt8.self)) }
                         return try item.read(into: p)
                     }
                     if n == 0 { complete = true; break }
-                    chunk.withUnsafeBytes { p in
+                    try chunk.withUnsafeBytes { p in
                         let slice = UnsafeRawBufferPointer(rebasing: p[0..<n])
-                        if scan { feeder!.feed(slice) }
+                        if feeder != nil { try feeder!.feed(slice) }
                         if head.count < headLimit { head.append(contentsOf: slice.prefix(headLimit - head.count)) }
                     }
-                    if !scan && head.count >= headLimit { break }
+                    // Stop once the head is read and the scan (if any) has its answers.
+                    if head.count >= headLimit && (feeder == nil || feeder!.answered) { break }
                 }
-                if scan { feeder!.finish() }
+                try feeder?.finish(reachedEnd: complete)
             } catch {
                 if scan { scanFailed.insert(index) }
                 fail(item, &ev, cls, reason: "\(error)", reported: true)

@@ -19,8 +19,9 @@ enum PersonalData {
 
     static func describe(_ facts: PIFacts, kinds: Set<String>?) -> LocalizedText {
         let ks = facts.kinds(in: kinds)
-        return LocalizedText(en: ks.map { "\(facts.counts[$0]!) \(title($0).en)" }.joined(separator: ", "),
-                             zh: ks.map { "\(title($0).zh) \(facts.counts[$0]!) 个" }.joined(separator: "，"))
+        let en = ks.map { "\(facts.counts[$0]!) \(title($0).en)" }.joined(separator: ", ")
+        let zh = ks.map { "\(title($0).zh) \(facts.counts[$0]!) 个" }.joined(separator: "，")
+        return facts.complete ? LocalizedText(en: en, zh: zh) : LocalizedText(en: "at least " + en, zh: "至少" + zh)
     }
 }
 
@@ -34,59 +35,95 @@ final class PersonalDataClassifier {
 /// Scans the content of items for personal data on worker threads, while the plugin's thread
 /// goes on reading. Items are cut into segments at line ends (a value never spans lines), so any
 /// worker can take any segment; a line longer than the window is cut between words, with an
-/// overlap, and each value is counted in exactly one segment. Counts are per item.
+/// overlap, and each value is counted in exactly one segment. Counts are per item. Each segment
+/// names the matcher (set of kinds) to use: an item's later segments look only for what its open
+/// questions still ask.
 final class PersonalDataScanPool: @unchecked Sendable {
     struct Segment {
         let item: Int
+        let matcher: Int
         let bytes: [UInt8]
         /// Count matches starting in countFrom..<countUntil (the rest belong to a neighbour).
         let countFrom: Int
         let countUntil: Int
     }
 
-    let matcher: PIIMatcher
     private let cond = NSCondition()
+    private var matchers: [PIIMatcher] = []
+    private var matcherIndex: [[String]: Int] = [:]
     private var queue: [Segment] = []
     private var busy = 0
     private var results: [Int: PIFacts] = [:]
+    /// Segments submitted and not yet scanned, per item.
+    private var inFlight: [Int: Int] = [:]
+    let workers: Int
     private var failure: Error?
     private var stopping = false
-    private var threads: [Thread] = []
     static let maxQueued = 8
 
-    init(matcher: PIIMatcher, workers: Int) throws {
-        self.matcher = matcher
-        for _ in 0..<max(1, workers) {
-            let scanner = try matcher.makeScanner()
+    init(workers: Int) {
+        self.workers = max(1, workers)
+        for _ in 0..<self.workers {
             // The threads hold the pool until they exit (after stop() or finish()).
-            let t = Thread { [self] in self.work(scanner) }
+            let t = Thread { [self] in self.work() }
             t.stackSize = 1 << 20
-            threads.append(t)
             t.start()
         }
+    }
+
+    /// The matcher for these kinds (compiled once per distinct set).
+    func matcher(for kinds: Set<String>) throws -> Int {
+        let key = kinds.sorted()
+        cond.lock()
+        if let i = matcherIndex[key] { cond.unlock(); return i }
+        cond.unlock()
+        let m = try PIIMatcher(kinds: Set(kinds.compactMap(PIIKind.init(rawValue:))), minimumConfidence: 0.5)
+        cond.lock(); defer { cond.unlock() }
+        if let i = matcherIndex[key] { return i }
+        matchers.append(m)
+        matcherIndex[key] = matchers.count - 1
+        return matchers.count - 1
     }
 
     func submit(_ s: Segment) {
         cond.lock()
         while queue.count >= Self.maxQueued { cond.wait() }
         queue.append(s)
+        inFlight[s.item, default: 0] += 1
         cond.broadcast()
         cond.unlock()
     }
 
-    private func work(_ scanner: PIIScanner) {
+    /// What the finished segments of an item found so far, once at most `workers - 1` of its
+    /// segments are still being scanned (so the answer lags by no more than the parallelism).
+    func partial(_ item: Int) -> PIFacts {
+        cond.lock(); defer { cond.unlock() }
+        while (inFlight[item] ?? 0) > max(workers - 1, 0) { cond.wait() }
+        return results[item] ?? PIFacts()
+    }
+
+    /// The item was not scanned to its end: its counts are lower bounds.
+    func markIncomplete(_ item: Int) {
+        cond.lock(); results[item, default: PIFacts()].complete = false; cond.unlock()
+    }
+
+    private func work() {
+        var scanners: [Int: PIIScanner] = [:]
         var matches: [PIIMatch] = []
         while true {
             cond.lock()
             while queue.isEmpty && !stopping { cond.wait() }
             if queue.isEmpty && stopping { cond.unlock(); return }
             let seg = queue.removeFirst()
+            let matcher = matchers[seg.matcher]
             busy += 1
             cond.broadcast()
             cond.unlock()
             var facts = PIFacts()
             matches.removeAll(keepingCapacity: true)
             do {
+                if scanners[seg.matcher] == nil { scanners[seg.matcher] = try matcher.makeScanner() }
+                let scanner = scanners[seg.matcher]!
                 try seg.bytes.withUnsafeBytes { try scanner.matches(in: $0, into: &matches) }
                 for m in matches where m.start >= seg.countFrom && m.start < seg.countUntil { facts.counts[m.kind.rawValue, default: 0] += 1 }
             } catch {
@@ -94,6 +131,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
             }
             cond.lock()
             results[seg.item, default: PIFacts()].add(facts)
+            inFlight[seg.item, default: 1] -= 1
             busy -= 1
             cond.broadcast()
             cond.unlock()
@@ -119,28 +157,37 @@ final class PersonalDataScanPool: @unchecked Sendable {
     }
 }
 
-/// Cuts one item's bytes into segments for the pool (on the reading thread).
+/// Cuts one item's bytes into segments for the pool (on the reading thread), and stops once
+/// every question asked of the item is answered.
 struct PersonalDataFeeder {
     let pool: PersonalDataScanPool
     let item: Int
+    private var open: [ScanQuestion]
+    private var matcher: Int
+    private var kinds: Set<String>
     private var pending: [UInt8] = []
     /// Where counting starts in `pending` (after an overlap already counted by the previous segment).
     private var countFrom = 0
+    private var submitted = 0
+    /// Every question is answered: the rest of the item need not be scanned.
+    private(set) var answered = false
     static let window = 1 << 20
     static let overlap = 256
 
-    init(pool: PersonalDataScanPool, item: Int) {
-        self.pool = pool; self.item = item
+    init(pool: PersonalDataScanPool, item: Int, questions: [ScanQuestion]) throws {
+        self.pool = pool; self.item = item; open = questions
+        kinds = questions.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
+        matcher = try pool.matcher(for: kinds)
         pending.reserveCapacity(Self.window)
     }
 
-    mutating func feed(_ chunk: UnsafeRawBufferPointer) {
+    mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var rest = chunk
-        while !rest.isEmpty {
+        while !rest.isEmpty && !answered {
             let take = min(Self.window - pending.count, rest.count)
             pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
             rest = UnsafeRawBufferPointer(rebasing: rest[take...])
-            if pending.count >= Self.window { cut() }
+            if pending.count >= Self.window { try cut() }
         }
     }
 
@@ -148,9 +195,30 @@ struct PersonalDataFeeder {
         c == 32 || c == 9 || c == 44 || c == 59 || c == 34 || c == 39 || c == 124 || c == 13 || c == 10
     }
 
-    private mutating func cut() {
+    /// Drops the questions the segments scanned so far have answered, and looks only for the
+    /// kinds still asked about.
+    private mutating func narrow() throws {
+        guard submitted > 0 else { return }
+        let facts = pool.partial(item)
+        let before = open.count
+        open.removeAll { facts.count(of: $0.kinds) >= $0.minValues }
+        if open.isEmpty { answered = true; return }
+        if open.count != before {
+            let k = open.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
+            if k != kinds { kinds = k; matcher = try pool.matcher(for: k) }
+        }
+    }
+
+    private mutating func submit(_ bytes: [UInt8], until: Int) throws {
+        try narrow()
+        if answered { return }
+        pool.submit(.init(item: item, matcher: matcher, bytes: bytes, countFrom: countFrom, countUntil: until))
+        submitted += 1
+    }
+
+    private mutating func cut() throws {
         if let nl = pending.lastIndex(of: 10), nl >= pending.count / 2 {
-            pool.submit(.init(item: item, bytes: Array(pending[0...nl]), countFrom: countFrom, countUntil: nl + 1))
+            try submit(Array(pending[0...nl]), until: nl + 1)
             pending.removeSubrange(0...nl)
             countFrom = 0
             return
@@ -160,14 +228,15 @@ struct PersonalDataFeeder {
         let start = pending.count - Self.overlap
         var boundary = start
         while boundary < pending.count && !Self.isBoundary(pending[boundary]) { boundary += 1 }
-        pool.submit(.init(item: item, bytes: pending, countFrom: countFrom, countUntil: boundary))
+        try submit(pending, until: boundary)
         pending.removeSubrange(0..<start)
         countFrom = boundary - start
     }
 
-    /// Hands over the rest of the item.
-    mutating func finish() {
-        if !pending.isEmpty { pool.submit(.init(item: item, bytes: pending, countFrom: countFrom, countUntil: pending.count)) }
+    /// Hands over the rest of the item (`reachedEnd`: the whole item was read).
+    mutating func finish(reachedEnd: Bool) throws {
+        if !pending.isEmpty && !answered { try submit(pending, until: pending.count) }
         pending = []
+        if answered || !reachedEnd { pool.markIncomplete(item) }
     }
 }

@@ -26,7 +26,10 @@ extension EvidenceRequirement {
         switch self {
         case .files, .testDatasets: break
         case .tables, .passwordColumns: n.tables = true
-        case .personalData: n.tables = true; n.scanRoles = [.dataFile]; n.piKinds = PersonalData.personalKinds
+        case .personalData:
+            n.tables = true
+            n.piKinds = PersonalData.personalKinds
+            n.scanQuestions = [ScanQuestion(roles: [.dataFile], kinds: PersonalData.personalKinds)]
         case .logs: n.logs = true
         case .logSettings: n.logs = true; n.configs = [.logrotate, .journald]
         case .documents: n.documents = true

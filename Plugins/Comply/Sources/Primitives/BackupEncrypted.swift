@@ -17,7 +17,13 @@ struct BackupEncrypted: CheckPrimitive {
         try a.finish()
     }
 
-    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.backups = true; n.piKinds = kinds; return n }
+    var needs: EvidenceNeeds {
+        var n = EvidenceNeeds()
+        n.backups = true
+        n.piKinds = kinds
+        n.scanQuestions = [ScanQuestion(roles: [.backup, .inBackup], kinds: kinds)]
+        return n
+    }
 
     func evaluate(_ e: Evidence, _ ctx: EvaluationContext) -> Verdict {
         var bad: [EvidenceRef] = [], good: [EvidenceRef] = [], unknown: [EvidenceRef] = []

@@ -24,10 +24,17 @@ struct PersonalDataFilePermissions: CheckPrimitive {
         try a.finish()
     }
 
-    var needs: EvidenceNeeds { var n = EvidenceNeeds(); n.scanReadableMask = mask; n.piKinds = kinds; return n }
+    static let dataRoles: ItemRoles = [.dataFile, .table, .document, .inBackup, .backup]
+
+    var needs: EvidenceNeeds {
+        var n = EvidenceNeeds()
+        n.scanQuestions = [ScanQuestion(roles: Self.dataRoles, readableMask: mask, kinds: kinds, minValues: minValues)]
+        n.piKinds = kinds
+        return n
+    }
 
     func evaluate(_ e: Evidence, _ ctx: EvaluationContext) -> Verdict {
-        let dataRoles: ItemRoles = [.dataFile, .table, .document, .inBackup, .backup]
+        let dataRoles = Self.dataRoles
         var hits: [EvidenceRef] = []
         var exposed = 0, withMode = 0
         for it in e.items where !it.roles.isDisjoint(with: dataRoles) {

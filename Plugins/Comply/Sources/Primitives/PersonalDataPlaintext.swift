@@ -32,7 +32,12 @@ struct PersonalDataPlaintext: CheckPrimitive {
     var needs: EvidenceNeeds {
         var n = EvidenceNeeds()
         if scope != .files { n.tables = true }
-        if scope != .columns { n.scanRoles = [.dataFile] }
+        if scope != .columns {
+            // With columns judged from samples, only files that are not tables are scanned whole.
+            var excluded: ItemRoles = includeBackups ? [] : [.backup, .inBackup]
+            if scope == .both { excluded.insert(.table) }
+            n.scanQuestions = [ScanQuestion(roles: [.dataFile], excludedRoles: excluded, kinds: kinds, minValues: minValues)]
+        }
         n.piKinds = kinds
         return n
     }

@@ -4,11 +4,8 @@ import Foundation
 /// What the evidence collector has to gather for a set of checks (so a pack that does not look
 /// at logs does not read them, and only items some check cares about are scanned in full).
 public struct EvidenceNeeds: Sendable {
-    /// Items whose whole content is scanned for personal data.
-    public var scanRoles: ItemRoles = []
-    /// Scan items that others may read (file-permission checks).
-    /// Scan data items readable by these permission bits (0o004 others, 0o040 group).
-    public var scanReadableMask: UInt32 = 0
+    /// What the personal-data scan of whole items must answer (which items, which kinds, how many).
+    public var scanQuestions: [ScanQuestion] = []
     public var tables = false
     public var configs: Set<ConfigType> = []
     public var logs = false
@@ -20,8 +17,7 @@ public struct EvidenceNeeds: Sendable {
     public init() {}
 
     mutating func merge(_ o: EvidenceNeeds) {
-        scanRoles.formUnion(o.scanRoles)
-        scanReadableMask |= o.scanReadableMask
+        for q in o.scanQuestions where !scanQuestions.contains(q) { scanQuestions.append(q) }
         tables = tables || o.tables
         configs.formUnion(o.configs)
         logs = logs || o.logs
@@ -29,6 +25,26 @@ public struct EvidenceNeeds: Sendable {
         backups = backups || o.backups
         crypto = crypto || o.crypto
         piKinds.formUnion(o.piKinds)
+    }
+}
+
+/// A question a check asks of the content of some items: "does it hold at least `minValues`
+/// values of these kinds?". An item is scanned while some question that applies to it is open;
+/// once all are answered the rest of it is not scanned (its counts are then lower bounds).
+public struct ScanQuestion: Hashable, Sendable {
+    /// Applies to items with any of these roles...
+    public var roles: ItemRoles
+    /// ...but none of these...
+    public var excludedRoles: ItemRoles = []
+    /// ...and, when not 0, whose mode has one of these permission bits.
+    public var readableMask: UInt32 = 0
+    public var kinds: Set<String>
+    public var minValues: Int = 1
+
+    func applies(roles r: ItemRoles, mode: UInt32?) -> Bool {
+        guard !r.isDisjoint(with: roles), r.isDisjoint(with: excludedRoles) else { return false }
+        if readableMask != 0 { return (mode ?? 0) & readableMask != 0 }
+        return true
     }
 }
 

@@ -23,7 +23,7 @@ struct TestDataRealPersonalData: CheckPrimitive {
     var needs: EvidenceNeeds {
         var n = EvidenceNeeds()
         n.tables = true
-        n.scanRoles = [.testDataset]
+        n.scanQuestions = [ScanQuestion(roles: [.testDataset], kinds: kinds, minValues: minValues)]
         n.piKinds = kinds
         return n
     }
