@@ -100,4 +100,16 @@ final class PIIMatcherTests: XCTestCase {
         XCTAssertEqual(scanner.classify("E12345678", column: "passport_no"), .passport)
         XCTAssertEqual(scanner.classify("13812345678"), .cnMobile)
     }
+
+    func testURLUserinfoIsNotAnEmail() throws {
+        // user:password@host and user@host in a URL are credentials, not an address.
+        XCTAssertEqual(try found("dsn = mysql://app:S3cr3t@db.internal/x").count, 0)
+        XCTAssertEqual(try found("dsn = mysql://app:p4ss!word@db.internal/x").count, 0)
+        XCTAssertEqual(try found("repo = ssh://git@gitlab.corp.cn/team/app.git").count, 0)
+        // A real address on the same line still is one, also in a URL's query.
+        let r = try found("dsn = mysql://app:S3cr3t@db.internal/x owner zhang.wei@corp-mail.cn")
+        XCTAssertEqual(r.map(\.0), [.email])
+        XCTAssertEqual(r.map(\.1), ["zhang.wei@corp-mail.cn"])
+        XCTAssertEqual(try found("https://crm.corp.cn/u?mail=li.na@corp-mail.cn").map(\.1), ["li.na@corp-mail.cn"])
+    }
 }

@@ -246,7 +246,7 @@ struct PIIResolver {
             if c.start > 0 && ByteClass.asciiWord.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern) { continue }
             if c.end < buffer.count && ByteClass.asciiWord.contains(buffer[c.end]) { continue }
             // user:password@host is a URL's credentials, not an email address.
-            if c.start > 0 && buffer[c.start - 1] == 58 && pattern.kinds.contains(.email) { continue }
+            if pattern.kinds.contains(.email) && (c.start > 0 && buffer[c.start - 1] == 58 || isURLUserinfo(buffer, c.start)) { continue }
             let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
             var best: PIIMatch?
             for kind in pattern.kinds {
@@ -267,6 +267,20 @@ struct PIIResolver {
             if let best, best.confidence >= minimumConfidence { out.append(best) }
         }
         resolveOverlaps(&out, from: first)
+    }
+
+    /// Whether `start` lies in a URL's authority (`scheme://user:pass@host`): after `://` with no
+    /// '/', '?', '#' or space in between, so the '@' ends userinfo rather than an email's local part.
+    private func isURLUserinfo(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+        var i = start - 1
+        let limit = max(2, start - 512)
+        while i >= limit {
+            let c = b[i]
+            if c == 47 { return b[i - 1] == 47 && b[i - 2] == 58 }   // the '//' of '://'
+            if c <= 32 || c == 63 || c == 35 || c == 34 || c == 39 || c == 60 || c == 62 { return false }
+            i -= 1
+        }
+        return false
     }
 
     private func isNameOrSOM(_ p: PIIPattern) -> Bool {

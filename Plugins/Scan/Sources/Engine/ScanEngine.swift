@@ -83,30 +83,43 @@ public final class ScanEngine {
             if item.isEncrypted || item.isContainer { continue }
             sequence += 1
             do {
-                if let kind = StructuredScanner.kind(of: item) {
+                let binary = !item.isText
+                let markup = !binary && MarkupText.isMarkup(item)
+                // UTF-8 is scanned as it is (raw offsets are exact); other encodings through the host's decoder.
+                let decode = !binary && (markup || item.encoding != TextEncoding.utf8.rawValue)
+                var reader = TextWindowReader(item: item, windowSize: options.windowSize, overlapSize: options.overlapSize,
+                                              decodeText: decode, stripMarkup: markup)
+                var kind = StructuredScanner.kind(of: item)
+                var first: TextWindow?
+                if !binary && !markup && kind != .sqlite && kind != .jsonLines {
+                    // SQL dumps are recognised by their first statements, whatever their name or type.
+                    first = try reader.next(reuse: pool.takeFree(decode: decode))
+                    if let w = first, let dialect = (w.bytes.withUnsafeBufferPointer { SQLDialect.sniff(UnsafeBufferPointer(rebasing: $0[0..<w.count])) }) {
+                        kind = .sqlDump(dialect)
+                    }
+                }
+                if let kind {
                     drain(all: true)
                     var stats = ItemStats(item: ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: false))
                     do {
-                        try structured.scan(item, kind: kind, context: context) { f in self.emitChecked(f, context: context, stats: &stats, count: false) }
+                        try structured.scan(item, kind: kind, context: context, reader: &reader, first: first) { f in
+                            self.emitChecked(f, context: context, stats: &stats, count: false)
+                        }
                     } catch {
                         context.emitError(input: item.name, reason: "\(error)", code: kind == .sqlite ? "scan.sqlite" : "scan.read")
                         status = .inputErrors
                     }
+                    if structured.inputFailed { status = .inputErrors }
                     stats.piiCounts = structured.piiCounts
                     stats.secrets = structured.secretCount
                     emitSummary(stats, context: context)
                     continue
                 }
-                let binary = !item.isText
-                let markup = !binary && MarkupText.isMarkup(item)
-                // UTF-8 is scanned as it is (raw offsets are exact); other encodings through the host's decoder.
-                let decode = !binary && (markup || item.encoding != TextEncoding.utf8.rawValue)
                 let ref = ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: !binary && !markup)
-                var reader = TextWindowReader(item: item, windowSize: options.windowSize, overlapSize: options.overlapSize,
-                                              decodeText: decode, stripMarkup: markup)
                 var produced = false
                 while !context.isCancelled {
-                    let w = try reader.next(reuse: pool.takeFree(decode: decode))
+                    let w: TextWindow?
+                    if let f = first { w = f; first = nil } else { w = try reader.next(reuse: pool.takeFree(decode: decode)) }
                     guard let w else { break }
                     produced = true
                     let job = ScanJob(item: ref, window: w, binary: binary)

@@ -10,6 +10,17 @@ final class CellBatch {
         var column: Int32
         var row: Int64
         var rawOffset: Int64
+        /// 1-based line of the cell's first byte; 0 when not known (CSV, SQLite).
+        var line: Int64 = 0
+    }
+    /// Where batch byte `pos` (and the bytes after it, `stride` raw bytes each) came from: a
+    /// parser adds one after each escape that changed the length, each raw newline inside a
+    /// cell, and at hex-encoded values, so a hit's offset and line stay exact.
+    struct Anchor {
+        var pos: Int32
+        var stride: Int32
+        var raw: Int64
+        var line: Int64
     }
     static let capacity = 1 << 20
     /// Longer cells are cut into pieces of this size (bounded memory for a 2 GB field).
@@ -24,6 +35,8 @@ final class CellBatch {
         var openColumn: Int32 = 0
         var openRow: Int64 = 0
         var openRaw: Int64 = 0
+        var openLine: Int64 = 0
+        var anchors: [Anchor] = []
     }
     private let s: UnsafeMutablePointer<State>
 
@@ -44,9 +57,53 @@ final class CellBatch {
     var isEmpty: Bool { s.pointee.cells.isEmpty && s.pointee.openStart < 0 }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
-    @inline(__always) func openCell(column: Int, row: Int64, rawOffset: Int64) {
+    @inline(__always) func openCell(column: Int, row: Int64, rawOffset: Int64, line: Int64 = 0) {
         s.pointee.openStart = s.pointee.bytes.count
-        s.pointee.openColumn = Int32(column); s.pointee.openRow = row; s.pointee.openRaw = rawOffset
+        s.pointee.openColumn = Int32(column); s.pointee.openRow = row; s.pointee.openRaw = rawOffset; s.pointee.openLine = line
+    }
+
+    var hasOpenCell: Bool { s.pointee.openStart >= 0 }
+    /// Bytes of the open cell so far.
+    var openLength: Int { s.pointee.openStart >= 0 ? s.pointee.bytes.count - s.pointee.openStart : 0 }
+    /// Byte `i` of the open cell.
+    func openByte(_ i: Int) -> UInt8 { s.pointee.bytes[s.pointee.openStart + i] }
+
+    /// The bytes appended from here on start at raw offset `raw` on `line`, `stride` raw bytes each.
+    func anchor(raw: Int64, line: Int64, stride: Int = 1) {
+        guard s.pointee.openStart >= 0 else { return }
+        let pos = Int32(s.pointee.bytes.count)
+        if let last = s.pointee.anchors.last, last.pos == pos { s.pointee.anchors.removeLast() }
+        s.pointee.anchors.append(Anchor(pos: pos, stride: Int32(stride), raw: raw, line: line))
+    }
+
+    /// Raw offset and line of batch byte `pos` in a cell starting at `cellStart` (raw `cellRaw`, `cellLine`).
+    private func source(_ pos: Int, cellStart: Int, cellRaw: Int64, cellLine: Int64) -> (raw: Int64, line: Int64) {
+        if cellRaw < 0 { return (-1, cellLine) }
+        let anchors = s.pointee.anchors
+        var lo = 0, hi = anchors.count - 1, found = -1
+        while lo <= hi {
+            let mid = (lo + hi) >> 1
+            if Int(anchors[mid].pos) <= pos { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        if found >= 0 && Int(anchors[found].pos) >= cellStart {
+            let a = anchors[found]
+            return (a.raw + Int64(pos - Int(a.pos)) * Int64(a.stride), a.line)
+        }
+        return (cellRaw + Int64(pos - cellStart), cellLine)
+    }
+
+    /// Raw offset and line of batch byte `pos` inside `cell`.
+    func source(of cell: Cell, at pos: Int) -> (raw: Int64, line: Int64) {
+        source(pos, cellStart: Int(cell.start), cellRaw: cell.rawOffset, cellLine: cell.line)
+    }
+
+    /// Drops the open cell (a NULL, a keyword, an introducer such as `_binary`).
+    func discardOpenCell() {
+        let st = s.pointee.openStart
+        guard st >= 0 else { return }
+        s.pointee.bytes.removeSubrange(st...)
+        while let a = s.pointee.anchors.last, Int(a.pos) >= st { s.pointee.anchors.removeLast() }
+        s.pointee.openStart = -1
     }
 
     @inline(__always) func append(_ c: UInt8) {
@@ -77,10 +134,12 @@ final class CellBatch {
     }
 
     private func splitOpenCell() {
-        let length = s.pointee.bytes.count - s.pointee.openStart
-        let raw = s.pointee.openRaw
+        let st = s.pointee.openStart
+        let end = source(s.pointee.bytes.count, cellStart: st, cellRaw: s.pointee.openRaw, cellLine: s.pointee.openLine)
+        let stride = s.pointee.anchors.last.map { Int($0.pos) >= st ? Int($0.stride) : 1 } ?? 1
         closeCell()
-        openCell(column: Int(s.pointee.openColumn), row: s.pointee.openRow, rawOffset: raw + Int64(length))
+        openCell(column: Int(s.pointee.openColumn), row: s.pointee.openRow, rawOffset: end.raw, line: end.line)
+        if stride != 1 { anchor(raw: end.raw, line: end.line, stride: stride) }
     }
 
     func closeCell() {
@@ -94,11 +153,13 @@ final class CellBatch {
             return (a, e)
         }
         if ce > cs {
+            let at = source(cs, cellStart: st, cellRaw: s.pointee.openRaw, cellLine: s.pointee.openLine)
             s.pointee.cells.append(Cell(start: Int32(cs), end: Int32(ce), column: s.pointee.openColumn, row: s.pointee.openRow,
-                                        rawOffset: s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)))
+                                        rawOffset: at.raw, line: at.line))
             s.pointee.bytes.append(10)
         } else {
             s.pointee.bytes.removeSubrange(st...)
+            while let a = s.pointee.anchors.last, Int(a.pos) >= st { s.pointee.anchors.removeLast() }
         }
         s.pointee.openStart = -1
     }
@@ -112,8 +173,12 @@ final class CellBatch {
             s.pointee.bytes.removeAll(keepingCapacity: true)
             s.pointee.bytes.append(contentsOf: rest)
             s.pointee.openStart = 0
+            let kept = s.pointee.anchors.filter { Int($0.pos) >= st }.map { a -> Anchor in var a = a; a.pos -= Int32(st); return a }
+            s.pointee.anchors.removeAll(keepingCapacity: true)
+            s.pointee.anchors.append(contentsOf: kept)
         } else {
             s.pointee.bytes.removeAll(keepingCapacity: true)
+            s.pointee.anchors.removeAll(keepingCapacity: true)
         }
     }
 
@@ -122,6 +187,7 @@ final class CellBatch {
     func rollback(to m: (cells: Int, bytes: Int)) {
         s.pointee.cells.removeSubrange(m.cells...)
         s.pointee.bytes.removeSubrange(m.bytes...)
+        while let a = s.pointee.anchors.last, Int(a.pos) >= m.bytes { s.pointee.anchors.removeLast() }
         s.pointee.openStart = -1
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// 9,812 of 10,000 values are 居民身份证号" — instead of one finding per value; `--per-value`
 /// also lists every value.
 final class StructuredScanner {
-    enum Kind: Equatable { case sqlite, delimited(UInt8), jsonLines }
+    enum Kind: Equatable { case sqlite, delimited(UInt8), jsonLines, sqlDump(SQLDialect) }
 
     let rules: CompiledRuleSet
     let options: ScanOptions
@@ -31,14 +31,16 @@ final class StructuredScanner {
     final class Table {
         let name: String
         var columns: [ColumnStats] = []
-        let batch = CellBatch()
-        init(name: String) { self.name = name }
+        let batch: CellBatch
+        /// Tables of one SQL dump share a batch (flushed whenever the table changes).
+        init(name: String, batch: CellBatch = CellBatch()) { self.name = name; self.batch = batch }
         private var index: [String: Int] = [:]
         /// Columns beyond this many share one entry (a line of a million separators stays small).
         static let maxColumns = 4096
+        static let moreColumns = "(more columns)"
         func column(_ name: String) -> Int {
             if let i = index[name] { return i }
-            if columns.count >= Self.maxColumns { return column("(more columns)") }
+            if columns.count >= Self.maxColumns && name != Self.moreColumns { return column(Self.moreColumns) }
             columns.append(ColumnStats(name: name))
             index[name] = columns.count - 1
             return columns.count - 1
@@ -48,14 +50,42 @@ final class StructuredScanner {
     /// Values found, per kind, and secrets found, in the last item scanned (for its summary).
     private(set) var piiCounts: [PIIKind: Int] = [:]
     private(set) var secretCount = 0
+    /// The last item had input errors (a SQL statement that does not parse, a truncated dump).
+    private(set) var inputFailed = false
 
     /// Scans the item; `emit` receives findings in order. Errors that end the item are thrown.
-    func scan(_ item: InputItem, kind: Kind, context: PluginContext, emit: (Finding) -> Void) throws {
+    /// Text kinds are read from `reader`, whose first window (`first`) may have been read already.
+    func scan(_ item: InputItem, kind: Kind, context: PluginContext, reader: inout TextWindowReader, first: TextWindow?,
+              emit: (Finding) -> Void) throws {
         piiCounts = [:]
         secretCount = 0
+        inputFailed = false
         if scanner == nil { scanner = try WindowScanner(rules: rules, minimumConfidence: 0) }
         let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
+        func feed(_ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
+            try Self.feed(&reader, first: first, body)
+        }
         switch kind {
+        case .sqlDump(let dialect):
+            let batch = CellBatch(), text = CellBatch()
+            let textTable = Table(name: "", batch: text)
+            var parser = SQLDumpParser(dialect: dialect, batch: batch, text: text)
+            func flushText() throws { try scanText(textTable, ref: ref, emit: emit) }
+            try feed { bytes, raw in
+                try parser.consume(bytes, raw: raw, flush: { try self.flush($0, ref: ref, emit: emit, final: false) }, flushText: flushText)
+            }
+            parser.finish()
+            try flushText()
+            let tables = parser.output.tables
+            if let last = tables.last { try flush(last, ref: ref, emit: emit, final: false) }
+            for t in tables { try flush(t, ref: ref, emit: emit, final: true) }
+            inputFailed = !parser.output.errors.isEmpty
+            for e in parser.output.errors {
+                context.emitError(input: item.name, reason: "line \(e.line): \(e.message)", code: "scan.sql")
+            }
+            if parser.output.moreErrors > 0 {
+                context.emitError(input: item.name, reason: "\(parser.output.moreErrors) more statement(s) do not parse", code: "scan.sql")
+            }
         case .sqlite:
             let path = try item.localPath()
             try SQLiteTables.read(path: path) { table in
@@ -66,7 +96,7 @@ final class StructuredScanner {
         case .delimited(let sep):
             let table = Table(name: Self.baseName(item.name))
             var parser = DelimitedParser(separator: sep, table: table)
-            try feed(item) { bytes, raw in
+            try feed { bytes, raw in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
             }
             parser.finish()
@@ -74,7 +104,7 @@ final class StructuredScanner {
         case .jsonLines:
             let table = Table(name: Self.baseName(item.name))
             var parser = JSONLinesParser(table: table)
-            try feed(item) { bytes, raw in
+            try feed { bytes, raw in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
             }
             parser.finish()
@@ -91,15 +121,49 @@ final class StructuredScanner {
         return (last as NSString).lastPathComponent
     }
 
-    /// Reads the item's text window by window (no overlap needed: parsers keep their own state).
-    private func feed(_ item: InputItem, _ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
-        let decode = item.encoding != TextEncoding.utf8.rawValue
-        var reader = TextWindowReader(item: item, windowSize: 1 << 20, overlapSize: 0, decodeText: decode)
-        var last: TextWindow?
-        while let w = try reader.next(reuse: last) {
-            last = w
-            try w.bytes.withUnsafeBufferPointer { b in
-                try body(UnsafeBufferPointer(rebasing: b[0..<w.count])) { Int64(w.rawOffset($0)) }
+    /// Reads the item's text window by window, each byte once (parsers keep their own state, so
+    /// the windows' overlap is skipped).
+    private static func feed(_ reader: inout TextWindowReader, first: TextWindow?,
+                             _ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
+        var last = first
+        var w = first
+        if w == nil { w = try reader.next() }
+        while let window = w {
+            let skip = window.isFirst ? 0 : window.overlap
+            try window.bytes.withUnsafeBufferPointer { b in
+                try body(UnsafeBufferPointer(rebasing: b[skip..<window.count])) { Int64(window.rawOffset(skip + $0)) }
+            }
+            last = window
+            w = try reader.next(reuse: last)
+        }
+    }
+
+    /// Text of a SQL dump outside its data (comments, DDL, statements that do not parse): every
+    /// value found is reported with its line, like text.
+    private func scanText(_ table: Table, ref: ItemRef, emit: (Finding) -> Void) throws {
+        let batch = table.batch
+        defer { batch.reset() }
+        guard !batch.cells.isEmpty else { return }
+        var hits: [ScanHit] = []
+        try batch.bytes.withUnsafeBufferPointer { b in
+            try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
+        }
+        hits.sort { $0.valueStart < $1.valueStart }
+        for h in hits {
+            guard let ci = batch.cellIndex(at: h.valueStart) else { continue }
+            let at = batch.source(of: batch.cells[ci], at: h.valueStart)
+            let end = batch.source(of: batch.cells[ci], at: h.valueEnd)
+            var l = ref.location(line: at.line > 0 ? Int(at.line) : nil, offset: at.raw)
+            l.length = Int(end.raw - at.raw)
+            let value = String(decoding: batch.bytes[h.valueStart..<h.valueEnd], as: UTF8.self)
+            switch h.what {
+            case .pii(let kind):
+                guard h.confidence >= options.minimumConfidence else { continue }
+                piiCounts[kind, default: 0] += 1
+                emit(FindingFactory.pii(kind, value: value, confidence: h.confidence, context: h.context, location: l, item: ref, options: options))
+            case .secret(let r):
+                secretCount += 1
+                emit(FindingFactory.secret(rules.secretRules[r], value: value, location: l, item: ref, options: options))
             }
         }
     }
@@ -189,11 +253,13 @@ final class StructuredScanner {
     }
 
     private func cellLocation(_ ref: ItemRef, _ table: Table, _ col: Int, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
-        var l = ref.location(offset: cell.rawOffset >= 0 ? cell.rawOffset + Int64(offsetInCell) : nil)
+        let at = table.batch.source(of: cell, at: Int(cell.start) + offsetInCell)
+        var l = ref.location(line: at.line > 0 ? Int(at.line) : nil, offset: at.raw >= 0 ? at.raw : nil)
         l.table = table.name
         l.columnName = table.columns[col].name
         l.row = cell.row
-        l.length = length
+        let end = table.batch.source(of: cell, at: Int(cell.start) + offsetInCell + length)
+        l.length = at.raw >= 0 ? Int(end.raw - at.raw) : length
         return l
     }
 
