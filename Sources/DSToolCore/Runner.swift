@@ -35,6 +35,8 @@ public final class Runner {
     /// Makes the case recorder for --case FILE (set by the dstool binary; the case store lives in DSToolCore).
     public var makeRecorder: ((String) throws -> RunRecorder)?
     public private(set) var session: HostSession?
+    /// SHA-256 of the plugin library as verified at load time, for the run record.
+    public var pluginSHA256: String?
 
     public init(invocation: Invocation, manifest: PluginManifest, command: PluginManifest.Command,
                 plugin: DiscoveredPlugin?, commandLine: [String]) {
@@ -166,7 +168,7 @@ public final class Runner {
             ?? String(cString: getpwuid(getuid())?.pointee.pw_name ?? strdup("unknown"))
         var run = RunInfo(toolVersion: Self.version,
                           plugin: RunInfo.PluginRef(id: manifest.id, version: manifest.version,
-                                                    sha256: plugin.flatMap { try? Digest.fileDigests(path: $0.libraryPath).sha256 }),
+                                                    sha256: pluginSHA256 ?? plugin.flatMap { try? Digest.fileDigest(.sha256, path: $0.libraryPath) }),
                           command: command.name, commandLine: commandLine, operator: operatorName,
                           host: ProcessInfo.processInfo.hostName, started: Date(), targets: targets)
 

@@ -80,6 +80,7 @@ struct CLI {
         let runner = Runner(invocation: invocation, manifest: plugin.manifest, command: cmd, plugin: plugin,
                             commandLine: ["dstool"] + arguments)
         runner.makeRecorder = { path in try CaseStore.open(path: path) }
+        runner.pluginSHA256 = loaded.sha256
         return runner.run(table: loaded.table)
     }
 

@@ -1,3 +1,4 @@
+import DSToolKit
 import Foundation
 import XCTest
 
@@ -91,6 +92,19 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(names.contains("db/crm.sqlite"))
         XCTAssertTrue(r.stdout.contains("\"encoding\":\"gb18030\""))
         XCTAssertTrue(r.stdout.contains("\"encoding\":\"utf-16le\""))
+    }
+
+    func testRunRecordNamesTheVerifiedPluginDigest() throws {
+        // The library is hashed once, at verification; the run record carries that digest.
+        let d = Built.tempDir()
+        let f = d.appendingPathComponent("a.txt")
+        try Data("ok\n".utf8).write(to: f)
+        let r = try Built.dstool(prefix, ["inventory", "--format", "json", f.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let plugin = try XCTUnwrap((doc["run"] as? [String: Any])?["plugin"] as? [String: Any])
+        let library = try Data(contentsOf: prefix.appendingPathComponent("lib/dstool/plugins/libdstool-inventory.so"))
+        XCTAssertEqual(plugin["sha256"] as? String, Digest.sha256Hex([UInt8](library)))
     }
 
     func testReportToAFIFOKeepsTheFIFO() throws {

@@ -6,6 +6,8 @@ import Foundation
 public struct LoadedPlugin {
     public let table: UnsafePointer<dstool_plugin_v1>
     public let embeddedManifest: PluginManifest
+    /// SHA-256 of the library as verified before dlopen() (hashed once; the run record reuses it).
+    public var sha256: String?
 }
 
 public enum PluginLoader {
@@ -24,7 +26,9 @@ public enum PluginLoader {
             throw DSToolError.failed("plugin \(plugin.manifest.id): \(plugin.libraryPath) exports no \(DSTOOL_PLUGIN_ENTRY_SYMBOL)")
         }
         let entry = unsafeBitCast(sym, to: dstool_plugin_entry_fn.self)
-        return try handshake(entry(), expected: plugin.manifest, name: plugin.manifest.id)
+        var loaded = try handshake(entry(), expected: plugin.manifest, name: plugin.manifest.id)
+        loaded.sha256 = verdict.sha256
+        return loaded
     }
 
     /// The ABI handshake, shared by dlopen()ed and in-process plugins.

@@ -58,7 +58,7 @@ public struct PluginVerification: Sendable {
             problems.append("folder \(plugin.directory) is writable by group or others")
         }
         do {
-            digest = try Digest.fileDigests(path: plugin.libraryPath).sha256
+            digest = try Digest.fileDigest(.sha256, path: plugin.libraryPath)
             if let lock = try PluginLock.read(directory: plugin.directory) {
                 if let entry = lock.plugins[plugin.manifest.id] {
                     if entry.sha256 != digest { problems.append("SHA-256 of \(plugin.manifest.library) differs from \(PluginLock.fileName)") }
