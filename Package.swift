@@ -41,7 +41,7 @@ var swiftPlugins: [SwiftPlugin] = []
 // leak detection: dstool scan
 swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // masking: dstool mask / unmask
-swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", "CDSToolSM", yams]))
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash
 swiftPlugins.append(SwiftPlugin(folder: "Encrypt", id: "encrypt", dependencies: ["CDSToolCrypto", "CDSToolSM"]))
 // crypto-usage audit: dstool crypto-audit

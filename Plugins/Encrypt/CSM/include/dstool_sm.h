@@ -31,6 +31,8 @@ typedef struct { uint32_t rk[32]; } dstool_sm4_key;
 void dstool_sm4_set_key(dstool_sm4_key *ks, const uint8_t key[16]);
 /* Encrypts nblocks independent 16-byte blocks (ECB). */
 void dstool_sm4_encrypt_blocks(int impl, const dstool_sm4_key *ks, const uint8_t *in, uint8_t *out, size_t nblocks);
+/* One block (T-table code: the fastest for a single block; in and out may be the same). */
+void dstool_sm4_encrypt_block(const dstool_sm4_key *ks, const uint8_t in[16], uint8_t out[16]);
 /* CTR mode: out = in XOR SM4(iv), SM4(iv+1), ... where + is 128-bit big-endian addition
  * (the same counter as OpenSSL's sm4-ctr). len may be any size; in and out may be the same. */
 void dstool_sm4_ctr_xor(int impl, const dstool_sm4_key *ks, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t len);
