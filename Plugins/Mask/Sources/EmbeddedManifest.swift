@@ -15,6 +15,7 @@ let embeddedManifestJSON = ##"""
         {"name": "emit-policy", "kind": "value", "value_name": "FILE", "help": {"en": "write the policy that was applied (with --auto: the detected one) to FILE, or - for stderr", "zh": "将实际使用的策略（--auto 时为识别出的策略）写入文件，- 表示标准错误"}},
         {"name": "on-invalid", "kind": "value", "value_name": "leave|redact|fail", "help": {"en": "values that do not fit their strategy, ragged rows, broken quoting: leave, redact (default) or fail the input", "zh": "不符合格式的值、列数不齐的行、引号错误：保留、遮盖（默认）或使该输入失败"}},
         {"name": "input-format", "kind": "value", "value_name": "FORMAT", "help": {"en": "csv, tsv, jsonl, json, text or sqlite (default: from the file name and content)", "zh": "输入格式：csv、tsv、jsonl、json、text 或 sqlite（默认按文件名与内容判断）"}},
+        {"name": "output-encoding", "kind": "value", "value_name": "utf-8|gb18030|same", "help": {"en": "encoding of the masked output: same as the input (default: GB18030 stays GB18030, UTF-16 keeps its byte order and BOM), utf-8 or gb18030", "zh": "输出编码：与输入相同（默认：GB18030 仍为 GB18030，UTF-16 保留字节序与 BOM）、utf-8 或 gb18030"}},
         {"name": "delimiter", "kind": "value", "value_name": "CHAR", "help": {"en": "CSV field delimiter (default: ',' or tab for .tsv; \\t for tab)", "zh": "CSV 分隔符（默认逗号，.tsv 为制表符；\\t 表示制表符）"}},
         {"name": "no-header", "kind": "flag", "help": {"en": "the CSV has no header row: name columns #1, #2, ...", "zh": "CSV 无表头：列名为 #1、#2……"}},
         {"name": "k", "kind": "value", "value_name": "N", "help": {"en": "report k-anonymity over the --quasi columns of the masked output: smallest class and the records below N", "zh": "对脱敏结果的准标识符列做 k-匿名检查：最小等价类及小于 N 的记录"}},
@@ -35,6 +36,7 @@ let embeddedManifestJSON = ##"""
         {"name": "output", "short": "o", "kind": "value", "value_name": "FILE|DIR", "help": {"en": "write the restored copy to FILE or into DIR (default: standard output)", "zh": "还原结果写入文件或目录（默认标准输出）"}},
         {"name": "on-invalid", "kind": "value", "value_name": "leave|redact|fail", "help": {"en": "values that cannot be reversed: leave, redact or fail (default: leave)", "zh": "无法还原的值：保留（默认）、遮盖或失败"}},
         {"name": "input-format", "kind": "value", "value_name": "FORMAT", "help": {"en": "csv, tsv, jsonl, json, text or sqlite", "zh": "输入格式：csv、tsv、jsonl、json、text 或 sqlite"}},
+        {"name": "output-encoding", "kind": "value", "value_name": "utf-8|gb18030|same", "help": {"en": "encoding of the masked output: same as the input (default: GB18030 stays GB18030, UTF-16 keeps its byte order and BOM), utf-8 or gb18030", "zh": "输出编码：与输入相同（默认：GB18030 仍为 GB18030，UTF-16 保留字节序与 BOM）、utf-8 或 gb18030"}},
         {"name": "delimiter", "kind": "value", "value_name": "CHAR", "help": {"en": "CSV field delimiter", "zh": "CSV 分隔符"}},
         {"name": "no-header", "kind": "flag", "help": {"en": "the CSV has no header row", "zh": "CSV 无表头"}},
         {"name": "overwrite", "kind": "flag", "help": {"en": "replace an existing output file (never an input)", "zh": "允许覆盖已存在的输出文件（绝不覆盖输入）"}}

@@ -57,6 +57,8 @@ struct MaskOptions {
     var quasi: [String] = []
     var suppressBelowK = false
     var overwrite = false
+    /// --output-encoding; nil is `same`.
+    var outputEncoding: OutputEncoding?
     var cwd: String
 
     init(_ r: PluginRequest) throws {
@@ -74,6 +76,7 @@ struct MaskOptions {
         noHeader = r.flag("no-header")
         overwrite = r.flag("overwrite")
         suppressBelowK = r.flag("suppress-below-k")
+        outputEncoding = try OutputEncoding.choice(r.value("output-encoding"))
         if let s = r.value("on-invalid") {
             guard let o = OnInvalid(rawValue: s) else { throw DSToolError.usage("--on-invalid: '\(s)' is not one of leave, redact, fail") }
             onInvalid = o

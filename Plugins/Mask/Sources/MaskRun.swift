@@ -15,6 +15,10 @@ final class MaskRun {
     private var usedOutputs: Set<String> = []
     /// Whether free text was masked (then the text rules belong in the emitted policy).
     private var usedTextRules = false
+    /// The current input's output encoding, and its converter when that is not UTF-8.
+    private var outputEncoding = OutputEncoding.utf8
+    private var outputByteOrderMark = false
+    private var transcoder: OutputTranscoder?
 
     init(context: PluginContext, options: MaskOptions, policy: MaskPolicy, keys: KeyRing?) throws {
         self.context = context
@@ -66,20 +70,29 @@ final class MaskRun {
         do {
             let destination = try self.destination(for: item)
             let decode = ["gb18030", "utf-16le", "utf-16be"].contains(item.encoding)
-            let source = try PeekSource(ReadReportingSource(ItemSource(item, decode: decode)))
+            let itemSource = ItemSource(item, decode: decode)
+            let source = try PeekSource(ReadReportingSource(itemSource))
             let format = try source.head.withUnsafeBufferPointer {
                 try InputFormat.detect(name: item.isStdin ? "" : item.path, head: $0, forced: options.inputFormat)
             }
+            // Text goes back out in the input's encoding unless --output-encoding says otherwise
+            // (a UTF-16 byte-order mark is kept when the input had one); SQLite is binary.
+            let inputEncoding = OutputEncoding.of(input: decode ? item.encoding : "utf-8")
+            outputEncoding = format == .sqlite ? .utf8 : (options.outputEncoding ?? inputEncoding)
+            outputByteOrderMark = outputEncoding == inputEncoding && (itemSource.firstRawOffset ?? 2) == 2
+            transcoder = nil
             if format != .csv && format != .tsv && basePolicy.k != nil {
                 throw DSToolError.usage("--k applies to CSV and TSV inputs")
             }
             var summary = InputSummary(input: name, output: destination, format: format, encoding: decode ? item.encoding : nil)
+            summary.outputEncoding = outputEncoding
             let engine: MaskEngine
             switch format {
             case .csv, .tsv:
                 let csv = csvOptions(item: item, format: format)
                 engine = try engineFor { try $0.csvRules(head: source.head, delimiter: csv.delimiter, header: csv.header, table: csv.table) }
                 engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
                 try maskDelimited(item: item, source: source, options: csv, engine: engine, destination: destination, summary: &summary)
             case .jsonl:
                 engine = try engineFor { detector in
@@ -94,15 +107,18 @@ final class MaskRun {
                     }
                 }
                 engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
                 try maskJSON(source: source, document: nil, engine: engine, destination: destination, summary: &summary)
             case .json:
                 let document = try JSONMasker.readDocument(source)
                 engine = try engineFor { detector in document.withUnsafeBufferPointer { detector.jsonRules(values: [$0]) } }
                 engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
                 try maskJSON(source: source, document: document, engine: engine, destination: destination, summary: &summary)
             case .text:
                 engine = try engineFor { _ in [] }
                 engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
                 try maskText(item: item, source: source, engine: engine, destination: destination, summary: &summary)
             case .sqlite:
                 var spool: TemporaryFile?
@@ -118,12 +134,14 @@ final class MaskRun {
                 }
                 engine = try engineFor { try $0.sqliteRules(path: path) }
                 engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
                 try maskSQLite(inputPath: path, engine: engine, destination: destination, summary: &summary)
             }
             summary.rules = (engine.rules + (format == .text ? engine.textRules : [])).filter { $0.masked + $0.invalid + $0.nulls > 0 }.map {
                 InputSummary.RuleCounts(field: $0.spec.field, strategy: $0.spec.strategy, masked: $0.masked, invalid: $0.invalid, removed: $0.nulls)
             }
             summary.onInvalid = engine.onInvalid
+            summary.unrepresentable = transcoder?.unrepresentable ?? 0
             summary.direction = options.direction
             context.emit(summary.record())
         } catch let f as InputFailure {
@@ -195,8 +213,11 @@ final class MaskRun {
 
     /// Runs `body` on the output for `destination`; it is committed only if `body` succeeds.
     private func writeOutput(_ destination: String, _ body: (ByteSink) throws -> Void) throws {
+        let failing = (options.onInvalid ?? engine?.onInvalid) == .fail
+        transcoder = outputEncoding == .utf8 ? nil
+            : try OutputTranscoder(outputEncoding, byteOrderMark: outputByteOrderMark, failOnUnrepresentable: failing)
         let target = try OutputTarget(context: context, path: destination, replace: options.overwrite,
-                                      stage: destination == "-" && (options.onInvalid ?? engine?.onInvalid) == .fail)
+                                      stage: destination == "-" && failing, transcoder: transcoder)
         do {
             try body(target.sink)
             try target.commit()
@@ -231,6 +252,7 @@ final class MaskRun {
             suppress = Set(before.recordsBelowK)
             summary.kAnonymityBefore = before
             engine.resetCounts()
+                engine.validatesUTF8 = outputEncoding != .utf8
             passSource = try FileSource(path: file.path)
         }
         if basePolicy.k == nil && context.request.jobs > 1 {
@@ -369,6 +391,9 @@ struct InputSummary {
     var output: String
     var format: InputFormat
     var encoding: String?
+    var outputEncoding = OutputEncoding.utf8
+    /// Bytes copied from the input that were not UTF-8 and had no representation in the output encoding.
+    var unrepresentable = 0
     var records = 0
     var malformed = 0
     var firstMalformed: String?
@@ -396,13 +421,16 @@ struct InputSummary {
         let malformedZh = malformed == 0 ? "" : "；\(malformed) 行格式错误（\(onInvalid.rawValue)；首个位于 \(firstMalformed ?? "?")）"
         let suppressedEn = suppressed == 0 ? "" : "; \(suppressed) records suppressed"
         let suppressedZh = suppressed == 0 ? "" : "；抑制 \(suppressed) 条记录"
-        let encEn = encoding.map { " (decoded from \($0), written as UTF-8)" } ?? ""
-        let encZh = encoding.map { "（由 \($0) 解码，以 UTF-8 写出）" } ?? ""
+        let transcoded = encoding != nil || outputEncoding != .utf8
+        let encEn = transcoded ? " (read as \(encoding ?? "utf-8"), written as \(outputEncoding.rawValue))" : ""
+        let encZh = transcoded ? "（以 \(encoding ?? "utf-8") 读入，以 \(outputEncoding.rawValue) 写出）" : ""
+        let unrepresentableEn = unrepresentable == 0 ? "" : "; \(unrepresentable) bytes that are not UTF-8 written as U+FFFD"
+        let unrepresentableZh = unrepresentable == 0 ? "" : "；\(unrepresentable) 个非 UTF-8 字节以 U+FFFD 写出"
         let unit = (format == .sqlite ? "row" : format == .text ? "line" : "record") + (records == 1 ? "" : "s")
         let en = "\(input) → \(out): \(records) \(unit), \(masked) value\(masked == 1 ? "" : "s") \(verb) in \(rules.count) field\(rules.count == 1 ? "" : "s")" + (removed > 0 ? ", \(removed) removed" : "")
-            + invalidEn + malformedEn + suppressedEn + encEn
+            + invalidEn + malformedEn + suppressedEn + unrepresentableEn + encEn
         let zh = "\(input) → \(outZh)：\(records) 条记录，\(rules.count) 个字段共 \(masked) 个值已\(direction == .mask ? "脱敏" : "还原")"
-            + (removed > 0 ? "，\(removed) 个值已删除" : "") + invalidZh + malformedZh + suppressedZh + encZh
+            + (removed > 0 ? "，\(removed) 个值已删除" : "") + invalidZh + malformedZh + suppressedZh + unrepresentableZh + encZh
         var fields: [JSONValue] = []
         for r in rules {
             fields.append(.object(["field": .string(r.field), "strategy": .string(r.strategy), "masked": .int(Int64(r.masked)),
@@ -416,6 +444,8 @@ struct InputSummary {
             "fields": .array(fields),
         ]
         if let encoding { value["encoding"] = .string(encoding) }
+        if format != .sqlite { value["output_encoding"] = .string(outputEncoding.rawValue) }
+        if unrepresentable > 0 { value["unrepresentable"] = .int(Int64(unrepresentable)) }
         if !textKinds.isEmpty { value["text_kinds"] = .object(textKinds.mapValues { .int(Int64($0)) }) }
         if !tables.isEmpty { value["tables"] = .array(tables.map { .string($0) }) }
         if format == .sqlite {
@@ -492,21 +522,37 @@ final class OutputTarget {
     private var staged: TemporaryFile?
     private let context: PluginContext
 
-    init(context: PluginContext, path: String, replace: Bool, stage: Bool) throws {
+    private let transcoder: OutputTranscoder?
+    private let write: ([UInt8]) throws -> Void
+
+    /// `transcoder` converts what the maskers write (UTF-8) into the output encoding.
+    init(context: PluginContext, path: String, replace: Bool, stage: Bool, transcoder: OutputTranscoder? = nil) throws {
         self.context = context
+        self.transcoder = transcoder
+        let write: ([UInt8]) throws -> Void
         if stage {
             let file = try TemporaryFile()
             staged = file
-            sink = ByteSink { bytes in try bytes.withUnsafeBytes { try file.write($0) } }
+            write = { bytes in try bytes.withUnsafeBytes { try file.write($0) } }
         } else {
             let out = try context.openOutput(path, replace: replace)
             output = out
-            sink = ByteSink.output(out)
+            write = { try out.write($0) }
+        }
+        self.write = write
+        if let transcoder {
+            sink = ByteSink { try write(try transcoder.convert($0)) }
+        } else {
+            sink = ByteSink(write: write)
         }
     }
 
     func commit() throws {
         try sink.flush()
+        if let transcoder {
+            let tail = try transcoder.finish()
+            if !tail.isEmpty { try write(tail) }
+        }
         if let staged {
             defer { staged.remove(); self.staged = nil }
             let out = try context.openOutput("-")

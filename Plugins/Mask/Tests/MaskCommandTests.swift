@@ -125,7 +125,7 @@ final class MaskCommandTests: MaskCommandTestCase {
         let input = dir.appendingPathComponent("gb.csv").path
         try gb.write(to: URL(fileURLWithPath: input))
         let out = dir.appendingPathComponent("gb-out.csv").path
-        let r = try run(["mask", "--policy", policy, input, "-o", out])
+        let r = try run(["mask", "--policy", policy, input, "-o", out, "--output-encoding", "utf-8"])
         XCTAssertEqual(r.exitCode, 0, r.report)
         XCTAssertEqual(try read(out), "姓名,城市\n王**,北京\n")
         XCTAssertEqual(summary(r)?["encoding"], "gb18030")

@@ -11,10 +11,19 @@ public protocol ByteSource: AnyObject {
 final class ItemSource: ByteSource {
     let item: InputItem
     let decode: Bool
+    /// Decoded: the raw offset of the first text byte (2 after a UTF-16 byte-order mark), once read.
+    private(set) var firstRawOffset: UInt64?
     init(_ item: InputItem, decode: Bool) { self.item = item; self.decode = decode }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if decode { return try item.readText(into: buffer.bindMemory(to: UInt8.self)) }
-        return try item.read(into: buffer)
+        guard decode else { return try item.read(into: buffer) }
+        if firstRawOffset == nil {
+            let offsets = UnsafeMutablePointer<UInt64>.allocate(capacity: buffer.count)
+            defer { offsets.deallocate() }
+            let n = try item.readText(into: buffer.bindMemory(to: UInt8.self), offsets: offsets)
+            if n > 0 { firstRawOffset = offsets[0] }
+            return n
+        }
+        return try item.readText(into: buffer.bindMemory(to: UInt8.self))
     }
 }
 

@@ -82,6 +82,9 @@ public final class MaskEngine {
     public let keys: KeyRing?
     public static let redaction: [UInt8] = Array("***".utf8)
     @exclusivity(unchecked) private var scratch: [UInt8] = []
+    /// Set when the output is transcoded (--output-encoding): a replacement that is not UTF-8
+    /// has no representation there and counts as an invalid value.
+    @exclusivity(unchecked) public var validatesUTF8 = false
 
     public init(policy: MaskPolicy, direction: MaskDirection, onInvalid: OnInvalid? = nil, keys: KeyRing?) throws {
         self.policy = policy
@@ -98,6 +101,7 @@ public final class MaskEngine {
 
     private init(copying other: MaskEngine) throws {
         policy = other.policy; direction = other.direction; onInvalid = other.onInvalid; keys = other.keys
+        validatesUTF8 = other.validatesUTF8
         rules = try other.rules.map { MaskRule(spec: $0.spec, strategy: try $0.strategy.copy()) }
         textRules = try other.textRules.map { MaskRule(spec: $0.spec, strategy: try $0.strategy.copy()) }
     }
@@ -115,12 +119,18 @@ public final class MaskEngine {
     @inline(__always)
     public func apply(_ rule: MaskRule, _ value: UnsafeBufferPointer<UInt8>, _ context: ValueContext,
                       into out: inout [UInt8], where place: @autoclosure () -> String) throws -> CellResult {
-        let outcome: MaskOutcome
+        var outcome: MaskOutcome
+        let start = out.count
         switch direction {
         case .mask: outcome = rule.strategy.mask(value, context, into: &out)
         case .unmask:
             guard rule.strategy.isReversible else { return .unchanged }
             outcome = rule.strategy.unmask(value, context, into: &out)
+        }
+        if validatesUTF8 && outcome == .written
+            && !out.withUnsafeBufferPointer({ UTF8Check.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }) {
+            out.removeSubrange(start...)
+            outcome = .invalid
         }
         switch outcome {
         case .written:
