@@ -102,6 +102,21 @@ final class OutputEncodingTests: MaskCommandTestCase {
         XCTAssertEqual(summary(r3)?["unrepresentable"], 2)
     }
 
+    /// JSON Lines and a log file go back in their encodings too (not only CSV).
+    func testJSONLinesAndTextKeepTheirEncoding() throws {
+        let policy = try write("p.yaml", policyText)
+        let key = hexBytes("7b22d0d5c3fb223a22")  // {"姓名":" in GB18030
+        let gb = try writeBytes("rows.jsonl", key + hexBytes("cdf5d0a1c3f7") + Array("\"}\n".utf8))
+        let r = try run(["mask", "--policy", policy, gb, "-o", out("rows-out.jsonl")])
+        XCTAssertEqual(r.exitCode, 0, r.report)
+        XCTAssertEqual(summary(r)?["encoding"], "gb18030")
+        XCTAssertEqual(try bytes(out("rows-out.jsonl")), key + hexBytes("cdf52a2a") + Array("\"}\n".utf8))
+        let log = try writeBytes("app.log", [0xFF, 0xFE] + utf16("登录 用户 phone=13812345678\n", bigEndian: false))
+        let r2 = try run(["mask", "--policy", try write("t.yaml", "fields: []\n"), log, "-o", out("app-out.log")])
+        XCTAssertEqual(r2.exitCode, 0, r2.report)
+        XCTAssertEqual(try bytes(out("app-out.log")), [0xFF, 0xFE] + utf16("登录 用户 phone=138****5678\n", bigEndian: false))
+    }
+
     /// A character cut between two chunks converts whole; one cut by the end becomes U+FFFD.
     func testTranscoderAcrossChunks() throws {
         let text = Array("王小明,北京𠮷\n".utf8)
