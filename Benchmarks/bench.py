@@ -2,7 +2,7 @@
 """dstool's benchmark harness: runs dstool and peer tools side by side on the same generated input,
 several runs each, and prints medians and ratios (wall time, CPU time, throughput, peak memory).
 
-    Benchmarks/bench.py SUITE [SUITE...] [--runs N] [--size SIZE] [--dstool PATH] [--keep]
+    Benchmarks/bench.py SUITE [SUITE...] [--runs N] [--size SIZE] [--dstool PATH] [--keep] [--group G]
     Benchmarks/bench.py --list
 
 A suite is one file, Benchmarks/suites/<name>.py, defining:
@@ -16,7 +16,7 @@ A suite is one file, Benchmarks/suites/<name>.py, defining:
 Within a group the first dstool case is the reference: ratios are peer_time / dstool_time (>1
 means dstool is faster). Results go to stdout as a table and to Benchmarks/results/<suite>.md.
 """
-import argparse, importlib.util, os, resource, shutil, statistics, subprocess, sys, time
+import argparse, importlib.util, os, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUITES = os.path.join(ROOT, "Benchmarks", "suites")
@@ -61,20 +61,22 @@ def run_once(case):
     stdin = open(case.stdin, "rb") if case.stdin else subprocess.DEVNULL
     stdout = open(case.stdout, "wb") if case.stdout else subprocess.DEVNULL
     env = dict(os.environ, **(case.env or {}))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen(case.argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=case.cwd)
-    _, err = p.communicate()
+    err = p.stderr.read()
+    p.stderr.close()
+    # wait4 gives this case's own usage: peak RSS of the process and of every descendant it waited
+    # for (a `sh -c '... | dstool'` pipeline reports dstool's), not the largest child so far.
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     for f in (stdin, stdout):
         if hasattr(f, "close"):
             f.close()
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
     if p.returncode not in case.expect_exit:
         raise RuntimeError(f"{case.name}: exit {p.returncode}: {err.decode(errors='replace')[-400:]}")
-    # ru_maxrss of children is the largest of any child so far: report it as an upper bound.
-    return wall, cpu, after.ru_maxrss / 1024
+    return wall, cpu, usage.ru_maxrss / 1024
 
 
 def fmt_rate(n, secs, unit):
@@ -101,6 +103,8 @@ def run_suite(name, args):
         open(marker, "w").close()
     rows = []
     for case in mod.cases(ctx):
+        if args.group and case.group not in args.group:
+            continue
         if case.argv and not (os.path.exists(case.argv[0]) or shutil.which(case.argv[0])):
             rows.append((case, None, f"skipped: {case.argv[0]} not installed"))
             continue
@@ -135,9 +139,10 @@ def run_suite(name, args):
                      f"{fmt_rate(n, cpu, unit)} | {rss:,.0f} | {ratio_w} | {ratio_c} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
-    with open(os.path.join(ROOT, "Benchmarks", "results", name + ".md"), "w") as f:
-        f.write(text)
+    if not args.group:   # a partial run does not replace the suite's results
+        os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
+        with open(os.path.join(ROOT, "Benchmarks", "results", name + ".md"), "w") as f:
+            f.write(text)
     if not args.keep:
         pass  # inputs are cached in Benchmarks/work (ignored by git); delete it to regenerate
     return text
@@ -150,6 +155,7 @@ def main():
     ap.add_argument("--size", help="input size, e.g. 256M, 1G (suite default otherwise)")
     ap.add_argument("--dstool", default=os.path.join(ROOT, "dist", "bin", "dstool"))
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--group", action="append", help="run only the cases of this group (repeatable)")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     names = sorted(f[:-3] for f in os.listdir(SUITES) if f.endswith(".py"))
