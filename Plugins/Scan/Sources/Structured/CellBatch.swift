@@ -79,17 +79,21 @@ final class CellBatch {
     /// Raw offset and line of batch byte `pos` in a cell starting at `cellStart` (raw `cellRaw`, `cellLine`).
     private func source(_ pos: Int, cellStart: Int, cellRaw: Int64, cellLine: Int64) -> (raw: Int64, line: Int64) {
         if cellRaw < 0 { return (-1, cellLine) }
-        let anchors = s.pointee.anchors
-        var lo = 0, hi = anchors.count - 1, found = -1
-        while lo <= hi {
-            let mid = (lo + hi) >> 1
-            if Int(anchors[mid].pos) <= pos { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        let plain = (cellRaw + Int64(pos - cellStart), cellLine)
+        // Most cells have no anchor (no escape, no newline): the common case costs one comparison.
+        guard let last = s.pointee.anchors.last, Int(last.pos) >= cellStart else { return plain }
+        return s.pointee.anchors.withUnsafeBufferPointer { anchors in
+            var lo = 0, hi = anchors.count - 1, found = -1
+            while lo <= hi {
+                let mid = (lo + hi) >> 1
+                if Int(anchors[mid].pos) <= pos { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            }
+            if found >= 0 && Int(anchors[found].pos) >= cellStart {
+                let a = anchors[found]
+                return (a.raw + Int64(pos - Int(a.pos)) * Int64(a.stride), a.line)
+            }
+            return plain
         }
-        if found >= 0 && Int(anchors[found].pos) >= cellStart {
-            let a = anchors[found]
-            return (a.raw + Int64(pos - Int(a.pos)) * Int64(a.stride), a.line)
-        }
-        return (cellRaw + Int64(pos - cellStart), cellLine)
     }
 
     /// Raw offset and line of batch byte `pos` inside `cell`.

@@ -184,19 +184,21 @@ final class StructuredScanner {
     private func scanBatch(_ table: Table, ref: ItemRef, emit: (Finding) -> Void) throws {
         let batch = table.batch
         var perColumn = [Int64](repeating: 0, count: table.columns.count)
-        for c in batch.cells { perColumn[Int(c.column)] += 1 }
+        // Local copies: the batch's arrays are read once here, not retained per access.
+        let cells = batch.cells, bytes = batch.bytes
+        for c in cells { perColumn[Int(c.column)] += 1 }
         for i in 0..<perColumn.count { table.columns[i].values += perColumn[i] }
         var hits: [ScanHit] = []
-        try batch.bytes.withUnsafeBufferPointer { b in
+        try bytes.withUnsafeBufferPointer { b in
             try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
         }
         // Each cell counts once per kind (or rule).
         var lastCellKind: (Int, Int) = (-1, -1)
         for h in hits {
             guard let ci = batch.cellIndex(at: h.valueStart) else { continue }
-            let cell = batch.cells[ci]
+            let cell = cells[ci]
             let col = Int(cell.column)
-            func value() -> String { String(decoding: batch.bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
+            func value() -> String { String(decoding: bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
             switch h.what {
             case .pii(let kind):
                 var conf = h.confidence
@@ -229,8 +231,8 @@ final class StructuredScanner {
         // that is a plausible Chinese name is one.
         if rules.piiKinds.contains(.personName) {
             for (i, column) in table.columns.enumerated() where column.nameMatches[PIIKind.personName.ordinal] {
-                for cell in batch.cells where Int(cell.column) == i {
-                    let value = String(decoding: batch.bytes[Int(cell.start)..<Int(cell.end)], as: UTF8.self)
+                for cell in cells where Int(cell.column) == i {
+                    let value = String(decoding: bytes[Int(cell.start)..<Int(cell.end)], as: UTF8.self)
                     guard ChineseSurnames.isPlausibleName(value) else { continue }
                     let conf = 0.85
                     guard conf >= options.minimumConfidence else { continue }
