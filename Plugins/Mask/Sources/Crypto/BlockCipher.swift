@@ -81,7 +81,13 @@ public final class BlockCipher {
     @inline(__always)
     public func encryptBlocks(_ input: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>, count: Int) {
         if let sm4Key {
-            dstool_sm4_encrypt_blocks(count >= 16 ? sm4Batch : Int32(DSTOOL_SM_SCALAR), sm4Key, input, output, count)
+            // The SIMD kernels from 16 blocks on; below that, or with no SIMD kernel, the T-tables
+            // (faster than the portable kernel's byte S-box).
+            if count >= 16 && sm4Batch != Int32(DSTOOL_SM_SCALAR) {
+                dstool_sm4_encrypt_blocks(sm4Batch, sm4Key, input, output, count)
+            } else {
+                for k in 0..<count { dstool_sm4_encrypt_block(sm4Key, input + 16 * k, output + 16 * k) }
+            }
             return
         }
         var outLength: Int32 = 0

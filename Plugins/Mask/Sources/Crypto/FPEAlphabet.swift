@@ -86,8 +86,16 @@ final class FPEText {
             } catch { return false }
         }
         guard ok else { return false }
-        var k = 0
-        i = 0
+        write(value, numerals, from: 0, into: &out)
+        return true
+    }
+
+    /// `value` with its alphabet characters replaced by the characters of numerals[from...], in
+    /// order; the other characters (and stray bytes) kept in place.
+    @inline(__always)
+    func write(_ value: UnsafeBufferPointer<UInt8>, _ numerals: [UInt16], from: Int, into out: inout [UInt8]) {
+        var k = from
+        var i = 0
         while i < value.count {
             if let (_, len) = alphabet.numeral(value, at: i) {
                 out.append(contentsOf: alphabet.characters[Int(numerals[k])])
@@ -99,8 +107,95 @@ final class FPEText {
                 i += len
             }
         }
-        return true
     }
+}
+
+extension FPEText {
+    /// `transform` for many values at once (the cells of one column of a chunk): values whose
+    /// numerals fit FF1's two-integer halves are grouped by length and encrypted in lockstep
+    /// (`FF1.cryptHalves`); the rest go one by one. Value k is values[bounds[k]..<bounds[k+1]];
+    /// its result is appended to `out` followed by its end offset to `ends`, and its outcome
+    /// (.written, or .invalid with nothing appended) to `outcomes`. The same bytes as `transform`.
+    func transformBatch(_ values: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Int>, decrypt: Bool,
+                        into out: inout [UInt8], ends: inout [Int], outcomes: inout [MaskOutcome], scratch s: FPEBatchScratch) {
+        let count = bounds.count - 1
+        guard count > 0 else { return }
+        s.numerals.removeAll(keepingCapacity: true)
+        s.starts.removeAll(keepingCapacity: true)
+        s.ok.removeAll(keepingCapacity: true)
+        s.lengths.removeAll(keepingCapacity: true)
+        for k in 0..<count {
+            s.starts.append(s.numerals.count)
+            let v = UnsafeBufferPointer(rebasing: values[bounds[k]..<bounds[k + 1]])
+            var i = 0
+            while i < v.count {
+                if let (n, len) = alphabet.numeral(v, at: i) { s.numerals.append(n); i += len }
+                else { i += UTF8Bytes.sequenceLength(v[i]) }
+            }
+            let n = s.numerals.count - s.starts[k]
+            s.ok.append(true)
+            if ff1.halvesFit(n) && !s.lengths.contains(n) && s.lengths.count < 8 { s.lengths.append(n) }
+        }
+        s.starts.append(s.numerals.count)
+        let r64 = UInt64(ff1.radix)
+        s.done.removeAll(keepingCapacity: true)
+        s.done.append(contentsOf: repeatElement(false, count: count))
+        // Lengths that fit two integers: halves of all values of that length, rounds in lockstep.
+        for n in s.lengths {
+            let u = n / 2
+            s.members.removeAll(keepingCapacity: true)
+            s.a.removeAll(keepingCapacity: true)
+            s.b.removeAll(keepingCapacity: true)
+            for k in 0..<count where s.starts[k + 1] - s.starts[k] == n {
+                let base = s.starts[k]
+                var a: UInt64 = 0, b: UInt64 = 0
+                for q in 0..<u { a = a &* r64 &+ UInt64(s.numerals[base + q]) }
+                for q in u..<n { b = b &* r64 &+ UInt64(s.numerals[base + q]) }
+                s.members.append(k); s.a.append(a); s.b.append(b)
+            }
+            do {
+                try s.a.withUnsafeMutableBufferPointer { pa in
+                    try s.b.withUnsafeMutableBufferPointer { pb in
+                        try ff1.cryptHalves(pa.baseAddress!, pb.baseAddress!, count: pa.count, length: n, decrypting: decrypt)
+                    }
+                }
+            } catch { continue }  // cannot happen for a length halvesFit accepted; the values go one by one
+            for (j, k) in s.members.enumerated() {
+                let base = s.starts[k]
+                var a = s.a[j], b = s.b[j]
+                var q = n - 1
+                while q >= u { s.numerals[base + q] = UInt16(truncatingIfNeeded: b % r64); b /= r64; q -= 1 }
+                while q >= 0 { s.numerals[base + q] = UInt16(truncatingIfNeeded: a % r64); a /= r64; q -= 1 }
+                s.done[k] = true
+            }
+        }
+        // The rest (other lengths, too short, long values) one by one.
+        s.numerals.withUnsafeMutableBufferPointer { all in
+            for k in 0..<count where !s.done[k] {
+                let x = UnsafeMutableBufferPointer(rebasing: all[s.starts[k]..<s.starts[k + 1]])
+                do { if decrypt { try ff1.decrypt(x) } else { try ff1.encrypt(x) } } catch { s.ok[k] = false }
+            }
+        }
+        // Write each value back with its other characters in place.
+        for k in 0..<count {
+            guard s.ok[k] else { outcomes.append(.invalid); ends.append(out.count); continue }
+            write(UnsafeBufferPointer(rebasing: values[bounds[k]..<bounds[k + 1]]), s.numerals, from: s.starts[k], into: &out)
+            outcomes.append(.written)
+            ends.append(out.count)
+        }
+    }
+}
+
+/// Reused arrays for `FPEText.transformBatch` (one per strategy instance, so per thread).
+final class FPEBatchScratch {
+    @exclusivity(unchecked) var numerals: [UInt16] = []
+    @exclusivity(unchecked) var starts: [Int] = []
+    @exclusivity(unchecked) var ok: [Bool] = []
+    @exclusivity(unchecked) var done: [Bool] = []
+    @exclusivity(unchecked) var lengths: [Int] = []
+    @exclusivity(unchecked) var members: [Int] = []
+    @exclusivity(unchecked) var a: [UInt64] = []
+    @exclusivity(unchecked) var b: [UInt64] = []
 }
 
 /// A keyed permutation of the integers 0..<size (size ≥ 1,000,000) by FF1 with cycle walking.

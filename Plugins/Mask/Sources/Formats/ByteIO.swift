@@ -84,6 +84,16 @@ public final class ByteSink {
     @inline(__always) public func append(_ bytes: UnsafeBufferPointer<UInt8>) { buffer.append(contentsOf: bytes) }
     @inline(__always) public func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
 
+    /// Whether `maybeFlush` would write now.
+    @inline(__always) public var isFull: Bool { buffer.count >= flushAt }
+
+    /// Removes and returns the buffered bytes from `offset` on (DeferredCells splices results in).
+    func takeTail(from offset: Int) -> [UInt8] {
+        let tail = Array(buffer[offset...])
+        buffer.removeSubrange(offset...)
+        return tail
+    }
+
     /// Call between records: writes out once the buffer is large.
     @inline(__always) public func maybeFlush() throws { if buffer.count >= flushAt { try flush() } }
 

@@ -34,6 +34,8 @@ final class CSVMasker {
     @exclusivity(unchecked) private var subjectRule: [MaskRule?] = []
     @exclusivity(unchecked) private var quasiColumns: [Int] = []
     @exclusivity(unchecked) private var anyRule = false
+    /// Per column: the index of its rule in engine.rules when its cells may be deferred, else -1.
+    @exclusivity(unchecked) private var deferredRule: [Int] = []
 
     init(engine: MaskEngine, options: Options) {
         self.engine = engine
@@ -57,6 +59,10 @@ final class CSVMasker {
         subjectRule = subjectColumn.map { c in c.flatMap { columnRule[$0] } }
         quasiColumns = quasiNames.compactMap(column)
         anyRule = columnRule.contains { $0 != nil }
+        deferredRule = columnRule.indices.map { i in
+            guard let r = columnRule[i], subjectColumn[i] == nil, engine.defers(r) else { return -1 }
+            return engine.rules.firstIndex { $0 === r } ?? -1
+        }
     }
 
     /// The quasi-identifier names that match no column (reported as a usage problem).
@@ -75,6 +81,22 @@ final class CSVMasker {
         var bound = prebound
         var dataRecord = recordOffset
         out.reserveCapacity(256)
+        // FF1 cells wait in chunks for the batch cipher (not with k-anonymity: its keys need
+        // each record's masked values as it is read).
+        let deferred: DeferredCells? = sink != nil && kAnonymity == nil && engine.batchesCells ? DeferredCells(engine: engine) : nil
+        func render(_ result: MaskEngine.CellResult, _ o: UnsafeBufferPointer<UInt8>, _ raw: UnsafeBufferPointer<UInt8>,
+                    _ quoted: UInt8, _ sink: ByteSink) {
+            switch result {
+            case .replaced: CSVWriter.writeField(o, delimiter: d, forceQuotes: quoted != 0, to: sink)
+            case .unchanged: sink.append(raw)
+            case .removed: break
+            }
+        }
+        func flushPoint() throws {
+            guard let sink else { return }
+            if let deferred, !deferred.mayFlush(sink) { try deferred.resolve(into: sink, render: render) }
+            try sink.maybeFlush()
+        }
 
         while try reader.next() {
             if !bound {
@@ -116,7 +138,7 @@ final class CSVMasker {
             if suppress.contains(dataRecord) { counts.suppressed += 1; continue }
             if !anyRule && kAnonymity == nil {
                 sink?.append(reader.rawRecord)
-                try sink?.maybeFlush()
+                try flushPoint()
                 continue
             }
             key.reset()
@@ -133,6 +155,10 @@ final class CSVMasker {
                 if value.isEmpty {
                     sink?.append(reader.raw(i))
                     if isQuasi { key.add(value) }
+                    continue
+                }
+                if let deferred, let sink, i < deferredRule.count, deferredRule[i] >= 0 {
+                    deferred.add(rule: deferredRule[i], value: value, raw: reader.raw(i), style: reader.isQuoted(i) ? 1 : 0, sink: sink)
                     continue
                 }
                 var context = ValueContext.none
@@ -171,8 +197,9 @@ final class CSVMasker {
             }
             if let kAnonymity { kAnonymity.add(key: key.bytes, record: dataRecord) }
             sink?.append(reader.terminator)
-            try sink?.maybeFlush()
+            try flushPoint()
         }
+        if let deferred, let sink { try deferred.resolve(into: sink, render: render) }
         try sink?.flush()
     }
 

@@ -113,6 +113,10 @@ final class JSONMasker {
     @exclusivity(unchecked) var malformed = 0
     @exclusivity(unchecked) var firstMalformed: String?
     static let nullBytes: [UInt8] = Array("null".utf8)
+    /// FF1 values wait here in chunks for the batch cipher (set per run, with a sink).
+    @exclusivity(unchecked) private var deferred: DeferredCells?
+    /// Per rule: whether its values may be deferred.
+    private let defers: [Bool]
 
     /// The value being parsed (the rule callback reads member names from it).
     @exclusivity(unchecked) private var current = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -120,6 +124,7 @@ final class JSONMasker {
     init(engine: MaskEngine) {
         self.engine = engine
         matcher = JSONRuleMatcher(rules: engine.rules)
+        defers = engine.rules.map { engine.defers($0) }
         if !matcher.isEmpty {
             tape.ruleFor = { [unowned self] t, i in self.matcher.rule(t, i, self.current) }
         }
@@ -170,6 +175,13 @@ final class JSONMasker {
                 value = UnsafeBufferPointer(rebasing: b[tok.start..<tok.end])
             }
             if value.isEmpty { continue }
+            if let deferred, let sink, defers[Int(tok.rule)] {
+                sink.append(UnsafeBufferPointer(rebasing: b[copied..<tok.start]))
+                deferred.add(rule: Int(tok.rule), value: value, raw: UnsafeBufferPointer(rebasing: b[tok.start..<tok.end]),
+                             style: tok.kind == .number ? 1 : 0, sink: sink)
+                copied = tok.end
+                continue
+            }
             var context = ValueContext.none
             if let subject = rule.subject { context.subject = sibling(of: t, named: subject.column, in: b) }
             out.removeAll(keepingCapacity: true)
@@ -221,8 +233,28 @@ final class JSONMasker {
         return nil
     }
 
+    static func render(_ result: MaskEngine.CellResult, _ o: UnsafeBufferPointer<UInt8>, _ raw: UnsafeBufferPointer<UInt8>,
+                       _ number: UInt8, _ sink: ByteSink) {
+        switch result {
+        case .unchanged: sink.append(raw)
+        case .removed: sink.append(JSONMasker.nullBytes)
+        case .replaced: if number != 0 && JSONText.isNumber(o) { sink.append(o) } else { JSONText.writeString(o, to: sink) }
+        }
+    }
+
+    private func startDeferring(_ sink: ByteSink?) {
+        deferred = sink != nil && engine.batchesCells && defers.contains(true) ? DeferredCells(engine: engine) : nil
+    }
+
+    private func finishDeferred(_ sink: ByteSink?) throws {
+        if let deferred, let sink { try deferred.resolve(into: sink, render: JSONMasker.render) }
+        deferred = nil
+    }
+
     /// JSON Lines: one value per line; blank lines are copied.
     func runLines(_ source: ByteSource, to sink: ByteSink?) throws {
+        startDeferring(sink)
+        defer { deferred = nil }
         let lines = LineReader(source: source)
         while let line = try lines.next() {
             var content = line.content
@@ -236,8 +268,12 @@ final class JSONMasker {
                 if endsCR { sink?.append(13) }
             }
             if line.hasNewline { sink?.append(10) }
-            try sink?.maybeFlush()
+            if let sink {
+                if let deferred, !deferred.mayFlush(sink) { try deferred.resolve(into: sink, render: JSONMasker.render) }
+                try sink.maybeFlush()
+            }
         }
+        try finishDeferred(sink)
         try sink?.flush()
     }
 
@@ -252,7 +288,10 @@ final class JSONMasker {
     }
 
     func runDocument(_ document: [UInt8], to sink: ByteSink?) throws {
+        startDeferring(sink)
+        defer { deferred = nil }
         try document.withUnsafeBufferPointer { try maskValue($0, place: "document", to: sink) }
+        try finishDeferred(sink)
         try sink?.flush()
     }
 }

@@ -85,6 +85,11 @@ public final class MaskEngine {
     /// Set when the output is transcoded (--output-encoding): a replacement that is not UTF-8
     /// has no representation there and counts as an invalid value.
     @exclusivity(unchecked) public var validatesUTF8 = false
+    /// Whether maskers may defer cells of batch strategies (FF1) and mask them a chunk at a time
+    /// (tests turn it off to compare with the cell-at-a-time path).
+    @exclusivity(unchecked) public var batchesCells = true
+    /// Values that went through a batch strategy's batch (the tests check the batch path ran).
+    @exclusivity(unchecked) public var batchedValues = 0
 
     public init(policy: MaskPolicy, direction: MaskDirection, onInvalid: OnInvalid? = nil, keys: KeyRing?) throws {
         self.policy = policy
@@ -102,6 +107,7 @@ public final class MaskEngine {
     private init(copying other: MaskEngine) throws {
         policy = other.policy; direction = other.direction; onInvalid = other.onInvalid; keys = other.keys
         validatesUTF8 = other.validatesUTF8
+        batchesCells = other.batchesCells
         rules = try other.rules.map { MaskRule(spec: $0.spec, strategy: try $0.strategy.copy()) }
         textRules = try other.textRules.map { MaskRule(spec: $0.spec, strategy: try $0.strategy.copy()) }
     }
@@ -119,7 +125,7 @@ public final class MaskEngine {
     @inline(__always)
     public func apply(_ rule: MaskRule, _ value: UnsafeBufferPointer<UInt8>, _ context: ValueContext,
                       into out: inout [UInt8], where place: @autoclosure () -> String) throws -> CellResult {
-        var outcome: MaskOutcome
+        let outcome: MaskOutcome
         let start = out.count
         switch direction {
         case .mask: outcome = rule.strategy.mask(value, context, into: &out)
@@ -127,6 +133,15 @@ public final class MaskEngine {
             guard rule.strategy.isReversible else { return .unchanged }
             outcome = rule.strategy.unmask(value, context, into: &out)
         }
+        return try settle(rule, outcome, into: &out, from: start, where: place())
+    }
+
+    /// What `apply` does with a strategy's outcome, whose bytes are out[start...]: the UTF-8
+    /// check, the counts, --on-invalid. (Deferred cells come through here too.)
+    @inline(__always)
+    public func settle(_ rule: MaskRule, _ result: MaskOutcome, into out: inout [UInt8], from start: Int,
+                       where place: @autoclosure () -> String) throws -> CellResult {
+        var outcome = result
         if validatesUTF8 && outcome == .written
             && !out.withUnsafeBufferPointer({ UTF8Check.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }) {
             out.removeSubrange(start...)
@@ -150,6 +165,14 @@ public final class MaskEngine {
                 throw InputFailure(reason: "\(place()): the value does not fit \(rule.spec.strategy) (--on-invalid fail)", line: nil)
             }
         }
+    }
+
+    /// Whether cells of `rule` may be deferred and masked in batches: a batch strategy that acts
+    /// in this direction, and no --on-invalid fail (its error must name the first bad cell as
+    /// the input is read).
+    public func defers(_ rule: MaskRule) -> Bool {
+        batchesCells && onInvalid != .fail && rule.subject == nil && rule.strategy is BatchMaskStrategy
+            && (direction == .mask || rule.strategy.isReversible)
     }
 
     /// Whether any rule needs the original value of another field (date shifting by subject).

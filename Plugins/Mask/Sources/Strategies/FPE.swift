@@ -2,13 +2,14 @@
 /// alnum-lower, alnum-upper, hex, or the characters themselves); other characters stay in place.
 /// Length and alphabet are kept; `dstool unmask` reverses it with the same key and `domain`
 /// (the FF1 tweak: values in different domains encrypt differently).
-final class FPEStrategy: MaskStrategy {
+final class FPEStrategy: BatchMaskStrategy {
     let name = "fpe"
     let alphabet: FPEAlphabet
     let cipherAlgorithm: BlockCipher.Algorithm
     let domain: String
     private let keys: KeyRing
     private let text: FPEText
+    private let batchScratch = FPEBatchScratch()
 
     init(alphabet: FPEAlphabet, cipher: BlockCipher.Algorithm, domain: String, keys: KeyRing) throws {
         self.alphabet = alphabet; self.cipherAlgorithm = cipher; self.domain = domain; self.keys = keys
@@ -31,6 +32,10 @@ final class FPEStrategy: MaskStrategy {
     }
     func unmask(_ value: UnsafeBufferPointer<UInt8>, _ context: ValueContext, into out: inout [UInt8]) -> MaskOutcome {
         text.transform(value, decrypt: true, into: &out) ? .written : .invalid
+    }
+    func maskBatch(_ values: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Int>, reverse: Bool,
+                   into out: inout [UInt8], ends: inout [Int], outcomes: inout [MaskOutcome]) {
+        text.transformBatch(values, bounds: bounds, decrypt: reverse, into: &out, ends: &ends, outcomes: &outcomes, scratch: batchScratch)
     }
     func copy() throws -> MaskStrategy { try FPEStrategy(alphabet: alphabet, cipher: cipherAlgorithm, domain: domain, keys: keys) }
 }

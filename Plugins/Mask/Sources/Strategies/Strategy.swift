@@ -35,6 +35,16 @@ public protocol MaskStrategy: AnyObject {
     func copy() throws -> MaskStrategy
 }
 
+/// A strategy that masks many values faster together than one by one (FF1: the rounds of many
+/// values share one multi-block cipher call). Maskers defer such cells (DeferredCells) and hand
+/// them over a chunk at a time; the results equal `mask`/`unmask` value for value.
+public protocol BatchMaskStrategy: MaskStrategy {
+    /// Value k is values[bounds[k]..<bounds[k+1]]. Appends its result to `out`, then out.count to
+    /// `ends` and its outcome to `outcomes` (nothing appended to `out` unless .written).
+    func maskBatch(_ values: UnsafeBufferPointer<UInt8>, bounds: UnsafeBufferPointer<Int>, reverse: Bool,
+                   into out: inout [UInt8], ends: inout [Int], outcomes: inout [MaskOutcome])
+}
+
 public extension MaskStrategy {
     var isReversible: Bool { false }
     func unmask(_ value: UnsafeBufferPointer<UInt8>, _ context: ValueContext, into out: inout [UInt8]) -> MaskOutcome { .invalid }
