@@ -16,6 +16,7 @@ A suite is one file, Benchmarks/suites/<name>.py, defining:
 Within a group the first dstool case is the reference: ratios are peer_time / dstool_time (>1
 means dstool is faster). Results go to stdout as a table and to Benchmarks/results/<suite>.md.
 """
+import tempfile
 import argparse, importlib.util, os, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,12 +58,23 @@ def ensure(requires):
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", p], check=False)
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(case):
     stdin = open(case.stdin, "rb") if case.stdin else subprocess.DEVNULL
     stdout = open(case.stdout, "wb") if case.stdout else subprocess.DEVNULL
     env = dict(os.environ, **(case.env or {}))
+    # Linux carries a process's peak RSS across exec, so a child forked from this Python shows
+    # Python's RSS as a floor (~80 MB): GNU time, itself tiny, reports its child's true peak.
+    rss_file = None
+    argv = case.argv
+    if os.path.exists(GNU_TIME):
+        fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+        os.close(fd)
+        argv = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file] + list(argv)
     t0 = time.perf_counter()
-    p = subprocess.Popen(case.argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=case.cwd)
+    p = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, cwd=case.cwd)
     err = p.stderr.read()
     p.stderr.close()
     # wait4 gives this case's own usage: peak RSS of the process and of every descendant it waited
@@ -74,9 +86,17 @@ def run_once(case):
         if hasattr(f, "close"):
             f.close()
     cpu = usage.ru_utime + usage.ru_stime
+    rss_mb = usage.ru_maxrss / 1024
+    if rss_file:
+        try:
+            with open(rss_file) as f:
+                rss_mb = int(f.read().split()[-1]) / 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        os.remove(rss_file)
     if p.returncode not in case.expect_exit:
         raise RuntimeError(f"{case.name}: exit {p.returncode}: {err.decode(errors='replace')[-400:]}")
-    return wall, cpu, usage.ru_maxrss / 1024
+    return wall, cpu, rss_mb
 
 
 def fmt_rate(n, secs, unit):
@@ -92,6 +112,7 @@ def run_suite(name, args):
     spec = importlib.util.spec_from_file_location(name, os.path.join(SUITES, name + ".py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    ensure({"apt": ["time"]})  # GNU time measures peak RSS (see run_once)
     ensure(getattr(mod, "REQUIRES", {}))
     size = parse_size(args.size) if args.size else getattr(mod, "DEFAULT_SIZE", 64 << 20)
     work = os.path.join(ROOT, "Benchmarks", "work", f"{name}-{size}")
