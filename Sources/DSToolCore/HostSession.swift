@@ -36,8 +36,6 @@ public final class HostSession: @unchecked Sendable {
     let sinks: [RecordSink]
     let wantsCanonicalJSON: Bool
     let lock = NSLock()
-    let decoder = JSONDecoder()
-    let encoder = DSJSON.encoder()
     public private(set) var counts = RunCounts()
     public private(set) var maxSeverity: Severity?
     /// Inputs that were not (fully) processed: unreadable items and limit breaches.
@@ -70,11 +68,11 @@ public final class HostSession: @unchecked Sendable {
     @discardableResult
     public func accept(json: Data) -> Bool {
         let record: Record
-        do { record = try decoder.decode(Record.self, from: json) }
+        do { record = try RecordDecoder.decode(json) }
         catch { log(2, "plugin emitted an invalid record: \(error)"); return false }
+        // Once, and only when a sink wants the bytes; outside the lock, it is pure.
+        let canonical = wantsCanonicalJSON ? ((try? record.canonicalJSON()).map { Data($0) } ?? json) : json
         lock.lock(); defer { lock.unlock() }
-        // Encoding costs about as much as decoding: once, and only when a sink wants the bytes.
-        let canonical = wantsCanonicalJSON ? ((try? encoder.encode(record)) ?? json) : json
         switch record {
         case .finding(let f):
             counts.findings += 1

@@ -71,7 +71,9 @@ public enum DSJSON {
         return e
     }
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> Data {
-        try encoder(pretty: pretty).encode(value)
+        // Records and JSON values: the hand-written writer, same bytes, a tenth of the cost.
+        if !pretty, let c = value as? any CanonicalJSONEncodable { return Data(try c.canonicalJSON()) }
+        return try encoder(pretty: pretty).encode(value)
     }
     public static func string<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
         (try? encode(value, pretty: pretty)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

@@ -228,7 +228,6 @@ public func memset_s_portable(_ p: UnsafeMutableRawPointer, _ n: Int) {
 public final class PluginContext: @unchecked Sendable {
     public let request: PluginRequest
     public let host: UnsafePointer<dstool_host_api>
-    private let encoder = DSJSON.encoder()
     private let lock = NSLock()
     private var current: InputItem?
     public private(set) var emittedErrors = 0
@@ -249,21 +248,22 @@ public final class PluginContext: @unchecked Sendable {
         return item
     }
 
-    public func emit(_ finding: Finding) { emitEncodable(finding) }
-    public func emit(_ data: DataRecord) { emitEncodable(data) }
+    public func emit(_ finding: Finding) { emitCanonical(finding) }
+    public func emit(_ data: DataRecord) { emitCanonical(data) }
     public func emit(_ error: ErrorRecord) {
         lock.lock(); emittedErrors += 1; lock.unlock()
-        emitEncodable(error)
+        emitCanonical(error)
     }
     public func emitError(input: String, reason: String, code: String, offset: Int64? = nil) {
         emit(ErrorRecord(input: input, reason: reason, code: code, offset: offset))
     }
 
-    private func emitEncodable<T: Encodable>(_ value: T) {
-        lock.lock()
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        lock.unlock()
-        data.withUnsafeBytes { p in
+    /// Records cross the ABI as canonical JSON from the hand-written writer (JSONEncoder was
+    /// most of a record's cost); a record it cannot write (a non-finite number) goes as `{}`,
+    /// which the host refuses with a message.
+    private func emitCanonical(_ value: some CanonicalJSONEncodable) {
+        let bytes = (try? value.canonicalJSON()) ?? Array("{}".utf8)
+        bytes.withUnsafeBytes { p in
             _ = host.pointee.emit(host.pointee.ctx, p.baseAddress!.assumingMemoryBound(to: CChar.self), p.count)
         }
     }

@@ -93,11 +93,10 @@ public final class CaseFile {
 
     /// The records of one run, decoded.
     public func forEachRecord(run: Int64, _ body: (Record, Data) throws -> Void) throws {
-        let decoder = JSONDecoder()
         try forEachRecordJSON(run: run) { seq, bytes in
             let data = Data(bytes)
             let record: Record
-            do { record = try decoder.decode(Record.self, from: data) }
+            do { record = try RecordDecoder.decode(data) }
             catch { throw DSToolError.invalid("run \(run), record \(seq) is not a valid record (run 'dstool case verify')") }
             try body(record, data)
         }

@@ -192,7 +192,7 @@ public final class CaseStore: RunRecorder {
     public func record(_ record: Record, raw: Data) {
         guard let stage, stageError == nil else { return }
         do {
-            var line = raw.isEmpty ? try encoder.encode(record) : raw
+            var line = raw.isEmpty ? Data(try record.canonicalJSON()) : raw
             line.append(10)
             line.withUnsafeBytes { contentSHA256.update($0); contentSM3.update($0) }
             try stage.append(line)

@@ -103,7 +103,7 @@ public final class JSONReportWriter: ReportWriter {
     public var wantsCanonicalJSON: Bool { true }
 
     public func record(_ record: Record, raw: Data) {
-        let canonical = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
+        let canonical = raw.isEmpty ? ((try? record.canonicalJSON()).map { Data($0) } ?? raw) : raw
         switch record {
         case .finding: findings.append(canonical)
         case .error: errors.append(canonical)
@@ -142,7 +142,7 @@ public final class JSONLReportWriter: ReportWriter {
     public init(out: ReportStream) { self.out = out }
     public var wantsCanonicalJSON: Bool { true }
     public func record(_ record: Record, raw: Data) {
-        var line = raw.isEmpty ? ((try? encoder.encode(record)) ?? raw) : raw
+        var line = raw.isEmpty ? ((try? record.canonicalJSON()).map { Data($0) } ?? raw) : raw
         line.append(10)
         out.write(line)
     }
