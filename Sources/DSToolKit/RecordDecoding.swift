@@ -92,7 +92,7 @@ public enum RecordDecoder {
         case .array(let a): return .array(try a.map { try jsonValue($0, path: path) })
         case .object(let pairs):
             var o = [String: JSONValue](minimumCapacity: pairs.count)
-            for (k, v) in pairs where o[k] == nil { o[k] = try jsonValue(v, path: path) }
+            for m in pairs where o[m.key] == nil { o[m.key] = try jsonValue(m.value, path: path) }
             return .object(o)
         }
     }
@@ -105,7 +105,7 @@ enum JSONNode {
     case number(String)
     case string(String)
     case array([JSONNode])
-    case object([(String, JSONNode)])
+    case object([JSONMember])
 
     var kind: String {
         switch self {
@@ -143,9 +143,15 @@ enum JSONNode {
     }
 }
 
+/// A struct, not a tuple: an array of tuples instantiates its type's metadata at run time, per array.
+struct JSONMember {
+    let key: String
+    let value: JSONNode
+}
+
 /// An object's members in document order; lookups take the first of duplicate keys (as JSONDecoder).
 struct JSONNodeObject {
-    let pairs: [(String, JSONNode)]
+    let pairs: [JSONMember]
     let path: String
 
     init(_ node: JSONNode, path: String) throws {
@@ -158,14 +164,15 @@ struct JSONNodeObject {
 
     /// Absent and null are both nil, as `decodeIfPresent` has it.
     func optional(_ key: String) -> JSONNode? {
-        for (k, v) in pairs where k == key {
-            if case .null = v { return nil }
-            return v
+        for m in pairs where m.key == key {
+            if case .null = m.value { return nil }
+            return m.value
         }
         return nil
     }
     func required(_ key: String, nullAllowed: Bool = false) throws -> JSONNode {
-        for (k, v) in pairs where k == key {
+        for m in pairs where m.key == key {
+            let v = m.value
             if case .null = v, !nullAllowed { throw RecordDecodingError("\(name(key)): expected a value, found null") }
             return v
         }
@@ -277,7 +284,7 @@ struct JSONByteParser {
     mutating func object() throws -> JSONNode {
         try enter()
         i += 1
-        var pairs: [(String, JSONNode)] = []
+        var pairs: [JSONMember] = []
         skipSpace()
         if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(pairs) }
         while true {
@@ -288,7 +295,7 @@ struct JSONByteParser {
             skipSpace()
             guard i < p.count, p[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
-            pairs.append((key, try value()))
+            pairs.append(JSONMember(key: key, value: try value()))
             skipSpace()
             guard i < p.count else { throw fail("unexpected end") }
             if p[i] == UInt8(ascii: "}") { i += 1; break }
@@ -352,17 +359,19 @@ struct JSONByteParser {
     mutating func string() throws -> String {
         i += 1
         let start = i
+        var ascii = true
         // Fast path: no escapes.
         while i < p.count {
             let b = p[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(validating: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
-                guard let s else { throw fail("invalid UTF-8 in a string") }
+                let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
+                guard ascii || Self.isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string") }
                 i += 1
-                return s
+                return String(decoding: bytes, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw fail("unescaped control character in a string") }
+            if b >= 0x80 { ascii = false }
             i += 1
         }
         scratch.removeAll(keepingCapacity: true)
@@ -370,9 +379,11 @@ struct JSONByteParser {
         while i < p.count {
             let b = p[i]
             if b == UInt8(ascii: "\"") {
-                guard let s = String(validating: scratch, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                 i += 1
-                return s
+                return try scratch.withUnsafeBufferPointer { bytes in
+                    guard Self.isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string") }
+                    return String(decoding: bytes, as: UTF8.self)
+                }
             }
             if b < 0x20 { throw fail("unescaped control character in a string") }
             if b != UInt8(ascii: "\\") { scratch.append(b); i += 1; continue }
@@ -405,6 +416,34 @@ struct JSONByteParser {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), as JSONDecoder wants.
+    static func isValidUTF8(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = u.count
+        while i < n {
+            let b = u[i]
+            if b < 0x80 { i += 1; continue }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return false
+            }
+            guard n - i > need else { return false }
+            let c = u[i + 1]
+            guard c >= lo, c <= hi else { return false }
+            for k in 2..<(need + 1) where u[i + k] & 0xC0 != 0x80 { return false }
+            i += need + 1
+        }
+        return true
     }
 
     mutating func hex4() throws -> UInt32 {

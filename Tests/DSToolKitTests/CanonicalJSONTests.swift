@@ -222,6 +222,22 @@ final class CanonicalJSONTests: XCTestCase {
         XCTAssertEqual(try RecordDecoder.decode(Data(deep.utf8)), try JSONDecoder().decode(Record.self, from: Data(deep.utf8)))
     }
 
+    /// Random bytes inside a string: accepted exactly when JSONDecoder accepts them, read the same.
+    func testReaderValidatesUTF8LikeJSONDecoder() throws {
+        var r = Rng(state: 31)
+        let interesting: [UInt8] = [0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xA0, 0x9F, 0xED, 0xEF, 0xF0, 0x90, 0x8F,
+                                    0xF4, 0xF5, 0xFF]
+        for _ in 0..<5000 {
+            let junk = (0..<(1 + r.below(6))).map { _ in interesting[r.below(interesting.count)] }
+            for escaped in [false, true] {
+                let data = Data(Array(#"{"type":"error","input":""#.utf8) + (escaped ? Array(#"\n"#.utf8) : []) + junk
+                                + Array(#"","reason":"r","code":"c"}"#.utf8))
+                let expected = try? JSONDecoder().decode(Record.self, from: data)
+                XCTAssertEqual(try? RecordDecoder.decode(data), expected, "\(junk)")
+            }
+        }
+    }
+
     func testReaderReasonsNameTheField() {
         func reason(_ s: String) -> String {
             do { _ = try RecordDecoder.decode(Data(s.utf8)); return "accepted" } catch { return "\(error)" }
