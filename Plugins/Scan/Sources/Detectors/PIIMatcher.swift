@@ -236,20 +236,24 @@ struct PIIResolver {
     func resolve(_ collector: borrowing PIICandidateCollector, buffer: UnsafeBufferPointer<UInt8>, continuesBefore: Bool = false,
                  continuesAfter: Bool = false, ownStart: Int = 0, columnContext: String? = nil, into out: inout [PIIMatch]) {
         let first = out.count
-        let patterns = collector.patterns
+        let word = ByteClass.asciiWord
+        // Per pattern, looked up once per call rather than copying the pattern (and retaining
+        // its arrays) per candidate.
+        collector.patterns.withUnsafeBufferPointer { patterns in
         for c in collector.candidates {
             if c.end < ownStart { continue }
             if continuesBefore && c.start == 0 { continue }
             if continuesAfter && c.end >= buffer.count { continue }
-            let pattern = patterns[Int(c.pattern)]
+            let pattern = patterns.baseAddress! + Int(c.pattern)
             // Alphanumeric neighbours mean the value is part of a longer identifier.
-            if c.start > 0 && ByteClass.asciiWord.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern) { continue }
-            if c.end < buffer.count && ByteClass.asciiWord.contains(buffer[c.end]) { continue }
+            if c.start > 0 && word.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern.pointee.extent) { continue }
+            if c.end < buffer.count && word.contains(buffer[c.end]) { continue }
+            let kinds = pattern.pointee.kinds
             // user:password@host is a URL's credentials, not an email address.
-            if pattern.kinds.contains(.email) && (c.start > 0 && buffer[c.start - 1] == 58 || isURLUserinfo(buffer, c.start)) { continue }
+            if kinds.contains(.email) && (c.start > 0 && buffer[c.start - 1] == 58 || isURLUserinfo(buffer, c.start)) { continue }
             let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
             var best: PIIMatch?
-            for kind in pattern.kinds {
+            for kind in kinds {
                 guard var conf = PIIValidators.confidence(kind, value) else { continue }
                 var word: String?
                 if let w = contextWord(kind, buffer, c.start, c.end, columnContext) {
@@ -265,6 +269,7 @@ struct PIIResolver {
                 }
             }
             if let best, best.confidence >= minimumConfidence { out.append(best) }
+        }
         }
         resolveOverlaps(&out, from: first)
     }
@@ -283,8 +288,8 @@ struct PIIResolver {
         return false
     }
 
-    private func isNameOrSOM(_ p: PIIPattern) -> Bool {
-        switch p.extent {
+    @inline(__always) private func isNameOrSOM(_ extent: PIIExtent) -> Bool {
+        switch extent {
         case .token, .digitRun, .groupedDigits: return false
         default: return true
         }
@@ -293,6 +298,10 @@ struct PIIResolver {
     /// Keeps, among overlapping matches, the most confident (then the longest).
     private func resolveOverlaps(_ out: inout [PIIMatch], from first: Int) {
         guard out.count - first > 1 else { return }
+        // Already in order without overlaps (the common case: cells, sparse text): nothing to do.
+        var ordered = true
+        for i in (first + 1)..<out.count where out[i].start < out[i - 1].end { ordered = false; break }
+        if ordered { return }
         var slice = Array(out[first...])
         slice.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
         var kept: [PIIMatch] = []
@@ -323,13 +332,19 @@ struct PIIResolver {
         while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
         // One pass over the window: only bytes that start some context word are tried.
         let firsts = PIIContext.firstBytes[kind.ordinal]
-        for range in [s..<start, end..<e] {
-            for i in range where firsts.contains(b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)) {
-                for w in words where i + w.count <= range.upperBound && w[0] == (b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)) {
-                    if containsCaseless(b, i, i + w.count, w) { return String(decoding: w, as: UTF8.self) }
+        // Before the value, then after it.
+        @inline(__always) func search(_ from: Int, _ to: Int) -> [UInt8]? {
+            var i = from
+            while i < to {
+                let c = b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)
+                if firsts.contains(c) {
+                    for w in words where i + w.count <= to && w[0] == c && containsCaseless(b, i, i + w.count, w) { return w }
                 }
+                i += 1
             }
+            return nil
         }
+        if let w = search(s, start) ?? search(end, e) { return String(decoding: w, as: UTF8.self) }
         return nil
     }
 

@@ -50,7 +50,7 @@ public enum PIIValidators {
         case .ipv6: return ipv6(b)
         case .mac: return mac(b)
         case .imei: return imei(b)
-        case .personName: return ChineseSurnames.isPlausibleName(String(decoding: b, as: UTF8.self)) ? 0.6 : nil
+        case .personName: return ChineseSurnames.isPlausibleName(b) ? 0.6 : nil
         case .address: return address(b)
         case .iban:
             if b.contains(32) { return Array(b).filter { $0 != 32 }.withUnsafeBufferPointer { IBAN.isValid($0) } ? 0.9 : nil }

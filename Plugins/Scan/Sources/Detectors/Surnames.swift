@@ -36,4 +36,23 @@ public enum ChineseSurnames {
     }
 
     @inline(__always) static func isHan(_ v: UInt32) -> Bool { v >= 0x4E00 && v <= 0x9FFF }
+
+    /// The same over UTF-8 bytes, without making a String (every cell of a name column is
+    /// asked): Han characters are three bytes each.
+    public static func isPlausibleName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count / 3
+        guard b.count % 3 == 0, n >= 2, n <= 4 else { return false }
+        var scalars: (UInt32, UInt32, UInt32) = (0, 0, 0)
+        for k in 0..<n {
+            let c0 = b[3 * k], c1 = b[3 * k + 1], c2 = b[3 * k + 2]
+            guard c0 & 0xF0 == 0xE0, c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80 else { return false }
+            let v = UInt32(c0 & 0x0F) << 12 | UInt32(c1 & 0x3F) << 6 | UInt32(c2 & 0x3F)
+            guard isHan(v) else { return false }
+            if k == 0 { scalars.0 = v } else if k == 1 { scalars.1 = v } else if k == 2 { scalars.2 = v }
+        }
+        let s = n >= 3 && compoundScalars.contains(Pair(a: scalars.0, b: scalars.1)) ? 2 : (single.contains(scalars.0) ? 1 : 0)
+        guard s > 0 else { return false }
+        let given = n - s
+        return given >= 1 && given <= 2
+    }
 }

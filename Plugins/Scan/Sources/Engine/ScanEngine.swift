@@ -56,6 +56,7 @@ public final class ScanEngine {
         var sequence = 0
         var itemStats: [Int: ItemStats] = [:]
         let structured = StructuredScanner(rules: rules, options: options)
+        defer { structured.shutdown() }
 
         func drain(all: Bool) {
             while let first = pending.first, all || pool.isDone(first) {
@@ -172,7 +173,7 @@ public final class ScanEngine {
         var kinds: [String: JSONValue] = [:]
         for (k, n) in counts { kinds[k.rawValue] = .int(Int64(n)) }
         let total = counts.values.reduce(0, +)
-        let kindText = counts.sorted { $0.value > $1.value }
+        let kindText = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }   // ties: stable text
         let en = kindText.map { "\($0.value) \($0.key.title.en)" }.joined(separator: ", ")
         let zh = kindText.map { "\($0.key.title.zh) \($0.value) 条" }.joined(separator: "，")
         let secretsEN = stats.secrets > 0 ? "\(stats.secrets) secret(s)" + (en.isEmpty ? "" : "; ") : ""

@@ -46,6 +46,13 @@ final class CellBatch {
         s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
         s.pointee.cells.reserveCapacity(Self.capacity / 16)
     }
+    /// A frozen copy of `other`'s cells for a scan on another thread (the arrays are shared
+    /// until `other` is reset, which then starts new ones).
+    init(snapshotOf other: CellBatch) {
+        s = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        s.initialize(to: other.s.pointee)
+    }
+
     deinit {
         s.deinitialize(count: 1)
         s.deallocate()
@@ -114,8 +121,13 @@ final class CellBatch {
         withUnsafeBytes(of: c) { append($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Appends bytes of the open cell.
-    func append(_ p: UnsafeBufferPointer<UInt8>) {
+    /// Appends bytes of the open cell. `newlineFree`: the caller knows there is no newline in
+    /// them (an unquoted CSV cell), so they are not searched for one.
+    func append(_ p: UnsafeBufferPointer<UInt8>, newlineFree: Bool = false) {
+        if newlineFree && p.count <= Self.maxCell - (s.pointee.bytes.count - s.pointee.openStart) - 1 {
+            s.pointee.bytes.append(contentsOf: p)
+            return
+        }
         var rest = p
         while !rest.isEmpty {
             let room = Self.maxCell - (s.pointee.bytes.count - s.pointee.openStart)

@@ -95,7 +95,7 @@ struct DelimitedParser {
                 // Fast path: copy up to the next separator or newline.
                 var j = i
                 while j < n && b[j] != separator && b[j] != 10 { j += 1 }
-                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j])) }
+                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j]), newlineFree: true) }
                 i = j
                 if i < n {
                     batch.closeCell()

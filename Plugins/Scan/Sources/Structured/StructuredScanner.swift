@@ -12,9 +12,19 @@ final class StructuredScanner {
     let options: ScanOptions
     private var scanner: WindowScanner?
 
+    /// With more than one job: scans batches on a second thread while this one parses.
+    private var background: BackgroundBatchScanner?
+    private var pending: (Table, BackgroundBatchScanner.Job)?
+
     init(rules: CompiledRuleSet, options: ScanOptions) {
         self.rules = rules
         self.options = options
+    }
+
+    /// Ends the background thread (if one was started).
+    func shutdown() {
+        background?.stop()
+        background = nil
     }
 
     static func kind(of item: InputItem) -> Kind? {
@@ -61,6 +71,9 @@ final class StructuredScanner {
         secretCount = 0
         inputFailed = false
         if scanner == nil { scanner = try WindowScanner(rules: rules, minimumConfidence: 0) }
+        if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules) }
+        // A batch left by an item that failed half-way is not counted.
+        if let p = pending { background?.wait(p.1); pending = nil }
         let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
         func feed(_ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
             try Self.feed(&reader, first: first, body)
@@ -144,6 +157,7 @@ final class StructuredScanner {
         let batch = table.batch
         defer { batch.reset() }
         guard !batch.cells.isEmpty else { return }
+        try finishPending(ref: ref, emit: emit)
         var hits: [ScanHit] = []
         try batch.bytes.withUnsafeBufferPointer { b in
             try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
@@ -171,9 +185,25 @@ final class StructuredScanner {
     /// Scans the batched cells, updates the column statistics, and (at the end) reports them.
     func flush(_ table: Table, ref: ItemRef, emit: (Finding) -> Void, final: Bool) throws {
         let batch = table.batch
-        if !batch.cells.isEmpty { try scanBatch(table, ref: ref, emit: emit) }
+        if !batch.cells.isEmpty {
+            if let background {
+                // The batch is scanned on the background thread while the parser fills the next
+                // one; its hits are counted here at the next flush, so counts and findings keep
+                // their order.
+                let job = background.submit(CellBatch(snapshotOf: batch))
+                try finishPending(ref: ref, emit: emit)
+                pending = (table, job)
+            } else {
+                var hits: [ScanHit] = []
+                try batch.bytes.withUnsafeBufferPointer { b in
+                    try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
+                }
+                count(hits, in: table, batch: batch, ref: ref, emit: emit)
+            }
+        }
         batch.reset()
         guard final else { return }
+        try finishPending(ref: ref, emit: emit)
         for column in table.columns {
             for (k, n) in column.kinds { piiCounts[k, default: 0] += Int(n) }
             secretCount += Int(column.secrets.values.reduce(0, +))
@@ -181,48 +211,72 @@ final class StructuredScanner {
         }
     }
 
-    private func scanBatch(_ table: Table, ref: ItemRef, emit: (Finding) -> Void) throws {
-        let batch = table.batch
-        var perColumn = [Int64](repeating: 0, count: table.columns.count)
-        // Local copies: the batch's arrays are read once here, not retained per access.
+    /// Counts the batch scanned on the background thread before the last one.
+    private func finishPending(ref: ItemRef, emit: (Finding) -> Void) throws {
+        guard let p = pending else { return }
+        let (table, job) = p
+        pending = nil
+        background!.wait(job)
+        if let error = job.error { throw error }
+        count(job.hits, in: table, batch: job.batch, ref: ref, emit: emit)
+    }
+
+    /// Maps a batch's hits to its cells and updates the column statistics.
+    private func count(_ hits: [ScanHit], in table: Table, batch: CellBatch, ref: ItemRef, emit: (Finding) -> Void) {
+        // Local copies: the batch's arrays are read once here, not retained per access; the
+        // columns are taken out of the table while the hits are counted (no exclusivity check
+        // on a class property per hit) and put back at the end.
         let cells = batch.cells, bytes = batch.bytes
+        var columns = table.columns
+        table.columns = []
+        defer { table.columns = columns }
+        let names = columns.map(\.name)
+        var perColumn = [Int64](repeating: 0, count: columns.count)
         for c in cells { perColumn[Int(c.column)] += 1 }
-        for i in 0..<perColumn.count { table.columns[i].values += perColumn[i] }
-        var hits: [ScanHit] = []
-        try bytes.withUnsafeBufferPointer { b in
-            try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
+        for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
+        // Hits come mostly in offset order: look next to the last cell before searching.
+        var cursor = 0
+        func cellIndex(at offset: Int) -> Int? {
+            var k = cursor
+            if k < cells.count && offset >= Int(cells[k].start) {
+                while k < cells.count && offset >= Int(cells[k].end) && k - cursor < 16 { k += 1 }
+                if k < cells.count && offset >= Int(cells[k].start) && offset < Int(cells[k].end) { cursor = k; return k }
+            }
+            guard let found = batch.cellIndex(at: offset) else { return nil }
+            cursor = found
+            return found
         }
         // Each cell counts once per kind (or rule).
         var lastCellKind: (Int, Int) = (-1, -1)
         for h in hits {
-            guard let ci = batch.cellIndex(at: h.valueStart) else { continue }
+            guard let ci = cellIndex(at: h.valueStart) else { continue }
             let cell = cells[ci]
             let col = Int(cell.column)
             func value() -> String { String(decoding: bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
             switch h.what {
             case .pii(let kind):
                 var conf = h.confidence
-                if table.columns[col].nameMatches[kind.ordinal] { conf = min(0.99, conf + PIIContext.boost(kind)) }
+                if columns[col].nameMatches[kind.ordinal] { conf = min(0.99, conf + PIIContext.boost(kind)) }
                 guard conf >= options.minimumConfidence else { continue }
                 if lastCellKind == (ci, kind.ordinal) { continue }
                 lastCellKind = (ci, kind.ordinal)
-                count(kind, in: &table.columns[col], value: value(), confidence: conf, row: cell.row)
+                count(kind, in: &columns[col], value: value(), confidence: conf, row: cell.row)
                 if options.perValue {
                     emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil,
-                                            location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
-                                            item: ref, options: options, extra: ["column_scope": .string(table.columns[col].name)]))
+                                            location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
+                                            item: ref, options: options, extra: ["column_scope": .string(names[col])]))
                 }
             case .secret(let r):
                 if lastCellKind == (ci, 1000 + r) { continue }
                 lastCellKind = (ci, 1000 + r)
-                table.columns[col].secrets[r, default: 0] += 1
-                if table.columns[col].secretSamples[r] == nil {
-                    table.columns[col].secretSamples[r] = value()
-                    table.columns[col].secretFirstRow[r] = cell.row
+                columns[col].secrets[r, default: 0] += 1
+                if columns[col].secretSamples[r] == nil {
+                    columns[col].secretSamples[r] = value()
+                    columns[col].secretFirstRow[r] = cell.row
                 }
                 if options.perValue {
                     emit(FindingFactory.secret(rules.secretRules[r], value: value(),
-                                               location: cellLocation(ref, table, col, cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
+                                               location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
                                                item: ref, options: options))
                 }
             }
@@ -230,17 +284,21 @@ final class StructuredScanner {
         // Names are found in free text only after a label; in a column named for names, a cell
         // that is a plausible Chinese name is one.
         if rules.piiKinds.contains(.personName) {
-            for (i, column) in table.columns.enumerated() where column.nameMatches[PIIKind.personName.ordinal] {
-                for cell in cells where Int(cell.column) == i {
-                    let value = String(decoding: bytes[Int(cell.start)..<Int(cell.end)], as: UTF8.self)
-                    guard ChineseSurnames.isPlausibleName(value) else { continue }
-                    let conf = 0.85
-                    guard conf >= options.minimumConfidence else { continue }
-                    count(.personName, in: &table.columns[i], value: value, confidence: conf, row: cell.row)
-                    if options.perValue {
-                        emit(FindingFactory.pii(.personName, value: value, confidence: conf, context: column.name,
-                                                location: cellLocation(ref, table, i, cell, offsetInCell: 0, length: value.utf8.count),
-                                                item: ref, options: options))
+            let nameColumns = (0..<columns.count).filter { columns[$0].nameMatches[PIIKind.personName.ordinal] }
+            guard !nameColumns.isEmpty else { return }
+            let conf = 0.85
+            guard conf >= options.minimumConfidence else { return }
+            bytes.withUnsafeBufferPointer { b in
+                for i in nameColumns {
+                    for cell in cells where Int(cell.column) == i {
+                        let v = UnsafeBufferPointer(rebasing: b[Int(cell.start)..<Int(cell.end)])
+                        guard ChineseSurnames.isPlausibleName(v) else { continue }
+                        count(.personName, in: &columns[i], value: String(decoding: v, as: UTF8.self), confidence: conf, row: cell.row)
+                        if options.perValue {
+                            emit(FindingFactory.pii(.personName, value: String(decoding: v, as: UTF8.self), confidence: conf, context: names[i],
+                                                    location: cellLocation(ref, table, batch, names[i], cell, offsetInCell: 0, length: v.count),
+                                                    item: ref, options: options))
+                        }
                     }
                 }
             }
@@ -254,13 +312,13 @@ final class StructuredScanner {
         column.confidenceSums[k] += confidence
     }
 
-    private func cellLocation(_ ref: ItemRef, _ table: Table, _ col: Int, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
-        let at = table.batch.source(of: cell, at: Int(cell.start) + offsetInCell)
+    private func cellLocation(_ ref: ItemRef, _ table: Table, _ batch: CellBatch, _ columnName: String, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
+        let at = batch.source(of: cell, at: Int(cell.start) + offsetInCell)
         var l = ref.location(line: at.line > 0 ? Int(at.line) : nil, offset: at.raw >= 0 ? at.raw : nil)
         l.table = table.name
-        l.columnName = table.columns[col].name
+        l.columnName = columnName
         l.row = cell.row
-        let end = table.batch.source(of: cell, at: Int(cell.start) + offsetInCell + length)
+        let end = batch.source(of: cell, at: Int(cell.start) + offsetInCell + length)
         l.length = at.raw >= 0 ? Int(end.raw - at.raw) : length
         return l
     }
@@ -321,6 +379,73 @@ extension PIIContext {
         let name = Array(lowerName.utf8)
         return words(kind).contains { w in
             name.count >= w.count && (0...(name.count - w.count)).contains { name[$0..<($0 + w.count)].elementsEqual(w) }
+        }
+    }
+}
+
+/// One thread with its own scanner that scans cell batches handed over by the parsing thread.
+final class BackgroundBatchScanner: @unchecked Sendable {
+    final class Job: @unchecked Sendable {
+        let batch: CellBatch
+        var hits: [ScanHit] = []
+        var error: Error?
+        var done = false
+        init(batch: CellBatch) { self.batch = batch }
+    }
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    private var stopping = false
+
+    init(rules: CompiledRuleSet) throws {
+        let scanner = try WindowScanner(rules: rules, minimumConfidence: 0)
+        // The thread holds this object until stop().
+        let t = Thread { self.run(scanner) }
+        t.stackSize = 1 << 20
+        t.start()
+    }
+
+    func submit(_ batch: CellBatch) -> Job {
+        let job = Job(batch: batch)
+        condition.lock()
+        queue.append(job)
+        condition.broadcast()
+        condition.unlock()
+        return job
+    }
+
+    func wait(_ job: Job) {
+        condition.lock()
+        while !job.done { condition.wait() }
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func run(_ scanner: WindowScanner) {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty { condition.unlock(); return }
+            let job = queue.removeFirst()
+            condition.unlock()
+            var hits: [ScanHit] = []
+            do {
+                try job.batch.bytes.withUnsafeBufferPointer { b in
+                    try scanner.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
+                }
+            } catch {
+                job.error = error
+            }
+            condition.lock()
+            job.hits = hits
+            job.done = true
+            condition.broadcast()
+            condition.unlock()
         }
     }
 }
