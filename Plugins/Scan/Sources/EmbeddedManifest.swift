@@ -20,6 +20,7 @@ let embeddedManifestJSON = ##"""
       ],
       "report": "stdout",
       "summary": {"en": "Find secrets and personal data in files, folders, archives, databases and stdin", "zh": "在文件、目录、压缩包、数据库与标准输入中发现密钥凭据与个人敏感信息"},
+      "type_detection": "binary",
       "usage": "dstool scan [OPTIONS] PATH..."
     }
   ],

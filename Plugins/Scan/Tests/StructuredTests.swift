@@ -56,6 +56,72 @@ final class StructuredTests: XCTestCase {
         XCTAssertEqual(bytes[off - 1], UInt8(ascii: ","))
     }
 
+    /// A table of several batches: with --jobs 2 batches are scanned on a second thread while the
+    /// next is parsed; counts, samples, rows and per-value findings are the same as with one job.
+    func testMultiBatchCSVGivesTheSameFindingsOnOneAndTwoJobs() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 23)
+        var csv = "id,name,id_no,phone,note\n"
+        let rows = 20_000, every = 200
+        let filler = String(repeating: "lorem ipsum ", count: 12)
+        for i in 0..<rows {
+            if i % every == 0 {
+                csv += "\(i),\(g.name()),\(g.idCard()),\(g.value(.cnMobile)),\"\(filler)\nsecond line\"\n"
+            } else {
+                csv += "\(i),-,-,-,\(filler)\(i)\n"
+            }
+        }
+        XCTAssertGreaterThan(csv.utf8.count, 2 * CellBatch.capacity)
+        let path = try dir.file("big.csv", csv)
+        func key(_ f: Finding) -> String {
+            "\(f.ruleId)|\(f.location.columnName ?? "")|\(f.location.row ?? -1)|\(f.location.offset ?? -1)|\(f.location.length ?? -1)|\(f.evidence ?? "")|\(f.properties?["matched"]?.intValue ?? -1)"
+        }
+        func summary(_ r: InProcess.Result, _ name: String, _ rule: String) -> Int64? {
+            r.findings.first { $0.location.columnName == name && $0.ruleId == rule && $0.properties?["scope"]?.stringValue == "column" }?
+                .properties?["matched"]?.intValue
+        }
+        let one = try scan([path, "--jobs", "1", "--per-value"])
+        let two = try scan([path, "--jobs", "2", "--per-value"])
+        XCTAssertEqual(one.findings.map(key), two.findings.map(key))
+        let found = Int64(rows / every)
+        XCTAssertEqual(summary(two, "id_no", "pii.cn_id_card"), found)
+        XCTAssertEqual(summary(two, "phone", "pii.cn_mobile"), found)
+        XCTAssertEqual(summary(two, "name", "pii.person_name"), found)
+        let ids = two.findings.filter { $0.ruleId == "pii.cn_id_card" && $0.properties?["scope"]?.stringValue != "column" }
+        XCTAssertEqual(ids.map { $0.location.row }, (0..<(rows / every)).map { Int64($0 * every + 1) })
+        let summaryOne = try scan([path, "--jobs", "1"]), summaryTwo = try scan([path, "--jobs", "2"])
+        XCTAssertEqual(summaryOne.findings.map(key), summaryTwo.findings.map(key))
+        XCTAssertEqual(summaryTwo.findings.count, 3)
+    }
+
+    /// Without a .csv name a table is recognised by its lines (same number of commas outside
+    /// quotes in each, as libmagic's "CSV text"); prose with a few commas stays text.
+    func testCSVWithoutCSVNameIsRecognisedByItsLines() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 5)
+        var csv = "name,phone,\"note, quoted\"\n"
+        for i in 0..<20 { csv += "\(g.name()),\(g.value(.cnMobile)),\"a, \"\"b\"\" \(i)\"\n" }
+        let table = try dir.file("export.txt", csv)
+        let r = try scan([table])
+        XCTAssertEqual(column(r, "phone", "pii.cn_mobile")?.properties?["matched"]?.intValue, 20)
+        XCTAssertEqual(r.findings.filter { $0.ruleId == "pii.cn_mobile" }.count, 1)
+
+        let phone = g.value(.cnMobile)
+        let prose = try dir.file("notes.txt", "call me, please\nmy mobile: \(phone)\nthanks\nbye, bye, bye\n")
+        let t = try scan([prose])
+        let values = t.findings.filter { $0.ruleId == "pii.cn_mobile" }
+        XCTAssertEqual(values.count, 1)
+        XCTAssertNil(values.first?.location.columnName)
+        XCTAssertEqual(values.first?.location.line, 2)
+
+        func sniff(_ text: String) -> Bool { Array(text.utf8).withUnsafeBufferPointer { CSVSniff.looksLikeCSV($0) } }
+        XCTAssertTrue(sniff("a,b\n1,2\n3,4\n"))
+        XCTAssertFalse(sniff("a,b\n1,2\n"))
+        XCTAssertFalse(sniff("a,b\n1,2,3\n3,4\n5,6\n"))
+        XCTAssertTrue(sniff("\"x,\"\"y\",b\n1,2\n3,\"4,5\"\n"))
+        XCTAssertFalse(sniff("no commas\nat all\nhere\nor here\n"))
+    }
+
     func testTSVWithoutHeaderAndQuotedNewlines() throws {
         let dir = try TempDir()
         let path = try dir.file("dump.tsv", "13812345678\t\"line one\nline two 13912345678\"\n13712345678\tx\n")

@@ -97,6 +97,9 @@ public final class ScanEngine {
                     first = try reader.next(reuse: pool.takeFree(decode: decode))
                     if let w = first, let dialect = (w.bytes.withUnsafeBufferPointer { SQLDialect.sniff(UnsafeBufferPointer(rebasing: $0[0..<w.count])) }) {
                         kind = .sqlDump(dialect)
+                    } else if kind == nil, !decode, let w = first,
+                              w.bytes.withUnsafeBufferPointer({ CSVSniff.looksLikeCSV(UnsafeBufferPointer(rebasing: $0[0..<min(w.count, CSVSniff.head)])) }) {
+                        kind = .delimited(44)
                     }
                 }
                 if let kind {

@@ -449,3 +449,48 @@ final class BackgroundBatchScanner: @unchecked Sendable {
         }
     }
 }
+
+/// CSV without a .csv name, recognised from its first lines the way libmagic's is_csv does (the
+/// manifest asks the host not to run libmagic on text, which cost more than scanning it): the
+/// first lines up to the tenth have the same number (at least one) of commas outside quotes,
+/// and there are more than two of them.
+enum CSVSniff {
+    static let lines = 10
+    /// Bytes looked at (the host's detection head).
+    static let head = 64 << 10
+
+    static func looksLikeCSV(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var fields = 0, first = 0, newlines = 0
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            i += 1
+            switch c {
+            case 34:   // a quoted field: up to the quote not followed by another
+                var quote = false
+                while i < n {
+                    let d = b[i]
+                    i += 1
+                    if d != 34 { if quote { i -= 1; break }; continue }
+                    quote.toggle()
+                }
+            case 44:
+                fields += 1
+            case 10:
+                newlines += 1
+                if newlines == lines { return first != 0 && first == fields }
+                if first == 0 {
+                    if fields == 0 { return false }
+                    first = fields
+                } else if first != fields {
+                    return false
+                }
+                fields = 0
+            default:
+                break
+            }
+        }
+        return first != 0 && newlines > 2
+    }
+}
