@@ -143,8 +143,21 @@ final class StructuredScanner {
         if w == nil { w = try reader.next() }
         while let window = w {
             let skip = window.isFirst ? 0 : window.overlap
+            let count = window.count, base = window.rawBase
+            // Raw offsets from locals, not the window's properties (a parser asks once per cell,
+            // and each property access of the class would be an exclusivity check).
             try window.bytes.withUnsafeBufferPointer { b in
-                try body(UnsafeBufferPointer(rebasing: b[skip..<window.count])) { Int64(window.rawOffset(skip + $0)) }
+                let text = UnsafeBufferPointer(rebasing: b[skip..<count])
+                if window.offsets.isEmpty {
+                    try body(text) { Int64(base) + Int64(skip + $0) }
+                } else {
+                    try window.offsets.withUnsafeBufferPointer { o in
+                        try body(text) { i in
+                            let k = skip + i
+                            return k < count ? Int64(o[k]) : Int64(count > 0 ? o[count - 1] + 1 : base)
+                        }
+                    }
+                }
             }
             last = window
             w = try reader.next(reuse: last)
