@@ -199,12 +199,21 @@ enum LineCounter {
         let base = b.baseAddress!
         // Eight bytes at a time (a call per line costs more than the lines are long): for
         // v = x ^ '\n'*8, ((v & 0x7F..) + 0x7F..) | v has a byte's high bit clear exactly where x is '\n'.
+        // Per-byte 0/1 flags are added up in the word's byte lanes (no popcount: the baseline
+        // x86-64 target has no POPCNT instruction) and folded before a lane can overflow.
         let raw = UnsafeRawPointer(base)
         while i + 8 <= to {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
-            let nonzero = ((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | v
-            lines += (~nonzero & 0x8080_8080_8080_8080).nonzeroBitCount
-            i += 8
+            var lanes: UInt64 = 0
+            var rounds = 0
+            while rounds < 255 && i + 8 <= to {
+                let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let nonzero = ((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | v
+                lanes &+= (~nonzero & 0x8080_8080_8080_8080) >> 7
+                i += 8
+                rounds += 1
+            }
+            let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ ((lanes >> 8) & 0x00FF_00FF_00FF_00FF)
+            lines += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
         }
         while i < to { if base[i] == 10 { lines += 1 }; i += 1 }
         if lines > 0 {
