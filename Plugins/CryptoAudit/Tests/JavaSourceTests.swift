@@ -3,6 +3,34 @@ import XCTest
 
 /// Java/Kotlin (JCA/JCE, JSSE): every misuse class positive and negative, and look-alikes.
 final class JavaSourceTests: XCTestCase {
+    /// The byte-level word check agrees with the String one (identifierWords) on every shape of name.
+    func testIdentifierSecurityWordsOnBytes() {
+        let names = ["cacheKey", "passwordHash", "md5sum", "MD5SUM", "fileHash", "userToken", "ivBytes", "IV", "HMAC_KEY",
+                     "encryptedPayload", "retryBackoff", "x", "order2Total", "AuthHeader", "getSignatureBytes", "etagValue",
+                     "pinCode", "spinner", "keyboard", "$secret", "SALT", "colorHash", "sessionId", "apikey", "API_KEY",
+                     "schlüssel", "passwortÄnderung", "ключ", "tokenÜber", "randomValue", "csrfToken", "gameSeed", "shuffleSeed"]
+        for name in names {
+            var security = false, other = FileAnalyzer.nonSecurityWords.contains(name.lowercased())
+            for w in FileAnalyzer.identifierWords(name) {
+                if FileAnalyzer.nonSecurityWords.contains(w) { other = true }
+                if FileAnalyzer.shortSecurityWords.contains(w) { security = true; continue }
+                if w.count >= 4 { for s in FileAnalyzer.securityWords where s.count >= 4 && w.contains(s) { security = true } }
+            }
+            let bytes = Array(name.utf8)
+            let got = bytes.withUnsafeBufferPointer { FileAnalyzer.identifierWordFlags($0.baseAddress!, $0.count) }
+            XCTAssertEqual(got.security, security, name)
+            XCTAssertEqual(got.other, other, name)
+        }
+        let flags = { (s: String) in Array(s.utf8).withUnsafeBufferPointer { FileAnalyzer.identifierWordFlags($0.baseAddress!, $0.count) } }
+        XCTAssertEqual(flags("cacheKey").other, true)
+        XCTAssertEqual(flags("cacheKey").security, true)
+        XCTAssertEqual(flags("md5sum").other, true)
+        XCTAssertEqual(flags("userPassword").security, true)
+        XCTAssertEqual(flags("keyboard").security, false)
+        XCTAssertEqual(flags("orderTotal").security, false)
+        XCTAssertEqual(flags("orderTotal").other, false)
+    }
+
     func testCiphersAndModes() {
         let src = """
         class C {

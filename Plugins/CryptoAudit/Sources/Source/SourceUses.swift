@@ -219,9 +219,21 @@ extension FileAnalyzer {
         } else {
             bytes = Array(UnsafeBufferPointer(start: p + ls, count: le - ls))
         }
-        var s = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if s.count > 200 { s = String(s.prefix(200)) + "…" }
-        return s
+        return Self.trimmedEvidence(bytes)
+    }
+
+    /// The line without surrounding white space, at most 200 characters. ASCII white space is cut
+    /// on bytes; Foundation only sees lines that end in other bytes or are long.
+    static func trimmedEvidence(_ bytes: [UInt8]) -> String {
+        @inline(__always) func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        var s = 0, e = bytes.count
+        while s < e && space(bytes[s]) { s += 1 }
+        while e > s && space(bytes[e - 1]) { e -= 1 }
+        let simple = e - s <= 200 && (s == e || (bytes[s] < 0x80 && bytes[e - 1] < 0x80))
+        if simple { return String(decoding: bytes[s..<e], as: UTF8.self) }
+        var text = String(decoding: bytes[s..<e], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.count > 200 { text = String(text.prefix(200)) + "…" }
+        return text
     }
 
     // MARK: - Security context
@@ -271,22 +283,88 @@ extension FileAnalyzer {
             if tk.line > endLine + (family == .python ? 0 : 1) { break }
             b += 1; steps += 1
         }
-        var security = false, other = false
+        var security = false
         // The first statement of a function also speaks through the function's name (`String token() { return ... }`).
-        var indices = Array(a..<b)
-        if let f = enclosingFunctionName(before: a) { indices.append(f) }
-        for j in indices where toks[j].kind == .ident {
-            let words = Self.identifierWords(text(j))
-            for w in words {
-                if Self.nonSecurityWords.contains(w) { other = true }
-                if Self.shortSecurityWords.contains(w) { security = true; continue }
-                if w.count >= 4 { for s in Self.securityWords where s.count >= 4 && w.contains(s) { security = true; break } }
-            }
-            // Whole identifiers like "etag", "md5sum"
-            if Self.nonSecurityWords.contains(text(j).lowercased()) { other = true }
+        let function = enclosingFunctionName(before: a)
+        var j = a
+        while true {
+            let k: Int
+            if j < b { k = j; j += 1 } else if let f = function, j == b { k = f; j += 1 } else { break }
+            guard toks[k].kind == .ident else { continue }
+            let w = Self.identifierWordFlags(p + Int(toks[k].start), Int(toks[k].end - toks[k].start))
+            if w.other { return false }
+            if w.security { security = true }
         }
-        if other { return false }
         return security ? true : nil
+    }
+
+    /// What the words of one identifier say (as `identifierWords`, whole identifier included).
+    /// Byte-level for ASCII identifiers (no Strings); others take the String path.
+    static func identifierWordFlags(_ q: UnsafePointer<UInt8>, _ len: Int) -> (security: Bool, other: Bool) {
+        var ascii = true
+        for i in 0..<len where q[i] >= 0x80 { ascii = false; break }
+        guard ascii else {
+            let name = String(decoding: UnsafeBufferPointer(start: q, count: len), as: UTF8.self)
+            var security = false, other = Self.nonSecurityWords.contains(name.lowercased())
+            for w in identifierWords(name) {
+                if nonSecurityWords.contains(w) { other = true }
+                if shortSecurityWords.contains(w) { security = true; continue }
+                if w.count >= 4 { for s in securityWords where s.count >= 4 && w.contains(s) { security = true; break } }
+            }
+            return (security, other)
+        }
+        var security = false
+        var other = Self.isWord(q, 0, len, in: nonSecurityWordBytes)
+        var start = 0
+        var prevLower = false
+        @inline(__always) func word(_ s: Int, _ e: Int) {
+            guard e > s else { return }
+            if isWord(q, s, e, in: nonSecurityWordBytes) { other = true }
+            if isWord(q, s, e, in: shortSecurityWordBytes) { security = true; return }
+            if !security && e - s >= 4 && containsWord(q, s, e, of: longSecurityWordBytes) { security = true }
+        }
+        for i in 0..<len {
+            let c = q[i]
+            if c == 0x5F || c == 0x24 || (c >= 0x30 && c <= 0x39) { word(start, i); start = i + 1; prevLower = false; continue }
+            let upper = c >= 0x41 && c <= 0x5A
+            if upper && prevLower { word(start, i); start = i }
+            prevLower = c >= 0x61 && c <= 0x7A
+        }
+        word(start, len)
+        return (security, other)
+    }
+
+    static let nonSecurityWordBytes: [[UInt8]] = nonSecurityWords.sorted().map { Array($0.utf8) }
+    static let shortSecurityWordBytes: [[UInt8]] = shortSecurityWords.sorted().map { Array($0.utf8) }
+    static let longSecurityWordBytes: [[UInt8]] = securityWords.filter { $0.utf8.count >= 4 }.map { Array($0.utf8) }
+
+    @inline(__always) static func lowerASCII(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+
+    /// Whether q[s..<e], lower-cased, is one of `words` (lower-case ASCII).
+    static func isWord(_ q: UnsafePointer<UInt8>, _ s: Int, _ e: Int, in words: [[UInt8]]) -> Bool {
+        let n = e - s
+        outer: for w in words where w.count == n {
+            for k in 0..<n where lowerASCII(q[s + k]) != w[k] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    /// Whether q[s..<e], lower-cased, contains one of `words` (lower-case ASCII).
+    static func containsWord(_ q: UnsafePointer<UInt8>, _ s: Int, _ e: Int, of words: [[UInt8]]) -> Bool {
+        for w in words where w.count <= e - s {
+            var i = s
+            let first = w[0]
+            while i + w.count <= e {
+                if lowerASCII(q[i]) == first {
+                    var k = 1
+                    while k < w.count && lowerASCII(q[i + k]) == w[k] { k += 1 }
+                    if k == w.count { return true }
+                }
+                i += 1
+            }
+        }
+        return false
     }
 
     /// The name of the function whose body starts right before token `a`: `name(...) [throws X | : T | -> T] {` or Python's `def name(...):`.
