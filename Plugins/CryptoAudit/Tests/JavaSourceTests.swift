@@ -104,6 +104,36 @@ final class JavaSourceTests: XCTestCase {
         XCTAssertEqual(sourceFindings("G.java", src), ["crypto.key.size 4 RSA-1024", "crypto.key.size 8 ECDSA-secp192r1"])
     }
 
+    /// Key sizes written with separators, suffixes, hex and binary read as their values.
+    func testNumberLiteralForms() {
+        let src = """
+        class N {
+            void a() throws Exception {
+                KeyPairGenerator k1 = KeyPairGenerator.getInstance("RSA");
+                k1.initialize(0x400);
+                KeyPairGenerator k2 = KeyPairGenerator.getInstance("RSA");
+                k2.initialize(2_048);
+                KeyPairGenerator k3 = KeyPairGenerator.getInstance("RSA");
+                k3.initialize(1_024L);
+                KeyPairGenerator k4 = KeyPairGenerator.getInstance("RSA");
+                k4.initialize(0b10000000000);
+                KeyPairGenerator k5 = KeyPairGenerator.getInstance("RSA");
+                k5.initialize(1024.5);
+            }
+        }
+        """
+        XCTAssertEqual(sourceFindings("N.java", src), ["crypto.key.size 4 RSA-1024", "crypto.key.size 8 RSA-1024", "crypto.key.size 10 RSA-1024"])
+        let parse = { (s: String, r: Int) in FileAnalyzer.parseInt(Array(s.utf8)[...], radix: r) }
+        XCTAssertEqual(parse("9223372036854775807", 10), Int.max)
+        XCTAssertNil(parse("9223372036854775808", 10))
+        XCTAssertEqual(parse("-9223372036854775808", 10), Int.min)
+        XCTAssertEqual(parse("fF", 16), 255)
+        XCTAssertNil(parse("", 10))
+        XCTAssertNil(parse("-", 10))
+        XCTAssertNil(parse("12", 2))
+        XCTAssertNil(parse("1e5", 10))
+    }
+
     func testKeysIVsSaltsPasswordsAndIterations() {
         let src = """
         class P {

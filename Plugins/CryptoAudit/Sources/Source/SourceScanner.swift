@@ -208,12 +208,49 @@ struct FileAnalyzer {
     }
     func stringValue(_ i: Int) -> String { String(decoding: stringBytes(i), as: UTF8.self) }
 
+    /// A number literal's value: `_` and `'` separators and C/Java suffixes dropped; hex, binary,
+    /// decimal; nil for anything else (floats, overflow). On the token's bytes, no String.
     func number(_ i: Int) -> Int? {
-        var s = text(i).replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "'", with: "")
-        while let l = s.last, "lLuUfFdD".contains(l), !(s.hasPrefix("0x") || s.hasPrefix("0X")) || "lLuU".contains(l) { s.removeLast() }
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { return Int(s.dropFirst(2), radix: 16) }
-        if s.hasPrefix("0b") || s.hasPrefix("0B") { return Int(s.dropFirst(2), radix: 2) }
-        return Int(s)
+        let t = toks[i]
+        var d: [UInt8] = []
+        d.reserveCapacity(Int(t.end - t.start))
+        for k in Int(t.start)..<Int(t.end) where p[k] != 0x5F && p[k] != 0x27 { d.append(p[k]) }
+        let hex = d.count >= 2 && d[0] == 0x30 && (d[1] == 0x78 || d[1] == 0x58)
+        while let l = d.last {
+            let lu = l == 0x6C || l == 0x4C || l == 0x75 || l == 0x55          // l L u U
+            let fd = l == 0x66 || l == 0x46 || l == 0x64 || l == 0x44          // f F d D
+            guard lu || (fd && !hex) else { break }
+            d.removeLast()
+        }
+        if hex { return Self.parseInt(d[2...], radix: 16) }
+        if d.count >= 2 && d[0] == 0x30 && (d[1] == 0x62 || d[1] == 0x42) { return Self.parseInt(d[2...], radix: 2) }
+        return Self.parseInt(d[...], radix: 10)
+    }
+
+    /// As `Int(_:radix:)` on ASCII bytes: optional sign, at least one digit, nil on overflow.
+    static func parseInt(_ d: ArraySlice<UInt8>, radix: Int) -> Int? {
+        var i = d.startIndex
+        var negative = false
+        if i < d.endIndex && (d[i] == 0x2B || d[i] == 0x2D) { negative = d[i] == 0x2D; i += 1 }
+        guard i < d.endIndex else { return nil }
+        var v = 0
+        while i < d.endIndex {
+            let c = d[i]
+            let digit: Int
+            switch c {
+            case 0x30...0x39: digit = Int(c - 0x30)
+            case 0x61...0x7A: digit = Int(c - 0x61) + 10
+            case 0x41...0x5A: digit = Int(c - 0x41) + 10
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: radix)
+            let (a, o2) = negative ? m.subtractingReportingOverflow(digit) : m.addingReportingOverflow(digit)
+            guard !o1 && !o2 else { return nil }
+            v = a
+            i += 1
+        }
+        return v
     }
 
     // MARK: - Run
@@ -466,6 +503,8 @@ struct FileAnalyzer {
         "get", "Get", "getRequiredProperty", "LookupEnv", "getConfig", "GetSection",
     ]
     static let configContainers: Set<String> = ["environ", "env", "AppSettings", "Configuration", "config", "settings", "ENV", "props", "properties"]
+    /// Identifier hashes of both sets: most names are ruled out without making a String.
+    static let configNameHashes: Set<UInt32> = Set(configGetters.union(configContainers).map { Lexer.hash(Array($0.utf8)) })
 
     /// Evaluates a token range: literals, byte arrays, configuration look-ups, random sources,
     /// identifiers, and literals wrapped in encoders (`"k".getBytes()`, `[]byte("k")`).
@@ -704,7 +743,8 @@ struct FileAnalyzer {
     func isConfigLookup(_ from: Int) -> Bool {
         var j = from
         while j < toks.count && j - from < 8 {
-            if toks[j].kind == .ident && (Self.configGetters.contains(text(j)) || Self.configContainers.contains(text(j))) { return true }
+            if toks[j].kind == .ident && Self.configNameHashes.contains(toks[j].hash)
+                && (Self.configGetters.contains(text(j)) || Self.configContainers.contains(text(j))) { return true }
             if isOp(j, ";") { return false }
             j += 1
         }
