@@ -117,6 +117,20 @@ final class CellBatch {
         s.pointee.openStart = -1
     }
 
+    /// Adds a whole cell with no newline and no escape (an unquoted CSV cell): the same as
+    /// openCell, append and closeCell, in one step.
+    @inline(__always) func addCell(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
+        var a = 0, e = p.count
+        while a < e && (p[a] == 32 || p[a] == 9 || p[a] == 13) { a += 1 }
+        while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
+        guard e > a else { return }
+        let start = s.pointee.bytes.count
+        s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + e - a), column: Int32(column), row: row,
+                                    rawOffset: rawOffset + Int64(a), line: 0))
+        s.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<e]))
+        s.pointee.bytes.append(10)
+    }
+
     @inline(__always) func append(_ c: UInt8) {
         withUnsafeBytes(of: c) { append($0.bindMemory(to: UInt8.self)) }
     }
