@@ -321,15 +321,17 @@ struct PIIResolver {
 
     /// A context word for `kind` within 48 bytes before the value (same line) or 16 after.
     func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ column: String?) -> String? {
+        var s = start
+        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
+        var e = end
+        while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
+        // A value alone on its line (a table cell) has no context: the word tables are not touched.
+        if column == nil && s == start && e == end { return nil }
         let words = PIIContext.words(kind)
         if let column {
             let lower = Array(column.lowercased().utf8)
             for w in words where contains(lower[...], w) { return String(decoding: w, as: UTF8.self) }
         }
-        var s = start
-        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
-        var e = end
-        while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
         // One pass over the window: only bytes that start some context word are tried.
         let firsts = PIIContext.firstBytes[kind.ordinal]
         // Before the value, then after it.
@@ -352,12 +354,14 @@ struct PIIResolver {
     func hasNegativeContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         var s = start
         while s > 0 && start - s < 24 && b[s - 1] != 10 { s -= 1 }
+        if s == start { return false }
         return PIIContext.containsAny(PIIContext.negative, first: PIIContext.negativeFirst, b, s, start)
     }
 
     func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         var s = start
         while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
+        if s == start { return false }
         return PIIContext.containsAny(PIIContext.general, first: PIIContext.generalFirst, b, s, start)
     }
 

@@ -11,6 +11,7 @@ final class StructuredScanner {
     let rules: CompiledRuleSet
     let options: ScanOptions
     private var scanner: WindowScanner?
+    private var hitBuffer: [ScanHit] = []
 
     /// With more than one job: scans batches on a second thread while this one parses.
     private var background: BackgroundBatchScanner?
@@ -207,11 +208,15 @@ final class StructuredScanner {
                 try finishPending(ref: ref, emit: emit)
                 pending = (table, job)
             } else {
-                var hits: [ScanHit] = []
+                // One hits array for every batch (grown once, not per batch).
+                var hits = hitBuffer
+                hitBuffer = []
+                hits.removeAll(keepingCapacity: true)
                 try batch.bytes.withUnsafeBufferPointer { b in
                     try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
                 }
                 count(hits, in: table, batch: batch, ref: ref, emit: emit)
+                hitBuffer = hits
             }
         }
         batch.reset()
@@ -259,6 +264,28 @@ final class StructuredScanner {
             cursor = found
             return found
         }
+        // Per (column, kind) counters in flat arrays for the hit loop (no uniqueness check of
+        // nested arrays per hit), started from the columns' values and written back after it, so
+        // the sums add up in the same order.
+        let kindCount = PIIKind.count
+        var counts = [Int64](repeating: 0, count: columns.count * kindCount)
+        var sums = [Double](repeating: 0, count: columns.count * kindCount)
+        var nameMatches = [Bool](repeating: false, count: columns.count * kindCount)
+        for (i, c) in columns.enumerated() {
+            for k in 0..<kindCount {
+                counts[i * kindCount + k] = c.kindCounts[k]
+                sums[i * kindCount + k] = c.confidenceSums[k]
+                nameMatches[i * kindCount + k] = c.nameMatches[k]
+            }
+        }
+        defer {
+            for i in 0..<columns.count {
+                for k in 0..<kindCount {
+                    columns[i].kindCounts[k] = counts[i * kindCount + k]
+                    columns[i].confidenceSums[k] = sums[i * kindCount + k]
+                }
+            }
+        }
         // Each cell counts once per kind (or rule).
         var lastCellKind: (Int, Int) = (-1, -1)
         for h in hits {
@@ -269,11 +296,14 @@ final class StructuredScanner {
             switch h.what {
             case .pii(let kind):
                 var conf = h.confidence
-                if columns[col].nameMatches[kind.ordinal] { conf = min(0.99, conf + PIIContext.boost(kind)) }
+                let slot = col * kindCount + kind.ordinal
+                if nameMatches[slot] { conf = min(0.99, conf + PIIContext.boost(kind)) }
                 guard conf >= options.minimumConfidence else { continue }
                 if lastCellKind == (ci, kind.ordinal) { continue }
                 lastCellKind = (ci, kind.ordinal)
-                count(kind, in: &columns[col], value: value(), confidence: conf, row: cell.row)
+                if counts[slot] == 0 { columns[col].samples[kind] = value(); columns[col].firstRow[kind] = cell.row }
+                counts[slot] += 1
+                sums[slot] += conf
                 if options.perValue {
                     emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil,
                                             location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
@@ -306,7 +336,10 @@ final class StructuredScanner {
                     for cell in cells where Int(cell.column) == i {
                         let v = UnsafeBufferPointer(rebasing: b[Int(cell.start)..<Int(cell.end)])
                         guard ChineseSurnames.isPlausibleName(v) else { continue }
-                        count(.personName, in: &columns[i], value: String(decoding: v, as: UTF8.self), confidence: conf, row: cell.row)
+                        let slot = i * kindCount + PIIKind.personName.ordinal
+                        if counts[slot] == 0 { columns[i].samples[.personName] = String(decoding: v, as: UTF8.self); columns[i].firstRow[.personName] = cell.row }
+                        counts[slot] += 1
+                        sums[slot] += conf
                         if options.perValue {
                             emit(FindingFactory.pii(.personName, value: String(decoding: v, as: UTF8.self), confidence: conf, context: names[i],
                                                     location: cellLocation(ref, table, batch, names[i], cell, offsetInCell: 0, length: v.count),
@@ -316,13 +349,6 @@ final class StructuredScanner {
                 }
             }
         }
-    }
-
-    private func count(_ kind: PIIKind, in column: inout ColumnStats, value: @autoclosure () -> String, confidence: Double, row: Int64) {
-        let k = kind.ordinal
-        if column.kindCounts[k] == 0 { column.samples[kind] = value(); column.firstRow[kind] = row }
-        column.kindCounts[k] += 1
-        column.confidenceSums[k] += confidence
     }
 
     private func cellLocation(_ ref: ItemRef, _ table: Table, _ batch: CellBatch, _ columnName: String, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
@@ -440,6 +466,8 @@ final class BackgroundBatchScanner: @unchecked Sendable {
     }
 
     private func run(_ scanner: WindowScanner) {
+        // The last batch's hit count: the next hits array is sized once.
+        var lastHits = 0
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
@@ -447,6 +475,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
             let job = queue.removeFirst()
             condition.unlock()
             var hits: [ScanHit] = []
+            hits.reserveCapacity(lastHits + lastHits / 4)
             do {
                 try job.batch.bytes.withUnsafeBufferPointer { b in
                     try scanner.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
@@ -454,6 +483,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
             } catch {
                 job.error = error
             }
+            lastHits = hits.count
             condition.lock()
             job.hits = hits
             job.done = true
