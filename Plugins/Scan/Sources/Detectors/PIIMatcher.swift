@@ -163,15 +163,25 @@ struct PIICandidateCollector {
         var lastTokenEnd = -1
         let raw = UnsafeRawPointer(b)
         while i < n {
-            // Eight bytes at a time: (x ^ '0'*8) has a byte below 10 exactly where x has a digit.
+            // Eight bytes at a time: (x ^ '0'*8) has a byte below 10 exactly where x has a digit;
+            // the lowest flagged byte is exact (a borrow only flags bytes above a true one).
             while i + 8 <= n {
-                let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x3030_3030_3030_3030
-                if (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080 != 0 { break }
+                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x3030_3030_3030_3030
+                let digits = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
+                if digits != 0 { i += digits.trailingZeroBitCount >> 3; break }
                 i += 8
             }
             while i < n && b[i] &- 48 >= 10 { i += 1 }
             if i >= n { break }
+            // The run's end, eight bytes at a time: for y = x ^ '0'*8, ((y & 0x7F..) + 0x76..) | y
+            // has a byte's high bit set exactly where x is not a digit (no carry between bytes).
             var j = i + 1
+            while j + 8 <= n {
+                let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) ^ 0x3030_3030_3030_3030
+                let other = (((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | y) & 0x8080_8080_8080_8080
+                if other != 0 { j += other.trailingZeroBitCount >> 3; break }
+                j += 8
+            }
             while j < n && b[j] &- 48 < 10 { j += 1 }
             let run = j - i
             if run >= 7 && j > lastTokenEnd && runIndex >= 0 {
