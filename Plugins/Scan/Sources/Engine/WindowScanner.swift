@@ -209,20 +209,44 @@ final class WindowScanner {
     /// same value found by two personal-data kinds is resolved by the matcher already.
     private func dropGenericOverlaps(_ hits: inout [ScanHit], from first: Int) {
         guard hits.count - first > 1 else { return }
+        // Secret hits are few, PII hits many (a table batch): only secrets are compared with all
+        // hits, and PII hits (sorted, not overlapping, as the resolver leaves them) are found by a
+        // binary search; the pairwise loops below when they are not in that order.
+        var secrets: [Int] = []
+        var piiFrom = -1, piiSorted = true
+        for i in first..<hits.count {
+            if case .secret = hits[i].what {
+                secrets.append(i)
+                if piiFrom >= 0 { piiSorted = false }
+            } else {
+                if piiFrom < 0 { piiFrom = i } else if hits[i].valueStart < hits[i - 1].valueEnd { piiSorted = false }
+            }
+        }
+        if secrets.isEmpty { return }
+        if !piiSorted { secrets = Array(first..<hits.count) }
         var drop = Set<Int>()
         // The same value found by two specific rules: the one listed first in the registry reports it.
-        for i in first..<hits.count {
+        for i in secrets {
             guard case .secret(let ri) = hits[i].what, !rules.secretRules[ri].isGeneric else { continue }
-            for j in first..<hits.count where j != i {
+            for j in secrets where j != i {
                 if case .secret(let rj) = hits[j].what, !rules.secretRules[rj].isGeneric, rj < ri,
                    hits[j].valueStart == hits[i].valueStart, hits[j].valueEnd == hits[i].valueEnd {
                     drop.insert(i)
                 }
             }
         }
-        for i in first..<hits.count {
+        for i in secrets {
             guard case .secret(let ri) = hits[i].what, rules.secretRules[ri].isGeneric else { continue }
-            for j in first..<hits.count where j != i {
+            if piiSorted && piiFrom >= 0 && !drop.contains(i) {
+                // The first PII hit ending after this value starts: it overlaps if it starts before the value ends.
+                var lo = piiFrom, hi = hits.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if hits[mid].valueEnd <= hits[i].valueStart { lo = mid + 1 } else { hi = mid }
+                }
+                if lo < hits.count && hits[lo].valueStart < hits[i].valueEnd { drop.insert(i) }
+            }
+            for j in secrets where j != i {
                 let other = hits[j]
                 let overlaps = other.valueStart < hits[i].valueEnd && hits[i].valueStart < other.valueEnd
                 guard overlaps else { continue }
