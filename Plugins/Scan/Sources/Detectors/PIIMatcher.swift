@@ -73,9 +73,18 @@ struct PIICandidateCollector {
     private var lastSOMIndex: [Int]
     private var lastAddressEnd = -1
 
+    /// Every pattern's kinds in one array, pattern `p`'s at kindBounds[p]..<kindBounds[p + 1]
+    /// (the resolver reads them per candidate without retaining a per-pattern array).
+    let flatKinds: [PIIKind]
+    let kindBounds: [Int32]
+
     init(patterns: [PIIPattern]) {
         self.patterns = patterns
         extents = patterns.map(\.extent)
+        var flat: [PIIKind] = [], bounds: [Int32] = [0]
+        for p in patterns { flat.append(contentsOf: p.kinds); bounds.append(Int32(flat.count)) }
+        flatKinds = flat
+        kindBounds = bounds
         lastEnd = [Int](repeating: -1, count: patterns.count)
         lastSOMStart = [Int](repeating: -1, count: patterns.count)
         lastSOMIndex = [Int](repeating: -1, count: patterns.count)
@@ -250,6 +259,8 @@ struct PIIResolver {
         // Per pattern, looked up once per call rather than copying the pattern (and retaining
         // its arrays) per candidate.
         collector.patterns.withUnsafeBufferPointer { patterns in
+        collector.flatKinds.withUnsafeBufferPointer { flatKinds in
+        collector.kindBounds.withUnsafeBufferPointer { kindBounds in
         for c in collector.candidates {
             if c.end < ownStart { continue }
             if continuesBefore && c.start == 0 { continue }
@@ -258,7 +269,7 @@ struct PIIResolver {
             // Alphanumeric neighbours mean the value is part of a longer identifier.
             if c.start > 0 && word.contains(buffer[c.start - 1]) && !isNameOrSOM(pattern.pointee.extent) { continue }
             if c.end < buffer.count && word.contains(buffer[c.end]) { continue }
-            let kinds = pattern.pointee.kinds
+            let kinds = UnsafeBufferPointer(rebasing: flatKinds[Int(kindBounds[Int(c.pattern)])..<Int(kindBounds[Int(c.pattern) + 1])])
             // user:password@host is a URL's credentials, not an email address.
             if kinds.contains(.email) && (c.start > 0 && buffer[c.start - 1] == 58 || isURLUserinfo(buffer, c.start)) { continue }
             let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
@@ -279,6 +290,8 @@ struct PIIResolver {
                 }
             }
             if let best, best.confidence >= minimumConfidence { out.append(best) }
+        }
+        }
         }
         }
         resolveOverlaps(&out, from: first)

@@ -288,14 +288,17 @@ final class StructuredScanner {
         }
         // Each cell counts once per kind (or rule).
         var lastCellKind: (Int, Int) = (-1, -1)
-        for h in hits {
-            guard let ci = cellIndex(at: h.valueStart) else { continue }
+        // Hits read in place (a copy per hit would retain its context string).
+        hits.withUnsafeBufferPointer { hitBuffer in
+        for hi in hitBuffer.indices {
+            let h = hitBuffer.baseAddress! + hi
+            guard let ci = cellIndex(at: h.pointee.valueStart) else { continue }
             let cell = cells[ci]
             let col = Int(cell.column)
-            func value() -> String { String(decoding: bytes[h.valueStart..<h.valueEnd], as: UTF8.self) }
-            switch h.what {
+            func value() -> String { String(decoding: bytes[h.pointee.valueStart..<h.pointee.valueEnd], as: UTF8.self) }
+            switch h.pointee.what {
             case .pii(let kind):
-                var conf = h.confidence
+                var conf = h.pointee.confidence
                 let slot = col * kindCount + kind.ordinal
                 if nameMatches[slot] { conf = min(0.99, conf + PIIContext.boost(kind)) }
                 guard conf >= options.minimumConfidence else { continue }
@@ -306,7 +309,7 @@ final class StructuredScanner {
                 sums[slot] += conf
                 if options.perValue {
                     emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil,
-                                            location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
+                                            location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.pointee.valueStart - Int(cell.start), length: h.pointee.valueEnd - h.pointee.valueStart),
                                             item: ref, options: options, extra: ["column_scope": .string(names[col])]))
                 }
             case .secret(let r):
@@ -319,10 +322,11 @@ final class StructuredScanner {
                 }
                 if options.perValue {
                     emit(FindingFactory.secret(rules.secretRules[r], value: value(),
-                                               location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.valueStart - Int(cell.start), length: h.valueEnd - h.valueStart),
+                                               location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.pointee.valueStart - Int(cell.start), length: h.pointee.valueEnd - h.pointee.valueStart),
                                                item: ref, options: options))
                 }
             }
+        }
         }
         // Names are found in free text only after a label; in a column named for names, a cell
         // that is a plausible Chinese name is one.
