@@ -123,12 +123,17 @@ final class WindowScanner {
             piiMatches.removeAll(keepingCapacity: true)
             resolver.resolve(state.pointee.pii, buffer: buffer, continuesBefore: continuesBefore, continuesAfter: continuesAfter,
                              ownStart: ownStart, columnContext: columnContext, into: &piiMatches)
+            // Locals for the loop: a class property read or modified per match pays a dynamic
+            // exclusivity check.
+            let printable = printableOnly
+            var cache = allowCache
             for m in piiMatches {
-                if printableOnly && !isPrintable(buffer, m.start, m.end) { continue }
-                if allowCache.isAllowed(buffer, m.start) { continue }
+                if printable && !isPrintable(buffer, m.start, m.end) { continue }
+                if cache.isAllowed(buffer, m.start) { continue }
                 hits.append(ScanHit(what: .pii(m.kind), start: m.start, end: m.end, valueStart: m.start, valueEnd: m.end,
                                     confidence: m.confidence, context: m.context))
             }
+            allowCache = cache
         }
         dropGenericOverlaps(&hits, from: first)
     }
