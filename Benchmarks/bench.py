@@ -2,7 +2,7 @@
 """dstool's benchmark harness: runs dstool and peer tools side by side on the same generated input,
 several runs each, and prints medians and ratios (wall time, CPU time, throughput, peak memory).
 
-    Benchmarks/bench.py SUITE [SUITE...] [--runs N] [--size SIZE] [--dstool PATH] [--keep] [--group G]
+    Benchmarks/bench.py SUITE [SUITE...] [--runs N] [--size SIZE] [--dstool PATH] [--keep] [--group G] [--skip TEXT]
     Benchmarks/bench.py --list
 
 A suite is one file, Benchmarks/suites/<name>.py, defining:
@@ -126,6 +126,8 @@ def run_suite(name, args):
     for case in mod.cases(ctx):
         if args.group and case.group not in args.group:
             continue
+        if args.skip and any(word in case.name for word in args.skip):
+            continue  # e.g. a peer that takes many minutes and was measured in an earlier run
         if case.argv and not (os.path.exists(case.argv[0]) or shutil.which(case.argv[0])):
             rows.append((case, None, f"skipped: {case.argv[0]} not installed"))
             continue
@@ -160,7 +162,7 @@ def run_suite(name, args):
                      f"{fmt_rate(n, cpu, unit)} | {rss:,.0f} | {ratio_w} | {ratio_c} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    if not args.group:   # a partial run does not replace the suite's results
+    if not args.group and not args.skip:   # a partial run does not replace the suite's results
         os.makedirs(os.path.join(ROOT, "Benchmarks", "results"), exist_ok=True)
         with open(os.path.join(ROOT, "Benchmarks", "results", name + ".md"), "w") as f:
             f.write(text)
@@ -177,6 +179,7 @@ def main():
     ap.add_argument("--dstool", default=os.path.join(ROOT, "dist", "bin", "dstool"))
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--group", action="append", help="run only the cases of this group (repeatable)")
+    ap.add_argument("--skip", action="append", help="skip the cases whose name contains this text (repeatable)")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
     names = sorted(f[:-3] for f in os.listdir(SUITES) if f.endswith(".py"))
