@@ -208,9 +208,14 @@ public final class TraceEngine {
             chunk.sequence = sequence
             sequence += 1
             pool.submit(chunk) { [unowned self] in self.mergeReady(pool, &next) }
-            chunk = LineChunk(sequence: sequence, input: inputIndex)
-            chunk.bytes.reserveCapacity(2 << 20)
-            chunk.lines.reserveCapacity(16384)
+            if let reused = pool.takeSpare() {
+                chunk = reused
+                chunk.sequence = sequence; chunk.input = inputIndex
+            } else {
+                chunk = LineChunk(sequence: sequence, input: inputIndex)
+                chunk.bytes.reserveCapacity(2 << 20)
+                chunk.lines.reserveCapacity(16384)
+            }
         }
         for (l, bytes) in head { bytes.withUnsafeBufferPointer { add($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count, l) } }
         var ok = true

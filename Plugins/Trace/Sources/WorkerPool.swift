@@ -9,6 +9,9 @@ final class WorkerPool: @unchecked Sendable {
     private var queue: [LineChunk] = []
     private var head = 0
     private var results: [Int: ChunkResult] = [:]
+    /// Processed chunks, emptied, whose buffers the reader fills again (fresh 2 MiB buffers for
+    /// every chunk cost page faults and zeroing in the kernel).
+    private var spare: [LineChunk] = []
     private var inFlight = 0
     private var stopping = false
     private var threads: [Thread] = []
@@ -51,6 +54,12 @@ final class WorkerPool: @unchecked Sendable {
         cond.unlock()
     }
 
+    /// An emptied chunk whose buffers can be filled again, if one is free.
+    func takeSpare() -> LineChunk? {
+        cond.lock(); defer { cond.unlock() }
+        return spare.popLast()
+    }
+
     /// The result of chunk `sequence` if it is done (removed from the pool).
     func result(_ sequence: Int) -> ChunkResult? {
         cond.lock(); defer { cond.unlock() }
@@ -69,14 +78,20 @@ final class WorkerPool: @unchecked Sendable {
             cond.lock()
             while head >= queue.count && !stopping { cond.wait() }
             if head >= queue.count && stopping { running -= 1; cond.broadcast(); cond.unlock(); return }
-            let chunk = queue[head]
+            var chunk = queue[head]
+            // The queue lets go of the chunk now (it held every taken chunk's lines until 64
+            // were taken: over 100 MB).
+            queue[head] = LineChunk()
             head += 1
             if head > 64 { queue.removeFirst(head); head = 0 }
             let (inp, fmt, it) = (input, format, item)
             cond.unlock()
             if w.input != chunk.input { w.begin(input: inp, format: fmt, item: it) }
             let r = w.process(chunk)
+            chunk.bytes.removeAll(keepingCapacity: true)
+            chunk.lines.removeAll(keepingCapacity: true)
             cond.lock()
+            if spare.count < workers.count * 2 + 2 { spare.append(chunk) }
             results[r.sequence] = r
             inFlight -= 1
             cond.broadcast()

@@ -16,6 +16,9 @@ public final class SigmaEngine {
     let scratch = HSScratch()
     let ruleStamp: UnsafeMutablePointer<UInt32>
     @exclusivity(unchecked) var stamp: UInt32 = 0
+    /// Every rule's condition as a flat program (`FlatCondition`), read by the per-event field
+    /// skipping check without the reference counting that walking the `CondNode` tree costs.
+    let conditions: FlatCondition
 
     /// One field to scan for a plan. Trivial (no reference counting in the per-event loop): the
     /// database and cache are owned by the plan's `owners`, the key's name by `names`.
@@ -32,6 +35,14 @@ public final class SigmaEngine {
         @exclusivity(unchecked) var fields: [FieldScan] = []
         /// Per field (same order): the applicable rules that use an atom of it.
         var rulesUsing: [[Int32]] = []
+        /// `rulesUsing` flattened: field `fi`'s rules are `using[usingStart[fi]..<usingStart[fi + 1]]`.
+        private(set) var using: [Int32] = []
+        private(set) var usingStart: [Int32] = [0]
+        func flatten() {
+            using = rulesUsing.flatMap { $0 }
+            usingStart = [0]
+            for r in rulesUsing { usingStart.append(usingStart[usingStart.count - 1] + Int32(r.count)) }
+        }
         /// Global atom id → index of its field in `fields` (-1: not in this plan).
         var atomField: [Int16] = []
         var owners: [AnyObject] = []
@@ -92,6 +103,7 @@ public final class SigmaEngine {
         matches = MatchSet(capacity: atoms.hs.count)
         ruleStamp = .allocate(capacity: max(rules.count, 1))
         ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
+        conditions = FlatCondition(rules.map(\.condition))
         correlationState = CorrelationState(correlations: keptCorrelations)
         correlationState.prepare(rules: rules)
     }
@@ -107,6 +119,7 @@ public final class SigmaEngine {
         matches = MatchSet(capacity: other.atoms.hs.count)
         ruleStamp = .allocate(capacity: max(rules.count, 1))
         ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
+        conditions = other.conditions
         correlationState = CorrelationState(correlations: other.correlations)
         correlationState.prepare(rules: rules)
     }
@@ -219,6 +232,7 @@ public final class SigmaEngine {
                 p.rulesUsing.append(users.sorted())
             }
         }
+        p.flatten()
         plans[mask.rawValue] = p
         lastMask = mask.rawValue; lastPlan = p; lastPlanRef = .passUnretained(p)
         return p
@@ -237,13 +251,18 @@ public final class SigmaEngine {
         if p.applicable.isEmpty { return }
         matches.begin()
         var scanned: UInt64 = 0
+        let conditions = self.conditions
         p.fields.withUnsafeBufferPointer { fields in
+          p.using.withUnsafeBufferPointer { using in
+          p.usingStart.withUnsafeBufferPointer { usingStart in
+          p.atomField.withUnsafeBufferPointer { atomField in
             for (fi, f) in fields.enumerated() {
                 defer { if fi < 64 { scanned |= 1 << UInt64(fi) } }
                 // Skip a field when every rule using it is already false whatever it holds.
                 if fi > 0 && fi < 64 {
                     var needed = false
-                    for ri in p.rulesUsing[fi] where partial(rules[Int(ri)].condition, p, scanned) != .no { needed = true; break }
+                    for k in Int(usingStart[fi])..<Int(usingStart[fi + 1])
+                    where conditions.partial(Int(using[k]), matches, atomField, scanned) != .no { needed = true; break }
                     if !needed { continue }
                 }
                 let value: Bytes?
@@ -264,6 +283,9 @@ public final class SigmaEngine {
                     cache.store(base, v.count, hash: h, matches: matches, from: before)
                 }
             }
+          }
+          }
+          }
         }
         stamp &+= 1
         if stamp == 0 { ruleStamp.update(repeating: 0, count: max(rules.count, 1)); stamp = 1 }
@@ -361,6 +383,80 @@ public final class SigmaEngine {
         case .or(let c):
             var r = K.no
             for x in c { let k = kleene(x); if k == .yes { return .yes }; if k == .unknown { r = .unknown } }
+            return r
+        }
+    }
+}
+
+/// Rule conditions compiled to one flat array of nodes, three Int32 each: (op, argument, size of
+/// the subtree in nodes). Ops: 0 Hyperscan atom (argument: atom id), 1 computed atom, 2 constant
+/// (argument 0/1), 3 not, 4 and, 5 or (argument: number of children, which follow in order).
+/// `partial` is `SigmaEngine.partial` on this form: the same Kleene logic, without the reference
+/// counting that reading the indirect `CondNode` tree costs on every event.
+final class FlatCondition: @unchecked Sendable {
+    let code: UnsafeMutablePointer<Int32>
+    /// Where each rule's program starts (in Int32s).
+    let start: UnsafeMutablePointer<Int32>
+
+    init(_ conditions: [CondNode]) {
+        var out: [Int32] = []
+        var starts: [Int32] = []
+        func encode(_ n: CondNode) {
+            let at = out.count
+            switch n {
+            case .hs(let a): out += [0, Int32(a), 1]
+            case .computed(let i): out += [1, Int32(i), 1]
+            case .constant(let b): out += [2, b ? 1 : 0, 1]
+            case .not(let c): out += [3, 0, 0]; encode(c)
+            case .and(let cs): out += [4, Int32(cs.count), 0]; for c in cs { encode(c) }
+            case .or(let cs): out += [5, Int32(cs.count), 0]; for c in cs { encode(c) }
+            }
+            out[at + 2] = Int32((out.count - at) / 3)
+        }
+        for c in conditions { starts.append(Int32(out.count)); encode(c) }
+        code = .allocate(capacity: max(out.count, 1))
+        code.initialize(from: out, count: out.count)
+        start = .allocate(capacity: max(starts.count, 1))
+        start.initialize(from: starts, count: starts.count)
+    }
+    deinit { code.deallocate(); start.deallocate() }
+
+    /// The value of rule `rule`'s condition with the fields scanned so far (see `SigmaEngine.partial`).
+    @inline(__always) func partial(_ rule: Int, _ matches: MatchSet, _ atomField: UnsafeBufferPointer<Int16>, _ scanned: UInt64) -> SigmaEngine.K {
+        node(Int(start[rule]), matches, atomField, scanned)
+    }
+
+    func node(_ pc: Int, _ matches: MatchSet, _ atomField: UnsafeBufferPointer<Int16>, _ scanned: UInt64) -> SigmaEngine.K {
+        switch code[pc] {
+        case 0:
+            let a = Int(code[pc + 1])
+            let f = Int(atomField[a])
+            if f < 0 { return .no }   // not in this plan: never set
+            if f < 64 && scanned & (1 << UInt64(f)) != 0 { return matches.isSet(a) ? .yes : .no }
+            return .unknown
+        case 1: return .unknown
+        case 2: return code[pc + 1] != 0 ? .yes : .no
+        case 3:
+            switch node(pc + 3, matches, atomField, scanned) { case .yes: return .no; case .no: return .yes; case .unknown: return .unknown }
+        case 4:
+            var r = SigmaEngine.K.yes
+            var c = pc + 3
+            for _ in 0..<Int(code[pc + 1]) {
+                let k = node(c, matches, atomField, scanned)
+                if k == .no { return .no }
+                if k == .unknown { r = .unknown }
+                c += Int(code[c + 2]) * 3
+            }
+            return r
+        default:
+            var r = SigmaEngine.K.no
+            var c = pc + 3
+            for _ in 0..<Int(code[pc + 1]) {
+                let k = node(c, matches, atomField, scanned)
+                if k == .yes { return .yes }
+                if k == .unknown { r = .unknown }
+                c += Int(code[c + 2]) * 3
+            }
             return r
         }
     }
