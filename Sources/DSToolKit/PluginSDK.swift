@@ -98,7 +98,7 @@ public final class InputItem {
         flags = info.flags
         uid = info.uid >= 0 ? info.uid : nil
         gid = info.gid >= 0 ? info.gid : nil
-        if let cj = info.chain_json, let arr = try? JSONDecoder().decode([String].self, from: Data(String(cString: cj).utf8)) {
+        if let cj = info.chain_json, let arr = try? RecordDecoder.decodeStrings(UnsafeRawBufferPointer(start: cj, count: strlen(cj))) {
             chain = arr
         } else {
             chain = [name]

@@ -16,10 +16,13 @@ public enum RecordDecoder {
         try data.withUnsafeBytes { try decode($0) }
     }
 
+    /// One validating pass over the whole document (so syntax errors come first, as before), then
+    /// the fields are read straight from their byte ranges: no tree of nodes, one String per field.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Record {
         var parser = JSONByteParser(bytes.bindMemory(to: UInt8.self))
+        parser.collectDepth = 2  // the record and its objects (location, title, ...): their members are kept
         let root = try parser.document()
-        let object = try JSONNodeObject(root, path: "record")
+        let object = try JSONNodeObject(root, path: "record", collected: parser.collected)
         switch try object.string("type") {
         case "finding": return .finding(try finding(object))
         case "error": return .error(try error(object))
@@ -34,11 +37,17 @@ public enum RecordDecoder {
         return try jsonValue(parser.document(), path: "value")
     }
 
+    /// A JSON array of strings, as `JSONDecoder().decode([String].self, ...)` reads it.
+    public static func decodeStrings(_ bytes: UnsafeRawBufferPointer) throws -> [String] {
+        var parser = JSONByteParser(bytes.bindMemory(to: UInt8.self))
+        return try parser.document().strings("value")
+    }
+
     static func finding(_ o: JSONNodeObject) throws -> Finding {
-        let location = try JSONNodeObject(o.required("location"), path: "location")
+        let location = try JSONNodeObject(o.required("location"), path: "location", collected: o.collected)
         var f = Finding(
-            ruleId: try o.string("rule_id"), title: try localized(o.required("title"), "title"),
-            message: try o.optional("message").map { try localized($0, "message") },
+            ruleId: try o.string("rule_id"), title: try localized(o.required("title"), "title", o),
+            message: try o.optional("message").map { try localized($0, "message", o) },
             category: try o.string("category"),
             severity: try o.enumValue("severity", Severity.self),
             confidence: try o.optional("confidence").map { try $0.double("confidence") },
@@ -59,7 +68,7 @@ public enum RecordDecoder {
             fingerprint: try o.string("fingerprint"),
             references: try o.optional("references").map { try $0.strings("references") },
             cwe: try o.optional("cwe").map { try $0.strings("cwe") },
-            remediation: try o.optional("remediation").map { try localized($0, "remediation") },
+            remediation: try o.optional("remediation").map { try localized($0, "remediation", o) },
             properties: try o.optional("properties").map { try jsonValue($0, path: "properties") })
         f.type = "finding"
         return f
@@ -71,44 +80,31 @@ public enum RecordDecoder {
     }
 
     static func data(_ o: JSONNodeObject) throws -> DataRecord {
-        try DataRecord(kind: o.string("kind"), text: o.optional("text").map { try localized($0, "text") },
+        try DataRecord(kind: o.string("kind"), text: o.optional("text").map { try localized($0, "text", o) },
                        value: jsonValue(o.required("value", nullAllowed: true), path: "value"))
     }
 
-    static func localized(_ node: JSONNode, _ path: String) throws -> LocalizedText {
-        let o = try JSONNodeObject(node, path: path)
+    static func localized(_ node: JSONNode, _ path: String, _ parent: JSONNodeObject) throws -> LocalizedText {
+        let o = try JSONNodeObject(node, path: path, collected: parent.collected)
         return LocalizedText(en: try o.string("en"), zh: try o.string("zh"))
     }
 
     static func jsonValue(_ node: JSONNode, path: String) throws -> JSONValue {
-        switch node {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .number(let text):
-            if let i = JSONNumber.int64(text) { return .int(i) }
-            if let d = JSONNumber.double(text) { return .double(d) }
-            throw RecordDecodingError("\(path): number \(text) is out of range")
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(try a.map { try jsonValue($0, path: path) })
-        case .object(let pairs):
-            var o = [String: JSONValue](minimumCapacity: pairs.count)
-            for m in pairs where o[m.key] == nil { o[m.key] = try jsonValue(m.value, path: path) }
-            return .object(o)
-        }
+        var parser = node.parser()
+        return try parser.jsonValue(path: path)
     }
 }
 
-/// A parsed JSON value; numbers keep their text, since the field they land in decides how to read them.
-enum JSONNode {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONNode])
-    case object([JSONMember])
+/// A value the parser has validated, by kind and byte range; fields read from it on demand.
+struct JSONNode {
+    enum Kind { case null, bool, number, string, array, object }
+    let p: UnsafeBufferPointer<UInt8>
+    let kind: Kind
+    let start: Int
+    let end: Int
 
-    var kind: String {
-        switch self {
+    var kindName: String {
+        switch kind {
         case .null: return "null"
         case .bool: return "a boolean"
         case .number: return "a number"
@@ -118,22 +114,35 @@ enum JSONNode {
         }
     }
 
+    /// A parser positioned at this value (which is known to be valid).
+    func parser() -> JSONByteParser {
+        var parser = JSONByteParser(p)
+        parser.i = start
+        return parser
+    }
+
+    var numberText: String { String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self) }
+
     func string(_ path: String) throws -> String {
-        if case .string(let s) = self { return s }
-        throw RecordDecodingError("\(path): expected a string, found \(kind)")
+        guard kind == .string else { throw RecordDecodingError("\(path): expected a string, found \(kindName)") }
+        var parser = parser()
+        return try parser.string()
     }
     func strings(_ path: String) throws -> [String] {
-        guard case .array(let a) = self else { throw RecordDecodingError("\(path): expected an array, found \(kind)") }
-        return try a.map { try $0.string(path) }
+        guard kind == .array else { throw RecordDecodingError("\(path): expected an array, found \(kindName)") }
+        var parser = parser()
+        return try parser.elements().map { try $0.string(path) }
     }
     func int64(_ path: String) throws -> Int64 {
-        guard case .number(let text) = self else { throw RecordDecodingError("\(path): expected a number, found \(kind)") }
-        guard let i = JSONNumber.int64(text) else { throw RecordDecodingError("\(path): \(text) is not a whole number in range") }
+        guard kind == .number else { throw RecordDecodingError("\(path): expected a number, found \(kindName)") }
+        guard let i = JSONNumber.int64(UnsafeBufferPointer(rebasing: p[start..<end])) else {
+            throw RecordDecodingError("\(path): \(numberText) is not a whole number in range")
+        }
         return i
     }
     func double(_ path: String) throws -> Double {
-        guard case .number(let text) = self else { throw RecordDecodingError("\(path): expected a number, found \(kind)") }
-        guard let d = JSONNumber.double(text) else { throw RecordDecodingError("\(path): \(text) is out of range") }
+        guard kind == .number else { throw RecordDecodingError("\(path): expected a number, found \(kindName)") }
+        guard let d = JSONNumber.double(numberText) else { throw RecordDecodingError("\(path): \(numberText) is out of range") }
         return d
     }
     func enumValue<E: RawRepresentable>(_ path: String, _ type: E.Type) throws -> E where E.RawValue == String {
@@ -143,37 +152,69 @@ enum JSONNode {
     }
 }
 
-/// A struct, not a tuple: an array of tuples instantiates its type's metadata at run time, per array.
+/// An object's members as the validating pass found them, by where the object starts.
+struct JSONCollectedObject {
+    let start: Int
+    let members: [JSONMember]
+}
+
+/// An object member: the key as its raw bytes between the quotes, and the value.
 struct JSONMember {
-    let key: String
+    let keyStart: Int
+    let keyEnd: Int
+    /// Only ASCII and no escapes: byte equality is String equality. Otherwise the key is decoded
+    /// and compared as a String (escapes, and canonical equivalence as JSONDecoder's keys have it).
+    let keyIsPlain: Bool
     let value: JSONNode
+
+    func hasKey(_ key: String) -> Bool {
+        let p = value.p
+        if keyIsPlain {
+            if key.utf8.count != keyEnd - keyStart { return false }
+            var k = key
+            return k.withUTF8 { u in
+                u.count == keyEnd - keyStart && (u.isEmpty || memcmp(u.baseAddress!, p.baseAddress! + keyStart, u.count) == 0)
+            }
+        }
+        var parser = JSONByteParser(p)
+        parser.i = keyStart - 1
+        return (try? parser.string()) == key
+    }
 }
 
 /// An object's members in document order; lookups take the first of duplicate keys (as JSONDecoder).
 struct JSONNodeObject {
     let pairs: [JSONMember]
     let path: String
+    /// Objects whose members the validating pass already listed.
+    let collected: [JSONCollectedObject]
 
-    init(_ node: JSONNode, path: String) throws {
-        guard case .object(let pairs) = node else { throw RecordDecodingError("\(path): expected an object, found \(node.kind)") }
-        self.pairs = pairs
+    init(_ node: JSONNode, path: String, collected: [JSONCollectedObject]) throws {
+        guard node.kind == .object else { throw RecordDecodingError("\(path): expected an object, found \(node.kindName)") }
+        if let known = collected.first(where: { $0.start == node.start }) {
+            pairs = known.members
+        } else {
+            var parser = node.parser()
+            pairs = try parser.members()
+        }
         self.path = path
+        self.collected = collected
     }
 
     private func name(_ key: String) -> String { path == "record" ? key : "\(path).\(key)" }
 
     /// Absent and null are both nil, as `decodeIfPresent` has it.
     func optional(_ key: String) -> JSONNode? {
-        for m in pairs where m.key == key {
-            if case .null = m.value { return nil }
+        for m in pairs where m.hasKey(key) {
+            if m.value.kind == .null { return nil }
             return m.value
         }
         return nil
     }
     func required(_ key: String, nullAllowed: Bool = false) throws -> JSONNode {
-        for m in pairs where m.key == key {
+        for m in pairs where m.hasKey(key) {
             let v = m.value
-            if case .null = v, !nullAllowed { throw RecordDecodingError("\(name(key)): expected a value, found null") }
+            if v.kind == .null, !nullAllowed { throw RecordDecodingError("\(name(key)): expected a value, found null") }
             return v
         }
         throw RecordDecodingError("\(name(key)): missing")
@@ -190,7 +231,11 @@ struct JSONNodeObject {
 enum JSONNumber {
     static func int64(_ text: String) -> Int64? {
         var t = text
-        let plain: Int64?? = t.withUTF8 { u -> Int64?? in
+        return t.withUTF8 { int64($0) }
+    }
+
+    static func int64(_ u: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let plain: Int64?? = {
             if u.isEmpty { return .some(nil) }
             var i = 0
             let negative = u[0] == UInt8(ascii: "-")
@@ -210,9 +255,9 @@ enum JSONNumber {
                 return .some(mag == UInt64(Int64.max) + 1 ? Int64.min : nil)
             }
             return .some(mag <= UInt64(Int64.max) ? Int64(mag) : nil)
-        }
+        }()
         if let plain { return plain }
-        guard let d = Double(text), d.isFinite else { return nil }
+        guard let d = Double(String(decoding: u, as: UTF8.self)), d.isFinite else { return nil }
         return Int64(exactly: d)
     }
 
@@ -229,6 +274,9 @@ struct JSONByteParser {
     var i = 0
     var depth = 0
     var scratch: [UInt8] = []
+    /// Objects nested less deep than this have their members listed in `collected` while validating.
+    var collectDepth = 0
+    var collected: [JSONCollectedObject] = []
     static let maximumDepth = 512
 
     init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
@@ -254,19 +302,29 @@ struct JSONByteParser {
         }
     }
 
+    /// Validates one value and says where it is; builds nothing.
     mutating func value() throws -> JSONNode {
         skipSpace()
         guard i < p.count else { throw fail("unexpected end") }
+        let start = i
+        let kind: JSONNode.Kind
         switch p[i] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        case UInt8(ascii: "{"):
+            if depth < collectDepth {
+                collected.append(JSONCollectedObject(start: start, members: try members()))
+            } else {
+                try object()
+            }
+            kind = .object
+        case UInt8(ascii: "["): try array(); kind = .array
+        case UInt8(ascii: "\""): try skipString(); kind = .string
+        case UInt8(ascii: "t"): try literal("true"); kind = .bool
+        case UInt8(ascii: "f"): try literal("false"); kind = .bool
+        case UInt8(ascii: "n"): try literal("null"); kind = .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(); kind = .number
         default: throw fail("unexpected character")
         }
+        return JSONNode(p: p, kind: kind, start: start, end: i)
     }
 
     mutating func literal(_ word: StaticString) throws {
@@ -281,21 +339,18 @@ struct JSONByteParser {
         if depth > Self.maximumDepth { throw fail("nested too deep") }
     }
 
-    mutating func object() throws -> JSONNode {
+    /// Walks an object, calling `member` with the position of each key's opening quote; `member`
+    /// reads the key and then the value.
+    mutating func object(_ member: (inout JSONByteParser) throws -> Void = { try $0.skipMember() }) throws {
         try enter()
         i += 1
-        var pairs: [JSONMember] = []
         skipSpace()
-        if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(pairs) }
+        if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return }
         while true {
             skipSpace()
             guard i < p.count else { throw fail("unexpected end") }
             guard p[i] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-            let key = try string()
-            skipSpace()
-            guard i < p.count, p[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            i += 1
-            pairs.append(JSONMember(key: key, value: try value()))
+            try member(&self)
             skipSpace()
             guard i < p.count else { throw fail("unexpected end") }
             if p[i] == UInt8(ascii: "}") { i += 1; break }
@@ -305,17 +360,27 @@ struct JSONByteParser {
             if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; break }  // trailing comma
         }
         depth -= 1
-        return .object(pairs)
     }
 
-    mutating func array() throws -> JSONNode {
+    mutating func colon() throws {
+        skipSpace()
+        guard i < p.count, p[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        i += 1
+    }
+
+    mutating func skipMember() throws {
+        try skipString()
+        try colon()
+        _ = try value()
+    }
+
+    mutating func array(_ element: (inout JSONByteParser) throws -> Void = { _ = try $0.value() }) throws {
         try enter()
         i += 1
-        var elements: [JSONNode] = []
         skipSpace()
-        if i < p.count, p[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(elements) }
+        if i < p.count, p[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return }
         while true {
-            elements.append(try value())
+            try element(&self)
             skipSpace()
             guard i < p.count else { throw fail("unexpected end") }
             if p[i] == UInt8(ascii: "]") { i += 1; break }
@@ -325,12 +390,95 @@ struct JSONByteParser {
             if i < p.count, p[i] == UInt8(ascii: "]") { i += 1; break }  // trailing comma
         }
         depth -= 1
-        return .array(elements)
     }
 
-    /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, returned as its text.
-    mutating func number() throws -> String {
-        let start = i
+    /// The members of the object at `i` (already validated).
+    mutating func members() throws -> [JSONMember] {
+        var pairs: [JSONMember] = []
+        pairs.reserveCapacity(16)
+        try object { s in
+            let keyStart = s.i + 1
+            var plain = true
+            try s.skipString(plain: &plain)
+            let keyEnd = s.i - 1
+            try s.colon()
+            pairs.append(JSONMember(keyStart: keyStart, keyEnd: keyEnd, keyIsPlain: plain, value: try s.value()))
+        }
+        return pairs
+    }
+
+    /// The elements of the array at `i` (already validated).
+    mutating func elements() throws -> [JSONNode] {
+        var elements: [JSONNode] = []
+        try array { s in elements.append(try s.value()) }
+        return elements
+    }
+
+    /// The value at `i` (already validated) as a JSONValue; an object takes the first of duplicate keys.
+    mutating func jsonValue(path: String) throws -> JSONValue {
+        skipSpace()
+        switch p[i] {
+        case UInt8(ascii: "{"):
+            var o: [String: JSONValue] = [:]
+            try object { s in
+                let key = try s.string()
+                try s.colon()
+                if o[key] == nil { o[key] = try s.jsonValue(path: path) } else { _ = try s.value() }
+            }
+            return .object(o)
+        case UInt8(ascii: "["):
+            var a: [JSONValue] = []
+            try array { s in a.append(try s.jsonValue(path: path)) }
+            return .array(a)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): i += 4; return .bool(true)
+        case UInt8(ascii: "f"): i += 5; return .bool(false)
+        case UInt8(ascii: "n"): i += 4; return .null
+        default:
+            let start = i
+            try number()
+            let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
+            if let n = JSONNumber.int64(bytes) { return .int(n) }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let d = JSONNumber.double(text) { return .double(d) }
+            throw RecordDecodingError("\(path): number \(text) is out of range")
+        }
+    }
+
+    /// Validates a string as `string()` does, without building it unless it has escapes.
+    mutating func skipString() throws {
+        var plain = true
+        try skipString(plain: &plain)
+    }
+
+    /// `plain` is cleared when the string has escapes or non-ASCII bytes.
+    mutating func skipString(plain: inout Bool) throws {
+        let quote = i
+        i += 1
+        var ascii = true
+        while i < p.count {
+            let b = p[i]
+            if b == UInt8(ascii: "\"") {
+                guard ascii || Self.isValidUTF8(UnsafeBufferPointer(rebasing: p[(quote + 1)..<i])) else {
+                    throw fail("invalid UTF-8 in a string")
+                }
+                i += 1
+                if !ascii { plain = false }
+                return
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw fail("unescaped control character in a string") }
+            if b >= 0x80 { ascii = false }
+            i += 1
+        }
+        // Escapes (or the end): the building reader decides, with its exact errors.
+        plain = false
+        i = quote
+        _ = try string()
+    }
+
+    /// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; the value's text is its byte range.
+    mutating func number() throws {
         func digits(_ s: inout JSONByteParser) -> Int {
             let from = s.i
             while s.i < s.p.count, s.p[s.i] >= UInt8(ascii: "0"), s.p[s.i] <= UInt8(ascii: "9") { s.i += 1 }
@@ -353,7 +501,6 @@ struct JSONByteParser {
             if i < p.count, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
             if digits(&self) == 0 { throw fail("invalid number") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)
     }
 
     mutating func string() throws -> String {

@@ -167,6 +167,12 @@ final class CanonicalJSONTests: XCTestCase {
             #"{"type":"data","kind":"k","value":{"a":1,"a":2},"text":{"en":"e","zh":"z","extra":[]}}"#,
             #"{"type":"error","input":"i","reason":"r","code":"c","offset":-9223372036854775808}"#,
             #"{"type":"finding","severity":"low","rule_id":"r","fingerprint":"f","category":"c","title":{"en":"","zh":""},"location":{"input":"i","chain":["a","b"]},"confidence":-0}"#,
+            // Escaped and non-ASCII keys are matched by their decoded text; unknown keys are skipped.
+            #"{"t\u0079pe":"error","\u0069nput":"i","reason":"r","code":"c","r\u00e9ason":"x","reason":"later"}"#,
+            #"{"type":"finding","severity":"low","rule_id":"r","fingerprint":"f","category":"c","title":{"zh":"z","en":"e","en":"x"},"#
+                + #""location":{"extra":{"input":"no","l":[[{}],[]]},"input":"i","line":-0,"end_line":3e0,"row":12345678901},"#
+                + #""properties":{"k":{"a":[{"b":null}],"a":5},"s":"\u00e9\n","e":[],"o":{}},"references":[],"cwe":["CWE-1","\ud83d\ude00"]}"#,
+            #"{"type":"data","kind":"k","value":[0.5,-1e-3,123456789012345678,"x",{"":false}]}"#,
         ]
         for s in inputs {
             let data = Data(s.utf8)
@@ -238,6 +244,19 @@ final class CanonicalJSONTests: XCTestCase {
         }
     }
 
+    /// The input chain the host hands to plugins: read as `JSONDecoder` reads `[String]`.
+    func testStringArrayReaderMatchesJSONDecoder() {
+        let inputs: [String] = [
+            #"["a","b"]"#, #"[]"#, #" [ "a\u00e9" , "\ud83d\ude00\/" , ] "#, "\u{feff}[\"x\"]", #"["dir/a.zip","in\"ner.txt"]"#,
+            #"["a",1]"#, #"["a",null]"#, #"{"a":"b"}"#, #""a""#, #"["a""#, #"["a"]x"#, #"[,]"#, "", "null", #"["\ud800"]"#,
+        ]
+        for s in inputs {
+            let expected = try? JSONDecoder().decode([String].self, from: Data(s.utf8))
+            let mine = Data(s.utf8).withUnsafeBytes { try? RecordDecoder.decodeStrings($0) }
+            XCTAssertEqual(mine, expected, s)
+        }
+    }
+
     func testReaderReasonsNameTheField() {
         func reason(_ s: String) -> String {
             do { _ = try RecordDecoder.decode(Data(s.utf8)); return "accepted" } catch { return "\(error)" }
@@ -247,5 +266,14 @@ final class CanonicalJSONTests: XCTestCase {
         XCTAssertEqual(reason(#"{"type":"note"}"#), "type: unknown record type 'note'")
         XCTAssertEqual(reason(#"{"type":"error","#), "not valid JSON: unexpected end at byte 16")
         XCTAssertEqual(reason(#"{"type":"data","kind":"k","value":{"a":1e400}}"#), "value: number 1e400 is out of range")
+        XCTAssertEqual(reason(#"{"type":"error","input":"\x","reason":"r","code":"c"}"#), "not valid JSON: invalid escape at byte 27")
+        XCTAssertEqual(reason(#"{"type":"error","input":"i","reason":"r","code":"c","x":[1,{"a":tru}]}"#), "not valid JSON: invalid literal at byte 64")
+        // Syntax is checked before fields: a bad field ahead of bad JSON still reports the JSON.
+        XCTAssertEqual(reason(#"{"type":"error","input":5,"reason":"r","code":"c",]"#), "not valid JSON: expected a key at byte 50")
+        XCTAssertEqual(reason(#"{"type":"error","input":5,"reason":"r","code":"c"}"#), "input: expected a string, found a number")
+        XCTAssertEqual(reason(#"{"type":"finding","severity":"low","rule_id":"r","fingerprint":"f","category":"c","title":{"en":"e","zh":"z"},"location":{"input":"i","line":"3"}}"#),
+                       "location.line: expected a number, found a string")
+        // Only the first of duplicate keys is read, as JSONDecoder does.
+        XCTAssertEqual(reason(#"{"type":"data","kind":"k","value":{"a":1,"a":1e400}}"#), "accepted")
     }
 }
