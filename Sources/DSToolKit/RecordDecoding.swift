@@ -459,7 +459,7 @@ struct JSONByteParser {
         while i < p.count {
             let b = p[i]
             if b == UInt8(ascii: "\"") {
-                guard ascii || Self.isValidUTF8(UnsafeBufferPointer(rebasing: p[(quote + 1)..<i])) else {
+                guard ascii || UTF8Validation.isValid(UnsafeBufferPointer(rebasing: p[(quote + 1)..<i])) else {
                     throw fail("invalid UTF-8 in a string")
                 }
                 i += 1
@@ -512,7 +512,7 @@ struct JSONByteParser {
             let b = p[i]
             if b == UInt8(ascii: "\"") {
                 let bytes = UnsafeBufferPointer(rebasing: p[start..<i])
-                guard ascii || Self.isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string") }
+                guard ascii || UTF8Validation.isValid(bytes) else { throw fail("invalid UTF-8 in a string") }
                 i += 1
                 return String(decoding: bytes, as: UTF8.self)
             }
@@ -528,7 +528,7 @@ struct JSONByteParser {
             if b == UInt8(ascii: "\"") {
                 i += 1
                 return try scratch.withUnsafeBufferPointer { bytes in
-                    guard Self.isValidUTF8(bytes) else { throw fail("invalid UTF-8 in a string") }
+                    guard UTF8Validation.isValid(bytes) else { throw fail("invalid UTF-8 in a string") }
                     return String(decoding: bytes, as: UTF8.self)
                 }
             }
@@ -563,34 +563,6 @@ struct JSONByteParser {
             }
         }
         throw fail("unterminated string")
-    }
-
-    /// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), as JSONDecoder wants.
-    static func isValidUTF8(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = u.count
-        while i < n {
-            let b = u[i]
-            if b < 0x80 { i += 1; continue }
-            let need: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lo = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; hi = 0x9F
-            case 0xF0: need = 3; lo = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; hi = 0x8F
-            default: return false
-            }
-            guard n - i > need else { return false }
-            let c = u[i + 1]
-            guard c >= lo, c <= hi else { return false }
-            for k in 2..<(need + 1) where u[i + k] & 0xC0 != 0x80 { return false }
-            i += need + 1
-        }
-        return true
     }
 
     mutating func hex4() throws -> UInt32 {

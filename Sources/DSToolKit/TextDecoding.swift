@@ -56,26 +56,6 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 }
 
-enum UTF8Validation {
-    /// Counts invalid bytes and valid multibyte sequences.
-    static func check(_ b: UnsafeBufferPointer<UInt8>, allowTruncatedEnd: Bool) -> (invalid: Int, multibyte: Int) {
-        var i = 0, invalid = 0, multibyte = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let len = UTF8Decoder.sequenceLength(c)
-            if len == 0 { invalid += 1; i += 1; continue }
-            if i + len > n {
-                if !allowTruncatedEnd || !UTF8Decoder.validPrefix(b, i, n) { invalid += n - i }
-                break
-            }
-            if UTF8Decoder.validSequence(b, i, len) { multibyte += 1; i += len } else { invalid += 1; i += 1 }
-        }
-        return (invalid, multibyte)
-    }
-}
-
 enum UTF16Plausibility {
     /// Whether the bytes read as UTF-16 text: no unpaired surrogates, (almost) no control or
     /// non-characters; `strict` (no ASCII seen) also wants most units to be CJK, kana, Hangul or

@@ -136,33 +136,3 @@ final class OutputTranscoder {
     /// What is left at the end of the stream (a byte-order mark of an empty output, or a cut character).
     func finish() throws -> [UInt8] { try convert([], last: true) }
 }
-
-/// Whether bytes are well-formed UTF-8 (the masked values written into a transcoded output).
-enum UTF8Check {
-    static func isValid(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let len: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: len = 2
-            case 0xE0: len = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: len = 3
-            case 0xED: len = 3; upper = 0x9F
-            case 0xF0: len = 4; lower = 0x90
-            case 0xF1...0xF3: len = 4
-            case 0xF4: len = 4; upper = 0x8F
-            default: return false
-            }
-            if i + len > n { return false }
-            if b[i + 1] < lower || b[i + 1] > upper { return false }
-            var k = 2
-            while k < len { if b[i + k] & 0xC0 != 0x80 { return false }; k += 1 }
-            i += len
-        }
-        return true
-    }
-}

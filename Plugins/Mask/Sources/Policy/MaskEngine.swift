@@ -143,7 +143,7 @@ public final class MaskEngine {
                        where place: @autoclosure () -> String) throws -> CellResult {
         var outcome = result
         if validatesUTF8 && outcome == .written
-            && !out.withUnsafeBufferPointer({ UTF8Check.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }) {
+            && !out.withUnsafeBufferPointer({ UTF8Validation.isValid(UnsafeBufferPointer(rebasing: $0[start...])) }) {
             out.removeSubrange(start...)
             outcome = .invalid
         }

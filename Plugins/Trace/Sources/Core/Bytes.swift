@@ -1,3 +1,4 @@
+import DSToolKit
 import Foundation
 
 /// Byte-level helpers for the hand-written scanners. Everything here works on raw pointers with
@@ -129,28 +130,9 @@ public enum ByteOps {
     }
 
     /// Whether the bytes are valid UTF-8 (strict: no overlongs, no surrogates).
+    @inline(__always)
     public static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
-        var i = from
-        while i < to {
-            let c = p[i]
-            if c < 0x80 { i += 1; continue }
-            var need = 0
-            var minV: UInt32 = 0
-            var v: UInt32
-            if c & 0xE0 == 0xC0 { need = 1; v = UInt32(c & 0x1F); minV = 0x80 }
-            else if c & 0xF0 == 0xE0 { need = 2; v = UInt32(c & 0x0F); minV = 0x800 }
-            else if c & 0xF8 == 0xF0 { need = 3; v = UInt32(c & 0x07); minV = 0x10000 }
-            else { return false }
-            if i + need >= to { return false }
-            for k in 1...need {
-                let d = p[i + k]
-                if d & 0xC0 != 0x80 { return false }
-                v = (v << 6) | UInt32(d & 0x3F)
-            }
-            if v < minV || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) { return false }
-            i += need + 1
-        }
-        return true
+        UTF8Validation.isValid(UnsafeBufferPointer(start: p + from, count: max(0, to - from)))
     }
 }
 
