@@ -662,11 +662,17 @@ struct SQLDumpParser {
     private func closeBare() {
         var len = batch.openLength
         while len > 0 && Self.isSpace(batch.openByte(len - 1)) { len -= 1 }
-        if len >= 4 && len <= 7 {
-            let word = String(decoding: (0..<len).map { batch.openByte($0) | 0x20 }, as: UTF8.self)
-            if word == "null" || word == "true" || word == "false" || word == "default" { batch.discardOpenCell(); return }
-        }
+        if len >= 4 && len <= 7 && Self.keywords.contains(where: { isOpenCell($0, len) }) { batch.discardOpenCell(); return }
         batch.closeCell()
+    }
+
+    private static let keywords: [[UInt8]] = [Array("null".utf8), Array("true".utf8), Array("false".utf8), Array("default".utf8)]
+
+    /// Whether the open cell's first `len` bytes are `word`, ASCII case-insensitively (no String per bare value).
+    private func isOpenCell(_ word: [UInt8], _ len: Int) -> Bool {
+        guard word.count == len else { return false }
+        for k in 0..<len where batch.openByte(k) | 0x20 != word[k] { return false }
+        return true
     }
 
     /// COPY ... FROM stdin data: tab-separated fields, `\N` for NULL, backslash escapes, `\.` at the end.
