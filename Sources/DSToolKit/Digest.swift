@@ -49,37 +49,35 @@ public final class Digest {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// One digest of a file, read in 1 MiB blocks (plugin verification needs only SHA-256: computing
-    /// SM3 beside it cost a third of dstool's start-up).
+    /// One digest of a file (plugin verification needs only SHA-256: computing SM3 beside it cost
+    /// a third of dstool's start-up).
     public static func fileDigest(_ algorithm: Algorithm, path: String) throws -> String {
-        guard let fh = FileHandle(forReadingAtPath: path) else {
-            throw DSToolError.io("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { try? fh.close() }
         let d = Digest(algorithm)
-        while true {
-            let chunk = try fh.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { d.update($0) }
-        }
+        _ = try forEachBlock(of: path) { d.update($0) }
         return hex(d.finish())
     }
 
-    /// SHA-256 and SM3 of a file, read in 1 MiB blocks.
+    /// SHA-256 and SM3 of a file, in one read.
     public static func fileDigests(path: String) throws -> (sha256: String, sm3: String, size: Int64) {
+        let a = Digest(.sha256), b = Digest(.sm3)
+        let size = try forEachBlock(of: path) { a.update($0); b.update($0) }
+        return (hex(a.finish()), hex(b.finish()), size)
+    }
+
+    /// Reads a file in 1 MiB blocks; returns its size.
+    private static func forEachBlock(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Int64 {
         guard let fh = FileHandle(forReadingAtPath: path) else {
             throw DSToolError.io("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { try? fh.close() }
-        let a = Digest(.sha256), b = Digest(.sm3)
         var size: Int64 = 0
         while true {
             let chunk = try fh.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { break }
             size += Int64(chunk.count)
-            chunk.withUnsafeBytes { a.update($0); b.update($0) }
+            chunk.withUnsafeBytes(body)
         }
-        return (hex(a.finish()), hex(b.finish()), size)
+        return size
     }
 }
 
