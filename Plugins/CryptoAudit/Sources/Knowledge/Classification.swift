@@ -14,7 +14,16 @@ public enum AlgorithmClass: String, Codable, Sendable, CaseIterable, Comparable 
     /// Not recognised.
     case unknown
 
-    var rank: Int { AlgorithmClass.allCases.firstIndex(of: self)! }
+    /// Position in `allCases` (a switch: `allCases` is a new array on every call).
+    var rank: Int {
+        switch self {
+        case .national: return 0
+        case .acceptable: return 1
+        case .weak: return 2
+        case .forbidden: return 3
+        case .unknown: return 4
+        }
+    }
     public static func < (a: AlgorithmClass, b: AlgorithmClass) -> Bool { a.rank < b.rank }
 
     public var label: LocalizedText {
@@ -38,6 +47,16 @@ public enum SecurityLayer: String, Codable, Sendable, CaseIterable {
     case application
     /// 应用和数据安全, the data half: encryption and integrity of stored and transmitted data in code.
     case data
+
+    /// Position in `allCases`.
+    var position: Int {
+        switch self {
+        case .network: return 0
+        case .host: return 1
+        case .application: return 2
+        case .data: return 3
+        }
+    }
 
     public var zh: String {
         switch self {
@@ -74,8 +93,21 @@ public struct Clauses: Sendable {
     /// The references for a finding: the general clause, the layer's clause, and the high-risk guide
     /// when the problem is one the guide names.
     public func references(layer: SecurityLayer, highRisk: Bool) -> [String] {
+        // Every finding carries these: made once per level, layer and risk, not per finding.
+        guard (1...4).contains(level) else { return makeReferences(layer: layer, highRisk: highRisk) }
+        return Self.referenceTable[(level - 1) * 8 + layer.position * 2 + (highRisk ? 1 : 0)]
+    }
+
+    private func makeReferences(layer: SecurityLayer, highRisk: Bool) -> [String] {
         var r = [general, self.layer(layer)]
         if highRisk { r.append(Self.highRiskGuide) }
         return r
+    }
+
+    /// `references` of levels 1–4, by (level - 1) * 8 + layer position * 2 + high risk.
+    private static let referenceTable: [[String]] = (1...4).flatMap { level in
+        SecurityLayer.allCases.flatMap { layer in
+            [false, true].map { Clauses(level: level).makeReferences(layer: layer, highRisk: $0) }
+        }
     }
 }

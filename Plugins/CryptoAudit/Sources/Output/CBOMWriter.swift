@@ -9,6 +9,7 @@ enum CBOMWriter {
         var components: [JSONValue] = []
         var refs = Set<String>()
         var extra: [JSONValue] = []
+        let findingRules = inv.findingRules
 
         func ref(_ s: String) -> String {
             "crypto:" + s.map { $0.isLetter || $0.isNumber || "-._/:@".contains($0) ? String($0) : "_" }.joined()
@@ -19,7 +20,7 @@ enum CBOMWriter {
                 ["name": "dstool:layer", "value": .string(a.layer.rawValue)],
                 ["name": "dstool:occurrences", "value": .string(String(a.count))],
             ]
-            if let rules = inv.findingRules[a.id], !rules.isEmpty {
+            if let rules = findingRules[a.id], !rules.isEmpty {
                 p.append(["name": "dstool:findings", "value": .string(rules.sorted().joined(separator: ","))])
             }
             return .array(p)

@@ -23,32 +23,56 @@ struct Asset {
 
 /// Builds the inventory from observations, and the national-algorithm coverage per layer.
 struct Inventory {
-    private(set) var assets: [String: Asset] = [:]
-    private(set) var order: [String] = []
+    /// Assets in the order they were first seen; `index` finds one by its id.
+    private(set) var assetList: [Asset] = []
+    private var index: [String: Int] = [:]
+    /// The asset an algorithm observation goes to, by component and layer: most observations are
+    /// algorithms seen many times, and this spares the display name and id String per observation.
+    private var algorithmAssets: [AlgorithmAssetKey: Int] = [:]
     static let maxOccurrences = 20
 
-    /// Rule ids of findings about each asset (for the CBOM).
-    private(set) var findingRules: [String: Set<String>] = [:]
-    private var touched: [String] = []
+    /// Rule ids of findings about each asset (for the CBOM), by position in `assetList`.
+    private var rulesByAsset: [Set<String>] = []
+    private var touched: [Int] = []
 
-    /// Adds an observation; returns the ids of the assets it touched.
+    private struct AlgorithmAssetKey: Hashable {
+        var component: AlgorithmComponent
+        var layer: SecurityLayer
+    }
+
+    /// Adds an observation; returns the positions of the assets it touched.
     @discardableResult
-    mutating func add(_ o: Observation) -> [String] {
-        touched.removeAll()
+    mutating func add(_ o: Observation) -> [Int] {
+        touched.removeAll(keepingCapacity: true)
         addAssets(o)
         return touched
     }
 
-    mutating func attach(ruleId: String, to ids: [String]) {
-        for id in ids { findingRules[id, default: []].insert(ruleId) }
+    mutating func attach(ruleId: String, to assets: [Int]) {
+        for i in assets { rulesByAsset[i].insert(ruleId) }
+    }
+
+    /// Rule ids of findings about each asset, by asset id.
+    var findingRules: [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for (i, rules) in rulesByAsset.enumerated() where !rules.isEmpty { out[assetList[i].id] = rules }
+        return out
     }
 
     private mutating func addAssets(_ o: Observation) {
         switch o.kind {
         case .algorithm(let c, let role):
             if c.family == "?" && c.mode != "ECB" { return }
-            let name = c.family == "?" ? "block cipher in ECB mode" : c.displayName
-            put(Asset(kind: .algorithm, name: name, classification: AlgorithmCatalog.classify(c), layer: o.layer, component: c), o, role: role.rawValue)
+            let key = AlgorithmAssetKey(component: c, layer: o.layer)
+            let i: Int
+            if let known = algorithmAssets[key] {
+                i = known
+            } else {
+                let name = c.family == "?" ? "block cipher in ECB mode" : c.displayName
+                i = slot(Asset(kind: .algorithm, name: name, classification: AlgorithmCatalog.classify(c), layer: o.layer, component: c))
+                algorithmAssets[key] = i
+            }
+            record(i, o, role: role.rawValue)
         case .protocolVersion(let v):
             var a = Asset(kind: .protocol, name: v.rawValue, classification: v.classification, layer: o.layer)
             a.protocolVersion = v
@@ -89,13 +113,26 @@ struct Inventory {
         }
     }
 
-    private mutating func put(_ a: Asset, _ o: Observation, role: String? = nil) {
+    /// The position of the asset with `a`'s id; `a` is kept when the id is new (the first sighting
+    /// describes the asset).
+    private mutating func slot(_ a: Asset) -> Int {
         let id = a.id
-        touched.append(id)
-        if assets[id] == nil { assets[id] = a; order.append(id) }
-        assets[id]!.count += 1
-        if let role { assets[id]!.roles.insert(role) }
-        if assets[id]!.occurrences.count < Self.maxOccurrences { assets[id]!.occurrences.append(o.location) }
+        if let i = index[id] { return i }
+        index[id] = assetList.count
+        assetList.append(a)
+        rulesByAsset.append([])
+        return assetList.count - 1
+    }
+
+    private mutating func put(_ a: Asset, _ o: Observation, role: String? = nil) {
+        record(slot(a), o, role: role)
+    }
+
+    private mutating func record(_ i: Int, _ o: Observation, role: String?) {
+        touched.append(i)
+        assetList[i].count += 1
+        if let role { assetList[i].roles.insert(role) }
+        if assetList[i].occurrences.count < Self.maxOccurrences { assetList[i].occurrences.append(o.location) }
     }
 
     func certificateClass(_ c: CertificateInfo) -> AlgorithmClass {
@@ -108,7 +145,7 @@ struct Inventory {
         return AlgorithmCatalog.classify(k.component)
     }
 
-    var sortedAssets: [Asset] { order.compactMap { assets[$0] } }
+    var sortedAssets: [Asset] { assetList }
 
     /// Per layer: distinct algorithm, protocol and suite assets by class, and the national share.
     func coverage() -> [SecurityLayer: [AlgorithmClass: Int]] {

@@ -134,26 +134,38 @@ final class AuditRun {
         // Second pass: constants and configuration values of the whole tree.
         for (_, r) in sources { constants.merge(r.facts.constants) }
         let resolver = TreeResolver(constants: constants, config: config)
-        var all: [(seq: Int, obs: [Observation])] = direct
         for (s, r) in sources {
-            var obs = resolver.observations(r.facts, base: sourceBases[s]!)
             for e in r.embedded.errors { error(sourceBases[s]!.input, e.reason, e.code) }
-            obs += r.embedded.observations
-            all.append((s, obs))
         }
-        all.sort { $0.seq < $1.seq }
-        var observations = all.flatMap { $0.obs }
 
         // Live endpoints, after the files (their order is the order given).
+        var endpointObservations: [Observation] = []
         for target in options.tlsTargets {
             let probe = TLSProbe(target: target, timeout: options.tlsTimeout, serverName: options.tlsServerName)
             let r = probe.run()
             for e in r.errors { error("tls:\(target)", e, "crypto.tls.probe") }
-            observations += r.observations
+            endpointObservations += r.observations
             if let summary = r.summary { context.emit(summary) }
         }
 
-        try report(observations)
+        // Observations in input order, file by file (`direct` and `sources` are each in item
+        // order): a source file's pending uses are resolved only when its turn comes, so the
+        // whole tree's observations are never held at once.
+        var reporter = Reporter(run: self)
+        var d = 0, k = 0
+        while d < direct.count || k < sources.count {
+            if k == sources.count || (d < direct.count && direct[d].seq < sources[k].0) {
+                for o in direct[d].obs { reporter.add(o) }
+                d += 1
+            } else {
+                let (s, r) = sources[k]
+                for o in resolver.observations(r.facts, base: sourceBases[s]!) { reporter.add(o) }
+                for o in r.embedded.observations { reporter.add(o) }
+                k += 1
+            }
+        }
+        for o in endpointObservations { reporter.add(o) }
+        try reporter.finish()
         return inputErrors > 0 ? .inputErrors : .ok
     }
 
@@ -214,35 +226,46 @@ final class AuditRun {
 
     // MARK: - Report
 
-    func report(_ observations: [Observation]) throws {
+    /// Judges observations as they come: each finding is emitted at once (in observation order,
+    /// as the rules list them), every observation goes into the inventory; `finish` reports the
+    /// inventory, the coverage and the CBOM.
+    struct Reporter {
+        let run: AuditRun
         var inventory = Inventory()
-        var findings: [Finding] = []
         var dedup = FindingDeduplicator()
-        for o in observations {
+
+        init(run: AuditRun) { self.run = run }
+
+        mutating func add(_ o: Observation) {
             let ids = inventory.add(o)
-            for f in AuditRules.evaluate(o, settings: options.settings) where dedup.accept(f) {
-                findings.append(f)
-                inventory.attach(ruleId: f.ruleId, to: ids)
+            let settings = run.options.settings
+            AuditRules.forEachHit(o, settings: settings) { d, hit in
+                guard dedup.accept(ruleId: d.id, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
+                run.context.emit(AuditRules.finding(d, hit, o, clauses: settings.clauses))
+                inventory.attach(ruleId: d.id, to: ids)
             }
         }
-        for f in findings { context.emit(f) }
-        let lang = context.request.lang
-        if options.inventory {
-            for a in inventory.sortedAssets { context.emit(InventoryRecords.asset(a, lang: lang)) }
-        }
-        context.emit(InventoryRecords.coverage(inventory.coverage(), clauses: options.settings.clauses))
-        if options.format == "cbom" || options.cbomPath != nil {
-            let doc = CBOMWriter.document(inventory, timestamp: options.settings.now)
-            let data = try DSJSON.encode(doc, pretty: true)
-            for path in [options.format == "cbom" ? "-" : nil, options.cbomPath].compactMap({ $0 }) {
-                let out = try context.openOutput(path, replace: true)
-                do {
-                    try out.write(Array(data))
-                    try out.write("\n")
-                    try out.commit()
-                } catch {
-                    out.abort()
-                    throw error
+
+        func finish() throws {
+            let context = run.context, options = run.options
+            let lang = context.request.lang
+            if options.inventory {
+                for a in inventory.sortedAssets { context.emit(InventoryRecords.asset(a, lang: lang)) }
+            }
+            context.emit(InventoryRecords.coverage(inventory.coverage(), clauses: options.settings.clauses))
+            if options.format == "cbom" || options.cbomPath != nil {
+                let doc = CBOMWriter.document(inventory, timestamp: options.settings.now)
+                let data = try DSJSON.encode(doc, pretty: true)
+                for path in [options.format == "cbom" ? "-" : nil, options.cbomPath].compactMap({ $0 }) {
+                    let out = try context.openOutput(path, replace: true)
+                    do {
+                        try out.write(Array(data))
+                        try out.write("\n")
+                        try out.commit()
+                    } catch {
+                        out.abort()
+                        throw error
+                    }
                 }
             }
         }

@@ -41,10 +41,22 @@ public protocol AuditRule: Sendable {
 
 /// Keeps the first finding of each rule, place and subject.
 struct FindingDeduplicator {
-    private var seen = Set<String>()
+    private struct Key: Hashable {
+        var ruleId: String
+        var input: String
+        var line: Int
+        var row: Int64
+        var subject: String
+    }
+    private var seen = Set<Key>()
+
     mutating func accept(_ f: Finding) -> Bool {
-        let subject = f.properties?["algorithm"]?.stringValue ?? f.message?.en ?? ""
-        return seen.insert("\(f.ruleId)\u{1F}\(f.location.input)\u{1F}\(f.location.line ?? -1)\u{1F}\(f.location.row ?? -1)\u{1F}\(subject)").inserted
+        accept(ruleId: f.ruleId, location: f.location, subject: f.properties?["algorithm"]?.stringValue ?? f.message?.en ?? "")
+    }
+
+    /// As `accept(_:)` before the finding is made: `subject` is its algorithm, else its message.
+    mutating func accept(ruleId: String, location: Location, subject: String) -> Bool {
+        seen.insert(Key(ruleId: ruleId, input: location.input, line: location.line ?? -1, row: location.row ?? -1, subject: subject)).inserted
     }
 }
 
@@ -58,14 +70,23 @@ public enum AuditRules {
         UnprotectedPrivateKeyRule(), OutdatedCryptoLibraryRule(),
     ]
 
+    /// The rules' definitions, read once (each `definition` of an `any AuditRule` is a copy).
+    static let definitions: [RuleDefinition] = all.map(\.definition)
+
     /// Every finding the rules make of one observation.
     public static func evaluate(_ o: Observation, settings: AuditSettings) -> [Finding] {
         var out: [Finding] = []
-        for rule in all {
-            guard let hit = rule.evaluate(o, settings) else { continue }
-            out.append(finding(rule.definition, hit, o, clauses: settings.clauses))
-        }
+        forEachHit(o, settings: settings) { d, hit in out.append(finding(d, hit, o, clauses: settings.clauses)) }
         return out
+    }
+
+    /// Each rule's verdict on one observation, in rule order (before any Finding is made).
+    static func forEachHit(_ o: Observation, settings: AuditSettings, _ body: (RuleDefinition, RuleHit) -> Void) {
+        let defs = definitions
+        for (k, rule) in all.enumerated() {
+            guard let hit = rule.evaluate(o, settings) else { continue }
+            body(defs[k], hit)
+        }
     }
 
     /// Findings for many observations, each problem once per place: two APIs that say the same

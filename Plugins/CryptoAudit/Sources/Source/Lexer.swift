@@ -125,6 +125,13 @@ enum Lexer {
         return h
     }
 
+    /// `hash` of a String's UTF-8 bytes (no Array made).
+    static func hash(_ s: String) -> UInt32 {
+        var h: UInt32 = 2166136261
+        for b in s.utf8 { h = (h ^ UInt32(b)) &* 16777619 }
+        return h
+    }
+
     /// Tokenizes `text` into `out` (which is reset first).
     static func lex(_ text: UnsafeBufferPointer<UInt8>, rules: LexerRules, triggers: TriggerSet, into out: inout LexResult) {
         out.reset()
@@ -159,7 +166,12 @@ enum Lexer {
         while i < n {
             let c = p[i]
             let k = classes[Int(c)]
-            if k == cSpace { i += 1; continue }
+            if k == cSpace {
+                // Indentation comes in runs: take the run here, not one dispatch per byte.
+                i += 1
+                while i < n && classes[Int(p[i])] == cSpace { i += 1 }
+                continue
+            }
             if k == cNewline { line += 1; i += 1; continue }
             if k == cIdent {
                 let s = i
@@ -191,7 +203,8 @@ enum Lexer {
                         if match { out.triggers.append(Int32(idx)); break }
                     }
                 }
-                regexAllowed = isKeywordBeforeExpression(p + s, i - s)
+                // Only JavaScript has regex literals; other languages skip the keyword check.
+                if rules.regexLiterals { regexAllowed = isKeywordBeforeExpression(p + s, i - s) }
                 continue
             }
             if k == cDigit || (c == UInt8(ascii: ".") && i + 1 < n && classes[Int(p[i + 1])] == cDigit) {
@@ -245,13 +258,13 @@ enum Lexer {
                 }
             case 0x23: // #
                 if rules.hashComments {
-                    while i < n && p[i] != 0x0A { i += 1 }
+                    i = lineEnd(p, n, from: i)
                     continue
                 }
             case 0x2F: // /
                 if rules.slashComments && i + 1 < n {
                     if p[i + 1] == 0x2F {
-                        while i < n && p[i] != 0x0A { i += 1 }
+                        i = lineEnd(p, n, from: i)
                         continue
                     }
                     if p[i + 1] == 0x2A {
@@ -282,6 +295,12 @@ enum Lexer {
             regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D)
             i += len
         }
+    }
+
+    /// The position of the next newline at or after `from`, or `n` (memchr: comments are long runs).
+    @inline(__always) static func lineEnd(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
+        guard from < n, let q = memchr(p + from, 0x0A, n - from) else { return n }
+        return UnsafeRawPointer(q) - UnsafeRawPointer(p)
     }
 
     @inline(__always) static func isTwoCharOp(_ a: UInt8, _ b: UInt8) -> Bool {
@@ -390,5 +409,28 @@ enum Lexer {
             j += 1
         }
         return n
+    }
+}
+
+/// A set of identifier names with a 4096-bit filter of their token hashes in front: a token whose
+/// hash misses the filter is not one of them, and no String is made for it.
+struct IdentifierSet: @unchecked Sendable {
+    let names: Set<String>
+    private let bits: [UInt64]
+
+    init(_ names: Set<String>) {
+        self.names = names
+        var b = [UInt64](repeating: 0, count: 64)
+        for n in names {
+            let h = Int(Lexer.hash(Array(n.utf8)) & 0xFFF)
+            b[h >> 6] |= 1 << UInt64(h & 63)
+        }
+        bits = b
+    }
+
+    /// Whether a token with this hash may be one of the names (no false negatives).
+    @inline(__always) func contains(_ hash: UInt32) -> Bool {
+        let h = Int(hash & 0xFFF)
+        return bits[h >> 6] & (1 << UInt64(h & 63)) != 0
     }
 }

@@ -41,6 +41,7 @@ final class LanguageTables: @unchecked Sendable {
 /// keeps its token buffers from file to file).
 final class SourceScanner {
     private var lex = LexResult()
+    private let wordFlags = WordFlagCache()
 
     init() {}
 
@@ -59,7 +60,7 @@ final class SourceScanner {
         return lex.tokens.withUnsafeBufferPointer { toks in
             var a = FileAnalyzer(p: base, n: text.count, toks: toks, lex: lex, family: family,
                                  specs: tables.specs[family]!, byName: tables.byName[family]!,
-                                 prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets)
+                                 prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags)
             return a.run()
         }
     }
@@ -76,6 +77,7 @@ struct FileAnalyzer {
     let byName: [UInt32: [Int]]
     let prefixSpecs: [Int]
     let rawOffsets: Bool
+    let wordFlags: WordFlagCache
 
     var uses: [PendingUse] = []
     /// Receiver variables bound to a kind of object (keygen, rng, keystore, cipher, ...).
@@ -85,22 +87,38 @@ struct FileAnalyzer {
     /// `@Value("${key}") Type name;` fields.
     var configFields: [UInt32: SymbolValue] = [:]
     var fileStrings: Set<String>?
+    /// Each assignment (`lex.assignments`) with the identifier it assigns to, worked out once per
+    /// file: every name lookup walks them.
+    var assignTargets: [(assign: Int32, name: Int32)] = []
 
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
-         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool) {
+         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool, wordFlags: WordFlagCache) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
+        self.wordFlags = wordFlags
         self.byName = byName; self.prefixSpecs = prefixSpecs; self.rawOffsets = rawOffsets
+        var targets: [(assign: Int32, name: Int32)] = []
+        targets.reserveCapacity(lex.assignments.count)
+        for a in lex.assignments {
+            if let nt = assignedName(Int(a)) { targets.append((a, Int32(nt))) }
+        }
+        assignTargets = targets
     }
 
     // MARK: - Token helpers
 
-    @inline(__always) func isOp(_ i: Int, _ c: Character) -> Bool {
-        i >= 0 && i < toks.count && toks[i].kind == .op && toks[i].op == UInt16(c.asciiValue!)
+    // The operator is a Unicode.Scalar / StaticString so that a literal costs nothing per call
+    // (a Character's asciiValue, or an Array of a String's bytes, did on every token looked at).
+    @inline(__always) func isOp(_ i: Int, _ c: Unicode.Scalar) -> Bool {
+        i >= 0 && i < toks.count && toks[i].kind == .op && toks[i].op == UInt16(c.value)
     }
-    @inline(__always) func isOp2(_ i: Int, _ s: String) -> Bool {
+    @inline(__always) func isOp2(_ i: Int, _ s: StaticString) -> Bool {
         guard i >= 0 && i < toks.count && toks[i].kind == .op else { return false }
-        let u = Array(s.utf8)
-        return toks[i].op == UInt16(u[0]) | (u.count > 1 ? UInt16(u[1]) << 8 : 0)
+        let u = s.utf8Start
+        return toks[i].op == UInt16(u[0]) | (s.utf8CodeUnitCount > 1 ? UInt16(u[1]) << 8 : 0)
+    }
+    /// Whether identifier token `i` is one of `names` (most are ruled out by hash, without a String).
+    @inline(__always) func identIn(_ i: Int, _ names: IdentifierSet) -> Bool {
+        names.contains(toks[i].hash) && names.names.contains(text(i))
     }
     func text(_ i: Int) -> String {
         let t = toks[i]
@@ -505,6 +523,11 @@ struct FileAnalyzer {
     static let configContainers: Set<String> = ["environ", "env", "AppSettings", "Configuration", "config", "settings", "ENV", "props", "properties"]
     /// Identifier hashes of both sets: most names are ruled out without making a String.
     static let configNameHashes: Set<UInt32> = Set(configGetters.union(configContainers).map { Lexer.hash(Array($0.utf8)) })
+    static let configWordSet = IdentifierSet(configGetters.union(configContainers).union(["env"]))
+    static let randomWordSet = IdentifierSet(randomSources.union(["randomBytes", "urandom", "RandomNumberGenerator", "SecureRandom", "secrets"]))
+    static let wrapperNameSet = IdentifierSet(wrapperNames)
+    /// Words that may stand around a byte-array literal: `new byte[]{...}`, `bytes([...])`, `static const uint8_t k[] = {...}`.
+    static let byteArrayWordSet = IdentifierSet(["new", "byte", "bytes", "char", "unsigned", "uint8_t", "sbyte", "Uint8Array", "from", "Buffer", "of", "static", "const"])
 
     /// Evaluates a token range: literals, byte arrays, configuration look-ups, random sources,
     /// identifiers, and literals wrapped in encoders (`"k".getBytes()`, `[]byte("k")`).
@@ -518,7 +541,7 @@ struct FileAnalyzer {
             var open = b - 2
             while open > a && !isOp(open, "(") { open -= 1 }
             guard isOp(open, "("), isIdent(open - 1), isMemberOp(open - 2), open - 2 > a,
-                  Self.wrapperNames.contains(text(open - 1)),
+                  identIn(open - 1, Self.wrapperNameSet),
                   (open + 1..<(b - 1)).allSatisfy({ toks[$0].kind == .string && Self.encodingNames.contains(stringValue($0)) || isOp($0, ",") })
             else { break }
             b = open - 2
@@ -551,13 +574,13 @@ struct FileAnalyzer {
             case .op: break
             }
         }
-        for j in idents {
+        for j in idents where Self.randomWordSet.contains(toks[j].hash) {
             let s = text(j)
             if Self.randomSources.contains(s) && isOp(j + 1, "(") { return .random }
             if s == "randomBytes" || s == "urandom" || s == "RandomNumberGenerator" || s == "SecureRandom" || s == "secrets" { return .random }
         }
         // Configuration: getProperty("k"[, "default"]), os.environ["K"], process.env.K
-        for j in idents {
+        for j in idents where Self.configWordSet.contains(toks[j].hash) {
             let s = text(j)
             if Self.configGetters.contains(s) && isOp(j + 1, "(") && j + 2 < b && toks[j + 2].kind == .string {
                 let key = stringValue(j + 2)
@@ -583,7 +606,7 @@ struct FileAnalyzer {
             }
         }
         // Byte-array literals: new byte[]{1, 2}, {0x00, 0x01}, {0} (C), []byte{...}, bytes([1, 2]).
-        if strings.isEmpty, numbers.count >= 2 || (numbers.count == 1 && isOp(a, "{")), idents.allSatisfy({ ["new", "byte", "bytes", "char", "unsigned", "uint8_t", "sbyte", "Uint8Array", "from", "Buffer", "of", "static", "const"].contains(text($0)) }) {
+        if strings.isEmpty, numbers.count >= 2 || (numbers.count == 1 && isOp(a, "{")), idents.allSatisfy({ identIn($0, Self.byteArrayWordSet) }) {
             let vals = numbers.compactMap { number($0) }
             return .bytes(count: vals.count, allZero: vals.allSatisfy { $0 == 0 })
         }
@@ -596,7 +619,7 @@ struct FileAnalyzer {
         }
         // A literal in encoder wrappers.
         let real = strings.filter { !Self.encodingNames.contains(stringValue($0)) }
-        if real.count == 1 && idents.allSatisfy({ Self.wrapperNames.contains(text($0)) }) {
+        if real.count == 1 && idents.allSatisfy({ identIn($0, Self.wrapperNameSet) }) {
             let v = stringValue(real[0])
             if v.hasPrefix("${") { return configRef(v) }
             return .string(v)
@@ -660,9 +683,9 @@ struct FileAnalyzer {
     func lookup(_ name: String, hash: UInt32, at: Int) -> (Int, SymbolValue)? {
         var before: Int?
         var after: Int?
-        for a32 in lex.assignments {
-            let a = Int(a32)
-            guard let nt = assignedName(a), toks[nt].hash == hash, identIs(nt, name) else { continue }
+        for (a32, nt32) in assignTargets {
+            let a = Int(a32), nt = Int(nt32)
+            guard toks[nt].hash == hash, identIs(nt, name) else { continue }
             // `x == y` is lexed as one operator, so `=` here assigns.
             if a < at { before = a } else if after == nil && a > at { after = a; break }
         }
@@ -674,10 +697,10 @@ struct FileAnalyzer {
         guard depth < 6 else { return v }
         switch v {
         case .symbol(let name, let text):
-            let h = Lexer.hash(Array(name.utf8))
+            let h = Lexer.hash(name)
             if randomized.contains(h) { return .random }
             // Only plain names and this./self. fields resolve in the file; A.B uses another file's constant.
-            let qualified = text.contains(".") && !(text.hasPrefix("this.") || text.hasPrefix("self.")) || text.hasSuffix(")")
+            let qualified = text.utf8.contains(0x2E) && !(text.hasPrefix("this.") || text.hasPrefix("self.")) || text.hasSuffix(")")
             if !qualified, let (a, value) = lookup(name, hash: h, at: at) {
                 if case .symbol(let n2, _) = value, n2 == name { return v }
                 if case .unknown = value { return .unknown }
@@ -717,9 +740,9 @@ struct FileAnalyzer {
     /// Constants other files may refer to: UPPER_CASE names, and names that speak of crypto.
     func exports() -> [(name: String, value: SymbolValue)] {
         var out: [(String, SymbolValue)] = []
-        for a32 in lex.assignments {
-            let a = Int(a32)
-            guard let nt = assignedName(a), a + 1 < toks.count else { continue }
+        for (a32, nt32) in assignTargets {
+            let a = Int(a32), nt = Int(nt32)
+            guard a + 1 < toks.count else { continue }
             // Literals (and `{...}` byte arrays) are what other files look up; skip everything else early.
             let vt = toks[a + 1]
             guard vt.kind == .string || vt.kind == .number || (vt.kind == .op && vt.op == 0x7B) || (vt.kind == .ident && isConfigLookup(a + 1)) else { continue }
@@ -767,5 +790,20 @@ struct FileAnalyzer {
             }
         }
         return false
+    }
+}
+
+/// What `FileAnalyzer.identifierWordFlags` said of identifiers seen before, by token hash with the
+/// bytes compared (one per scanner, so per worker thread): the same names (`result`, `key`,
+/// `input`) come back around every use, file after file.
+final class WordFlagCache {
+    private var entries: [UInt32: (bytes: [UInt8], security: Bool, other: Bool)] = [:]
+
+    func flags(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> (security: Bool, other: Bool) {
+        if let e = entries[hash], e.bytes.count == len, memcmp(e.bytes, q, len) == 0 { return (e.security, e.other) }
+        let f = FileAnalyzer.identifierWordFlags(q, len)
+        if entries.count >= 8192 { entries.removeAll(keepingCapacity: true) }
+        entries[hash] = (Array(UnsafeBufferPointer(start: q, count: len)), f.security, f.other)
+        return f
     }
 }

@@ -27,6 +27,8 @@ struct GlobalConstants: Sendable {
 struct TreeResolver {
     let constants: GlobalConstants
     let config: ConfigValues
+    /// Algorithm names parsed before: a tree names the same few algorithms thousands of times.
+    private let parsed = ParsedAlgorithmNames()
 
     func resolve(_ v: SymbolValue, depth: Int = 0) -> SymbolValue {
         guard depth < 8 else { return v }
@@ -100,7 +102,7 @@ struct TreeResolver {
             case .algorithmFixed(let role, let name):
                 addAlgorithms(name, role: role, defaultECB: false, mode: u.mode.map { resolve($0) }, add: add)
             case .keySize(let f, let b):
-                guard let fam = resolve(f).nameText, let first = AlgorithmCatalog.parse(fam).first else { continue }
+                guard let fam = resolve(f).nameText, let first = parsed[fam].first else { continue }
                 guard case .number(let bits) = resolve(b) else { continue }
                 var c = first
                 if AlgorithmCatalog.isCipher(c.family) { continue }  // AES key sizes are not a finding here
@@ -134,7 +136,7 @@ struct TreeResolver {
                     add(.permissiveCipherPolicy("the cipher string sets OpenSSL security level \(level)"), .application)
                 }
             case .mode(let v):
-                guard let t = resolve(v).nameText, let m = AlgorithmCatalog.parse(t).first(where: { $0.mode != nil })?.mode else { continue }
+                guard let t = resolve(v).nameText, let m = parsed[t].first(where: { $0.mode != nil })?.mode else { continue }
                 add(.algorithm(AlgorithmComponent(family: "?", mode: m), role: .encrypt), .data)
             case .key(let v):
                 if let d = describeConstant(v, resolve(v)) { add(.hardcodedKey(d), .data) }
@@ -163,9 +165,9 @@ struct TreeResolver {
     /// cipher named without a mode where the API defaults to ECB (Java's Cipher) is ECB.
     private func addAlgorithms(_ name: String, role: AlgorithmRole, defaultECB: Bool, mode: SymbolValue?,
                                add: (Observation.Kind, SecurityLayer, Bool?, Double) -> Void) {
-        var comps = AlgorithmCatalog.parse(name)
+        var comps = parsed[name]
         if comps.isEmpty { return }
-        let modeName = mode?.nameText.flatMap { AlgorithmCatalog.parse($0).first(where: { $0.mode != nil })?.mode }
+        let modeName = mode?.nameText.flatMap { parsed[$0].first(where: { $0.mode != nil })?.mode }
         for i in comps.indices {
             let c = comps[i]
             let prim = AlgorithmCatalog.family(c.family)?.primitive
@@ -193,5 +195,17 @@ struct TreeResolver {
             let security: Bool? = (role == .sign || r == .kdf) ? true : nil
             add(.algorithm(comp, role: r), layer, security, 0.9)
         }
+    }
+}
+
+/// `AlgorithmCatalog.parse`, remembered by name (one per resolver; not shared between threads).
+final class ParsedAlgorithmNames {
+    private var byName: [String: [AlgorithmComponent]] = [:]
+
+    subscript(name: String) -> [AlgorithmComponent] {
+        if let known = byName[name] { return known }
+        let comps = AlgorithmCatalog.parse(name)
+        if byName.count < 4096 { byName[name] = comps }
+        return comps
     }
 }
