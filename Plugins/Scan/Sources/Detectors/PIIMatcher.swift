@@ -47,7 +47,7 @@ final class PIICompiledSet: @unchecked Sendable {
             return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
         }
         let expressions = patterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
-        database = expressions.isEmpty ? nil : try HSDatabase(expressions)
+        database = expressions.isEmpty ? nil : try HSDatabase.cached(expressions)
     }
 }
 
@@ -476,20 +476,6 @@ extension PIIValidators {
     /// Classification with a column (or field) name as context and a confidence floor.
     public static func classify(_ value: String, column: String?, minimumConfidence: Double = 0.4,
                                 kinds: Set<PIIKind> = Set(PIIKind.allCases)) -> PIIKind? {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.utf8.count <= 256 else { return nil }
-        let lowerColumn = column.map { Array($0.lowercased().utf8) }
-        var best: (PIIKind, Double)?
-        for kind in classifyOrder where kinds.contains(kind) {
-            guard var c = confidence(kind, trimmed) else { continue }
-            if let lowerColumn, PIIContext.words(kind).contains(where: { w in
-                lowerColumn.count >= w.count && (0...(lowerColumn.count - w.count)).contains { lowerColumn[$0..<($0 + w.count)].elementsEqual(w) }
-            }) {
-                c = min(0.99, c + PIIContext.boost(kind))
-            }
-            if c > (best?.1 ?? 0) { best = (kind, c) }
-        }
-        guard let best, best.1 >= minimumConfidence else { return nil }
-        return best.0
+        PIIColumnClassifier(column: column, kinds: kinds, minimumConfidence: minimumConfidence).classify(value)
     }
 }
