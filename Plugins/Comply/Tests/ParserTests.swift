@@ -1,5 +1,6 @@
 @testable import DSToolComply
 import DSToolKit
+import DSToolScan
 import XCTest
 
 /// The small readers the primitives rely on.
@@ -112,4 +113,33 @@ final class ParserTests: XCTestCase {
         XCTAssertTrue(roles("backups/2024/db.sql").contains(.backup))
         XCTAssertEqual(ItemClassifier.classify(name: "a", chain: ["srv/web/etc/ssh/sshd_config.d/10.conf"], mime: "", magic: "", isText: true, isContainer: false).configGroup, "srv/web")
     }
+
+    /// SQL dump samples: an extended INSERT is read only up to the sample size, a table whose
+    /// columns are unknown is not sampled, cells are classified with their column as context.
+    func testSQLDumpSampler() {
+        func id(_ n: Int) -> String {
+            let first17 = "3101041990" + String(format: "%02d%02d", n % 12 + 1, n % 28 + 1) + String(format: "%03d", n % 1000)
+            let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+            let sum = zip(first17.utf8, weights).reduce(0) { $0 + Int($1.0 - 48) * $1.1 }
+            return first17 + String(Array("10X98765432")[sum % 11])
+        }
+        var dump = "CREATE TABLE `people` (`id` int, `id_no` varchar(18), `note` text, `key` int, PRIMARY KEY (`id`));\n"
+        dump += "INSERT INTO `people` VALUES " + (0..<5000).map { "(\($0),'\(id($0))','a, (b)',1)" }.joined(separator: ",") + ";\n"
+        dump += "INSERT INTO unknown VALUES(1,'\(id(1))');\n"
+        dump += "INSERT INTO `people` (`id`, `id_no`, `note`, `key`) VALUES (9,'\(id(9))',NULL,2);\n"
+        let counter = PersonalDataClassifier(kinds: [.cnIDCard, .cnMobile], minimumConfidence: 0.5)
+        let tables = SQLDumpSampler.sample(Array(dump.utf8), maxRows: 10, counter: counter)
+        XCTAssertEqual(tables.map(\.0), ["people"])
+        let people = tables[0].1
+        XCTAssertEqual(people.rows, 10)
+        XCTAssertEqual(people.columns.map(\.name), ["id", "id_no", "note", "key"])
+        XCTAssertEqual(people.columns.map(\.nonEmpty), [10, 10, 10, 10])
+        XCTAssertEqual(people.columns[1].pi.counts, ["cn_id_card": 10])
+        XCTAssertEqual(people.columns[2].pi.counts, [:])
+        // A truncated head (cut inside a tuple) samples what is complete.
+        let cut = Array(dump.utf8.prefix(200))
+        let partial = SQLDumpSampler.sample(cut, maxRows: 1000, counter: counter)
+        XCTAssertEqual(partial.first?.1.rows, 2)
+    }
+
 }

@@ -38,7 +38,7 @@ final class EvidenceCollector {
         if kinds.isEmpty {
             counter = nil; pool = nil
         } else {
-            counter = try PersonalDataClassifier(matcher: PIIMatcher(kinds: kinds, minimumConfidence: 0.5))
+            counter = PersonalDataClassifier(kinds: kinds, minimumConfidence: 0.5)
             pool = needs.scanQuestions.isEmpty ? nil : PersonalDataScanPool(workers: workers)
         }
         evidence.inputs = roots

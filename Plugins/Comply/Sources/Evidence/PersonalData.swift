@@ -25,11 +25,15 @@ enum PersonalData {
     }
 }
 
-/// The kind of one value (a table cell), on the thread that owns it.
+/// The kinds of values (table cells), by validators alone: no Hyperscan database is needed.
 final class PersonalDataClassifier {
-    let scanner: PIIScanner
-    init(matcher: PIIMatcher) throws { scanner = try matcher.makeScanner() }
-    func classify(_ value: String, column: String) -> String? { scanner.classify(value, column: column)?.rawValue }
+    let kinds: Set<PIIKind>
+    let minimumConfidence: Double
+    init(kinds: Set<PIIKind>, minimumConfidence: Double) { self.kinds = kinds; self.minimumConfidence = minimumConfidence }
+    /// The classifier for one column's cells (its name is context, weighed once).
+    func column(_ name: String) -> PIIColumnClassifier {
+        PIIColumnClassifier(column: name, kinds: kinds, minimumConfidence: minimumConfidence)
+    }
 }
 
 /// Scans the content of items for personal data on worker threads, while the plugin's thread
@@ -218,8 +222,14 @@ struct PersonalDataFeeder {
 
     private mutating func cut() throws {
         if let nl = pending.lastIndex(of: 10), nl >= pending.count / 2 {
-            try submit(Array(pending[0...nl]), until: nl + 1)
-            pending.removeSubrange(0...nl)
+            // The segment takes the buffer itself; only the unfinished last line is copied.
+            var next: [UInt8] = []
+            next.reserveCapacity(Self.window)
+            next.append(contentsOf: pending[(nl + 1)...])
+            pending.removeSubrange((nl + 1)...)
+            let segment = pending
+            pending = next
+            try submit(segment, until: nl + 1)
             countFrom = 0
             return
         }

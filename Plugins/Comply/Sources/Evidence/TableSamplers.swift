@@ -1,5 +1,6 @@
 import CDSToolSQLite
 import DSToolKit
+import DSToolScan
 import Foundation
 
 /// Spaces and tabs off both ends, without Foundation (this runs per sampled cell).
@@ -17,18 +18,22 @@ struct ColumnAccumulator {
     var columns: [ColumnEvidence]
     var rows = 0
 
+    /// One per column, made with the first row (the column's name is weighed once).
+    private var classifiers: [PIIColumnClassifier] = []
+
     init(names: [String]) { columns = names.map { ColumnEvidence(name: $0) } }
 
     mutating func add(row: [String], counter: PersonalDataClassifier?) {
         rows += 1
+        if let counter, classifiers.isEmpty { classifiers = columns.map { counter.column($0.name) } }
         for (i, v) in row.enumerated() where i < columns.count {
             let t = fastTrim(v)
             if t.isEmpty || t == "NULL" || t == "\\N" { continue }
             columns[i].nonEmpty += 1
             if columns[i].passwordLike {
                 columns[i].hashClasses[PasswordHashClass.classify(t), default: 0] += 1
-            } else if let counter, t.utf8.count <= 256, let kind = counter.classify(t, column: columns[i].name) {
-                columns[i].pi.counts[kind, default: 0] += 1
+            } else if counter != nil, t.utf8.count <= 256, let kind = classifiers[i].classify(t) {
+                columns[i].pi.counts[kind.rawValue, default: 0] += 1
             }
         }
     }
@@ -99,11 +104,13 @@ struct SQLDumpSampler {
 
     @inline(__always) func lower(_ c: UInt8) -> UInt8 { (c >= 65 && c <= 90) ? c | 0x20 : c }
 
-    func keyword(_ at: Int, _ word: String) -> Bool {
-        let w = Array(word.utf8)
-        guard at + w.count <= b.count else { return false }
-        for k in 0..<w.count where lower(b[at + k]) != w[k] { return false }
-        let after = at + w.count
+    /// `word` (lower-case ASCII) at `at`, in any case, as a whole word.
+    func keyword(_ at: Int, _ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard at + n <= b.count else { return false }
+        let w = word.utf8Start
+        for k in 0..<n where lower(b[at + k]) != w[k] { return false }
+        let after = at + n
         return after == b.count || !(isIdent(b[after]))
     }
 
@@ -240,14 +247,17 @@ struct SQLDumpSampler {
         for d in defs {
             var w = d.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
             var col: String
+            var quoted = false
             if let q = w.first, q == "`" || q == "\"" || q == "[" {
                 let close: Character = q == "[" ? "]" : q
                 w = w.dropFirst()
                 col = String(w.prefix { $0 != close })
+                quoted = true
             } else {
                 col = String(w.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
             }
-            if col.isEmpty || skip.contains(col.lowercased()) && !(d.contains("`") || d.hasPrefix("\"")) { continue }
+            // `PRIMARY KEY (`id`)` is a constraint; a column quoted as `key` is a column.
+            if col.isEmpty || !quoted && skip.contains(col.lowercased()) { continue }
             cols.append(col)
         }
         if tables[name] == nil { order.append(name) }
@@ -255,13 +265,17 @@ struct SQLDumpSampler {
         skipStatement()
     }
 
+    /// Adds a row to the table's sample (in place: the accumulator is not copied per row).
     mutating func record(_ table: String, _ cols: [String], _ row: [String]) {
-        var acc = samples[table] ?? ColumnAccumulator(names: cols)
-        guard acc.rows < maxRows else { return }
-        if samples[table] == nil && !order.contains(table) { order.append(table) }
-        acc.add(row: row, counter: counter)
-        samples[table] = acc
+        if samples[table] == nil {
+            if !order.contains(table) { order.append(table) }
+            samples[table] = ColumnAccumulator(names: cols)
+        }
+        guard samples[table]!.rows < maxRows else { return }
+        samples[table]!.add(row: row, counter: counter)
     }
+
+    func hasEnoughRows(_ table: String) -> Bool { (samples[table]?.rows ?? 0) >= maxRows }
 
     mutating func insert() {
         guard let name = identifier() else { skipStatement(); return }
@@ -272,12 +286,15 @@ struct SQLDumpSampler {
             skipSpace()
         }
         guard keyword(i, "values") else { skipStatement(); return }
-        // Enough rows of this table already: skip the statement without reading its values.
-        if let acc = samples[name], acc.rows >= maxRows { skipStatement(); return }
+        // Columns unknown (no CREATE TABLE in the head, no column list), or enough rows of this
+        // table already: skip the statement without reading its values.
+        if cols.isEmpty || hasEnoughRows(name) { skipStatement(); return }
         i += 6
         while true {
+            // The rest of a long extended INSERT is not parsed once the sample is full.
+            if hasEnoughRows(name) { break }
             guard let row = tuple() else { break }
-            if !cols.isEmpty { record(name, cols, row) }
+            record(name, cols, row)
             skipSpace()
             if i < b.count && b[i] == UInt8(ascii: ",") { i += 1; continue }
             break
