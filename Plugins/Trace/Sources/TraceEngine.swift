@@ -163,10 +163,14 @@ public final class TraceEngine {
             }
             do {
                 var n = 0
-                while let l = try reader.next() {
-                    w.handleLine(l.base, l.count, l.number, l.offset, cut: l.cut)
-                    n += 1
-                    if n & 16383 == 0 { merge(w.take(), boundary: false) }
+                var batch: [LineReader.Line] = []
+                batch.reserveCapacity(256)
+                while true {
+                    try reader.nextBatch(&batch, limit: 256)
+                    if batch.isEmpty { break }
+                    batch.withUnsafeBufferPointer { w.handleLines($0) }
+                    n += batch.count
+                    if n >= 16384 { merge(w.take(), boundary: false); n = 0 }
                 }
             } catch {
                 failed = true

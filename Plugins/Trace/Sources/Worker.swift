@@ -63,12 +63,15 @@ final class Worker {
         detections.reserveCapacity(16)
     }
 
+    deinit { aheadSlots.deallocate() }
+
     /// Starts an input: its parser and parse context.
     func begin(input: Int, format: LogFormat, item: ItemInfo) {
         self.input = input
         self.format = format
         ctx = ParseContext(zone: zone, years: engine.yearInference(item), path: item.path, fieldMap: engine.config.fieldMap)
         parser = Parsers.make(format, customFormat: engine.config.customFormat)
+        prefetchSources = format.isWebAccess
         fallback = nil
         lastTime = .min
     }
@@ -90,8 +93,18 @@ final class Worker {
         lastTime = .min
         lines.bytes.withUnsafeBufferPointer { b in
             let base = b.baseAddress ?? UnsafePointer(event.storage)
-            for (start, length, number, offset, cut) in lines.lines {
-                handleLine(base + Int(start), Int(length), number, offset, cut: cut)
+            lines.lines.withUnsafeBufferPointer { l in
+                let n = l.count
+                for k in 0..<n {
+                    if prefetchSources {
+                        if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1)) } }
+                        let j = k + Worker.entryDistance
+                        if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1)) }
+                        if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
+                    }
+                    let (start, length, number, offset, cut) = l[k]
+                    handleLine(base + Int(start), Int(length), number, offset, cut: cut)
+                }
             }
         }
         var c = chunk
@@ -101,6 +114,35 @@ final class Worker {
     }
 
     // MARK: lines
+
+    /// Lines ahead whose source entry (`entryDistance`) and path registers (`registerDistance`)
+    /// are prefetched (see `ActorTable.prefetchEntry`): far enough for a load from memory to
+    /// arrive, near enough that it is still in the cache when the line comes.
+    static let entryDistance = 8
+    static let registerDistance = 4
+    /// Home slots of the sources of the lines ahead (a ring of 16).
+    let aheadSlots: UnsafeMutablePointer<Int> = {
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+        p.initialize(repeating: -1, count: 16)
+        return p
+    }()
+    /// Whether the input's lines start with the client address (access logs).
+    @exclusivity(unchecked) var prefetchSources = false
+
+    /// Handles a batch of lines from the reader in order (the serial path), prefetching ahead.
+    func handleLines(_ l: UnsafeBufferPointer<LineReader.Line>) {
+        let n = l.count
+        for k in 0..<n {
+            if prefetchSources {
+                if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count) } }
+                let j = k + Worker.entryDistance
+                if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count) }
+                if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
+            }
+            let line = l[k]
+            handleLine(line.base, line.count, line.number, line.offset, cut: line.cut)
+        }
+    }
 
     func handleLine(_ p: UnsafePointer<UInt8>, _ n: Int, _ number: Int, _ offset: Int64, cut: Bool) {
         chunk.lines += 1

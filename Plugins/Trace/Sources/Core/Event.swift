@@ -105,6 +105,8 @@ public struct ServiceBits: OptionSet, Hashable, Sendable {
     public static let application = ServiceBits(rawValue: 1 << 16)
     public static let cron = ServiceBits(rawValue: 1 << 17)
     public static let database = ServiceBits(rawValue: 1 << 18)
+    /// `[.webserver, .access]` without the array an array literal builds on every use.
+    public static let webAccess = ServiceBits(rawValue: 1 << 0 | 1 << 1)
 }
 
 /// A field that is not one of the canonical ones (JSON keys, auditd key=value pairs, journald

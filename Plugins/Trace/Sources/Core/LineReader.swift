@@ -36,7 +36,19 @@ public final class LineReader {
     deinit { buffer.deallocate() }
 
     /// The next line, or nil at the end of the stream.
-    public func next() throws -> Line? {
+    public func next() throws -> Line? { try next(refill: true) }
+
+    /// Up to `limit` lines into `lines` (emptied first): the first may need a read, the rest are
+    /// what the buffer already holds, so all of them stay valid until the next call. Empty at the end.
+    public func nextBatch(_ lines: inout [Line], limit: Int) throws {
+        lines.removeAll(keepingCapacity: true)
+        guard let first = try next(refill: true) else { return }
+        lines.append(first)
+        while lines.count < limit, let l = try next(refill: false) { lines.append(l) }
+    }
+
+    /// `refill` false: nil instead of reading when the buffer holds no further complete line.
+    private func next(refill: Bool) throws -> Line? {
         while true {
             if start < end {
                 let nl = ByteOps.find(UnsafePointer(buffer), start, end, 0x0A)
@@ -82,6 +94,7 @@ public final class LineReader {
                 }
                 return nil
             }
+            if !refill { return nil }
             // Move the partial line to the front and read more after it.
             if start > 0 {
                 let rest = end - start

@@ -22,10 +22,10 @@ final class ScanCache {
         while n < slots { n <<= 1 }
         mask = n - 1
         self.slotSize = slotSize
-        memory = .allocate(byteCount: n * slotSize, alignment: 128)
+        memory = LargeTable.allocate(byteCount: n * slotSize)
         for i in 0..<n { memory.storeBytes(of: UInt16.max, toByteOffset: i * slotSize + 8, as: UInt16.self) }
     }
-    deinit { memory.deallocate() }
+    deinit { LargeTable.deallocate(memory, byteCount: (mask + 1) * slotSize) }
 
     static let keyOffset = 28
     var keyCapacity: Int { slotSize - ScanCache.keyOffset }

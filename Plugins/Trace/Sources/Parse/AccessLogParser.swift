@@ -68,7 +68,7 @@ public final class AccessLogParser: LineParser {
 
         e.reset(line: p, count: n)
         e.format = .accessCombined
-        e.services = ctx.webProduct.union([.webserver, .access])
+        e.services = ctx.webProduct.union(.webAccess)
         e.timeStart = Int32(ts); e.timeEnd = Int32(timeEnd)
         let local = secs * 1_000_000 + micros
         if zoned { e.time = local - Int64(offset) * 1_000_000; e.hasTime = true } else { ctx.setLocalTime(e, local) }

@@ -128,7 +128,7 @@ public final class CustomAccessParser: LineParser {
     public func parse(_ p: UnsafePointer<UInt8>, _ n: Int, _ e: Event, _ ctx: ParseContext) -> ParseResult {
         e.reset(line: p, count: n)
         e.format = .accessCustom
-        e.services = ctx.webProduct.union([.webserver, .access])
+        e.services = ctx.webProduct.union(.webAccess)
         var i = 0
         var k = 0
         var sawTime = false

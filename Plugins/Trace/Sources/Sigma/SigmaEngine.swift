@@ -19,6 +19,8 @@ public final class SigmaEngine {
     /// Every rule's condition as a flat program (`FlatCondition`), read by the per-event field
     /// skipping check without the reference counting that walking the `CondNode` tree costs.
     let conditions: FlatCondition
+    /// Rules per atom and each rule's log-source requirement, as plain memory.
+    let ruleTables: RuleTables
 
     /// One field to scan for a plan. Trivial (no reference counting in the per-event loop): the
     /// database and cache are owned by the plan's `owners`, the key's name by `names`.
@@ -42,12 +44,20 @@ public final class SigmaEngine {
             using = rulesUsing.flatMap { $0 }
             usingStart = [0]
             for r in rulesUsing { usingStart.append(usingStart[usingStart.count - 1] + Int32(r.count)) }
+            flat.deallocate()
+            flat = FlatPlan(fields: fields, using: using, usingStart: usingStart, atomField: atomField, always: always,
+                            applicable: applicable.count)
         }
         /// Global atom id → index of its field in `fields` (-1: not in this plan).
         var atomField: [Int16] = []
         var owners: [AnyObject] = []
         var names: [UnsafeMutableBufferPointer<UInt8>] = []
-        deinit { for n in names { n.deallocate() } }
+        deinit {
+            for n in names { n.deallocate() }
+            flat.deallocate()
+        }
+        /// The above as plain memory for the per-event loop (set by `flatten`).
+        @exclusivity(unchecked) var flat = FlatPlan()
         /// Rules that apply and can match without any Hyperscan atom.
         var always: [Int32] = []
         var applicable: Set<Int32> = []
@@ -104,6 +114,7 @@ public final class SigmaEngine {
         ruleStamp = .allocate(capacity: max(rules.count, 1))
         ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
         conditions = FlatCondition(rules.map(\.condition))
+        ruleTables = RuleTables(atomRules: ar, required: rules.map(\.required))
         correlationState = CorrelationState(correlations: keptCorrelations)
         correlationState.prepare(rules: rules)
     }
@@ -120,6 +131,7 @@ public final class SigmaEngine {
         ruleStamp = .allocate(capacity: max(rules.count, 1))
         ruleStamp.initialize(repeating: 0, count: max(rules.count, 1))
         conditions = other.conditions
+        ruleTables = other.ruleTables
         correlationState = CorrelationState(correlations: other.correlations)
         correlationState.prepare(rules: rules)
     }
@@ -248,70 +260,63 @@ public final class SigmaEngine {
     }
 
     private func evaluate(_ e: Event, _ p: Plan) {
-        if p.applicable.isEmpty { return }
+        let plan = p.flat
+        if plan.applicable == 0 { return }
         matches.begin()
         var scanned: UInt64 = 0
         let conditions = self.conditions
-        p.fields.withUnsafeBufferPointer { fields in
-          p.using.withUnsafeBufferPointer { using in
-          p.usingStart.withUnsafeBufferPointer { usingStart in
-          p.atomField.withUnsafeBufferPointer { atomField in
-            for (fi, f) in fields.enumerated() {
-                defer { if fi < 64 { scanned |= 1 << UInt64(fi) } }
-                // Skip a field when every rule using it is already false whatever it holds.
-                if fi > 0 && fi < 64 {
-                    var needed = false
-                    for k in Int(usingStart[fi])..<Int(usingStart[fi + 1])
-                    where conditions.partial(Int(using[k]), matches, atomField, scanned) != .no { needed = true; break }
-                    if !needed { continue }
-                }
-                let value: Bytes?
-                switch f.kind {
-                case 0: value = e.value(Field(rawValue: f.field)!)
-                case 1: value = e.extra(f.name)
-                default: value = e.raw
-                }
-                guard let v = value, v.count > 0, let base = v.baseAddress else { continue }
-                let h = ByteOps.hash(base, 0, v.count)
-                f.cache._withUnsafeGuaranteedRef { cache in
-                    if let slot = cache.lookup(base, v.count, hash: h) {
-                        cache.replay(slot, into: matches)
-                        return
-                    }
-                    let before = matches.hitCount
-                    f.db._withUnsafeGuaranteedRef { $0.scan(base, v.count, scratch: scratch, into: matches) }
-                    cache.store(base, v.count, hash: h, matches: matches, from: before)
-                }
+        let atomField = UnsafeBufferPointer(start: plan.atomField, count: plan.atomCount)
+        for fi in 0..<plan.fieldCount {
+            defer { if fi < 64 { scanned |= 1 << UInt64(fi) } }
+            // Skip a field when every rule using it is already false whatever it holds.
+            if fi > 0 && fi < 64 {
+                var needed = false
+                for k in Int(plan.usingStart[fi])..<Int(plan.usingStart[fi + 1])
+                where conditions.partial(Int(plan.using[k]), matches, atomField, scanned) != .no { needed = true; break }
+                if !needed { continue }
             }
-          }
-          }
-          }
+            let f = plan.fields[fi]
+            let value: Bytes?
+            switch f.kind {
+            case 0: value = e.value(Field(rawValue: f.field)!)
+            case 1: value = e.extra(f.name)
+            default: value = e.raw
+            }
+            guard let v = value, v.count > 0, let base = v.baseAddress else { continue }
+            let h = ByteOps.hash(base, 0, v.count)
+            f.cache._withUnsafeGuaranteedRef { cache in
+                if let slot = cache.lookup(base, v.count, hash: h) {
+                    cache.replay(slot, into: matches)
+                    return
+                }
+                let before = matches.hitCount
+                f.db._withUnsafeGuaranteedRef { $0.scan(base, v.count, scratch: scratch, into: matches) }
+                cache.store(base, v.count, hash: h, matches: matches, from: before)
+            }
         }
         stamp &+= 1
         if stamp == 0 { ruleStamp.update(repeating: 0, count: max(rules.count, 1)); stamp = 1 }
+        let tables = ruleTables
+        let services = e.services.rawValue
         for h in 0..<matches.hitCount {
-            for ri in atomRules[Int(matches.hits[h])] where ruleStamp[Int(ri)] != stamp {
-                ruleStamp[Int(ri)] = stamp
-                let r = rules[Int(ri)]
-                if let req = r.required, e.services.isSuperset(of: req), eval(r.condition, e) { matched.append(Int(ri)) }
+            let atom = Int(matches.hits[h])
+            for k in Int(tables.atomRuleStart[atom])..<Int(tables.atomRuleStart[atom + 1]) {
+                let ri = Int(tables.atomRuleList[k])
+                if ruleStamp[ri] == stamp { continue }
+                ruleStamp[ri] = stamp
+                if tables.applies(ri, services) && conditions.value(ri, matches, self, e) { matched.append(ri) }
             }
         }
-        for ri in p.always where ruleStamp[Int(ri)] != stamp {
-            ruleStamp[Int(ri)] = stamp
-            if eval(rules[Int(ri)].condition, e) { matched.append(Int(ri)) }
+        for k in 0..<plan.alwaysCount {
+            let ri = Int(plan.always[k])
+            if ruleStamp[ri] == stamp { continue }
+            ruleStamp[ri] = stamp
+            if conditions.value(ri, matches, self, e) { matched.append(ri) }
         }
     }
 
-    func eval(_ n: CondNode, _ e: Event) -> Bool {
-        switch n {
-        case .hs(let i): return matches.isSet(i)
-        case .and(let c): for x in c where !eval(x, e) { return false }; return true
-        case .or(let c): for x in c where eval(x, e) { return true }; return false
-        case .not(let c): return !eval(c, e)
-        case .computed(let i): return SigmaEngine.evalComputed(atoms.computed[i], e)
-        case .constant(let b): return b
-        }
-    }
+    /// The value of code-evaluated atom `i` for `e`.
+    func computed(_ i: Int, _ e: Event) -> Bool { SigmaEngine.evalComputed(atoms.computed[i], e) }
 
     static func evalComputed(_ a: ComputedAtom, _ e: Event) -> Bool {
         switch a {
@@ -391,8 +396,9 @@ public final class SigmaEngine {
 /// Rule conditions compiled to one flat array of nodes, three Int32 each: (op, argument, size of
 /// the subtree in nodes). Ops: 0 Hyperscan atom (argument: atom id), 1 computed atom, 2 constant
 /// (argument 0/1), 3 not, 4 and, 5 or (argument: number of children, which follow in order).
-/// `partial` is `SigmaEngine.partial` on this form: the same Kleene logic, without the reference
-/// counting that reading the indirect `CondNode` tree costs on every event.
+/// `partial` is `SigmaEngine.partial` on this form: the same Kleene logic, and `value` the
+/// condition's value, both without the reference counting that reading the indirect `CondNode`
+/// tree costs on every event.
 final class FlatCondition: @unchecked Sendable {
     let code: UnsafeMutablePointer<Int32>
     /// Where each rule's program starts (in Int32s).
@@ -424,6 +430,34 @@ final class FlatCondition: @unchecked Sendable {
     /// The value of rule `rule`'s condition with the fields scanned so far (see `SigmaEngine.partial`).
     @inline(__always) func partial(_ rule: Int, _ matches: MatchSet, _ atomField: UnsafeBufferPointer<Int16>, _ scanned: UInt64) -> SigmaEngine.K {
         node(Int(start[rule]), matches, atomField, scanned)
+    }
+
+    /// The value of rule `rule`'s condition for an event (what `SigmaEngine.eval` computes on the tree).
+    @inline(__always) func value(_ rule: Int, _ matches: MatchSet, _ engine: SigmaEngine, _ e: Event) -> Bool {
+        value(at: Int(start[rule]), matches, engine, e)
+    }
+
+    func value(at pc: Int, _ matches: MatchSet, _ engine: SigmaEngine, _ e: Event) -> Bool {
+        switch code[pc] {
+        case 0: return matches.isSet(Int(code[pc + 1]))
+        case 1: return engine.computed(Int(code[pc + 1]), e)
+        case 2: return code[pc + 1] != 0
+        case 3: return !value(at: pc + 3, matches, engine, e)
+        case 4:
+            var c = pc + 3
+            for _ in 0..<Int(code[pc + 1]) {
+                if !value(at: c, matches, engine, e) { return false }
+                c += Int(code[c + 2]) * 3
+            }
+            return true
+        default:
+            var c = pc + 3
+            for _ in 0..<Int(code[pc + 1]) {
+                if value(at: c, matches, engine, e) { return true }
+                c += Int(code[c + 2]) * 3
+            }
+            return false
+        }
     }
 
     func node(_ pc: Int, _ matches: MatchSet, _ atomField: UnsafeBufferPointer<Int16>, _ scanned: UInt64) -> SigmaEngine.K {
@@ -459,5 +493,69 @@ final class FlatCondition: @unchecked Sendable {
             }
             return r
         }
+    }
+}
+
+/// A plan's per-event data as plain memory (no array access checks or reference counting in the
+/// per-event loop). Owned by its `Plan`, which frees it.
+struct FlatPlan {
+    var fields: UnsafeMutablePointer<SigmaEngine.FieldScan>
+    var fieldCount = 0
+    var using: UnsafeMutablePointer<Int32>
+    var usingStart: UnsafeMutablePointer<Int32>
+    var atomField: UnsafeMutablePointer<Int16>
+    var atomCount = 0
+    var always: UnsafeMutablePointer<Int32>
+    var alwaysCount = 0
+    /// Number of rules that apply to the plan's events.
+    var applicable = 0
+
+    init() {
+        fields = .allocate(capacity: 1)
+        using = .allocate(capacity: 1); usingStart = .allocate(capacity: 1); usingStart.initialize(to: 0)
+        atomField = .allocate(capacity: 1); always = .allocate(capacity: 1)
+    }
+
+    init(fields f: [SigmaEngine.FieldScan], using u: [Int32], usingStart us: [Int32], atomField af: [Int16], always al: [Int32], applicable: Int) {
+        fields = .allocate(capacity: max(f.count, 1)); fields.initialize(from: f, count: f.count); fieldCount = f.count
+        using = .allocate(capacity: max(u.count, 1)); using.initialize(from: u, count: u.count)
+        usingStart = .allocate(capacity: max(us.count, 1)); usingStart.initialize(from: us, count: us.count)
+        atomField = .allocate(capacity: max(af.count, 1)); atomField.initialize(from: af, count: af.count); atomCount = af.count
+        always = .allocate(capacity: max(al.count, 1)); always.initialize(from: al, count: al.count); alwaysCount = al.count
+        self.applicable = applicable
+    }
+
+    func deallocate() {
+        fields.deallocate(); using.deallocate(); usingStart.deallocate(); atomField.deallocate(); always.deallocate()
+    }
+}
+
+/// Which rules use each Hyperscan atom (flattened: atom `a`'s rules are
+/// `atomRuleList[atomRuleStart[a]..<atomRuleStart[a + 1]]`) and each rule's log-source mask, in
+/// plain memory shared by every thread's engine.
+final class RuleTables: @unchecked Sendable {
+    let atomRuleStart: UnsafeMutablePointer<Int32>
+    let atomRuleList: UnsafeMutablePointer<Int32>
+    /// Services a rule needs; `hasRequired` false: the rule never applies.
+    let required: UnsafeMutablePointer<UInt32>
+    let hasRequired: UnsafeMutablePointer<Bool>
+
+    init(atomRules: [[Int32]], required req: [ServiceBits?]) {
+        let list = atomRules.flatMap { $0 }
+        atomRuleList = .allocate(capacity: max(list.count, 1))
+        atomRuleList.initialize(from: list, count: list.count)
+        atomRuleStart = .allocate(capacity: atomRules.count + 1)
+        var at: Int32 = 0
+        for (a, rs) in atomRules.enumerated() { atomRuleStart[a] = at; at += Int32(rs.count) }
+        atomRuleStart[atomRules.count] = at
+        required = .allocate(capacity: max(req.count, 1))
+        hasRequired = .allocate(capacity: max(req.count, 1))
+        for (i, r) in req.enumerated() { required[i] = r?.rawValue ?? 0; hasRequired[i] = r != nil }
+    }
+    deinit { atomRuleStart.deallocate(); atomRuleList.deallocate(); required.deallocate(); hasRequired.deallocate() }
+
+    /// Whether rule `rule` applies to an event with these services.
+    @inline(__always) func applies(_ rule: Int, _ services: UInt32) -> Bool {
+        hasRequired[rule] && services & required[rule] == required[rule]
     }
 }

@@ -39,18 +39,15 @@ public final class ExfilDetector {
     /// Count-min sketch of requests per path, "blocked": the hash picks one 64-byte block of
     /// 32 saturating 16-bit counters and four counters inside it, so an update touches one cache
     /// line instead of four (16K blocks, 1 MiB).
-    private let sketch: UnsafeMutablePointer<UInt16> = {
-        let p = UnsafeMutablePointer<UInt16>.allocate(capacity: 16384 * 32)
-        p.initialize(repeating: 0, count: 16384 * 32)
-        return p
-    }()
+    private let sketch: UnsafeMutablePointer<UInt16> =
+        LargeTable.allocate(byteCount: 16384 * 32 * 2).bindMemory(to: UInt16.self, capacity: 16384 * 32)
     /// log2 histogram of response sizes, for the typical size.
     @exclusivity(unchecked) private var sizeHistogram = [Int](repeating: 0, count: 64)
     public struct Candidate { public let pathHash: UInt64; public let bytes: Int64; public let interest: Int }
     public private(set) var candidates: [Candidate] = []
 
     public init() {}
-    deinit { sketch.deallocate() }
+    deinit { LargeTable.deallocate(UnsafeMutableRawPointer(sketch), byteCount: 16384 * 32 * 2) }
 
     /// File extensions of archives, dumps, backups, databases and key stores (lower case).
     static let archiveExtensions: Set<String> = ["sql", "dump", "dmp", "bak", "backup", "old", "tar", "tgz", "tbz2", "txz", "zip", "7z",

@@ -15,7 +15,9 @@ public final class WebAttackDetector {
     let requestMatches: MatchSet
     let headerMatches: MatchSet
     let normalizer = Normalizer()
-    let requestCache = ScanCache(slots: 1 << 14, slotSize: 128)
+    /// 256-byte slots: request targets with tracking parameters run past the 100 bytes a
+    /// 128-byte slot holds, and each uncached one costs a normalization and a scan.
+    let requestCache = ScanCache(slots: 1 << 14, slotSize: 256)
     let agentCache = ScanCache(slots: 1 << 12, slotSize: 256)
     let refererCache = ScanCache(slots: 1 << 13, slotSize: 256)
     /// First pattern that matched per class, for the current event.
