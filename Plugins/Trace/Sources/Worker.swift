@@ -48,7 +48,13 @@ final class Worker {
     @exclusivity(unchecked) var input = -1
     @exclusivity(unchecked) var format: LogFormat = .accessCombined
     @exclusivity(unchecked) var ctx = ParseContext()
-    @exclusivity(unchecked) var parser: LineParser = AccessLogParser()
+    @exclusivity(unchecked) var parser: LineParser = AccessLogParser() {
+        didSet { accessParser = (parser as? AccessLogParser).map { .passUnretained($0) } }
+    }
+    /// `parser` when it is the access-log parser, and `ctx`, without the retain and release that
+    /// calling through the stored references costs on every line (`parser` and `ctx` keep them alive).
+    @exclusivity(unchecked) var accessParser: Unmanaged<AccessLogParser>?
+    @exclusivity(unchecked) var ctxRef: Unmanaged<ParseContext>?
     @exclusivity(unchecked) var fallback: [LineParser]?
     var database: EventDatabase?
 
@@ -70,6 +76,7 @@ final class Worker {
         self.input = input
         self.format = format
         ctx = ParseContext(zone: zone, years: engine.yearInference(item), path: item.path, fieldMap: engine.config.fieldMap)
+        ctxRef = .passUnretained(ctx)
         parser = Parsers.make(format, customFormat: engine.config.customFormat)
         prefetchSources = format.isWebAccess
         fallback = nil
@@ -118,8 +125,8 @@ final class Worker {
     /// Lines ahead whose source entry (`entryDistance`) and path registers (`registerDistance`)
     /// are prefetched (see `ActorTable.prefetchEntry`): far enough for a load from memory to
     /// arrive, near enough that it is still in the cache when the line comes.
-    static let entryDistance = 8
-    static let registerDistance = 4
+    static let entryDistance = 4
+    static let registerDistance = 2
     /// Home slots of the sources of the lines ahead (a ring of 16).
     let aheadSlots: UnsafeMutablePointer<Int> = {
         let p = UnsafeMutablePointer<Int>.allocate(capacity: 16)
@@ -150,7 +157,13 @@ final class Worker {
         ctx.currentLine = number
         event.lineNumber = number
         event.offset = offset
-        switch parser.parse(p, n, event, ctx) {
+        let result: ParseResult
+        if let ap = accessParser, let c = ctxRef {
+            result = ap._withUnsafeGuaranteedRef { parser in c._withUnsafeGuaranteedRef { parser.parse(p, n, event, $0) } }
+        } else {
+            result = parser.parse(p, n, event, ctx)
+        }
+        switch result {
         case .event, .eventAndPending:
             handleEvent()
         case .pending, .skip:
@@ -210,10 +223,16 @@ final class Worker {
             if chunk.diag.nonUTF8Sample == nil { chunk.diag.nonUTF8Sample = (e.lineNumber, TraceEngine.sample(e.storage, e.rawLength)) }
         }
 
-        detections.removeAll(keepingCapacity: true)
+        if !detections.isEmpty { detections.removeAll(keepingCapacity: true) }
         // The source's entry is looked up first: its memory load (often a cache miss) then
         // overlaps with the detectors' work instead of stalling in the middle of it.
         let source = actors.handle(e)
+        let isWeb = e.has(.uri) || (e.has(.request) && e.services.contains(.webserver))
+        // Loads from the big tables the web detectors use start now and overlap with Sigma.
+        if isWeb {
+            if let pathHash = e.pathHash() { exfil.prefetch(pathHash: pathHash) }
+            web.prefetch(e)
+        }
         sigma.evaluate(e)
         var feedsCorrelation = false
         for ri in sigma.matched {
@@ -221,7 +240,6 @@ final class Worker {
             if r.generate { detections.append(Detection(r.traceRule, detail: "Sigma rule '\(r.title)'")) }
             if !r.correlations.isEmpty { feedsCorrelation = true }
         }
-        let isWeb = e.has(.uri) || (e.has(.request) && e.services.contains(.webserver))
         if isWeb {
             web.detect(e, into: &detections)
             if e.format.isWebAccess || e.services.contains(.access) {
@@ -240,8 +258,8 @@ final class Worker {
             var ev = InterestEvent(e, input: input, detections: detections, keepRaw: keepRaw)
             ev.isUpload = uploadPost
             chunk.interest.append(ev)
-            if isCandidate, let p = e.value(.path), let pb = p.baseAddress {
-                chunk.candidates.append((chunk.interest.count - 1, ByteOps.hash(pb, 0, p.count), e.byteCount))
+            if isCandidate, let pathHash = e.pathHash() {
+                chunk.candidates.append((chunk.interest.count - 1, pathHash, e.byteCount))
             }
         }
         if isWeb && actors.isLargestResponse(source, e.byteCount) { actors.noteLargeResponse(source, e, input: input) }
@@ -256,6 +274,13 @@ final class Worker {
     @inline(__always) static func hasHighBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         var i = 0
         let raw = UnsafeRawPointer(p)
+        // 32 bytes per test: lines are a few hundred bytes and nearly all ASCII.
+        while i + 32 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            if w & 0x8080_8080_8080_8080 != 0 { return true }
+            i += 32
+        }
         while i + 8 <= n {
             if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
             i += 8

@@ -150,6 +150,10 @@ public final class Event {
     @exclusivity(unchecked) public var byteCount: Int64 = -1
     /// What an authentication message says (sshd, PAM, sudo, su, useradd, auditd ...).
     @exclusivity(unchecked) public var authAction: AuthAction = .none
+    /// `ByteOps.hash` of the path, once computed (the source table, the path sketch and the
+    /// rare-path candidates all key on it).
+    @exclusivity(unchecked) private var pathHashValue: UInt64 = 0
+    @exclusivity(unchecked) private var pathHashed = false
 
     public init(capacity: Int = 1 << 14) {
         self.capacity = capacity
@@ -182,6 +186,7 @@ public final class Event {
         hasTime = false; zoneAssumed = false; truncated = false; repeatCount = 1
         statusCode = -1; byteCount = -1
         authAction = .none
+        pathHashed = false
         timeStart = 0; timeEnd = 0
         services = []
     }
@@ -238,8 +243,23 @@ public final class Event {
     @inline(__always) public func set(_ f: Field, _ start: Int, _ end: Int) {
         starts[f.rawValue] = Int32(start)
         ends[f.rawValue] = Int32(end)
+        if f == .path { pathHashed = false }
     }
-    @inline(__always) public func clear(_ f: Field) { starts[f.rawValue] = -1 }
+    @inline(__always) public func clear(_ f: Field) {
+        starts[f.rawValue] = -1
+        if f == .path { pathHashed = false }
+    }
+
+    /// `ByteOps.hash` of the path's bytes, or nil without a path.
+    @inline(__always) public func pathHash() -> UInt64? {
+        let s = starts[Field.path.rawValue]
+        if s < 0 { return nil }
+        if !pathHashed {
+            pathHashValue = ByteOps.hash(storage, Int(s), Int(ends[Field.path.rawValue]))
+            pathHashed = true
+        }
+        return pathHashValue
+    }
 
     @inline(__always) public func has(_ f: Field) -> Bool { starts[f.rawValue] >= 0 }
     @inline(__always) public func range(_ f: Field) -> (Int, Int)? {

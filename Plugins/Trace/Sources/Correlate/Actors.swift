@@ -13,11 +13,16 @@ struct SourceEntry {
     var key: IPAddress
     var used: Bool
     var pathCount: UInt8
+    /// Index of the HyperLogLog registers once more than 4 distinct paths were seen, or -1.
+    /// (In the first cache line: `prefetchRegisters` reads it before the second line is needed.)
+    var hll: Int32
     var events: UInt32
     /// Web requests; also the count of the response-size statistics.
     var requests: UInt32
     /// Largest response in KiB (the text is kept in the side record once it reaches 1 MiB).
     var maxResponseKiB: UInt32
+    /// Index of the side record (users, largest response), or -1.
+    var side: Int32
     var first: Int64
     var last: Int64
     var bytesOut: Int64
@@ -26,15 +31,11 @@ struct SourceEntry {
     var status1: UInt32, status2: UInt32, status3: UInt32, status4: UInt32, status5: UInt32, statusOther: UInt32
     var authFailures: UInt32
     var authSuccesses: UInt32
-    /// Index of the side record (users, largest response), or -1.
-    var side: Int32
-    /// Index of the HyperLogLog registers once more than 4 distinct paths were seen, or -1.
-    var hll: Int32
     var paths: (UInt32, UInt32, UInt32, UInt32)
 
-    static let empty = SourceEntry(key: IPAddress(hi: 0, lo: 0), used: false, pathCount: 0, events: 0, requests: 0, maxResponseKiB: 0,
+    static let empty = SourceEntry(key: IPAddress(hi: 0, lo: 0), used: false, pathCount: 0, hll: -1, events: 0, requests: 0, maxResponseKiB: 0, side: -1,
                                    first: .max, last: .min, bytesOut: 0, sizeMean: 0, sizeM2: 0, status1: 0, status2: 0, status3: 0,
-                                   status4: 0, status5: 0, statusOther: 0, authFailures: 0, authSuccesses: 0, side: -1, hll: -1,
+                                   status4: 0, status5: 0, statusOther: 0, authFailures: 0, authSuccesses: 0,
                                    paths: (0, 0, 0, 0))
 }
 
@@ -263,7 +264,7 @@ public final class ActorTable {
             let d = x - p.pointee.sizeMean
             p.pointee.sizeMean += d / Double(p.pointee.requests)
             p.pointee.sizeM2 += d * (x - p.pointee.sizeMean)
-            if let path = e.value(.path), let pb = path.baseAddress { addPath(h, ByteOps.hash(pb, 0, path.count)) }
+            if let pathHash = e.pathHash() { addPath(h, pathHash) }
         }
         if e.authAction != .none {
             if e.authAction.isFailure { p.pointee.authFailures &+= UInt32(clamping: e.repeatCount) }

@@ -30,6 +30,11 @@ final class ScanCache {
     static let keyOffset = 28
     var keyCapacity: Int { slotSize - ScanCache.keyOffset }
 
+    /// Starts loading the slot for a hash (a hint; see `WebAttackDetector.prefetch`).
+    @inline(__always) func prefetch(hash h: UInt64) {
+        Prefetch.line(UnsafeRawPointer(memory + (Int(truncatingIfNeeded: h) & mask) * slotSize))
+    }
+
     /// The slot holding exactly these bytes, if any.
     @inline(__always) func lookup(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int? {
         lookups &+= 1

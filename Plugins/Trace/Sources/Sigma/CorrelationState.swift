@@ -36,8 +36,9 @@ public final class CorrelationState {
     @exclusivity(unchecked) var hits: [[Hit]]
     @exclusivity(unchecked) var strings: [String] = []
     @exclusivity(unchecked) var stringIndex: [String: UInt32] = [:]
-    @exclusivity(unchecked) var hashIndex: [UInt64: UInt32] = [:]
-    @exclusivity(unchecked) var valueHashIndex: [UInt64: UInt32] = [:]
+    /// Group and value texts by the hash of their bytes (to intern each text once).
+    @exclusivity(unchecked) var hashIndex = HashIndex()
+    @exclusivity(unchecked) var valueHashIndex = HashIndex()
     /// The raw lines of the hits, one after another (no allocation per hit).
     @exclusivity(unchecked) var arena: [UInt8] = []
     public let maxRawBytes: Int

@@ -252,7 +252,7 @@ public final class SigmaEngine {
 
     /// Evaluates the rules that apply to `e`; the matches are left in `matched`.
     public func evaluate(_ e: Event) {
-        matched.removeAll(keepingCapacity: true)
+        if !matched.isEmpty { matched.removeAll(keepingCapacity: true) }
         if rules.isEmpty { return }
         let mask = e.services
         if mask.rawValue != lastMask || lastPlan == nil { _ = plan(mask) }

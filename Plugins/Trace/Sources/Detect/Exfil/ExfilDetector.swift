@@ -86,9 +86,8 @@ public final class ExfilDetector {
     /// Streaming checks for one web response; `mean`/`spread`/`count` are the source's stats before it.
     public func detect(_ e: Event, sourceMean: Double, sourceStd: Double, sourceCount: Int, into out: inout [Detection]) {
         let bytes = e.byteCount
-        guard let p = e.value(.path), let pb = p.baseAddress, p.count > 0 else { return }
+        guard let p = e.value(.path), let pb = p.baseAddress, p.count > 0, let h = e.pathHash() else { return }
         let ok = e.statusCode >= 200 && e.statusCode < 300
-        let h = ByteOps.hash(pb, 0, p.count)
         addToSketch(h)
         if bytes > 0 {
             var b = 0
@@ -126,6 +125,10 @@ public final class ExfilDetector {
 
     /// Whether a response would be a rare-path candidate (so the engine keeps its event).
     public func isCandidate(_ e: Event) -> Bool { e.byteCount >= largeResponse && e.statusCode >= 200 && e.statusCode < 300 }
+
+    /// Starts loading the sketch block of a path (the engine calls it early in an event, so the
+    /// load overlaps with the other detectors instead of stalling `detect`).
+    @inline(__always) public func prefetch(pathHash h: UInt64) { Prefetch.line(sketch + Int(h & 16383) * 32) }
 
     @inline(__always) private func addToSketch(_ h: UInt64) {
         let block = sketch + Int(h & 16383) * 32

@@ -65,19 +65,34 @@ public final class WebAttackDetector {
         classHit = [String?](repeating: nil, count: classes.count)
     }
 
-    static let headerFields: [Field] = [.userAgent, .referer]
     static let webshellNames: Set<String> = ["known webshell name", "script in upload folder", "command parameter"]
+
+    /// The request target of the event being handled and its hash, from `prefetch`.
+    @exclusivity(unchecked) private var preparedTarget: UnsafePointer<UInt8>?
+    @exclusivity(unchecked) private var preparedCount = 0
+    @exclusivity(unchecked) private var preparedHash: UInt64 = 0
+
+    /// The request target of `e`; a request line that could not be split is scanned whole.
+    @inline(__always) static func target(_ e: Event) -> Bytes? { e.value(.uri) ?? (e.has(.method) ? nil : e.value(.request)) }
+
+    /// Hashes the request target and starts loading its cache slot (called before the other
+    /// detectors run, so the load overlaps with them); `detect` reuses the hash.
+    @inline(__always) public func prefetch(_ e: Event) {
+        guard let t = WebAttackDetector.target(e), t.count > 0, let base = t.baseAddress else { return }
+        preparedTarget = base; preparedCount = t.count
+        preparedHash = ByteOps.hash(base, 0, t.count)
+        requestCache.prefetch(hash: preparedHash)
+    }
 
     /// Detections for one request event, appended to `out`.
     public func detect(_ e: Event, into out: inout [Detection]) {
         for c in hitClasses { classHit[c] = nil }
-        hitClasses.removeAll(keepingCapacity: true)
+        if !hitClasses.isEmpty { hitClasses.removeAll(keepingCapacity: true) }
         var flags: Normalizer.Flags = []
-        // The request target; a request line that could not be split is scanned whole.
-        let target = e.value(.uri) ?? (e.has(.method) ? nil : e.value(.request))
-        if let t = target, t.count > 0, let base = t.baseAddress {
+        if let t = WebAttackDetector.target(e), t.count > 0, let base = t.baseAddress {
             requestMatches.begin()
-            let h = ByteOps.hash(base, 0, t.count)
+            let h = preparedTarget == base && preparedCount == t.count ? preparedHash : ByteOps.hash(base, 0, t.count)
+            preparedTarget = nil
             if let slot = requestCache.lookup(base, t.count, hash: h) {
                 requestCache.replay(slot, into: requestMatches)
                 flags = Normalizer.Flags(rawValue: requestCache.flags(slot))
@@ -89,18 +104,8 @@ public final class WebAttackDetector {
         }
         // Headers: User-Agent and Referer.
         headerMatches.begin()
-        for (fi, f) in WebAttackDetector.headerFields.enumerated() {
-            guard let v = e.value(f), v.count > 0, let base = v.baseAddress else { continue }
-            let cache = fi == 0 ? agentCache : refererCache
-            let h = ByteOps.hash(base, 0, v.count)
-            if let slot = cache.lookup(base, v.count, hash: h) {
-                cache.replay(slot, into: headerMatches)
-                continue
-            }
-            let before = headerMatches.hitCount
-            scanHeader(base, v.count)
-            cache.store(base, v.count, hash: h, matches: headerMatches, from: before)
-        }
+        if let v = e.value(.userAgent) { scanHeader(v, agentCache) }
+        if let v = e.value(.referer) { scanHeader(v, refererCache) }
         collect(headerMatches, headerRefs)
         for c in hitClasses {
             out.append(Detection(classes[c].rule, detail: classHit[c]!))
@@ -121,6 +126,19 @@ public final class WebAttackDetector {
             requestDB.scan(base, n, scratch: scratch, into: requestMatches)
             if ByteOps.find(base, 0, n, "${") != nil { scanResolved(Array(UnsafeBufferPointer(start: base, count: n)), requestDB, requestMatches) }
         }
+    }
+
+    /// A header value into `headerMatches`, through its cache.
+    @inline(__always) private func scanHeader(_ v: Bytes, _ cache: ScanCache) {
+        guard v.count > 0, let base = v.baseAddress else { return }
+        let h = ByteOps.hash(base, 0, v.count)
+        if let slot = cache.lookup(base, v.count, hash: h) {
+            cache.replay(slot, into: headerMatches)
+            return
+        }
+        let before = headerMatches.hitCount
+        scanHeader(base, v.count)
+        cache.store(base, v.count, hash: h, matches: headerMatches, from: before)
     }
 
     private func scanHeader(_ base: UnsafePointer<UInt8>, _ n: Int) {
