@@ -33,6 +33,9 @@ struct Inventory {
 
     /// Rule ids of findings about each asset (for the CBOM), by position in `assetList`.
     private var rulesByAsset: [Set<String>] = []
+    /// The algorithm roles already in each asset's `roles` (one bit per role), by position: the
+    /// role String is hashed only the first time.
+    private var roleBits: [UInt16] = []
     private var touched: [Int] = []
 
     private struct AlgorithmAssetKey: Hashable {
@@ -72,7 +75,13 @@ struct Inventory {
                 i = slot(Asset(kind: .algorithm, name: name, classification: AlgorithmCatalog.classify(c), layer: o.layer, component: c))
                 algorithmAssets[key] = i
             }
-            record(i, o, role: role.rawValue)
+            let bit = UInt16(1) << UInt16(role.position)
+            if roleBits[i] & bit == 0 {
+                roleBits[i] |= bit
+                record(i, o, role: role.rawValue)
+            } else {
+                record(i, o, role: nil)
+            }
         case .protocolVersion(let v):
             var a = Asset(kind: .protocol, name: v.rawValue, classification: v.classification, layer: o.layer)
             a.protocolVersion = v
@@ -121,6 +130,7 @@ struct Inventory {
         index[id] = assetList.count
         assetList.append(a)
         rulesByAsset.append([])
+        roleBits.append(0)
         return assetList.count - 1
     }
 
@@ -128,6 +138,7 @@ struct Inventory {
         record(slot(a), o, role: role)
     }
 
+    /// Counts a sighting of asset `i` (and its role, unless the caller knows it is there).
     private mutating func record(_ i: Int, _ o: Observation, role: String?) {
         touched.append(i)
         assetList[i].count += 1
@@ -155,5 +166,25 @@ struct Inventory {
             out[a.layer]![a.classification, default: 0] += 1
         }
         return out
+    }
+}
+
+extension AlgorithmRole {
+    /// Position among the cases (for `Inventory`'s role bits).
+    var position: Int {
+        switch self {
+        case .encrypt: return 0
+        case .digest: return 1
+        case .mac: return 2
+        case .sign: return 3
+        case .keygen: return 4
+        case .keyAgree: return 5
+        case .kdf: return 6
+        case .random: return 7
+        case .channel: return 8
+        case .certificateSignature: return 9
+        case .key: return 10
+        case .implementation: return 11
+        }
     }
 }

@@ -18,11 +18,21 @@ enum ItemKind: Equatable {
     static let configNames: Set<String> = ["java.security", "server.xml", "openssl.cnf", "nginx.conf", "httpd.conf", "apache2.conf", "haproxy.cfg"]
     static let configExtensions: Set<String> = ["conf", "cfg", "cnf", "xml", "security"]
 
+    /// The last non-empty component of a slash-separated name (the name itself if it has none).
+    static func baseName(_ name: String) -> Substring {
+        var end = name.endIndex
+        while end > name.startIndex && name.utf8[name.utf8.index(before: end)] == 0x2F { end = name.utf8.index(before: end) }
+        guard end > name.startIndex else { return name[...] }
+        let trimmed = name[..<end]
+        guard let slash = trimmed.utf8.lastIndex(of: 0x2F) else { return trimmed }
+        return trimmed[trimmed.utf8.index(after: slash)...]
+    }
+
     static func classify(name: String, mime: String, magic: String, isText: Bool, size: Int64?) -> ItemKind {
-        let base = (name.split(separator: "/").last.map(String.init) ?? name)
-        let lower = base.lowercased()
-        let ext = lower.contains(".") ? String(lower[lower.index(after: lower.lastIndex(of: ".")!)...]) : ""
+        let lower = baseName(name).lowercased()
+        // Most items are source files: decided by the extension before anything else is looked at.
         if let lang = SourceLanguage.detect(name: lower) { return .source(lang) }
+        let ext = lower.lastIndex(of: ".").map { String(lower[lower.index(after: $0)...]) } ?? ""
         if keyExtensions.contains(ext) { return .keyMaterial(expectContainer: true) }
         if keyNames.contains(lower) || (lower.hasPrefix("ssh_host_") && lower.hasSuffix("_key")) { return .keyMaterial(expectContainer: true) }
         if magic.contains("private key") || magic.contains("certificate") || magic.hasPrefix("PEM") { return .keyMaterial(expectContainer: false) }
@@ -232,18 +242,47 @@ final class AuditRun {
     struct Reporter {
         let run: AuditRun
         var inventory = Inventory()
-        var dedup = FindingDeduplicator()
+        var dedup = RunFindingDeduplicator()
+        /// The rules' verdicts on algorithm observations by what was seen (rules never look at
+        /// where): a tree names the same few algorithms in the same calls thousands of times.
+        private var algorithmVerdicts: [SeenAlgorithm: [(rule: Int, hit: RuleHit)]] = [:]
+
+        private struct SeenAlgorithm: Hashable {
+            var component: AlgorithmComponent
+            var role: AlgorithmRole
+            var layer: SecurityLayer
+            var source: String
+            var securityUse: Bool?
+            var confidence: Double
+        }
 
         init(run: AuditRun) { self.run = run }
 
         mutating func add(_ o: Observation) {
             let ids = inventory.add(o)
             let settings = run.options.settings
-            AuditRules.forEachHit(o, settings: settings) { d, hit in
-                guard dedup.accept(ruleId: d.id, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
-                run.context.emit(AuditRules.finding(d, hit, o, clauses: settings.clauses))
-                inventory.attach(ruleId: d.id, to: ids)
+            if case .algorithm(let c, let role) = o.kind {
+                let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
+                let verdicts: [(rule: Int, hit: RuleHit)]
+                if let known = algorithmVerdicts[seen] {
+                    verdicts = known
+                } else {
+                    var hits: [(rule: Int, hit: RuleHit)] = []
+                    AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append((k, hit)) }
+                    if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = hits }
+                    verdicts = hits
+                }
+                for (k, hit) in verdicts { report(k, hit, o, assets: ids) }
+            } else {
+                AuditRules.forEachHit(o, settings: settings) { k, hit in report(k, hit, o, assets: ids) }
             }
+        }
+
+        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int]) {
+            guard dedup.accept(rule: k, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
+            let d = AuditRules.definitions[k]
+            run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses))
+            inventory.attach(ruleId: d.id, to: assets)
         }
 
         func finish() throws {

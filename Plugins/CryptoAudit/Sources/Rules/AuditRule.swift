@@ -34,6 +34,9 @@ public struct RuleHit: Sendable {
 }
 
 /// One misuse class. Each rule is one file in this folder and one line in `AuditRules.all`.
+/// A rule judges what was seen (the observation's kind, layer, source, security use, confidence)
+/// and never where (location, evidence): the plugin's run remembers the verdicts on algorithm
+/// observations by what was seen.
 public protocol AuditRule: Sendable {
     var definition: RuleDefinition { get }
     func evaluate(_ observation: Observation, _ settings: AuditSettings) -> RuleHit?
@@ -60,6 +63,31 @@ struct FindingDeduplicator {
     }
 }
 
+/// The deduplicator of the plugin's run, which sees observations input by input: rules by their
+/// position in `AuditRules.all` and inputs by a number (one String hashed per finding, not three).
+struct RunFindingDeduplicator {
+    private struct Key: Hashable {
+        var rule: Int
+        var input: Int
+        var line: Int
+        var row: Int64
+        var subject: String
+    }
+    private var seen = Set<Key>()
+    private var inputNumbers: [String: Int] = [:]
+    private var lastInput: String?
+    private var lastInputNumber = 0
+
+    mutating func accept(rule: Int, location: Location, subject: String) -> Bool {
+        if location.input != lastInput {
+            if let n = inputNumbers[location.input] { lastInputNumber = n }
+            else { lastInputNumber = inputNumbers.count; inputNumbers[location.input] = lastInputNumber }
+            lastInput = location.input
+        }
+        return seen.insert(Key(rule: rule, input: lastInputNumber, line: location.line ?? -1, row: location.row ?? -1, subject: subject)).inserted
+    }
+}
+
 public enum AuditRules {
     public static let all: [any AuditRule] = [
         BrokenCipherRule(), ECBModeRule(), StaticIVRule(), WeakHashRule(), WeakKeySizeRule(), WeakRandomRule(),
@@ -76,16 +104,18 @@ public enum AuditRules {
     /// Every finding the rules make of one observation.
     public static func evaluate(_ o: Observation, settings: AuditSettings) -> [Finding] {
         var out: [Finding] = []
-        forEachHit(o, settings: settings) { d, hit in out.append(finding(d, hit, o, clauses: settings.clauses)) }
+        forEachHit(o, settings: settings) { k, hit in out.append(finding(definitions[k], hit, o, clauses: settings.clauses)) }
         return out
     }
 
-    /// Each rule's verdict on one observation, in rule order (before any Finding is made).
-    static func forEachHit(_ o: Observation, settings: AuditSettings, _ body: (RuleDefinition, RuleHit) -> Void) {
-        let defs = definitions
-        for (k, rule) in all.enumerated() {
-            guard let hit = rule.evaluate(o, settings) else { continue }
-            body(defs[k], hit)
+    /// Each rule's verdict on one observation, with the rule's position in `all`, in rule order
+    /// (before any Finding is made). The rules are called in place (no copy of each per call).
+    static func forEachHit(_ o: Observation, settings: AuditSettings, _ body: (Int, RuleHit) -> Void) {
+        all.withUnsafeBufferPointer { rules in
+            for k in rules.indices {
+                guard let hit = rules[k].evaluate(o, settings) else { continue }
+                body(k, hit)
+            }
         }
     }
 

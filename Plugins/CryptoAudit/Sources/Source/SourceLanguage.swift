@@ -17,7 +17,7 @@ public enum SourceLanguage: String, Sendable, CaseIterable, Codable {
     }
 
     public static func detect(name: String) -> SourceLanguage? {
-        guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/") else { return nil }
+        guard let dot = name.lastIndex(of: "."), !name.utf8[dot...].contains(0x2F) else { return nil }
         switch name[name.index(after: dot)...].lowercased() {
         case "java", "groovy", "scala": return .java
         case "kt", "kts": return .kotlin

@@ -42,6 +42,7 @@ final class LanguageTables: @unchecked Sendable {
 final class SourceScanner {
     private var lex = LexResult()
     private let wordFlags = WordFlagCache()
+    private let algorithmNames = ParsedAlgorithmNames()
 
     init() {}
 
@@ -60,7 +61,8 @@ final class SourceScanner {
         return lex.tokens.withUnsafeBufferPointer { toks in
             var a = FileAnalyzer(p: base, n: text.count, toks: toks, lex: lex, family: family,
                                  specs: tables.specs[family]!, byName: tables.byName[family]!,
-                                 prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags)
+                                 prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags,
+                                 algorithmNames: algorithmNames)
             return a.run()
         }
     }
@@ -78,6 +80,8 @@ struct FileAnalyzer {
     let prefixSpecs: [Int]
     let rawOffsets: Bool
     let wordFlags: WordFlagCache
+    /// `AlgorithmCatalog.parse` remembered (EVP_ names).
+    let algorithmNames: ParsedAlgorithmNames
 
     var uses: [PendingUse] = []
     /// Receiver variables bound to a kind of object (keygen, rng, keystore, cipher, ...).
@@ -92,9 +96,11 @@ struct FileAnalyzer {
     var assignTargets: [(assign: Int32, name: Int32)] = []
 
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
-         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool, wordFlags: WordFlagCache) {
+         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool, wordFlags: WordFlagCache,
+         algorithmNames: ParsedAlgorithmNames) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
         self.wordFlags = wordFlags
+        self.algorithmNames = algorithmNames
         self.byName = byName; self.prefixSpecs = prefixSpecs; self.rawOffsets = rawOffsets
         var targets: [(assign: Int32, name: Int32)] = []
         targets.reserveCapacity(lex.assignments.count)
@@ -521,8 +527,7 @@ struct FileAnalyzer {
         "get", "Get", "getRequiredProperty", "LookupEnv", "getConfig", "GetSection",
     ]
     static let configContainers: Set<String> = ["environ", "env", "AppSettings", "Configuration", "config", "settings", "ENV", "props", "properties"]
-    /// Identifier hashes of both sets: most names are ruled out without making a String.
-    static let configNameHashes: Set<UInt32> = Set(configGetters.union(configContainers).map { Lexer.hash(Array($0.utf8)) })
+    /// Filters of identifier hashes: most names are ruled out without making a String.
     static let configWordSet = IdentifierSet(configGetters.union(configContainers).union(["env"]))
     static let randomWordSet = IdentifierSet(randomSources.union(["randomBytes", "urandom", "RandomNumberGenerator", "SecureRandom", "secrets"]))
     static let wrapperNameSet = IdentifierSet(wrapperNames)
@@ -739,7 +744,7 @@ struct FileAnalyzer {
 
     /// Constants other files may refer to: UPPER_CASE names, and names that speak of crypto.
     func exports() -> [(name: String, value: SymbolValue)] {
-        var out: [(String, SymbolValue)] = []
+        var out: [(name: String, value: SymbolValue)] = []
         for (a32, nt32) in assignTargets {
             let a = Int(a32), nt = Int(nt32)
             guard a + 1 < toks.count else { continue }
@@ -766,7 +771,7 @@ struct FileAnalyzer {
     func isConfigLookup(_ from: Int) -> Bool {
         var j = from
         while j < toks.count && j - from < 8 {
-            if toks[j].kind == .ident && Self.configNameHashes.contains(toks[j].hash)
+            if toks[j].kind == .ident && Self.configWordSet.contains(toks[j].hash)
                 && (Self.configGetters.contains(text(j)) || Self.configContainers.contains(text(j))) { return true }
             if isOp(j, ";") { return false }
             j += 1

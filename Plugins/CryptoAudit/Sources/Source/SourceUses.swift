@@ -111,7 +111,7 @@ extension FileAnalyzer {
                 let name = text(t)
                 let rest = name.dropFirst(4)
                 guard let f = rest.utf8.first, f >= 0x61 && f <= 0x7A else { break }
-                let comps = AlgorithmCatalog.parse(String(rest))
+                let comps = algorithmNames[String(rest)]
                 guard let c = comps.first, c.family != "?" else { break }
                 let prim = AlgorithmCatalog.family(c.family)?.primitive
                 let role: AlgorithmRole = (prim == .hash || prim == .xof) ? .digest : .encrypt

@@ -173,7 +173,7 @@ struct TreeResolver {
             let prim = AlgorithmCatalog.family(c.family)?.primitive
             if role == .encrypt && (prim == .blockCipher) && c.mode == nil {
                 if let modeName { comps[i].mode = modeName }
-                else if defaultECB && !name.contains("/") { comps[i].mode = "ECB" }
+                else if defaultECB && !name.utf8.contains(0x2F) { comps[i].mode = "ECB" }
             }
         }
         for c in comps {
@@ -198,7 +198,7 @@ struct TreeResolver {
     }
 }
 
-/// `AlgorithmCatalog.parse`, remembered by name (one per resolver; not shared between threads).
+/// `AlgorithmCatalog.parse`, remembered by name (one per resolver or scanner; not shared between threads).
 final class ParsedAlgorithmNames {
     private var byName: [String: [AlgorithmComponent]] = [:]
 
