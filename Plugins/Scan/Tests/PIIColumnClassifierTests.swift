@@ -50,7 +50,8 @@ final class PIIColumnClassifierTests: XCTestCase {
             values.append(Self.luhnCard(i))
             values.append("1" + String(3 + i % 7) + String(format: "%09d", i * 104_729 % 1_000_000_000))
         }
-        let edges = ["", " ", "\t", "\r\n", "\u{3000}", "\u{00A0}", "\u{0085}", " \u{2003} "]
+        let edges = ["", " ", "\t", "\r\n", "\u{3000}", "\u{00A0}", "\u{0085}", " \u{2003} ", "\u{1680}\u{2028}", "\u{205F}\u{202F}\u{2029}",
+                     "\u{200B}", "\u{FEFF}", "\u{1C}"]
         let columns: [String?] = [nil, "id_no", "身份证号", "Mobile", "passport_no", "code", "card", "email", "备注"]
         let kindSets: [Set<PIIKind>] = [Set(PIIKind.allCases), [.cnIDCard, .cnMobile, .bankCard], [.passport]]
         var compared = 0
@@ -71,7 +72,7 @@ final class PIIColumnClassifierTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(compared, 9 * 3 * 2 * 78 * 8)
+        XCTAssertEqual(compared, 9 * 3 * 2 * 78 * 13)
     }
 
     func testColumnNameIsContextAndUnicodeSpaceIsTrimmed() {

@@ -46,7 +46,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
     struct Segment {
         let item: Int
         let matcher: Int
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         /// Count matches starting in countFrom..<countUntil (the rest belong to a neighbour).
         let countFrom: Int
         let countUntil: Int
@@ -63,6 +63,8 @@ final class PersonalDataScanPool: @unchecked Sendable {
     let workers: Int
     private var failure: Error?
     private var stopping = false
+    /// Scanned segments' buffers, emptied, for the next segments (no fresh 1 MiB pages per segment).
+    private var spareBuffers: [[UInt8]] = []
     static let maxQueued = 8
 
     init(workers: Int) {
@@ -98,6 +100,17 @@ final class PersonalDataScanPool: @unchecked Sendable {
         cond.unlock()
     }
 
+    /// An empty buffer for the next segment, reused when one is spare.
+    func takeBuffer(capacity: Int) -> [UInt8] {
+        cond.lock()
+        let spare = spareBuffers.popLast()
+        cond.unlock()
+        if let spare { return spare }
+        var fresh: [UInt8] = []
+        fresh.reserveCapacity(capacity)
+        return fresh
+    }
+
     /// What the finished segments of an item found so far, once at most `workers - 1` of its
     /// segments are still being scanned (so the answer lags by no more than the parallelism).
     func partial(_ item: Int) -> PIFacts {
@@ -118,7 +131,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
             cond.lock()
             while queue.isEmpty && !stopping { cond.wait() }
             if queue.isEmpty && stopping { cond.unlock(); return }
-            let seg = queue.removeFirst()
+            var seg = queue.removeFirst()
             let matcher = matchers[seg.matcher]
             busy += 1
             cond.broadcast()
@@ -133,7 +146,11 @@ final class PersonalDataScanPool: @unchecked Sendable {
             } catch {
                 cond.lock(); failure = error; cond.unlock()
             }
+            var buffer: [UInt8] = []
+            swap(&buffer, &seg.bytes)
+            buffer.removeAll(keepingCapacity: true)
             cond.lock()
+            if spareBuffers.count < Self.maxQueued { spareBuffers.append(buffer) }
             results[seg.item, default: PIFacts()].add(facts)
             inFlight[seg.item, default: 1] -= 1
             busy -= 1
@@ -223,8 +240,7 @@ struct PersonalDataFeeder {
     private mutating func cut() throws {
         if let nl = pending.lastIndex(of: 10), nl >= pending.count / 2 {
             // The segment takes the buffer itself; only the unfinished last line is copied.
-            var next: [UInt8] = []
-            next.reserveCapacity(Self.window)
+            var next = pool.takeBuffer(capacity: Self.window)
             next.append(contentsOf: pending[(nl + 1)...])
             pending.removeSubrange((nl + 1)...)
             let segment = pending
