@@ -153,8 +153,10 @@ struct PIICandidateCollector {
     }
 
     /// Finds runs of seven or more digits and adds each, extended over its token class, as a
-    /// candidate of the digit-run pattern; and card numbers written in groups of four. Skips 16
-    /// bytes at a time while there is no digit (SWAR).
+    /// candidate of the digit-run pattern; and card numbers written in groups of four. Only runs
+    /// that can matter are visited: 64 bytes at a time, a bit mask of the digits shows where
+    /// seven digits, or exactly four (a group), begin; shorter runs (line numbers, counters,
+    /// most configuration values) are skipped without a look.
     mutating func findDigitRuns() {
         guard let b = base else { return }
         var runIndex = -1, groupIndex = -1
@@ -168,44 +170,91 @@ struct PIICandidateCollector {
         }
         guard runIndex >= 0 || groupIndex >= 0 else { return }
         let n = count
-        var i = 0
-        var lastTokenEnd = -1
         let raw = UnsafeRawPointer(b)
-        while i < n {
-            // Eight bytes at a time: (x ^ '0'*8) has a byte below 10 exactly where x has a digit;
-            // the lowest flagged byte is exact (a borrow only flags bytes above a true one).
-            while i + 8 <= n {
-                let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x3030_3030_3030_3030
-                let digits = (x &- 0x0A0A_0A0A_0A0A_0A0A) & ~x & 0x8080_8080_8080_8080
-                if digits != 0 { i += digits.trailingZeroBitCount >> 3; break }
-                i += 8
+        let groups = groupIndex >= 0
+        var scan = DigitRunScan(b: b, n: n, cls: cls, runIndex: runIndex, groupIndex: groupIndex)
+        // Masks cover bytes [block, block + 64); a run may begin in the first 58 of them (its
+        // seven digits, or four and the byte after, are then inside the mask).
+        var block = 0
+        while block + 64 <= n {
+            let digits = Self.digitBits(raw, block) | Self.digitBits(raw, block + 16) << 16
+                | Self.digitBits(raw, block + 32) << 32 | Self.digitBits(raw, block + 48) << 48
+            let two = digits & (digits >> 1), four = two & (two >> 2)
+            let seven = four & (four >> 3)
+            var starts = seven
+            // Exactly four digits; the byte before bit 0 is not in the mask and counts as a non-digit.
+            if groups { starts |= four & ~(digits >> 4) & ~(digits << 1) }
+            starts &= (1 << 58) - 1
+            while starts != 0 {
+                let bit = starts.trailingZeroBitCount
+                let p = block + bit
+                // Four digits without a separator after them cannot begin a grouped card number.
+                if p >= scan.done && (seven >> UInt64(bit) & 1 != 0 || b[p + 4] == 32 || b[p + 4] == 45) {
+                    scan.visit(p, into: &candidates)
+                }
+                starts &= starts &- 1
+                let done = scan.done - block
+                if done >= 64 { starts = 0 } else if done > 0 { starts &= ~((1 << UInt64(done)) &- 1) }
             }
-            while i < n && b[i] &- 48 >= 10 { i += 1 }
-            if i >= n { break }
-            // The run's end, eight bytes at a time: for y = x ^ '0'*8, ((y & 0x7F..) + 0x76..) | y
-            // has a byte's high bit set exactly where x is not a digit (no carry between bytes).
-            var j = i + 1
-            while j + 8 <= n {
-                let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)) ^ 0x3030_3030_3030_3030
-                let other = (((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | y) & 0x8080_8080_8080_8080
-                if other != 0 { j += other.trailingZeroBitCount >> 3; break }
-                j += 8
+            block = max(block + 58, scan.done)
+        }
+        // The last bytes, one at a time.
+        var q = max(block, scan.done)
+        while q < n {
+            var k = 0
+            while q + k < n && k < 7 && b[q + k] &- 48 < 10 { k += 1 }
+            if k == 7 || (groups && k == 4) {
+                if q >= scan.done { scan.visit(q, into: &candidates) }
+                q = max(q + 1, scan.done)
+            } else {
+                q += 1
             }
+        }
+    }
+
+    /// Bit k set when byte `at + k` (k < 16) is an ASCII digit. (The low bit of each byte's flag
+    /// gathered by a multiply: Swift's SIMD has no movemask.)
+    @inline(__always) static func digitBits(_ raw: UnsafeRawPointer, _ at: Int) -> UInt64 {
+        let v = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
+        let flags = SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: v .< SIMD16<UInt8>(repeating: 10))
+        let halves = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
+        let low = (halves[0] &* 0x0102_0408_1020_4080) >> 56
+        let high = (halves[1] &* 0x0102_0408_1020_4080) >> 56
+        return low | high << 8
+    }
+
+    /// The state of findDigitRuns between visits: runs are visited in order, each once.
+    struct DigitRunScan {
+        let b: UnsafePointer<UInt8>
+        let n: Int
+        let cls: ByteClass
+        let runIndex: Int
+        let groupIndex: Int
+        /// Bytes before this were visited (it is 0 or just after a run: a non-digit).
+        var done = 0
+        var lastTokenEnd = -1
+
+        /// The maximal digit run containing `p` (p >= done): a digit-run candidate when it has
+        /// seven digits or more, a grouped card number when it has four and groups follow.
+        mutating func visit(_ p: Int, into candidates: inout [PIICandidate]) {
+            var start = p
+            while start > done && b[start - 1] &- 48 < 10 { start -= 1 }
+            var j = p + 1
             while j < n && b[j] &- 48 < 10 { j += 1 }
-            let run = j - i
+            let run = j - start
             if run >= 7 && j > lastTokenEnd && runIndex >= 0 {
-                var s = i
+                var s = start
                 while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
                 var e = j
                 while e < n && cls.contains(b[e]) { e += 1 }
                 lastTokenEnd = e
                 if e - s >= 8 && e - s <= 19 { candidates.append(PIICandidate(pattern: Int32(runIndex), start: s, end: e)) }
-            } else if run == 4 && groupIndex >= 0 && j > lastTokenEnd, let e = Self.groupedEnd(b, n, i) {
+            } else if run == 4 && groupIndex >= 0 && j > lastTokenEnd, let e = PIICandidateCollector.groupedEnd(b, n, start) {
                 lastTokenEnd = e
-                candidates.append(PIICandidate(pattern: Int32(groupIndex), start: i, end: e))
+                candidates.append(PIICandidate(pattern: Int32(groupIndex), start: start, end: e))
                 j = e
             }
-            i = j
+            done = j
         }
     }
 

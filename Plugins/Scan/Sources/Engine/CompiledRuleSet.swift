@@ -42,11 +42,11 @@ public final class CompiledRuleSet: @unchecked Sendable {
         }
         var expressions = piiPatterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
         var runtime: [SecretRuntime] = []
+        let allWidths = try HSDatabase.cachedWidths(secretRules.map(\.pattern)) { i, error in
+            throw RuleError(ruleId: secretRules[i].id, message: "pattern does not compile: \(error)")
+        }
         for (i, rule) in secretRules.enumerated() {
-            let widths: (min: Int, max: Int?)
-            do { widths = try HSDatabase.widths(rule.pattern, flags: 0) } catch {
-                throw RuleError(ruleId: rule.id, message: "pattern does not compile: \(error)")
-            }
+            let widths = allWidths[i]
             guard let mx = widths.max, mx <= Self.maxMatchWidth else {
                 throw RuleError(ruleId: rule.id, message: "pattern width must be bounded (at most \(Self.maxMatchWidth) bytes)")
             }

@@ -63,9 +63,13 @@ public final class HSDatabase: @unchecked Sendable {
         var length = 0
         guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
+        Self.writeCacheFile(Data(bytes: bytes, count: length), to: file, directory: directory)
+    }
+
+    /// Writes a cache file atomically (private folder, owner-only file); failures are ignored.
+    private static func writeCacheFile(_ data: Data, to file: String, directory: String) {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tmp = file + ".tmp\(getpid())"
-        let data = Data(bytes: bytes, count: length)
         guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
         if rename(tmp, file) != 0 { unlink(tmp) }
     }
@@ -136,6 +140,41 @@ public final class HSDatabase: @unchecked Sendable {
         if rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED {
             throw HyperscanError(message: "scan failed (\(rc))", expressionIndex: nil)
         }
+    }
+
+    /// Widths of many expressions (flags 0), kept in the cache folder next to the databases:
+    /// asking Hyperscan parses each expression, which for ~200 rules cost a third of a small
+    /// scan's start-up. The key covers every expression and the Hyperscan version. The closure
+    /// is called with the index of an expression that does not parse (and rethrows).
+    public static func cachedWidths(_ expressions: [String], cacheDirectory: String? = HSDatabase.defaultCacheDirectory,
+                                    failure: (Int, Error) throws -> Void) throws -> [(min: Int, max: Int?)] {
+        if expressions.isEmpty { return [] }
+        var key = "hyperscan \(String(cString: hs_version())) widths\n"
+        for e in expressions { key += "\(e.utf8.count) \(e)\n" }
+        let file = cacheDirectory.map { ($0 as NSString).appendingPathComponent("scan-widths-" + Digest.sha256Hex(Array(key.utf8)).prefix(32) + ".txt") }
+        if let file, let data = FileManager.default.contents(atPath: file) {
+            // One "min max" line per expression, max -1 when unbounded.
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+            let parsed: [(min: Int, max: Int?)] = lines.compactMap { line in
+                let f = line.split(separator: " ")
+                guard f.count == 2, let mn = Int(f[0]), let mx = Int(f[1]) else { return nil }
+                return (mn, mx < 0 ? nil : mx)
+            }
+            if parsed.count == expressions.count && lines.count == expressions.count { return parsed }
+        }
+        var widths: [(min: Int, max: Int?)] = []
+        widths.reserveCapacity(expressions.count)
+        for (i, e) in expressions.enumerated() {
+            do { widths.append(try Self.widths(e, flags: 0)) } catch {
+                try failure(i, error)
+                throw error
+            }
+        }
+        if let file, let dir = cacheDirectory {
+            let text = widths.map { "\($0.min) \($0.max ?? -1)\n" }.joined()
+            writeCacheFile(Data(text.utf8), to: file, directory: dir)
+        }
+        return widths
     }
 
     /// Minimum and maximum match width of an expression (max nil when unbounded).
