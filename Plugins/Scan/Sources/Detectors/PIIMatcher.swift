@@ -103,16 +103,8 @@ struct PIICandidateCollector {
     mutating func onMatch(_ index: Int, from: Int, to: Int) {
         guard let b = base else { return }
         switch extents[index] {
-        case .token(let cls, let trim):
-            if to <= lastEnd[index] { return }
-            var s = to - 1
-            while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
-            var e = to
-            while e < count && cls.contains(b[e]) { e += 1 }
-            lastEnd[index] = e
-            var t = e
-            while t > s && trim.contains(b[t - 1]) { t -= 1 }
-            if t > s { candidates.append(PIICandidate(pattern: Int32(index), start: s, end: t)) }
+        case .token(let cls, let trim), .emailAddress(let cls, let trim):
+            addToken(index, b, endingAt: to, cls, trim: trim)
         case .som:
             if from == lastSOMStart[index], lastSOMIndex[index] >= 0 {
                 candidates[lastSOMIndex[index]].end = max(candidates[lastSOMIndex[index]].end, to)
@@ -151,6 +143,66 @@ struct PIICandidateCollector {
             candidates.append(PIICandidate(pattern: Int32(index), start: s, end: end))
         }
     }
+
+    /// The token of `cls` bytes around a match ending at `to`, without trailing `trim` bytes; one
+    /// candidate per token however many matches end inside it.
+    @inline(__always)
+    private mutating func addToken(_ index: Int, _ b: UnsafePointer<UInt8>, endingAt to: Int, _ cls: ByteClass, trim: ByteClass) {
+        if to <= lastEnd[index] { return }
+        var s = to - 1
+        while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
+        var e = to
+        while e < count && cls.contains(b[e]) { e += 1 }
+        lastEnd[index] = e
+        var t = e
+        while t > s && trim.contains(b[t - 1]) { t -= 1 }
+        if t > s { candidates.append(PIICandidate(pattern: Int32(index), start: s, end: t)) }
+    }
+
+    /// The candidates no Hyperscan pattern reports (see PIIExtent.digitRun, .groupedDigits,
+    /// .emailAddress); called after the Hyperscan pass, or instead of it when there is none.
+    mutating func findByteScanned() {
+        findDigitRuns()
+        findEmailAddresses()
+    }
+
+    /// Email addresses: every '@' (found 64 bytes at a time) where `@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}`
+    /// matches; the value is the token around the match, as for a Hyperscan `.token` pattern. The
+    /// match from an '@' is unique: the domain label runs to the first byte outside its class,
+    /// which must be the '.'.
+    mutating func findEmailAddresses() {
+        guard let b = base else { return }
+        var index = -1
+        var cls = ByteClass(), trim = ByteClass()
+        for (i, e) in extents.enumerated() { if case .emailAddress(let c, let t) = e { index = i; cls = c; trim = t } }
+        guard index >= 0 else { return }
+        let n = count
+        let raw = UnsafeRawPointer(b)
+        let atSign = SIMD16<UInt8>(repeating: 64)
+        var i = 0
+        while i < n {
+            while i + 64 <= n {
+                let found = (raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== atSign)
+                    .| (raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self) .== atSign)
+                    .| (raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self) .== atSign)
+                    .| (raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self) .== atSign)
+                if any(found) { break }
+                i += 64
+            }
+            while i < n && b[i] != 64 { i += 1 }
+            guard i < n else { break }
+            var label = 0
+            while label <= 63 && i + 1 + label < n && Self.isDomainLabelByte(b[i + 1 + label]) { label += 1 }
+            let dot = i + 1 + label
+            if label >= 1 && label <= 63 && dot + 2 < n && b[dot] == 46 && Self.isASCIILetter(b[dot + 1]) && Self.isASCIILetter(b[dot + 2]) {
+                addToken(index, b, endingAt: dot + 3, cls, trim: trim)
+            }
+            i += 1
+        }
+    }
+
+    @inline(__always) static func isASCIILetter(_ c: UInt8) -> Bool { (c | 0x20) &- 97 < 26 }
+    @inline(__always) static func isDomainLabelByte(_ c: UInt8) -> Bool { isASCIILetter(c) || c &- 48 < 10 || c == 45 }
 
     /// Finds runs of seven or more digits and adds each, extended over its token class, as a
     /// candidate of the digit-run pattern; and card numbers written in groups of four. Only runs
@@ -362,7 +414,7 @@ struct PIIResolver {
 
     @inline(__always) private func isNameOrSOM(_ extent: PIIExtent) -> Bool {
         switch extent {
-        case .token, .digitRun, .groupedDigits: return false
+        case .token, .digitRun, .groupedDigits, .emailAddress: return false
         default: return true
         }
     }
@@ -496,16 +548,16 @@ public final class PIIScanner {
                         columnContext: String? = nil, into out: inout [PIIMatch]) throws {
         guard let db = matcher.compiled.database, let scratch, buffer.count > 0 else {
             guard buffer.count > 0 else { return }
-            // Only the digit-run kinds were asked for: no Hyperscan database at all.
+            // Only kinds found without Hyperscan were asked for: no Hyperscan database at all.
             collector.pointee.reset(buffer)
-            collector.pointee.findDigitRuns()
+            collector.pointee.findByteScanned()
             resolver.resolve(collector.pointee, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
                              continuesAfter: continuesAfter, ownStart: ownStart, columnContext: columnContext, into: &out)
             return
         }
         collector.pointee.reset(buffer)
         try db.scan(buffer, scratch: scratch, context: UnsafeMutableRawPointer(collector), handler: piiMatchHandler)
-        collector.pointee.findDigitRuns()
+        collector.pointee.findByteScanned()
         resolver.resolve(collector.pointee, buffer: buffer.bindMemory(to: UInt8.self), continuesBefore: continuesBefore,
                          continuesAfter: continuesAfter, ownStart: ownStart, columnContext: columnContext, into: &out)
     }

@@ -75,6 +75,10 @@ enum PIIExtent: Sendable {
     case digitRun(ByteClass)
     /// Not a Hyperscan pattern: digits in groups of four separated by single spaces or dashes.
     case groupedDigits
+    /// Not a Hyperscan pattern: `@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}` checked at each '@' (a byte
+    /// search; as a Hyperscan pattern it had Hyperscan look at every '.' before a letter, which is
+    /// every key of a configuration file); the value is the token around it, as for `.token`.
+    case emailAddress(ByteClass, trim: ByteClass)
     /// An address: a region name of `width` bytes ends the match; the value runs on over Han
     /// characters, digits and letters to the last road, number or building word.
     case regionAddress(width: Int)
@@ -126,8 +130,8 @@ enum PIIPatterns {
         p.append(PIIPattern(kinds: [.iban], expression: countries + #"\d{2}(?: [A-Z0-9]{4}){3,7}(?: [A-Z0-9]{1,4})?"#,
                             flags: HSFlag.somLeftmost, extent: .som))
         // Network and device identifiers.
-        p.append(PIIPattern(kinds: [.email], expression: #"@[A-Za-z0-9-]{1,63}\.[A-Za-z]{2}"#, flags: 0,
-                            extent: .token(ByteClass("A-Za-z0-9._%+@-"), trim: ByteClass(".-"))))
+        p.append(PIIPattern(kinds: [.email], expression: "", flags: 0,
+                            extent: .emailAddress(ByteClass("A-Za-z0-9._%+@-"), trim: ByteClass(".-"))))
         p.append(PIIPattern(kinds: [.ipv4], expression: #"\.\d{1,3}\.\d{1,3}\.\d"#, flags: 0,
                             extent: .token(ByteClass("0-9."), trim: ByteClass("."))))
         p.append(PIIPattern(kinds: [.ipv6], expression: #":[0-9A-Fa-f]{0,4}:"#, flags: 0,

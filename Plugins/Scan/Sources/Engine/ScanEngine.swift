@@ -329,6 +329,12 @@ enum JobRunner {
         var lineAt = 0, line = w.line, column = w.column
         job.findings.reserveCapacity(hits.count)
         for h in hits {
+            // From the reader's line mark before the value, when it is past the last position.
+            let mark = h.valueStart / TextWindow.lineMarkSpacing
+            if mark < w.lineMarks.count && mark * TextWindow.lineMarkSpacing > lineAt {
+                lineAt = mark * TextWindow.lineMarkSpacing
+                (line, column) = w.lineMarks[mark]
+            }
             let (dl, col) = LineCounter.advance(w.bytes, lineAt, h.valueStart, column: column)
             line += dl; column = col; lineAt = h.valueStart
             let value = String(decoding: w.bytes[h.valueStart..<h.valueEnd], as: UTF8.self)

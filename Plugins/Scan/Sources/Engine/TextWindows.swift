@@ -20,6 +20,11 @@ public final class TextWindow: @unchecked Sendable {
     public var isLast = false
     /// Sequence number within the item.
     public var index = 0
+    /// Line and column at bytes 0, `lineMarkSpacing`, 2 × `lineMarkSpacing`… (as many as the
+    /// reader counted: it counts lines up to the next window's start anyway), so that a finding's
+    /// line is counted from the mark before it rather than from the window's start.
+    var lineMarks: [(line: Int, column: Int)] = []
+    static let lineMarkSpacing = 16 << 10
 
     init(capacity: Int, withOffsets: Bool) {
         bytes = [UInt8](repeating: 0, count: capacity)
@@ -71,6 +76,7 @@ public struct TextWindowReader {
         if !decodeText { w.offsets = [] }
         w.index = nextIndex
         w.isFirst = !started
+        w.lineMarks.removeAll(keepingCapacity: true)
         let keep = tail.count
         if keep > 0 {
             w.bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: tail, count: keep) }
@@ -124,9 +130,19 @@ public struct TextWindowReader {
         tail = Array(w.bytes[from..<w.count])
         tailOffsets = decodeText ? Array(w.offsets[from..<w.count]) : []
         tailRawBase = w.rawBase + UInt64(from)
-        let (lines, col) = LineCounter.advance(w.bytes, 0, from, column: w.column)
-        tailLine = w.line + lines
-        tailColumn = col
+        // Counted a mark's spacing at a time, the marks kept for the window's findings.
+        var line = w.line, column = w.column, at = 0
+        w.bytes.withUnsafeBufferPointer { b in
+            while true {
+                w.lineMarks.append((line, column))
+                let to = min(from, at + TextWindow.lineMarkSpacing)
+                let (lines, col) = LineCounter.advance(b, at, to, column: column)
+                line += lines; column = col; at = to
+                if at == from { break }
+            }
+        }
+        tailLine = line
+        tailColumn = column
     }
 }
 

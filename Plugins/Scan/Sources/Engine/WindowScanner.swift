@@ -108,7 +108,7 @@ final class WindowScanner {
             try db.scan(UnsafeRawBufferPointer(buffer), scratch: scratch, context: UnsafeMutableRawPointer(state),
                         handler: windowMatchHandler)
         }
-        state.pointee.pii.findDigitRuns()
+        state.pointee.pii.findByteScanned()
         let first = hits.count
         for c in state.pointee.secretCandidates {
             guard let hit = confirmSecret(Int(c.rule), c.start, c.end, buffer) else { continue }
@@ -346,8 +346,11 @@ enum Placeholders {
         return true
     }
 
+    static let wordFirstBytes = PIIContext.firstByteClass(words)
+
     static func isPlaceholder(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
-        for w in words where ByteSearch.containsCaseless(b, s, e, w) { return true }
+        // One pass over the value, trying only the words that begin with the byte at hand.
+        if PIIContext.containsAny(words, first: wordFirstBytes, b, s, e) { return true }
         // <value> is a template slot.
         if b[s] == 60 && b[e - 1] == 62 { return true }
         // One repeated character (aaaaaaaa, 00000000) is a filler.
