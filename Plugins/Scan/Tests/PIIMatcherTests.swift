@@ -112,4 +112,34 @@ final class PIIMatcherTests: XCTestCase {
         XCTAssertEqual(r.map(\.1), ["zhang.wei@corp-mail.cn"])
         XCTAssertEqual(try found("https://crm.corp.cn/u?mail=li.na@corp-mail.cn").map(\.1), ["li.na@corp-mail.cn"])
     }
+
+    func testDigitRunsAtEveryOffsetOfTheMaskBlocks() throws {
+        // Digit runs are found through 64-byte masks advanced 58 bytes at a time: a value must be
+        // found once, whole, wherever it starts or ends relative to those blocks.
+        for offset in 0..<140 {
+            let pad = String(repeating: " ", count: offset)
+            let id = try found(pad + "id 11010519491231002X x")
+            XCTAssertEqual(id.map(\.1), ["11010519491231002X"], "offset \(offset)")
+            let grouped = try found(pad + "card 4532 0151 1283 0366 x")
+            XCTAssertEqual(grouped.map(\.1), ["4532 0151 1283 0366"], "offset \(offset)")
+            // A longer run ending in four digits before a space is not a group of four.
+            XCTAssertEqual(try found(pad + "card 04532 0151 1283 0366 x").map(\.1), [], "offset \(offset)")
+        }
+    }
+
+    func testEmailAddressesFromTheirAtSign() throws {
+        // The domain label before the first dot: 1 to 63 letters, digits or hyphens.
+        let label63 = String(repeating: "a", count: 63)
+        XCTAssertEqual(try found("mail li@\(label63).cn x").map(\.1), ["li@\(label63).cn"])
+        XCTAssertEqual(try found("mail li@a\(label63).cn x").map(\.1), [])
+        XCTAssertEqual(try found("mail li@corp.c x").map(\.1), [], "a one-letter top-level domain")
+        XCTAssertEqual(try found("mail li@.cn x").map(\.1), [], "an empty label")
+        XCTAssertEqual(try found("mail li@corp").map(\.1), [], "the buffer ends inside the address")
+        XCTAssertEqual(try found("trailing @").map(\.1), [])
+        // '@' anywhere relative to the 64-byte blocks of the search.
+        for offset in 0..<140 {
+            let pad = String(repeating: " ", count: offset)
+            XCTAssertEqual(try found(pad + "zhang.wei@corp-mail.cn x").map(\.1), ["zhang.wei@corp-mail.cn"], "offset \(offset)")
+        }
+    }
 }
