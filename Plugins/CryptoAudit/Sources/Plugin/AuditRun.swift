@@ -190,7 +190,7 @@ final class AuditRun {
         }
         do {
             if item.encoding == "utf-8" || item.encoding == "binary" {
-                return (try item.readAll(limit: limit), true)
+                return (try Self.readBytes(item, limit: limit), true)
             }
             return (Array(try item.readAllText(limit: limit).utf8), false)
         } catch {
@@ -205,7 +205,34 @@ final class AuditRun {
             error(item.name, "skipped: larger than \(limit >> 20) MiB", "crypto.input.too-large")
             return nil
         }
-        do { return try item.readAll(limit: limit) } catch { inputErrors += 1; return nil }
+        do { return try Self.readBytes(item, limit: limit) } catch { inputErrors += 1; return nil }
+    }
+
+    /// As `item.readAll(limit:)`, read straight into an array of the size the host reports
+    /// (readAll zeroes a 64 KiB chunk per item and copies out of it; most items are a few KiB).
+    static func readBytes(_ item: InputItem, limit: Int) throws -> [UInt8] {
+        let expected = Int(clamping: max(item.size ?? 0, 0))
+        guard expected > 0, expected <= limit else { return try item.readAll(limit: limit) }
+        var filled = 0
+        // One byte more than expected: an item that grew is noticed and read on below.
+        var out = try [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            while filled < raw.count {
+                let n = try item.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+                if n == 0 { break }
+                filled += n
+            }
+            count = filled
+        }
+        if filled <= expected { return out }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            if out.count > limit { throw DSToolError.io("larger than \(limit) bytes") }
+            let n = try chunk.withUnsafeMutableBytes { try item.read(into: $0) }
+            if n == 0 { return out }
+            if out.count + n > limit { throw DSToolError.io("larger than \(limit) bytes") }
+            out.append(contentsOf: chunk[0..<n])
+        }
     }
 
     func embeddedKeys(_ bytes: [UInt8], base: Location, input: String) -> [Observation] {
@@ -245,7 +272,14 @@ final class AuditRun {
         var dedup = RunFindingDeduplicator()
         /// The rules' verdicts on algorithm observations by what was seen (rules never look at
         /// where): a tree names the same few algorithms in the same calls thousands of times.
-        private var algorithmVerdicts: [SeenAlgorithm: [(rule: Int, hit: RuleHit)]] = [:]
+        private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]
+
+        /// A rule's hit, with the finding properties it makes (the same for every sighting).
+        private struct Verdict {
+            var rule: Int
+            var hit: RuleHit
+            var properties: JSONValue
+        }
 
         private struct SeenAlgorithm: Hashable {
             var component: AlgorithmComponent
@@ -263,25 +297,25 @@ final class AuditRun {
             let settings = run.options.settings
             if case .algorithm(let c, let role) = o.kind {
                 let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
-                let verdicts: [(rule: Int, hit: RuleHit)]
+                let verdicts: [Verdict]
                 if let known = algorithmVerdicts[seen] {
                     verdicts = known
                 } else {
-                    var hits: [(rule: Int, hit: RuleHit)] = []
-                    AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append((k, hit)) }
+                    var hits: [Verdict] = []
+                    AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(Verdict(rule: k, hit: hit, properties: AuditRules.properties(hit, o))) }
                     if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = hits }
                     verdicts = hits
                 }
-                for (k, hit) in verdicts { report(k, hit, o, assets: ids) }
+                for v in verdicts { report(v.rule, v.hit, o, assets: ids, properties: v.properties) }
             } else {
                 AuditRules.forEachHit(o, settings: settings) { k, hit in report(k, hit, o, assets: ids) }
             }
         }
 
-        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int]) {
+        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int], properties: JSONValue? = nil) {
             guard dedup.accept(rule: k, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
             let d = AuditRules.definitions[k]
-            run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses))
+            run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses, properties: properties))
             inventory.attach(ruleId: d.id, to: assets)
         }
 

@@ -126,7 +126,16 @@ public enum AuditRules {
         return observations.flatMap { evaluate($0, settings: settings) }.filter { dedup.accept($0) }
     }
 
-    static func finding(_ d: RuleDefinition, _ hit: RuleHit, _ o: Observation, clauses: Clauses) -> Finding {
+    /// `properties`: `properties(hit, o)` when the caller has it already.
+    static func finding(_ d: RuleDefinition, _ hit: RuleHit, _ o: Observation, clauses: Clauses, properties: JSONValue? = nil) -> Finding {
+        Finding(ruleId: d.id, title: d.title, message: hit.message, category: "crypto-audit",
+                severity: hit.severity, confidence: o.confidence, location: o.location, evidence: o.evidence,
+                references: clauses.references(layer: o.layer, highRisk: hit.highRisk), cwe: d.cwe,
+                remediation: d.remediation, properties: properties ?? Self.properties(hit, o))
+    }
+
+    /// A finding's properties: what was seen and how it is classed (nothing of where).
+    static func properties(_ hit: RuleHit, _ o: Observation) -> JSONValue {
         var props: [String: JSONValue] = [
             "classification": .string(hit.classification.rawValue),
             "layer": .string(o.layer.rawValue),
@@ -134,10 +143,7 @@ public enum AuditRules {
         ]
         if let s = hit.subject { props["algorithm"] = .string(s) }
         if let u = o.securityUse { props["security_use"] = .bool(u) }
-        return Finding(ruleId: d.id, title: d.title, message: hit.message, category: "crypto-audit",
-                       severity: hit.severity, confidence: o.confidence, location: o.location, evidence: o.evidence,
-                       references: clauses.references(layer: o.layer, highRisk: hit.highRisk), cwe: d.cwe,
-                       remediation: d.remediation, properties: .object(props))
+        return .object(props)
     }
 
     static func severity(for cls: AlgorithmClass) -> Severity { cls == .forbidden ? .high : .medium }

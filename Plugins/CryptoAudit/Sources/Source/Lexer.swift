@@ -76,9 +76,39 @@ struct TriggerSet: @unchecked Sendable {
     }
 }
 
-/// What one pass of the lexer leaves behind. The arrays are reused from file to file.
+/// The tokens of one file, in storage reused from file to file: a plain pointer, because appending
+/// to an Array checked the Array's uniqueness on every token.
+final class TokenBuffer {
+    private(set) var base: UnsafeMutablePointer<Token>
+    private(set) var count = 0
+    private var capacity = 4096
+
+    init() { base = .allocate(capacity: capacity) }
+    deinit { base.deallocate() }
+
+    @inline(__always) func append(_ t: Token) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: t)
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// Token is a trivial type: nothing to deinitialize.
+    func removeAll() { count = 0 }
+    var isEmpty: Bool { count == 0 }
+    var buffer: UnsafeBufferPointer<Token> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+/// What one pass of the lexer leaves behind. The storage is reused from file to file.
 struct LexResult {
-    var tokens: [Token] = []
+    let tokens = TokenBuffer()
     /// Indices of identifier tokens that are API triggers.
     var triggers: [Int32] = []
     /// Indices of `=` and `:=` tokens (candidate assignments).
@@ -87,7 +117,7 @@ struct LexResult {
     var httpStrings: [Int32] = []
 
     mutating func reset() {
-        tokens.removeAll(keepingCapacity: true)
+        tokens.removeAll()
         triggers.removeAll(keepingCapacity: true)
         assignments.removeAll(keepingCapacity: true)
         httpStrings.removeAll(keepingCapacity: true)
@@ -142,8 +172,9 @@ enum Lexer {
         // Whether a `/` here would start a regex (JavaScript): after an operator or at the start.
         var regexAllowed = true
 
+        let tokens = out.tokens
         @inline(__always) func push(_ kind: Token.Kind, _ s: Int, _ e: Int, _ l: Int32, op: UInt16 = 0, hash: UInt32 = 0) {
-            out.tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
+            tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
         }
 
         /// Skips a quoted string whose opening quote is at `i`; escapes with backslash unless `raw`.
@@ -193,7 +224,7 @@ enum Lexer {
                         continue
                     }
                 }
-                let idx = out.tokens.count
+                let idx = tokens.count
                 push(.ident, s, i, line, hash: h)
                 if triggers.contains(h) { out.triggers.append(Int32(idx)) }
                 else if !triggers.prefixes.isEmpty {
@@ -239,7 +270,7 @@ enum Lexer {
                     let s = i, l = line
                     i = skipQuoted(0x60, from: i + 1, multiline: true, backslash: rules.regexLiterals)
                     push(.string, s, i, l)
-                    if i - s > 8 && isHTTP(p + s + 1, i - s - 2) { out.httpStrings.append(Int32(out.tokens.count - 1)) }
+                    if i - s > 8 && isHTTP(p + s + 1, i - s - 2) { out.httpStrings.append(Int32(tokens.count - 1)) }
                     regexAllowed = false
                     continue
                 }
@@ -288,7 +319,7 @@ enum Lexer {
                 let d = p[i + 1]
                 if isTwoCharOp(c, d) { op |= UInt16(d) << 8; len = 2 }
             }
-            let idx = out.tokens.count
+            let idx = tokens.count
             push(.op, i, i + len, line, op: op)
             if op == 0x3D || op == 0x3D3A { out.assignments.append(Int32(idx)) }  // "=" or ":="
             // After ")", "]" or "}" a "/" divides; after other operators it starts a regex.

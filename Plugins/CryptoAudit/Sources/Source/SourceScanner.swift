@@ -42,7 +42,7 @@ final class LanguageTables: @unchecked Sendable {
 final class SourceScanner {
     private var lex = LexResult()
     private let wordFlags = WordFlagCache()
-    private let algorithmNames = ParsedAlgorithmNames()
+    private let algorithmNames = NameMemo(AlgorithmCatalog.parse)
 
     init() {}
 
@@ -58,13 +58,12 @@ final class SourceScanner {
         let tables = LanguageTables.shared
         Lexer.lex(text, rules: LexerRules.forFamily(family), triggers: tables.triggers[family]!, into: &lex)
         guard let base = text.baseAddress, !lex.tokens.isEmpty else { return FileFacts() }
-        return lex.tokens.withUnsafeBufferPointer { toks in
-            var a = FileAnalyzer(p: base, n: text.count, toks: toks, lex: lex, family: family,
-                                 specs: tables.specs[family]!, byName: tables.byName[family]!,
-                                 prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags,
-                                 algorithmNames: algorithmNames)
-            return a.run()
-        }
+        // The buffer stays valid for the analysis: `lex` is not touched until the next file.
+        var a = FileAnalyzer(p: base, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
+                             specs: tables.specs[family]!, byName: tables.byName[family]!,
+                             prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags,
+                             algorithmNames: algorithmNames)
+        return a.run()
     }
 }
 
@@ -81,7 +80,7 @@ struct FileAnalyzer {
     let rawOffsets: Bool
     let wordFlags: WordFlagCache
     /// `AlgorithmCatalog.parse` remembered (EVP_ names).
-    let algorithmNames: ParsedAlgorithmNames
+    let algorithmNames: NameMemo<[AlgorithmComponent]>
 
     var uses: [PendingUse] = []
     /// Receiver variables bound to a kind of object (keygen, rng, keystore, cipher, ...).
@@ -97,7 +96,7 @@ struct FileAnalyzer {
 
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
          specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool, wordFlags: WordFlagCache,
-         algorithmNames: ParsedAlgorithmNames) {
+         algorithmNames: NameMemo<[AlgorithmComponent]>) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
         self.wordFlags = wordFlags
         self.algorithmNames = algorithmNames

@@ -27,8 +27,9 @@ struct GlobalConstants: Sendable {
 struct TreeResolver {
     let constants: GlobalConstants
     let config: ConfigValues
-    /// Algorithm names parsed before: a tree names the same few algorithms thousands of times.
-    private let parsed = ParsedAlgorithmNames()
+    /// Names parsed before: a tree names the same few algorithms and protocols thousands of times.
+    private let parsed = NameMemo(AlgorithmCatalog.parse)
+    private let protocols = NameMemo(ProtocolCatalog.parse)
 
     func resolve(_ v: SymbolValue, depth: Int = 0) -> SymbolValue {
         guard depth < 8 else { return v }
@@ -119,9 +120,9 @@ struct TreeResolver {
                 }
                 add(.algorithm(comp, role: .keygen), .application)
             case .protocolVersion(let v):
-                if let t = resolve(v).nameText, let p = ProtocolCatalog.parse(t) { add(.protocolVersion(p), .application) }
+                if let t = resolve(v).nameText, let p = protocols[t] { add(.protocolVersion(p), .application) }
             case .protocols(let vs):
-                for v in vs { if let t = resolve(v).nameText, let p = ProtocolCatalog.parse(t) { add(.protocolVersion(p), .application) } }
+                for v in vs { if let t = resolve(v).nameText, let p = protocols[t] { add(.protocolVersion(p), .application) } }
             case .suites(let vs):
                 for v in vs {
                     guard let t = resolve(v).nameText else { continue }
@@ -198,14 +199,18 @@ struct TreeResolver {
     }
 }
 
-/// `AlgorithmCatalog.parse`, remembered by name (one per resolver or scanner; not shared between threads).
-final class ParsedAlgorithmNames {
-    private var byName: [String: [AlgorithmComponent]] = [:]
+/// A pure function of a name (`AlgorithmCatalog.parse`, `ProtocolCatalog.parse`), remembered by
+/// name: one per resolver or scanner, not shared between threads.
+final class NameMemo<Value> {
+    private var byName: [String: Value] = [:]
+    private let compute: (String) -> Value
 
-    subscript(name: String) -> [AlgorithmComponent] {
+    init(_ compute: @escaping (String) -> Value) { self.compute = compute }
+
+    subscript(name: String) -> Value {
         if let known = byName[name] { return known }
-        let comps = AlgorithmCatalog.parse(name)
-        if byName.count < 4096 { byName[name] = comps }
-        return comps
+        let value = compute(name)
+        if byName.count < 4096 { byName[name] = value }
+        return value
     }
 }
