@@ -125,11 +125,14 @@ final class ParserTests: XCTestCase {
         }
         var dump = "CREATE TABLE `people` (`id` int, `id_no` varchar(18), `note` text, `key` int, PRIMARY KEY (`id`));\n"
         dump += "INSERT INTO `people` VALUES " + (0..<5000).map { "(\($0),'\(id($0))','a, (b)',1)" }.joined(separator: ",") + ";\n"
-        dump += "INSERT INTO unknown VALUES(1,'\(id(1))');\n"
+        dump += "INSERT INTO unknown VALUES(1,'\(id(1))'),(2,'it\\'s; \"here\"`'),(3,\"a;b\");\n"
+        dump += "CREATE TABLE other (mobile varchar(11));\nINSERT INTO other VALUES ('13812345678');\n"
         dump += "INSERT INTO `people` (`id`, `id_no`, `note`, `key`) VALUES (9,'\(id(9))',NULL,2);\n"
         let counter = PersonalDataClassifier(kinds: [.cnIDCard, .cnMobile], minimumConfidence: 0.5)
         let tables = SQLDumpSampler.sample(Array(dump.utf8), maxRows: 10, counter: counter)
-        XCTAssertEqual(tables.map(\.0), ["people"])
+        XCTAssertEqual(tables.map(\.0), ["people", "other"])
+        XCTAssertEqual(tables[1].1.rows, 1)
+        XCTAssertEqual(tables[1].1.columns[0].pi.counts, ["cn_mobile": 1])
         let people = tables[0].1
         XCTAssertEqual(people.rows, 10)
         XCTAssertEqual(people.columns.map(\.name), ["id", "id_no", "note", "key"])

@@ -160,16 +160,28 @@ struct SQLDumpSampler {
 
     /// Skips to the end of the statement (`;` outside quotes).
     mutating func skipStatement() {
-        var q: UInt8 = 0
-        while i < b.count {
-            let c = b[i]
-            if q != 0 {
-                if c == UInt8(ascii: "\\") { i += 2; continue }
-                if c == q { q = 0 }
-            } else if c == 39 || c == 34 || c == 96 { q = c } else if c == 59 { i += 1; return }
-            i += 1
-        }
+        // Most of a dump's bytes pass through here (statements not sampled): a table lookup
+        // over the raw buffer, stopping only at quotes, backslashes and semicolons.
+        let start = i
+        i = Self.statementStops.withUnsafeBufferPointer { stops in b.withUnsafeBufferPointer { p in
+            var k = start
+            var q: UInt8 = 0
+            let n = p.count
+            while k < n {
+                let c = p[k]
+                if stops[Int(c)] == 0 { k += 1; continue }
+                if q != 0 {
+                    if c == 92 { k += 2; continue }
+                    if c == q { q = 0 }
+                } else if c == 39 || c == 34 || c == 96 { q = c } else if c == 59 { return k + 1 }
+                k += 1
+            }
+            return k
+        } }
     }
+
+    /// Bytes `skipStatement` must look at: ' " ` \\ and ;.
+    static let statementStops: [UInt8] = (0..<256).map { c in [39, 34, 96, 92, 59].contains(c) ? 1 : 0 }
 
     /// A parenthesised, comma-separated list of raw items at depth 1 (quotes understood).
     mutating func tuple() -> [String]? {
