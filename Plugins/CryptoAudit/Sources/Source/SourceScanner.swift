@@ -41,7 +41,8 @@ final class LanguageTables: @unchecked Sendable {
 /// keeps its token buffers from file to file).
 final class SourceScanner {
     private var lex = LexResult()
-    private let wordFlags = WordFlagCache()
+    private let wordFlags = IdentifierMemo(FileAnalyzer.identifierWordFlags)
+    private let exportable = IdentifierMemo(FileAnalyzer.exportableName)
     private let algorithmNames = NameMemo(AlgorithmCatalog.parse)
 
     init() {}
@@ -61,7 +62,7 @@ final class SourceScanner {
         // The buffer stays valid for the analysis: `lex` is not touched until the next file.
         var a = FileAnalyzer(p: base, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
                              specs: tables.specs[family]!, byName: tables.byName[family]!,
-                             prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags,
+                             prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags, exportable: exportable,
                              algorithmNames: algorithmNames)
         return a.run()
     }
@@ -78,7 +79,9 @@ struct FileAnalyzer {
     let byName: [UInt32: [Int]]
     let prefixSpecs: [Int]
     let rawOffsets: Bool
-    let wordFlags: WordFlagCache
+    /// `identifierWordFlags` and `exportableName`, remembered.
+    let wordFlags: IdentifierMemo<(security: Bool, other: Bool)>
+    let exportable: IdentifierMemo<Bool>
     /// `AlgorithmCatalog.parse` remembered (EVP_ names).
     let algorithmNames: NameMemo<[AlgorithmComponent]>
 
@@ -95,10 +98,12 @@ struct FileAnalyzer {
     var assignTargets: [(assign: Int32, name: Int32)] = []
 
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
-         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool, wordFlags: WordFlagCache,
+         specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool,
+         wordFlags: IdentifierMemo<(security: Bool, other: Bool)>, exportable: IdentifierMemo<Bool>,
          algorithmNames: NameMemo<[AlgorithmComponent]>) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
         self.wordFlags = wordFlags
+        self.exportable = exportable
         self.algorithmNames = algorithmNames
         self.byName = byName; self.prefixSpecs = prefixSpecs; self.rawOffsets = rawOffsets
         var targets: [(assign: Int32, name: Int32)] = []
@@ -751,7 +756,7 @@ struct FileAnalyzer {
             let vt = toks[a + 1]
             guard vt.kind == .string || vt.kind == .number || (vt.kind == .op && vt.op == 0x7B) || (vt.kind == .ident && isConfigLookup(a + 1)) else { continue }
             let t = toks[nt]
-            guard Self.exportableName(p + Int(t.start), Int(t.end - t.start)) else { continue }
+            guard exportable.value(p + Int(t.start), Int(t.end - t.start), hash: t.hash) else { continue }
             var v = evaluate((a + 1)..<expressionEnd(from: a + 1))
             v = resolveLocal(v, at: a, depth: 1)
             switch v {
@@ -797,17 +802,24 @@ struct FileAnalyzer {
     }
 }
 
-/// What `FileAnalyzer.identifierWordFlags` said of identifiers seen before, by token hash with the
-/// bytes compared (one per scanner, so per worker thread): the same names (`result`, `key`,
-/// `input`) come back around every use, file after file.
-final class WordFlagCache {
-    private var entries: [UInt32: (bytes: [UInt8], security: Bool, other: Bool)] = [:]
+/// A pure function of an identifier's bytes, remembered in a direct-mapped table by token hash
+/// with the bytes compared (one per scanner, so per worker thread): the same names (`result`,
+/// `key`, `input`) come back around every use, file after file. No SipHash per look-up.
+final class IdentifierMemo<Value> {
+    private var slots: [(bytes: [UInt8], value: Value)?]
+    private let compute: (UnsafePointer<UInt8>, Int) -> Value
+    private static var mask: Int { 4095 }
 
-    func flags(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> (security: Bool, other: Bool) {
-        if let e = entries[hash], e.bytes.count == len, memcmp(e.bytes, q, len) == 0 { return (e.security, e.other) }
-        let f = FileAnalyzer.identifierWordFlags(q, len)
-        if entries.count >= 8192 { entries.removeAll(keepingCapacity: true) }
-        entries[hash] = (Array(UnsafeBufferPointer(start: q, count: len)), f.security, f.other)
-        return f
+    init(_ compute: @escaping (UnsafePointer<UInt8>, Int) -> Value) {
+        self.compute = compute
+        slots = Array(repeating: nil, count: Self.mask + 1)
+    }
+
+    func value(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> Value {
+        let i = Int(hash) & Self.mask
+        if let e = slots[i], e.bytes.count == len, memcmp(e.bytes, q, len) == 0 { return e.value }
+        let v = compute(q, len)
+        slots[i] = (Array(UnsafeBufferPointer(start: q, count: len)), v)
+        return v
     }
 }

@@ -291,7 +291,7 @@ extension FileAnalyzer {
             let k: Int
             if j < b { k = j; j += 1 } else if let f = function, j == b { k = f; j += 1 } else { break }
             guard toks[k].kind == .ident else { continue }
-            let w = wordFlags.flags(p + Int(toks[k].start), Int(toks[k].end - toks[k].start), hash: toks[k].hash)
+            let w = wordFlags.value(p + Int(toks[k].start), Int(toks[k].end - toks[k].start), hash: toks[k].hash)
             if w.other { return false }
             if w.security { security = true }
         }
