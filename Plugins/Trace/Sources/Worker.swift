@@ -69,7 +69,7 @@ final class Worker {
         detections.reserveCapacity(16)
     }
 
-    deinit { aheadSlots.deallocate() }
+    deinit { aheadSlots.deallocate(); aheadKeys.deallocate() }
 
     /// Starts an input: its parser and parse context.
     func begin(input: Int, format: LogFormat, item: ItemInfo) {
@@ -104,13 +104,15 @@ final class Worker {
                 let n = l.count
                 for k in 0..<n {
                     if prefetchSources {
-                        if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1)) } }
+                        if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) } }
                         let j = k + Worker.entryDistance
-                        if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1)) }
+                        if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) }
                         if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
                     }
                     let (start, length, number, offset, cut) = l[k]
+                    if prefetchSources { actors.lineAddress = aheadKeys[k & 15] }
                     handleLine(base + Int(start), Int(length), number, offset, cut: cut)
+                    if prefetchSources { actors.lineAddress = .none }
                 }
             }
         }
@@ -133,6 +135,13 @@ final class Worker {
         p.initialize(repeating: -1, count: 16)
         return p
     }()
+    /// The addresses at the start of the lines ahead (same ring), parsed once for the prefetch
+    /// and for `ActorTable.handle`.
+    let aheadKeys: UnsafeMutablePointer<ParsedAddress> = {
+        let p = UnsafeMutablePointer<ParsedAddress>.allocate(capacity: 16)
+        p.initialize(repeating: .none, count: 16)
+        return p
+    }()
     /// Whether the input's lines start with the client address (access logs).
     @exclusivity(unchecked) var prefetchSources = false
 
@@ -141,13 +150,15 @@ final class Worker {
         let n = l.count
         for k in 0..<n {
             if prefetchSources {
-                if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count) } }
+                if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) } }
                 let j = k + Worker.entryDistance
-                if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count) }
+                if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) }
                 if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
             }
             let line = l[k]
+            if prefetchSources { actors.lineAddress = aheadKeys[k & 15] }
             handleLine(line.base, line.count, line.number, line.offset, cut: line.cut)
+            if prefetchSources { actors.lineAddress = .none }
         }
     }
 

@@ -39,6 +39,13 @@ struct SourceEntry {
                                    paths: (0, 0, 0, 0))
 }
 
+/// An address parsed from the start of a line, and the length of its text (-1: not an address).
+struct ParsedAddress {
+    var length: Int
+    var key: IPAddress
+    static let none = ParsedAddress(length: -1, key: IPAddress(hi: 0, lo: 0))
+}
+
 /// The rarely needed part of a source's record.
 final class SourceSide {
     var users: [String] = []
@@ -135,11 +142,12 @@ public final class ActorTable {
     /// entry of the line's address (the first token of access-log lines; anything else is not an
     /// address and is ignored) and returns its home slot, the second (later, when the entry has
     /// arrived) starts loading the entry's path registers. Hints only: results never depend on them.
-    @inline(__always) func prefetchEntry(line p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    @inline(__always) func prefetchEntry(line p: UnsafePointer<UInt8>, _ n: Int, key out: UnsafeMutablePointer<ParsedAddress>) -> Int {
         let limit = min(n, 46)
         var end = 0
         while end < limit && p[end] != 0x20 { end += 1 }
-        guard end < limit, let key = IPAddress.parse(p, 0, end) else { return -1 }
+        guard end < limit, let key = IPAddress.parse(p, 0, end) else { out.pointee = ParsedAddress.none; return -1 }
+        out.pointee = ParsedAddress(length: end, key: key)
         let i = ActorTable.slot(key, capacity - 1)
         let raw = UnsafeRawPointer(entries + i)
         Prefetch.line(raw)
@@ -157,11 +165,17 @@ public final class ActorTable {
         Prefetch.line(regs); Prefetch.line(regs + 64); Prefetch.line(regs + 128); Prefetch.line(regs + 192)
     }
 
+    /// The address at the start of the line being handled, parsed by `prefetchEntry`; set by the
+    /// worker only around the handling of that line (otherwise `.none`).
+    @exclusivity(unchecked) var lineAddress = ParsedAddress.none
+
     /// The entry of an event's source (inserting it), or -1. Valid until the next call.
     @inline(__always) public func handle(_ e: Event) -> Int {
         guard let v = e.value(.srcIP), v.count > 0, let base = v.baseAddress else { return -1 }
         let key: IPAddress
-        if let ip = IPAddress.parse(base, 0, v.count) { key = ip }
+        // The source is the line's first token (the usual access-log layout): parsed already.
+        if let r = e.range(.srcIP), r.0 == 0, r.1 == lineAddress.length { key = lineAddress.key }
+        else if let ip = IPAddress.parse(base, 0, v.count) { key = ip }
         else {
             if v.count == 1 && (base[0] == 0x2D || base[0] == 0x3F) { return -1 }  // "-" or "?"
             key = ActorTable.key(name: v)

@@ -2,30 +2,32 @@
 /// array (a lookup is one or two cache lines). Swift's Dictionary re-hashes the key with SipHash
 /// and cost about a microsecond per correlation hit with a hundred thousand keys.
 struct HashIndex {
-    // Slot i: keys[i] (0 = empty) and values[i]; the key 0 itself is kept aside.
-    private var keys: [UInt64]
-    private var values: [UInt32]
+    /// A key (0 = empty slot; the key 0 itself is kept aside in `zeroValue`) and its value side
+    /// by side, so that a probe touches one cache line.
+    private struct Slot { var key: UInt64; var value: UInt32 }
+    private var slots: [Slot]
     private var zeroValue: UInt32?
     private(set) var count = 0
 
     init(capacity: Int = 1 << 10) {
         var n = 16
         while n < capacity { n <<= 1 }
-        keys = [UInt64](repeating: 0, count: n)
-        values = [UInt32](repeating: 0, count: n)
+        slots = [Slot](repeating: Slot(key: 0, value: 0), count: n)
     }
 
     subscript(key: UInt64) -> UInt32? {
         get {
             let k = key
             if k == 0 { return zeroValue }
-            let mask = keys.count - 1
-            var i = Int(truncatingIfNeeded: ByteOps.mix(k)) & mask
-            while true {
-                let s = keys[i]
-                if s == k { return values[i] }
-                if s == 0 { return nil }
-                i = (i + 1) & mask
+            return slots.withUnsafeBufferPointer { t in
+                let mask = t.count - 1
+                var i = Int(truncatingIfNeeded: ByteOps.mix(k)) & mask
+                while true {
+                    let s = t[i]
+                    if s.key == k { return s.value }
+                    if s.key == 0 { return nil }
+                    i = (i + 1) & mask
+                }
             }
         }
         set {
@@ -35,20 +37,18 @@ struct HashIndex {
     }
 
     private mutating func insert(_ k: UInt64, _ v: UInt32) {
-        if (count + 1) * 2 > keys.count { grow() }
-        let mask = keys.count - 1
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: ByteOps.mix(k)) & mask
-        while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
-        if keys[i] == 0 { count += 1 }
-        keys[i] = k
-        values[i] = v
+        while slots[i].key != 0 && slots[i].key != k { i = (i + 1) & mask }
+        if slots[i].key == 0 { count += 1 }
+        slots[i] = Slot(key: k, value: v)
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [UInt32](repeating: 0, count: oldKeys.count * 2)
-        count = 0
-        for j in 0..<oldKeys.count where oldKeys[j] != 0 { insert(oldKeys[j], oldValues[j]) }
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, value: 0), count: old.count * 2)
+        count = zeroValue == nil ? 0 : 1
+        for s in old where s.key != 0 { insert(s.key, s.value) }
     }
 }
