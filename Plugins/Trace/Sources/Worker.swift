@@ -254,8 +254,7 @@ final class Worker {
         if isWeb {
             web.detect(e, into: &detections)
             if e.format.isWebAccess || e.services.contains(.access) {
-                exfil.detect(e, sourceMean: actors.sizeMean(source), sourceStd: actors.sizeStd(source), sourceCount: actors.sizeCount(source),
-                             into: &detections)
+                exfil.detect(e, source: source, actors: actors, into: &detections)
             }
         }
         if e.authAction != .none { AuthRules.detect(e, into: &detections) }
@@ -296,6 +295,8 @@ final class Worker {
             if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
             i += 8
         }
+        // The last bytes as one word ending at the end (it overlaps bytes already tested).
+        if i < n && n >= 8 { return raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 }
         while i < n { if p[i] >= 0x80 { return true }; i += 1 }
         return false
     }

@@ -83,8 +83,9 @@ public final class ExfilDetector {
         return String(decoding: ext, as: UTF8.self).lowercased()
     }
 
-    /// Streaming checks for one web response; `mean`/`spread`/`count` are the source's stats before it.
-    public func detect(_ e: Event, sourceMean: Double, sourceStd: Double, sourceCount: Int, into out: inout [Detection]) {
+    /// Streaming checks for one web response; `source` is its entry in `actors`, whose response
+    /// statistics (before this one) are read only for a large response.
+    public func detect(_ e: Event, source: Int, actors: ActorTable, into out: inout [Detection]) {
         let bytes = e.byteCount
         guard let p = e.value(.path), let pb = p.baseAddress, p.count > 0, let h = e.pathHash() else { return }
         let ok = e.statusCode >= 200 && e.statusCode < 300
@@ -101,7 +102,9 @@ public final class ExfilDetector {
             out.append(Detection(ExfilDetector.archiveDownload, detail: "\(ExfilDetector.human(bytes)) .\(ext) file",
                                  severity: bytes >= 10 << 20 ? .high : .medium))
         }
-        if bytes >= largeResponse && sourceCount >= 20 && Double(bytes) > sourceMean * 20 && Double(bytes) > sourceMean + 6 * sourceStd {
+        guard bytes >= largeResponse else { return }
+        let sourceMean = actors.sizeMean(source), sourceStd = actors.sizeStd(source), sourceCount = actors.sizeCount(source)
+        if sourceCount >= 20 && Double(bytes) > sourceMean * 20 && Double(bytes) > sourceMean + 6 * sourceStd {
             out.append(Detection(ExfilDetector.sourceOutlier,
                                  detail: "\(ExfilDetector.human(bytes)) while this source's responses average \(ExfilDetector.human(Int64(sourceMean)))"))
         }

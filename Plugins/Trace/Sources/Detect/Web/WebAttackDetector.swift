@@ -245,12 +245,17 @@ public final class WebAttackDetector {
     public static func isUploadRequest(_ e: Event) -> Bool {
         guard let m = e.value(.method), let mb = m.baseAddress, ByteOps.equals(mb, 0, m.count, "POST"),
               let p = e.value(.path), let pb = p.baseAddress else { return false }
-        let words: [StaticString] = ["upload", "file", "attach", "media", "import", "avatar", "image"]
-        for w in words {
-            var i = 0
-            while i + w.utf8CodeUnitCount <= p.count {
-                if ByteOps.hasPrefixCaseless(pb, i, p.count, w) { return true }
-                i += 1
+        // Any of upload, file, attach, media, import, avatar, image, anywhere (caseless): one pass,
+        // the first letter choosing the words to compare.
+        let n = p.count
+        for i in 0..<n {
+            switch ByteOps.lower(pb[i]) {
+            case 0x75: if ByteOps.hasPrefixCaseless(pb, i, n, "upload") { return true }
+            case 0x66: if ByteOps.hasPrefixCaseless(pb, i, n, "file") { return true }
+            case 0x61: if ByteOps.hasPrefixCaseless(pb, i, n, "attach") || ByteOps.hasPrefixCaseless(pb, i, n, "avatar") { return true }
+            case 0x6D: if ByteOps.hasPrefixCaseless(pb, i, n, "media") { return true }
+            case 0x69: if ByteOps.hasPrefixCaseless(pb, i, n, "import") || ByteOps.hasPrefixCaseless(pb, i, n, "image") { return true }
+            default: break
             }
         }
         return false
