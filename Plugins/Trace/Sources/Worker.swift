@@ -69,7 +69,7 @@ final class Worker {
         detections.reserveCapacity(16)
     }
 
-    deinit { aheadSlots.deallocate(); aheadKeys.deallocate() }
+    deinit { aheadKeys.deallocate() }
 
     /// Starts an input: its parser and parse context.
     func begin(input: Int, format: LogFormat, item: ItemInfo) {
@@ -104,10 +104,9 @@ final class Worker {
                 let n = l.count
                 for k in 0..<n {
                     if prefetchSources {
-                        if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) } }
+                        if k == 0 { for j in 0..<min(Worker.entryDistance, n) { actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) } }
                         let j = k + Worker.entryDistance
-                        if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) }
-                        if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
+                        if j < n { actors.prefetchEntry(line: base + Int(l[j].0), Int(l[j].1), key: aheadKeys + (j & 15)) }
                     }
                     let (start, length, number, offset, cut) = l[k]
                     if prefetchSources { actors.lineAddress = aheadKeys[k & 15] }
@@ -124,18 +123,10 @@ final class Worker {
 
     // MARK: lines
 
-    /// Lines ahead whose source entry (`entryDistance`) and path registers (`registerDistance`)
-    /// are prefetched (see `ActorTable.prefetchEntry`): far enough for a load from memory to
-    /// arrive, near enough that it is still in the cache when the line comes.
+    /// Lines ahead whose source entry is prefetched (see `ActorTable.prefetchEntry`): far enough
+    /// for a load from memory to arrive, near enough that it is still in the cache when the line comes.
     static let entryDistance = 4
-    static let registerDistance = 2
-    /// Home slots of the sources of the lines ahead (a ring of 16).
-    let aheadSlots: UnsafeMutablePointer<Int> = {
-        let p = UnsafeMutablePointer<Int>.allocate(capacity: 16)
-        p.initialize(repeating: -1, count: 16)
-        return p
-    }()
-    /// The addresses at the start of the lines ahead (same ring), parsed once for the prefetch
+    /// The addresses at the start of the lines ahead (a ring of 16), parsed once for the prefetch
     /// and for `ActorTable.handle`.
     let aheadKeys: UnsafeMutablePointer<ParsedAddress> = {
         let p = UnsafeMutablePointer<ParsedAddress>.allocate(capacity: 16)
@@ -150,10 +141,9 @@ final class Worker {
         let n = l.count
         for k in 0..<n {
             if prefetchSources {
-                if k == 0 { for j in 0..<min(Worker.entryDistance, n) { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) } }
+                if k == 0 { for j in 0..<min(Worker.entryDistance, n) { actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) } }
                 let j = k + Worker.entryDistance
-                if j < n { aheadSlots[j & 15] = actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) }
-                if k + Worker.registerDistance < n { actors.prefetchRegisters(slot: aheadSlots[(k + Worker.registerDistance) & 15]) }
+                if j < n { actors.prefetchEntry(line: l[j].base, l[j].count, key: aheadKeys + (j & 15)) }
             }
             let line = l[k]
             if prefetchSources { actors.lineAddress = aheadKeys[k & 15] }
@@ -241,7 +231,10 @@ final class Worker {
         let isWeb = e.has(.uri) || (e.has(.request) && e.services.contains(.webserver))
         // Loads from the big tables the web detectors use start now and overlap with Sigma.
         if isWeb {
-            if let pathHash = e.pathHash() { exfil.prefetch(pathHash: pathHash) }
+            if let pathHash = e.pathHash() {
+                exfil.prefetch(pathHash: pathHash)
+                actors.prefetchRegister(source: source, pathHash: pathHash)
+            }
             web.prefetch(e)
         }
         sigma.evaluate(e)
@@ -250,6 +243,11 @@ final class Worker {
             let r = sigma.rules[ri]
             if r.generate { detections.append(Detection(r.traceRule, detail: "Sigma rule '\(r.title)'")) }
             if !r.correlations.isEmpty { feedsCorrelation = true }
+        }
+        if feedsCorrelation {
+            for ri in sigma.matched where !sigma.rules[ri].correlations.isEmpty {
+                sigma.correlationState.prefetch(ruleIndex: ri, rule: sigma.rules[ri], e)
+            }
         }
         if isWeb {
             web.detect(e, into: &detections)

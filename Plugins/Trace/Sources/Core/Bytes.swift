@@ -117,6 +117,37 @@ public enum ByteOps {
         return h
     }
 
+    /// A hash for placing keys in caches whose slots hold the key itself (a hit compares the
+    /// bytes, so this only has to spread keys, and changing it changes no result). Four
+    /// independent lanes per 32 bytes: user agents and referrers of 100+ bytes cost a few
+    /// multiplications side by side instead of one long dependent chain as in `hash`.
+    @inline(__always) public static func cacheHash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(p)
+        let k: UInt64 = 0x9E3779B97F4A7C15
+        var a = UInt64(truncatingIfNeeded: n), b: UInt64 = 0xC2B2AE3D27D4EB4F, c: UInt64 = 0x165667B19E3779F9, d: UInt64 = 0x27D4EB2F165667C5
+        var i = 0
+        while i + 32 <= n {
+            a = (a ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+            b = (b ^ raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) &* k
+            c = (c ^ raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)) &* k
+            d = (d ^ raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)) &* k
+            a ^= a >> 29; b ^= b >> 29; c ^= c >> 29; d ^= d >> 29
+            i += 32
+        }
+        while i + 8 <= n {
+            a = (a ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* k
+            a ^= a >> 29
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            if n >= 8 { w = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) }  // overlaps bytes already mixed
+            else { for j in i..<n { w = w << 8 | UInt64(p[j]) } }
+            b = (b ^ w) &* k
+        }
+        return mix(a ^ (b << 17 | b >> 47) ^ (c << 31 | c >> 33) ^ (d << 47 | d >> 17))
+    }
+
     /// A 64-bit finaliser (splitmix64), to spread a smaller hash over all bits.
     @inline(__always) public static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9E3779B97F4A7C15

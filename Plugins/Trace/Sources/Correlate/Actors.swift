@@ -138,31 +138,30 @@ public final class ActorTable {
 
     /// With tens of thousands of sources the table and the path registers are megabytes, so a
     /// line's entry is rarely in the caches and waiting for it cost a fifth of the time per line.
-    /// The engine calls these a few lines ahead of handling a line: the first starts loading the
-    /// entry of the line's address (the first token of access-log lines; anything else is not an
-    /// address and is ignored) and returns its home slot, the second (later, when the entry has
-    /// arrived) starts loading the entry's path registers. Hints only: results never depend on them.
-    @inline(__always) func prefetchEntry(line p: UnsafePointer<UInt8>, _ n: Int, key out: UnsafeMutablePointer<ParsedAddress>) -> Int {
+    /// The engine calls this a few lines ahead of handling a line: it starts loading the entry of
+    /// the line's address (the first token of access-log lines; anything else is not an address
+    /// and is ignored) and leaves the parsed address in `out` for `handle`. A hint only: results
+    /// never depend on it.
+    @inline(__always) func prefetchEntry(line p: UnsafePointer<UInt8>, _ n: Int, key out: UnsafeMutablePointer<ParsedAddress>) {
         let limit = min(n, 46)
         var end = 0
         while end < limit && p[end] != 0x20 { end += 1 }
-        guard end < limit, let key = IPAddress.parse(p, 0, end) else { out.pointee = ParsedAddress.none; return -1 }
+        guard end < limit, let key = IPAddress.parse(p, 0, end) else { out.pointee = ParsedAddress.none; return }
         out.pointee = ParsedAddress(length: end, key: key)
         let i = ActorTable.slot(key, capacity - 1)
         let raw = UnsafeRawPointer(entries + i)
         Prefetch.line(raw)
         Prefetch.line(raw + 64)
-        return i
     }
 
-    /// Second step for a slot from `prefetchEntry` (-1: nothing). The slot may hold another
-    /// source (a collision) or have moved (growth): then the hint is merely wasted.
-    @inline(__always) func prefetchRegisters(slot i: Int) {
-        guard i >= 0, i < capacity else { return }
-        let hll = entries[i].hll
+    /// Starts loading the path register `update` will touch for this source and path (the
+    /// engine calls it when the event's handling begins; the entry has arrived by then).
+    @inline(__always) func prefetchRegister(source h: Int, pathHash: UInt64) {
+        guard h >= 0 else { return }
+        let hll = entries[h].hll
         guard hll >= 0 else { return }
-        let regs = UnsafeRawPointer(registers + Int(hll) * 256)
-        Prefetch.line(regs); Prefetch.line(regs + 64); Prefetch.line(regs + 128); Prefetch.line(regs + 192)
+        let small = UInt32(truncatingIfNeeded: pathHash >> 32) | 1
+        Prefetch.line(UnsafeRawPointer(registers + Int(hll) * 256 + Int(ByteOps.mix(UInt64(small)) >> 56)))
     }
 
     /// The address at the start of the line being handled, parsed by `prefetchEntry`; set by the

@@ -96,11 +96,7 @@ public final class CorrelationState {
             if totalHits >= maxHits { droppedHits += 1; continue }
             // Group and value are interned by a hash of their bytes; the text is built only the first time.
             let keys = groupKeys[ci][ordinal]
-            var h: UInt64 = 0x6A09E667F3BCC909
-            for fk in keys {
-                if let v = e.value(fk), let b = v.baseAddress { h = ByteOps.hash(b, 0, v.count, seed: ByteOps.mix(h)) }
-                else { h = ByteOps.mix(h ^ 0x5BD1E995) }
-            }
+            let h = CorrelationState.groupHash(keys, e)
             let group: UInt32
             if let g = hashIndex[h] { group = g } else {
                 var key = ""
@@ -115,7 +111,7 @@ public final class CorrelationState {
             if let vk = valueKeys[ci][ordinal] {
                 // An event without the counted field does not count toward distinct values.
                 guard let v = e.value(vk), let b = v.baseAddress ?? UnsafePointer(bitPattern: 1) else { continue }
-                let vh = ByteOps.hash(b, 0, v.count, seed: 0x3C6EF372FE94F82B)
+                let vh = CorrelationState.valueHash(b, v.count)
                 if let x = valueHashIndex[vh] { value = x } else {
                     value = intern(String(decoding: v, as: UTF8.self))
                     valueHashIndex[vh] = value
@@ -131,6 +127,32 @@ public final class CorrelationState {
                                 weight: UInt32(max(1, e.repeatCount)),
                                 evidence: EvidenceRef(input: input, line: UInt32(clamping: e.lineNumber), raw: rawRef, rawLength: rawLength)))
             totalHits += 1
+        }
+    }
+
+    @inline(__always) static func groupHash(_ keys: [FieldKey], _ e: Event) -> UInt64 {
+        var h: UInt64 = 0x6A09E667F3BCC909
+        for fk in keys {
+            if let v = e.value(fk), let b = v.baseAddress { h = ByteOps.hash(b, 0, v.count, seed: ByteOps.mix(h)) }
+            else { h = ByteOps.mix(h ^ 0x5BD1E995) }
+        }
+        return h
+    }
+
+    @inline(__always) static func valueHash(_ b: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        ByteOps.hash(b, 0, n, seed: 0x3C6EF372FE94F82B)
+    }
+
+    /// Starts loading the index slots `record` will look up for this event (the engine calls it
+    /// before the other detectors run, so the loads overlap with their work).
+    func prefetch(ruleIndex: Int, rule: SigmaRule, _ e: Event) {
+        guard e.hasTime, !groupKeys.isEmpty else { return }
+        for ci in rule.correlations {
+            guard let ordinal = correlations[ci].rules.firstIndex(of: ruleIndex) else { continue }
+            hashIndex.prefetch(CorrelationState.groupHash(groupKeys[ci][ordinal], e))
+            if let vk = valueKeys[ci][ordinal], let v = e.value(vk), let b = v.baseAddress {
+                valueHashIndex.prefetch(CorrelationState.valueHash(b, v.count))
+            }
         }
     }
 

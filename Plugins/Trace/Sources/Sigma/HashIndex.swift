@@ -36,6 +36,13 @@ struct HashIndex {
         }
     }
 
+    /// Starts loading the slot where `key` would be found (a hint).
+    func prefetch(_ key: UInt64) {
+        slots.withUnsafeBufferPointer { t in
+            Prefetch.line(UnsafeRawPointer(t.baseAddress! + (Int(truncatingIfNeeded: ByteOps.mix(key)) & (t.count - 1))))
+        }
+    }
+
     private mutating func insert(_ k: UInt64, _ v: UInt32) {
         if (count + 1) * 2 > slots.count { grow() }
         let mask = slots.count - 1

@@ -283,7 +283,7 @@ public final class SigmaEngine {
             default: value = e.raw
             }
             guard let v = value, v.count > 0, let base = v.baseAddress else { continue }
-            let h = ByteOps.hash(base, 0, v.count)
+            let h = ByteOps.cacheHash(base, v.count)
             f.cache._withUnsafeGuaranteedRef { cache in
                 if let slot = cache.lookup(base, v.count, hash: h) {
                     cache.replay(slot, into: matches)

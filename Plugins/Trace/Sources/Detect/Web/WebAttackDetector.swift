@@ -80,7 +80,7 @@ public final class WebAttackDetector {
     @inline(__always) public func prefetch(_ e: Event) {
         guard let t = WebAttackDetector.target(e), t.count > 0, let base = t.baseAddress else { return }
         preparedTarget = base; preparedCount = t.count
-        preparedHash = ByteOps.hash(base, 0, t.count)
+        preparedHash = ByteOps.cacheHash(base, t.count)
         requestCache.prefetch(hash: preparedHash)
     }
 
@@ -91,7 +91,7 @@ public final class WebAttackDetector {
         var flags: Normalizer.Flags = []
         if let t = WebAttackDetector.target(e), t.count > 0, let base = t.baseAddress {
             requestMatches.begin()
-            let h = preparedTarget == base && preparedCount == t.count ? preparedHash : ByteOps.hash(base, 0, t.count)
+            let h = preparedTarget == base && preparedCount == t.count ? preparedHash : ByteOps.cacheHash(base, t.count)
             preparedTarget = nil
             if let slot = requestCache.lookup(base, t.count, hash: h) {
                 requestCache.replay(slot, into: requestMatches)
@@ -131,7 +131,7 @@ public final class WebAttackDetector {
     /// A header value into `headerMatches`, through its cache.
     @inline(__always) private func scanHeader(_ v: Bytes, _ cache: ScanCache) {
         guard v.count > 0, let base = v.baseAddress else { return }
-        let h = ByteOps.hash(base, 0, v.count)
+        let h = ByteOps.cacheHash(base, v.count)
         if let slot = cache.lookup(base, v.count, hash: h) {
             cache.replay(slot, into: headerMatches)
             return
