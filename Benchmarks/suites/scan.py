@@ -162,6 +162,10 @@ def cases(ctx):
     env = {"DSTOOL_CACHE_DIR": ctx.path("cache")}
     tree = ctx.path("tree")
     scan = [d, "scan", "--format", "jsonl", "-q", "--no-progress", tree]
+    # The text path alone: the source and configuration folders (the CSV exports are tables).
+    text_dirs = [os.path.join(tree, "src"), os.path.join(tree, "conf")]
+    text_bytes = sum(os.path.getsize(os.path.join(folder, f)) for t in text_dirs for folder, _, files in os.walk(t) for f in files)
+    text_scan = [d, "scan", "--format", "jsonl", "-q", "--no-progress", "--jobs", "1"] + text_dirs
     return [
         # Without the rule cache every run compiles the Hyperscan database (once per rule set; later runs load it).
         Case("dstool scan without rule cache (compiles ~220 patterns)", [d, "scan", "-q", "--no-progress",
@@ -189,4 +193,9 @@ def cases(ctx):
              group="ID-card pattern", bytes=total),
         Case("rg -c -j1 (ID-card pattern)", ["rg", "-j1", "-c", "--no-messages", ID_PATTERN, tree], peer=True,
              group="ID-card pattern", bytes=total),
+        Case("dstool scan --jobs 1 (src + conf)", text_scan, group="text path", bytes=text_bytes, env=env),
+        Case("dstool scan --only pii.cn_id_card --jobs 1 (src + conf)", text_scan + ["--only", "pii.cn_id_card"],
+             group="ID-card pattern, text", bytes=text_bytes, env=env),
+        Case("rg -c -j1 (ID-card pattern, src + conf)", ["rg", "-j1", "-c", "--no-messages", ID_PATTERN] + text_dirs,
+             peer=True, group="ID-card pattern, text", bytes=text_bytes),
     ]

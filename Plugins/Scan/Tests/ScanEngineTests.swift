@@ -135,6 +135,28 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertEqual(Set(r.findings.map(\.location.line)), [1])
     }
 
+    func testLinesAndColumnsAcrossWindowsAndLineMarks() throws {
+        // Findings deep in 1 MiB windows count their lines from the reader's marks (every 16 KiB):
+        // line and column (in characters) must be those of the text, in every window.
+        let dir = try TempDir()
+        var text = ""
+        var expected: [String] = []
+        var line = 1
+        while text.utf8.count < 3 << 20 {
+            if line % 997 == 0 {
+                let wide = line % 7   // three-byte characters before the value
+                text += String(repeating: "值", count: wide) + " tel 13812345678\n"
+                expected.append("\(line):\(wide + 6)")
+            } else {
+                text += String(repeating: "x", count: line % 90) + "\n"
+            }
+            line += 1
+        }
+        let path = try dir.file("lines.txt", text)
+        let r = try scan([path, "--only", "pii.cn_mobile"])
+        XCTAssertEqual(r.findings.map { "\($0.location.line ?? 0):\($0.location.column ?? 0)" }, expected)
+    }
+
     func testBinaryFilesAreSearchedInPrintableRuns() throws {
         let dir = try TempDir()
         var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2, 3, 0xFF, 0xFE]
