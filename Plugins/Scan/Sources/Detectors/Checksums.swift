@@ -32,13 +32,52 @@ public enum CNIDCard {
     /// nil if invalid; otherwise the region check result (known county, or only the province).
     static func validity(_ b: UnsafeBufferPointer<UInt8>) -> DivisionCodes.Validity? {
         guard b.count == 18 else { return nil }
-        let s = 0
-        var last = b[s + 17]
+        var last = b[17]
         if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
-        guard let check = checkByte(b[s..<(s + 17)]), check == last else { return nil }
-        guard BirthDate.isReal(b[(s + 6)..<(s + 14)], century: nil) else { return nil }
-        let region = DivisionCodes.validate(digits: b[s..<(s + 6)])
+        // The checksum over the bytes in place (every ID number of a table column is checked).
+        var sum = 0
+        for i in 0..<17 {
+            let d = b[i] &- 48
+            guard d < 10 else { return nil }
+            sum += Int(d) * Int(weight(i))
+        }
+        guard checkByte(remainder: sum % 11) == last else { return nil }
+        guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14])) else { return nil }
+        let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6))
         return region == .invalid ? nil : region
+    }
+
+    /// Weight of digit `i` (2^(17-i) mod 11), without a global array lookup.
+    @inline(__always) static func weight(_ i: Int) -> UInt8 {
+        switch i {
+        case 0: return 7
+        case 1: return 9
+        case 2: return 10
+        case 3: return 5
+        case 4: return 8
+        case 5: return 4
+        case 6: return 2
+        case 7: return 1
+        case 8: return 6
+        case 9: return 3
+        case 10: return 7
+        case 11: return 9
+        case 12: return 10
+        case 13: return 5
+        case 14: return 8
+        case 15: return 4
+        default: return 2
+        }
+    }
+
+    /// The check character ("10X98765432") for a weighted sum's remainder mod 11.
+    @inline(__always) static func checkByte(remainder r: Int) -> UInt8 {
+        switch r {
+        case 0: return 49
+        case 1: return 48
+        case 2: return 88
+        default: return UInt8(48 + 12 - r)   // 3 -> '9' ... 10 -> '2'
+        }
     }
 
     /// A 15-digit number (issued before 1999): region, then YYMMDD of the 1900s, then a
@@ -100,10 +139,21 @@ enum BirthDate {
         return isReal(year: v.0 * 1000 + v.1 * 100 + v.2 * 10 + v.3, month: v.4 * 10 + v.5, day: v.6 * 10 + v.7)
     }
 
+    /// YYYYMMDD over eight bytes in place.
+    @inline(__always) static func isReal(yyyymmdd b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<8 where b[i] &- 48 >= 10 { return false }
+        return isReal(year: PIIValidators.digitValue(b, 0, 4), month: PIIValidators.digitValue(b, 4, 2), day: PIIValidators.digitValue(b, 6, 2))
+    }
+
     static func isReal(year: Int, month: Int, day: Int) -> Bool {
         guard year >= 1900, (1...12).contains(month), day >= 1 else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        let days: Int
+        switch month {
+        case 2: days = leap ? 29 : 28
+        case 4, 6, 9, 11: days = 30
+        default: days = 31
+        }
         guard day <= days else { return false }
         let t = today
         return (year, month, day) <= (t.year, t.month, t.day)
@@ -127,6 +177,22 @@ public enum Luhn {
     }
 
     public static func isValid(_ value: String) -> Bool { isValid(Array(value.utf8)) }
+
+    /// The same over bytes in place, from the last digit back.
+    static func isValid(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard d.count >= 2 else { return false }
+        var sum = 0
+        var i = d.count - 1, double = false
+        while i >= 0 {
+            let c = Int(d[i] &- 48)
+            guard c < 10 else { return false }
+            // Doubled digits: 2c, minus 9 when above 9.
+            sum += double ? (c < 5 ? 2 * c : 2 * c - 9) : c
+            double.toggle()
+            i -= 1
+        }
+        return sum % 10 == 0
+    }
 
     static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == UInt8 {
         guard digits.count >= 2 else { return false }

@@ -74,13 +74,13 @@ public enum DivisionCodes {
     /// Checks a six-digit region code, as found at the start of an ID number.
     public static func validate(_ code: Int) -> Validity {
         guard code >= 0 && code < 1_000_000 else { return .invalid }
-        let b = bits
+        // The table read in place (a copy of `bits` would retain and release its three arrays).
         let province = code / 10000
-        guard b.provinces[province] else { return .invalid }
+        guard bits.provinces[province] else { return .invalid }
         if province == 71 || province >= 81 { return code % 10000 == 0 ? .known : .provinceOnly }
-        if b.county(code) { return .known }
+        if bits.county(code) { return .known }
         // Direct-administered or city-level codes (e.g. 110000, 130100) are real issuing codes too.
-        if code % 100 == 0, b.cities[code / 100] { return .known }
+        if code % 100 == 0, bits.cities[code / 100] { return .known }
         return .provinceOnly
     }
 

@@ -12,6 +12,8 @@ final class CellBatch {
         var rawOffset: Int64
         /// 1-based line of the cell's first byte; 0 when not known (CSV, SQLite).
         var line: Int64 = 0
+        /// A plain cell's place among the others: how many cells of `cells` came before it.
+        var order: Int32 = 0
     }
     /// Where batch byte `pos` (and the bytes after it, `stride` raw bytes each) came from: a
     /// parser adds one after each escape that changed the length, each raw newline inside a
@@ -37,18 +39,30 @@ final class CellBatch {
         var openRaw: Int64 = 0
         var openLine: Int64 = 0
         var anchors: [Anchor] = []
+        /// Plain number cells (see PlainCell), kept apart from `bytes`: their bytes, and cells
+        /// whose start and end index `plainBytes`.
+        var plainBytes: [UInt8] = []
+        var plainCells: [Cell] = []
     }
     private let s: UnsafeMutablePointer<State>
+    /// Whether plain number cells go to `plainCells` rather than into the Hyperscan buffer.
+    let separatesPlainCells: Bool
 
-    init() {
+    init(separatesPlainCells: Bool = false) {
+        self.separatesPlainCells = separatesPlainCells
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: State())
         s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
         s.pointee.cells.reserveCapacity(Self.capacity / 16)
+        if separatesPlainCells {
+            s.pointee.plainBytes.reserveCapacity(Self.capacity + 1)
+            s.pointee.plainCells.reserveCapacity(Self.capacity / 8)
+        }
     }
     /// A frozen copy of `other`'s cells for a scan on another thread (the arrays are shared
     /// until `other` is reset, which then starts new ones).
     init(snapshotOf other: CellBatch) {
+        separatesPlainCells = other.separatesPlainCells
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: other.s.pointee)
     }
@@ -60,8 +74,11 @@ final class CellBatch {
 
     var bytes: [UInt8] { s.pointee.bytes }
     var cells: [Cell] { s.pointee.cells }
-    var isFull: Bool { s.pointee.bytes.count >= Self.capacity }
-    var isEmpty: Bool { s.pointee.cells.isEmpty && s.pointee.openStart < 0 }
+    var plainBytes: [UInt8] { s.pointee.plainBytes }
+    var plainCells: [Cell] { s.pointee.plainCells }
+    var isFull: Bool { s.pointee.bytes.count + s.pointee.plainBytes.count >= Self.capacity }
+    var isEmpty: Bool { s.pointee.cells.isEmpty && s.pointee.plainCells.isEmpty && s.pointee.openStart < 0 }
+    var hasCells: Bool { !s.pointee.cells.isEmpty || !s.pointee.plainCells.isEmpty }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
     @inline(__always) func openCell(column: Int, row: Int64, rawOffset: Int64, line: Int64 = 0) {
@@ -124,11 +141,22 @@ final class CellBatch {
         while a < e && (p[a] == 32 || p[a] == 9 || p[a] == 13) { a += 1 }
         while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
         guard e > a else { return }
+        if separatesPlainCells && PlainCell.isPlain(p.baseAddress! + a, e - a) {
+            addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0)
+            return
+        }
         let start = s.pointee.bytes.count
         s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + e - a), column: Int32(column), row: row,
                                     rawOffset: rawOffset + Int64(a), line: 0))
         s.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<e]))
         s.pointee.bytes.append(10)
+    }
+
+    @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) {
+        let start = s.pointee.plainBytes.count
+        s.pointee.plainCells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
+                                         rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count)))
+        s.pointee.plainBytes.append(contentsOf: p)
     }
 
     @inline(__always) func append(_ c: UInt8) {
@@ -182,6 +210,18 @@ final class CellBatch {
             while e > a && (b[e - 1] == 32 || b[e - 1] == 9 || b[e - 1] == 13) { e -= 1 }
             return (a, e)
         }
+        // A plain cell without anchors (no escape, no newline, no hex) moves to the plain cells.
+        if ce > cs && separatesPlainCells && (s.pointee.anchors.last.map { Int($0.pos) < st } ?? true)
+            && s.pointee.bytes.withUnsafeBufferPointer({ PlainCell.isPlain($0.baseAddress! + cs, ce - cs) }) {
+            let raw = s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)
+            let line = s.pointee.openLine
+            s.pointee.bytes.withUnsafeBufferPointer { b in
+                addPlainCell(UnsafeBufferPointer(rebasing: b[cs..<ce]), column: s.pointee.openColumn, row: s.pointee.openRow, rawOffset: raw, line: line)
+            }
+            s.pointee.bytes.removeSubrange(st...)
+            s.pointee.openStart = -1
+            return
+        }
         if ce > cs {
             let at = source(cs, cellStart: st, cellRaw: s.pointee.openRaw, cellLine: s.pointee.openLine)
             s.pointee.cells.append(Cell(start: Int32(cs), end: Int32(ce), column: s.pointee.openColumn, row: s.pointee.openRow,
@@ -197,6 +237,8 @@ final class CellBatch {
     /// Empties the batch after a scan, keeping a cell still being read (it continues in the next batch).
     func reset() {
         s.pointee.cells.removeAll(keepingCapacity: true)
+        s.pointee.plainCells.removeAll(keepingCapacity: true)
+        s.pointee.plainBytes.removeAll(keepingCapacity: true)
         let st = s.pointee.openStart
         if st >= 0 {
             let rest = Array(s.pointee.bytes[st...])
@@ -213,10 +255,13 @@ final class CellBatch {
     }
 
     /// A point to come back to (a JSON line that turns out not to be JSON).
-    var mark: (cells: Int, bytes: Int) { (s.pointee.cells.count, s.pointee.bytes.count) }
-    func rollback(to m: (cells: Int, bytes: Int)) {
+    struct Mark { var cells: Int; var bytes: Int; var plainCells: Int; var plainBytes: Int }
+    var mark: Mark { Mark(cells: s.pointee.cells.count, bytes: s.pointee.bytes.count, plainCells: s.pointee.plainCells.count, plainBytes: s.pointee.plainBytes.count) }
+    func rollback(to m: Mark) {
         s.pointee.cells.removeSubrange(m.cells...)
         s.pointee.bytes.removeSubrange(m.bytes...)
+        s.pointee.plainCells.removeSubrange(m.plainCells...)
+        s.pointee.plainBytes.removeSubrange(m.plainBytes...)
         while let a = s.pointee.anchors.last, Int(a.pos) >= m.bytes { s.pointee.anchors.removeLast() }
         s.pointee.openStart = -1
     }

@@ -12,6 +12,10 @@ final class StructuredScanner {
     let options: ScanOptions
     private var scanner: WindowScanner?
     private var hitBuffer: [ScanHit] = []
+    private var verdictBuffer: [PlainVerdict] = []
+    /// Classifies plain number cells apart from the Hyperscan pass; nil when some rule could
+    /// match inside such a cell (then every cell is scanned).
+    let plainCells: PlainCellClassifier?
 
     /// With more than one job: scans batches on a second thread while this one parses.
     private var background: BackgroundBatchScanner?
@@ -20,6 +24,17 @@ final class StructuredScanner {
     init(rules: CompiledRuleSet, options: ScanOptions) {
         self.rules = rules
         self.options = options
+        plainCells = Self.plainCellClassifier(rules)
+    }
+
+    /// A classifier for plain number cells, when no pattern of the rule set (personal data or
+    /// secret) can match inside one, so that leaving them out of the Hyperscan pass loses nothing.
+    static func plainCellClassifier(_ rules: CompiledRuleSet) -> PlainCellClassifier? {
+        for p in rules.piiPatterns where !p.expression.isEmpty {
+            if PatternAlphabet.mayMatch(p.expression, flags: p.flags, within: PlainCell.alphabet) { return nil }
+        }
+        for r in rules.secretRules where PatternAlphabet.mayMatch(r.pattern, within: PlainCell.alphabet) { return nil }
+        return PlainCellClassifier(piiPatterns: rules.piiPatterns)
     }
 
     /// Ends the background thread (if one was started).
@@ -72,7 +87,7 @@ final class StructuredScanner {
         secretCount = 0
         inputFailed = false
         if scanner == nil { scanner = try WindowScanner(rules: rules, minimumConfidence: 0) }
-        if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules) }
+        if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules, plainCells: plainCells) }
         // A batch left by an item that failed half-way is not counted.
         if let p = pending { background?.wait(p.1); pending = nil }
         let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
@@ -81,7 +96,7 @@ final class StructuredScanner {
         }
         switch kind {
         case .sqlDump(let dialect):
-            let batch = CellBatch(), text = CellBatch()
+            let batch = CellBatch(separatesPlainCells: plainCells != nil), text = CellBatch()
             let textTable = Table(name: "", batch: text)
             var parser = SQLDumpParser(dialect: dialect, batch: batch, text: text)
             func flushText() throws { try scanText(textTable, ref: ref, emit: emit) }
@@ -104,11 +119,11 @@ final class StructuredScanner {
             let path = try item.localPath()
             try SQLiteTables.read(path: path) { table in
                 try flush(table, ref: ref, emit: emit, final: true)
-            } newTable: { name in Table(name: name) } flush: { table in
+            } newTable: { name in Table(name: name, batch: CellBatch(separatesPlainCells: plainCells != nil)) } flush: { table in
                 try flush(table, ref: ref, emit: emit, final: false)
             }
         case .delimited(let sep):
-            let table = Table(name: Self.baseName(item.name))
+            let table = Table(name: Self.baseName(item.name), batch: CellBatch(separatesPlainCells: plainCells != nil))
             var parser = DelimitedParser(separator: sep, table: table)
             try feed { bytes, raw in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -116,7 +131,7 @@ final class StructuredScanner {
             parser.finish()
             try flush(table, ref: ref, emit: emit, final: true)
         case .jsonLines:
-            let table = Table(name: Self.baseName(item.name))
+            let table = Table(name: Self.baseName(item.name), batch: CellBatch(separatesPlainCells: plainCells != nil))
             var parser = JSONLinesParser(table: table)
             try feed { bytes, raw in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -199,7 +214,7 @@ final class StructuredScanner {
     /// Scans the batched cells, updates the column statistics, and (at the end) reports them.
     func flush(_ table: Table, ref: ItemRef, emit: (Finding) -> Void, final: Bool) throws {
         let batch = table.batch
-        if !batch.cells.isEmpty {
+        if batch.hasCells {
             if let background {
                 // The batch is scanned on the background thread while the parser fills the next
                 // one; its hits are counted here at the next flush, so counts and findings keep
@@ -215,8 +230,13 @@ final class StructuredScanner {
                 try batch.bytes.withUnsafeBufferPointer { b in
                     try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
                 }
-                count(hits, in: table, batch: batch, ref: ref, emit: emit)
+                var verdicts = verdictBuffer
+                verdictBuffer = []
+                verdicts.removeAll(keepingCapacity: true)
+                plainCells?.classify(batch, into: &verdicts)
+                count(hits, verdicts, in: table, batch: batch, ref: ref, emit: emit)
                 hitBuffer = hits
+                verdictBuffer = verdicts
             }
         }
         batch.reset()
@@ -236,25 +256,83 @@ final class StructuredScanner {
         pending = nil
         background!.wait(job)
         if let error = job.error { throw error }
-        count(job.hits, in: table, batch: job.batch, ref: ref, emit: emit)
+        count(job.hits, job.verdicts, in: table, batch: job.batch, ref: ref, emit: emit)
     }
 
-    /// Maps a batch's hits to its cells and updates the column statistics.
-    private func count(_ hits: [ScanHit], in table: Table, batch: CellBatch, ref: ItemRef, emit: (Finding) -> Void) {
-        // Local copies: the batch's arrays are read once here, not retained per access; the
-        // columns are taken out of the table while the hits are counted (no exclusivity check
-        // on a class property per hit) and put back at the end.
-        let cells = batch.cells, bytes = batch.bytes
-        var columns = table.columns
-        table.columns = []
-        defer { table.columns = columns }
-        let names = columns.map(\.name)
-        var perColumn = [Int64](repeating: 0, count: columns.count)
-        for c in cells { perColumn[Int(c.column)] += 1 }
-        for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
-        // Hits come mostly in offset order: look next to the last cell before searching.
+    /// Maps a batch's hits to its cells, merges in the verdicts on its plain cells (in cell
+    /// order, where their hits would have been), and updates the column statistics.
+    private func count(_ hits: [ScanHit], _ verdicts: [PlainVerdict], in table: Table, batch: CellBatch, ref: ItemRef,
+                       emit: (Finding) -> Void) {
+        // The columns are taken out of the table while the hits are counted (no exclusivity
+        // check on a class property per hit) and put back at the end.
+        var tally = BatchTally(scanner: self, table: table, batch: batch, ref: ref)
+        // Hits read in place (a copy per hit would retain its context string).
+        hits.withUnsafeBufferPointer { tally.count($0, verdicts, emit: emit) }
+        tally.countNameColumns(emit: emit)
+        tally.finish()
+    }
+
+    /// The counting of one batch. A struct whose state the loops reach through `self` (local
+    /// variables captured by nested functions would be checked for exclusive access per use).
+    private struct BatchTally {
+        let scanner: StructuredScanner
+        let table: Table
+        let batch: CellBatch
+        let ref: ItemRef
+        let cells: [CellBatch.Cell], bytes: [UInt8]
+        let plainCells: [CellBatch.Cell], plainBytes: [UInt8]
+        var columns: [ColumnStats]
+        let names: [String]
+        let kindCount = PIIKind.count
+        /// Per (column, kind) counters in flat arrays for the hit loop (no uniqueness check of
+        /// nested arrays per hit), started from the columns' values and written back after it,
+        /// so the sums add up in the same order.
+        var counts: [Int64]
+        var sums: [Double]
+        var nameMatches: [Bool]
+        let minimumConfidence: Double, perValue: Bool
+        /// Hits come mostly in offset order: the next one is looked for next to the last cell.
         var cursor = 0
-        func cellIndex(at offset: Int) -> Int? {
+        /// Verdicts on plain cells counted so far.
+        var nextVerdict = 0
+
+        init(scanner: StructuredScanner, table: Table, batch: CellBatch, ref: ItemRef) {
+            self.scanner = scanner; self.table = table; self.batch = batch; self.ref = ref
+            cells = batch.cells; bytes = batch.bytes
+            plainCells = batch.plainCells; plainBytes = batch.plainBytes
+            columns = table.columns
+            table.columns = []
+            names = columns.map(\.name)
+            minimumConfidence = scanner.options.minimumConfidence
+            perValue = scanner.options.perValue
+            var perColumn = [Int64](repeating: 0, count: columns.count)
+            for c in cells { perColumn[Int(c.column)] += 1 }
+            for c in plainCells { perColumn[Int(c.column)] += 1 }
+            for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
+            counts = [Int64](repeating: 0, count: columns.count * PIIKind.count)
+            sums = [Double](repeating: 0, count: columns.count * PIIKind.count)
+            nameMatches = [Bool](repeating: false, count: columns.count * PIIKind.count)
+            for (i, c) in columns.enumerated() {
+                for k in 0..<kindCount {
+                    counts[i * kindCount + k] = c.kindCounts[k]
+                    sums[i * kindCount + k] = c.confidenceSums[k]
+                    nameMatches[i * kindCount + k] = c.nameMatches[k]
+                }
+            }
+        }
+
+        /// Writes the counters back and returns the columns to the table.
+        mutating func finish() {
+            for i in 0..<columns.count {
+                for k in 0..<kindCount {
+                    columns[i].kindCounts[k] = counts[i * kindCount + k]
+                    columns[i].confidenceSums[k] = sums[i * kindCount + k]
+                }
+            }
+            table.columns = columns
+        }
+
+        mutating func cellIndex(at offset: Int) -> Int? {
             var k = cursor
             if k < cells.count && offset >= Int(cells[k].start) {
                 while k < cells.count && offset >= Int(cells[k].end) && k - cursor < 16 { k += 1 }
@@ -264,77 +342,98 @@ final class StructuredScanner {
             cursor = found
             return found
         }
-        // Per (column, kind) counters in flat arrays for the hit loop (no uniqueness check of
-        // nested arrays per hit), started from the columns' values and written back after it, so
-        // the sums add up in the same order.
-        let kindCount = PIIKind.count
-        var counts = [Int64](repeating: 0, count: columns.count * kindCount)
-        var sums = [Double](repeating: 0, count: columns.count * kindCount)
-        var nameMatches = [Bool](repeating: false, count: columns.count * kindCount)
-        for (i, c) in columns.enumerated() {
-            for k in 0..<kindCount {
-                counts[i * kindCount + k] = c.kindCounts[k]
-                sums[i * kindCount + k] = c.confidenceSums[k]
-                nameMatches[i * kindCount + k] = c.nameMatches[k]
-            }
-        }
-        defer {
-            for i in 0..<columns.count {
-                for k in 0..<kindCount {
-                    columns[i].kindCounts[k] = counts[i * kindCount + k]
-                    columns[i].confidenceSums[k] = sums[i * kindCount + k]
-                }
-            }
-        }
-        // Each cell counts once per kind (or rule).
-        var lastCellKind: (Int, Int) = (-1, -1)
-        // Hits read in place (a copy per hit would retain its context string).
-        hits.withUnsafeBufferPointer { hitBuffer in
-        for hi in hitBuffer.indices {
-            let h = hitBuffer.baseAddress! + hi
-            guard let ci = cellIndex(at: h.pointee.valueStart) else { continue }
-            let cell = cells[ci]
+
+        /// Counts one personal-data value of `cell`; false when its confidence is too low.
+        mutating func countPII(_ kind: PIIKind, confidence: Double, cell: CellBatch.Cell, value: () -> String,
+                               location: () -> Location, emit: (Finding) -> Void) -> Bool {
+            var conf = confidence
             let col = Int(cell.column)
-            func value() -> String { String(decoding: bytes[h.pointee.valueStart..<h.pointee.valueEnd], as: UTF8.self) }
-            switch h.pointee.what {
-            case .pii(let kind):
-                var conf = h.pointee.confidence
-                let slot = col * kindCount + kind.ordinal
-                if nameMatches[slot] { conf = min(0.99, conf + PIIContext.boost(kind)) }
-                guard conf >= options.minimumConfidence else { continue }
-                if lastCellKind == (ci, kind.ordinal) { continue }
-                lastCellKind = (ci, kind.ordinal)
-                if counts[slot] == 0 { columns[col].samples[kind] = value(); columns[col].firstRow[kind] = cell.row }
-                counts[slot] += 1
-                sums[slot] += conf
-                if options.perValue {
-                    emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil,
-                                            location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.pointee.valueStart - Int(cell.start), length: h.pointee.valueEnd - h.pointee.valueStart),
-                                            item: ref, options: options, extra: ["column_scope": .string(names[col])]))
+            let slot = col * kindCount + kind.ordinal
+            if nameMatches[slot] { conf = min(0.99, conf + PIIContext.boost(kind)) }
+            guard conf >= minimumConfidence else { return false }
+            if counts[slot] == 0 { columns[col].samples[kind] = value(); columns[col].firstRow[kind] = cell.row }
+            counts[slot] += 1
+            sums[slot] += conf
+            if perValue {
+                emit(FindingFactory.pii(kind, value: value(), confidence: conf, context: nil, location: location(),
+                                        item: ref, options: scanner.options, extra: ["column_scope": .string(names[col])]))
+            }
+            return true
+        }
+
+        /// Counts the verdicts on plain cells that come before general cell `upTo`.
+        mutating func countPlainCells(before upTo: Int, emit: (Finding) -> Void) {
+            while nextVerdict < verdicts.count {
+                let v = verdicts[nextVerdict]
+                let cell = plainCells[Int(v.cell)]
+                guard Int(cell.order) <= upTo else { return }
+                nextVerdict += 1
+                let slot = Int(cell.column) * kindCount + v.kind.ordinal
+                // Most cells only add to the counters; the value is read for a sample or per value.
+                if !perValue && counts[slot] > 0 {
+                    let conf = nameMatches[slot] ? min(0.99, v.confidence + PIIContext.boost(v.kind)) : v.confidence
+                    guard conf >= minimumConfidence else { continue }
+                    counts[slot] += 1
+                    sums[slot] += conf
+                    continue
                 }
-            case .secret(let r):
-                if lastCellKind == (ci, 1000 + r) { continue }
-                lastCellKind = (ci, 1000 + r)
-                columns[col].secrets[r, default: 0] += 1
-                if columns[col].secretSamples[r] == nil {
-                    columns[col].secretSamples[r] = value()
-                    columns[col].secretFirstRow[r] = cell.row
-                }
-                if options.perValue {
-                    emit(FindingFactory.secret(rules.secretRules[r], value: value(),
-                                               location: cellLocation(ref, table, batch, names[col], cell, offsetInCell: h.pointee.valueStart - Int(cell.start), length: h.pointee.valueEnd - h.pointee.valueStart),
-                                               item: ref, options: options))
-                }
+                let value = plainBytes[Int(cell.start)..<Int(cell.end)]
+                let (scanner, ref, table, name) = (scanner, ref, table, names[Int(cell.column)])
+                _ = countPII(v.kind, confidence: v.confidence, cell: cell, value: { String(decoding: value, as: UTF8.self) },
+                             location: { scanner.plainCellLocation(ref, table, name, cell) }, emit: emit)
             }
         }
+        var verdicts: [PlainVerdict] = []
+
+        mutating func count(_ hits: UnsafeBufferPointer<ScanHit>, _ verdicts: [PlainVerdict], emit: (Finding) -> Void) {
+            self.verdicts = verdicts
+            // Each cell counts once per kind (or rule).
+            var lastCellKind: (Int, Int) = (-1, -1)
+            for hi in hits.indices {
+                let h = hits.baseAddress! + hi
+                guard let ci = cellIndex(at: h.pointee.valueStart) else { continue }
+                let cell = cells[ci]
+                let col = Int(cell.column)
+                let (bytes, scanner, ref, table, batch, name) = (bytes, scanner, ref, table, batch, names[col])
+                func value() -> String { String(decoding: bytes[h.pointee.valueStart..<h.pointee.valueEnd], as: UTF8.self) }
+                func location() -> Location {
+                    scanner.cellLocation(ref, table, batch, name, cell, offsetInCell: h.pointee.valueStart - Int(cell.start),
+                                         length: h.pointee.valueEnd - h.pointee.valueStart)
+                }
+                switch h.pointee.what {
+                case .pii(let kind):
+                    countPlainCells(before: ci, emit: emit)
+                    if lastCellKind == (ci, kind.ordinal) { continue }
+                    if countPII(kind, confidence: h.pointee.confidence, cell: cell, value: value, location: location, emit: emit) {
+                        lastCellKind = (ci, kind.ordinal)
+                    }
+                case .secret(let r):
+                    guard scanner.isInside(h.pointee, cell, rule: r, bytes) else { continue }
+                    if lastCellKind == (ci, 1000 + r) { continue }
+                    lastCellKind = (ci, 1000 + r)
+                    columns[col].secrets[r, default: 0] += 1
+                    if columns[col].secretSamples[r] == nil {
+                        columns[col].secretSamples[r] = value()
+                        columns[col].secretFirstRow[r] = cell.row
+                    }
+                    if perValue {
+                        emit(FindingFactory.secret(scanner.rules.secretRules[r], value: value(), location: location(), item: ref,
+                                                   options: scanner.options))
+                    }
+                }
+            }
+            countPlainCells(before: Int.max, emit: emit)
         }
-        // Names are found in free text only after a label; in a column named for names, a cell
-        // that is a plausible Chinese name is one.
-        if rules.piiKinds.contains(.personName) {
+
+        /// Names are found in free text only after a label; in a column named for names, a cell
+        /// that is a plausible Chinese name is one.
+        mutating func countNameColumns(emit: (Finding) -> Void) {
+            guard scanner.rules.piiKinds.contains(.personName) else { return }
             let nameColumns = (0..<columns.count).filter { columns[$0].nameMatches[PIIKind.personName.ordinal] }
             guard !nameColumns.isEmpty else { return }
             let conf = 0.85
-            guard conf >= options.minimumConfidence else { return }
+            guard conf >= minimumConfidence else { return }
+            let bytes = bytes
             bytes.withUnsafeBufferPointer { b in
                 for i in nameColumns {
                     for cell in cells where Int(cell.column) == i {
@@ -344,10 +443,10 @@ final class StructuredScanner {
                         if counts[slot] == 0 { columns[i].samples[.personName] = String(decoding: v, as: UTF8.self); columns[i].firstRow[.personName] = cell.row }
                         counts[slot] += 1
                         sums[slot] += conf
-                        if options.perValue {
+                        if perValue {
                             emit(FindingFactory.pii(.personName, value: String(decoding: v, as: UTF8.self), confidence: conf, context: names[i],
-                                                    location: cellLocation(ref, table, batch, names[i], cell, offsetInCell: 0, length: v.count),
-                                                    item: ref, options: options))
+                                                    location: scanner.cellLocation(ref, table, batch, names[i], cell, offsetInCell: 0, length: v.count),
+                                                    item: ref, options: scanner.options))
                         }
                     }
                 }
@@ -355,7 +454,29 @@ final class StructuredScanner {
         }
     }
 
-    private func cellLocation(_ ref: ItemRef, _ table: Table, _ batch: CellBatch, _ columnName: String, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
+    /// A secret counts for a cell when its match, and the keyword that confirmed it, lie inside
+    /// the cell: the batch joins cells with newlines, which patterns such as `password\s*:`
+    /// would otherwise read across (a value of one column confirmed by a word in another).
+    fileprivate func isInside(_ hit: ScanHit, _ cell: CellBatch.Cell, rule r: Int, _ bytes: [UInt8]) -> Bool {
+        let start = Int(cell.start), end = Int(cell.end)
+        guard hit.start >= start && hit.end <= end else { return false }
+        let keywords = rules.secretRuntime[r].keywords
+        if keywords.isEmpty { return true }
+        let from = max(start, hit.start - rules.secretRules[r].keywordWindow)
+        return bytes.withUnsafeBufferPointer { b in keywords.contains { ByteSearch.containsCaseless(b, from, hit.end, $0) } }
+    }
+
+    /// A plain cell's location: its bytes are the source bytes (no escape, no newline).
+    fileprivate func plainCellLocation(_ ref: ItemRef, _ table: Table, _ columnName: String, _ cell: CellBatch.Cell) -> Location {
+        var l = ref.location(line: cell.line > 0 ? Int(cell.line) : nil, offset: cell.rawOffset >= 0 ? cell.rawOffset : nil)
+        l.table = table.name
+        l.columnName = columnName
+        l.row = cell.row
+        l.length = Int(cell.end - cell.start)
+        return l
+    }
+
+    fileprivate func cellLocation(_ ref: ItemRef, _ table: Table, _ batch: CellBatch, _ columnName: String, _ cell: CellBatch.Cell, offsetInCell: Int, length: Int) -> Location {
         let at = batch.source(of: cell, at: Int(cell.start) + offsetInCell)
         var l = ref.location(line: at.line > 0 ? Int(at.line) : nil, offset: at.raw >= 0 ? at.raw : nil)
         l.table = table.name
@@ -431,6 +552,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
     final class Job: @unchecked Sendable {
         let batch: CellBatch
         var hits: [ScanHit] = []
+        var verdicts: [PlainVerdict] = []
         var error: Error?
         var done = false
         init(batch: CellBatch) { self.batch = batch }
@@ -439,10 +561,10 @@ final class BackgroundBatchScanner: @unchecked Sendable {
     private var queue: [Job] = []
     private var stopping = false
 
-    init(rules: CompiledRuleSet) throws {
+    init(rules: CompiledRuleSet, plainCells: PlainCellClassifier?) throws {
         let scanner = try WindowScanner(rules: rules, minimumConfidence: 0)
         // The thread holds this object until stop().
-        let t = Thread { self.run(scanner) }
+        let t = Thread { self.run(scanner, plainCells) }
         t.stackSize = 1 << 20
         t.start()
     }
@@ -469,7 +591,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run(_ scanner: WindowScanner) {
+    private func run(_ scanner: WindowScanner, _ plainCells: PlainCellClassifier?) {
         // The last batch's hit count: the next hits array is sized once.
         var lastHits = 0
         while true {
@@ -487,9 +609,12 @@ final class BackgroundBatchScanner: @unchecked Sendable {
             } catch {
                 job.error = error
             }
+            var verdicts: [PlainVerdict] = []
+            plainCells?.classify(job.batch, into: &verdicts)
             lastHits = hits.count
             condition.lock()
             job.hits = hits
+            job.verdicts = verdicts
             job.done = true
             condition.broadcast()
             condition.unlock()

@@ -1,0 +1,139 @@
+/// Cells that are a plain number — digits, perhaps ending in X (an ID number) — make up most of
+/// an exported table. When no rule can match inside such a cell (PatternAlphabet), the cell is
+/// kept out of the Hyperscan pass and classified here, straight from its bytes: with no text
+/// around it, the resolver would find one candidate, the whole cell, with no context word, so
+/// its verdict is the validators' best kind.
+enum PlainCell {
+    /// The bytes a plain cell is made of.
+    static let alphabet = ByteClass("0-9Xx")
+
+    /// All digits, except that the last byte may be X or x. Eight bytes at a time.
+    @inline(__always) static func isPlain(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        guard n > 0 else { return false }
+        let body = n - 1
+        var i = 0
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= body {
+            // For y = x ^ '0'*8: ((y & 0x7F..) + 0x76..) | y has a byte's high bit set exactly
+            // where x is not a digit.
+            let y = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ 0x3030_3030_3030_3030
+            if (((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | y) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < body {
+            if p[i] &- 48 >= 10 { return false }
+            i += 1
+        }
+        let last = p[body]
+        return last &- 48 < 10 || last | 0x20 == 120
+    }
+}
+
+/// The verdict on plain cells for one rule set.
+struct PlainCellClassifier {
+    /// Kinds of the digit-run pattern, in the order the resolver tries them.
+    let kinds: [PIIKind]
+    /// Bytes a digit-run value extends over; a plain cell must be made of them to be one value.
+    let token: ByteClass
+    /// Per length 0...19 and trailing X (shape = length * 2 + x): the kinds whose validators can
+    /// accept such a value, in `kinds` order, so the others are not asked. One flat array,
+    /// shape s's kinds at shapeKinds[shapeBounds[s]..<shapeBounds[s + 1]].
+    private let shapeKinds: [PIIKind]
+    private let shapeBounds: [Int]
+
+    init?(piiPatterns: [PIIPattern]) {
+        var run: (kinds: [PIIKind], token: ByteClass)?
+        for p in piiPatterns {
+            if case .digitRun(let cls) = p.extent { run = (p.kinds, cls); break }
+        }
+        guard let run else {
+            // No digit-run kind is selected: no plain cell is anything.
+            kinds = []; token = PlainCell.alphabet; shapeKinds = []; shapeBounds = Array(repeating: 0, count: 41)
+            return
+        }
+        // A class that does not cover the alphabet would cut values inside the cell.
+        for c in 0...255 where PlainCell.alphabet.contains(UInt8(c)) && !run.token.contains(UInt8(c)) { return nil }
+        kinds = run.kinds
+        token = run.token
+        var flat: [PIIKind] = [], bounds = [0]
+        for length in 0...19 {
+            for x in [false, true] {
+                flat += run.kinds.filter { Self.mayAccept($0, length: length, endsInX: x) }
+                bounds.append(flat.count)
+            }
+        }
+        shapeKinds = flat
+        shapeBounds = bounds
+    }
+
+    /// Whether the kind's validator can accept a plain value of this shape (from the validators:
+    /// lengths they check first; a value ending in X is not all digits, and only the ID-number and
+    /// credit-code validators take letters). Kinds not listed are always asked.
+    static func mayAccept(_ kind: PIIKind, length: Int, endsInX: Bool) -> Bool {
+        switch kind {
+        case .cnIDCard, .cnUSCC: return length == 18
+        case .cnIDCard15, .imei: return length == 15 && !endsInX
+        case .cnMobile: return (length == 11 || length == 13) && !endsInX
+        case .bankCard: return length >= 16 && length <= 19 && !endsInX
+        case .creditCard: return length >= 13 && length <= 19 && !endsInX
+        case .passport: return length == 8 || length == 9
+        case .hkMacaoPermit: return length >= 9
+        case .taiwanPermit: return length == 8 || length == 9 || length == 13
+        default: return true
+        }
+    }
+
+    /// The kind and confidence the resolver gives the plain cell `b` (before column context), or nil.
+    func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
+        shapeKinds.withUnsafeBufferPointer { shapeKinds in
+            shapeBounds.withUnsafeBufferPointer { shapeBounds in classify(b, shapeKinds, shapeBounds) }
+        }
+    }
+
+    @inline(__always) private func classify(_ b: UnsafeBufferPointer<UInt8>, _ shapeKinds: UnsafeBufferPointer<PIIKind>,
+                                            _ shapeBounds: UnsafeBufferPointer<Int>) -> (kind: PIIKind, confidence: Double)? {
+        let n = b.count
+        // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
+        guard n >= 8 && n <= 19 else { return nil }
+        let endsInX = b[n - 1] &- 48 >= 10
+        guard n - (endsInX ? 1 : 0) >= 7 else { return nil }
+        let shape = n * 2 + (endsInX ? 1 : 0)
+        var best: (kind: PIIKind, confidence: Double)?
+        for k in shapeBounds[shape]..<shapeBounds[shape + 1] {
+            let kind = shapeKinds[k]
+            // A later kind only wins with a higher confidence.
+            if let best, best.confidence >= PIIValidators.maxConfidence(kind) { continue }
+            guard let conf = PIIValidators.confidence(kind, b) else { continue }
+            if conf > (best?.confidence ?? -1) { best = (kind, conf) }
+        }
+        return best
+    }
+}
+
+/// A plain cell (index into its batch's `plainCells`) that is personal data.
+struct PlainVerdict {
+    var cell: Int32
+    var kind: PIIKind
+    var confidence: Double
+}
+
+extension PlainCellClassifier {
+    /// Verdicts on the batch's plain cells that are personal data, in cell order.
+    func classify(_ batch: CellBatch, into verdicts: inout [PlainVerdict]) {
+        let cells = batch.plainCells
+        guard !cells.isEmpty else { return }
+        batch.plainBytes.withUnsafeBufferPointer { b in
+        cells.withUnsafeBufferPointer { cells in
+        shapeKinds.withUnsafeBufferPointer { shapeKinds in
+        shapeBounds.withUnsafeBufferPointer { shapeBounds in
+            for i in cells.indices {
+                let c = cells[i]
+                guard let v = classify(UnsafeBufferPointer(rebasing: b[Int(c.start)..<Int(c.end)]), shapeKinds, shapeBounds) else { continue }
+                verdicts.append(PlainVerdict(cell: Int32(i), kind: v.kind, confidence: v.confidence))
+            }
+        }
+        }
+        }
+        }
+    }
+}

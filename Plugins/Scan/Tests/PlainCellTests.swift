@@ -1,0 +1,173 @@
+import DSToolCore
+import DSToolKit
+@testable import DSToolScan
+import XCTest
+
+/// Plain number cells are classified apart from the Hyperscan pass; the verdicts must be the
+/// ones the full pass gives, and the shortcut must switch itself off when a rule could match
+/// inside such a cell.
+final class PlainCellTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        ScanTestCache.install()
+    }
+
+    static let digitsOrX = PlainCell.alphabet
+
+    func testPatternAlphabetAnswers() {
+        func may(_ p: String, _ flags: UInt32 = 0) -> Bool { PatternAlphabet.mayMatch(p, flags: flags, within: Self.digitsOrX) }
+        XCTAssertTrue(may(#"\d{16}"#))
+        XCTAssertTrue(may(#"[0-9]+"#))
+        XCTAssertTrue(may(#"(?i)x{3}"#))
+        XCTAssertTrue(may("X"))
+        XCTAssertTrue(may(#"\D{4}"#))                 // X is not a digit
+        XCTAssertTrue(may(#"[^a-z]{8}"#))
+        XCTAssertTrue(may(#"(?:abc|\d{3})"#))
+        XCTAssertTrue(may(#"abc?|7"#))
+        XCTAssertTrue(may(#"\b\d{8,10}(?::AA)?"#))
+        XCTAssertTrue(may(#"[\x30-\x39]{4}"#))
+        XCTAssertTrue(may(#"\x{58}1"#))
+        XCTAssertTrue(may("x1", HSFlag.caseless))
+        XCTAssertTrue(may("(?i:X)9"))
+        XCTAssertTrue(may(".{5}"))
+        XCTAssertTrue(may(#"\p{N}{4}"#))              // not understood: may match
+        XCTAssertTrue(may(#"(\d)\1"#))                 // a back-reference: not understood
+        XCTAssertTrue(may(#"[[:digit:]]{3}"#))
+        XCTAssertFalse(may(#"\bSK[0-9a-f]{32}\b"#))
+        XCTAssertFalse(may(#"\s-p[^\s\-"\'$]{4}"#))
+        XCTAssertFalse(may(#"(?i)\b(?:password|pwd)=[^;\n"\'$]{4}"#))
+        XCTAssertFalse(may(#"\b\d{8,10}:AA[A-Za-z0-9_-]{33}"#))
+        XCTAssertFalse(may(#"[^0-9Xx]"#))
+        XCTAssertFalse(may(#"(?i)[^0-9x]"#))           // caseless: X is excluded too
+        XCTAssertFalse(may("(?i)y"))
+        XCTAssertFalse(may("(?i:a)1"))
+        XCTAssertFalse(may("(?:姓名|名字)[\\x{4e00}-\\x{9fa5}]{2}", HSFlag.utf8))
+        XCTAssertFalse(may(#"\x{4e00}"#))
+        XCTAssertFalse(may("a{2}"))
+        XCTAssertTrue(may("a{0}1"))
+        XCTAssertTrue(may("a?1"))
+        XCTAssertTrue(may("(unclosed"))               // does not parse: may match
+    }
+
+    /// Every built-in rule and personal-data pattern needs a byte outside digits and X, so the
+    /// shortcut is on by default; a user rule that matches digits turns it off.
+    func testBuiltInRulesLeavePlainCellsOut() throws {
+        let builtIn = try CompiledRuleSet(secretRules: RuleRegistry.all, piiKinds: Set(PIIKind.allCases))
+        XCTAssertNotNil(StructuredScanner.plainCellClassifier(builtIn))
+        var digits = RuleRegistry.all[0]
+        digits.id = "nines"
+        digits.pattern = #"\b9{12}\b"#
+        let withDigits = try CompiledRuleSet(secretRules: RuleRegistry.all + [digits], piiKinds: Set(PIIKind.allCases))
+        XCTAssertNil(StructuredScanner.plainCellClassifier(withDigits))
+    }
+
+    /// The classifier's verdict on a plain value is the hit the full pass finds on the value
+    /// alone on its line (as in a batch): the same kind and confidence, or nothing.
+    func testClassifierAgreesWithTheFullPass() throws {
+        let rules = try CompiledRuleSet(secretRules: RuleRegistry.all, piiKinds: Set(PIIKind.allCases))
+        let classifier = try XCTUnwrap(StructuredScanner.plainCellClassifier(rules))
+        let scanner = try WindowScanner(rules: rules, minimumConfidence: 0)
+        var g = SyntheticPII(seed: 5)
+        var values: [String] = []
+        for kind in [PIIKind.cnIDCard, .cnIDCard15, .cnMobile, .bankCard, .creditCard, .imei] {
+            for _ in 0..<60 { values.append(g.value(kind)) }
+        }
+        for _ in 0..<40 {
+            let id = g.idCard()
+            values.append(String(id.dropLast()) + "X")
+            values.append(String(id.dropLast()) + "x")
+            values.append("86" + g.value(.cnMobile))
+        }
+        for length in 1...24 {
+            for _ in 0..<40 { values.append(g.digits(length)) }
+            values.append(g.digits(max(0, length - 1)) + "X")
+        }
+        values += ["9558" + g.digits(15), "6222021234567890123", "4111111111111111", "12345678", "0000000000000000000"]
+        var checked = 0
+        for v in values where PlainCell.isPlain(Array(v.utf8), v.utf8.count) {
+            let buffer = Array(("0\n" + v + "\n1").utf8)
+            var hits: [ScanHit] = []
+            try buffer.withUnsafeBufferPointer { try scanner.scan($0, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits) }
+            let full = hits.first.flatMap { h -> (PIIKind, Double)? in
+                if case .pii(let k) = h.what { return (k, h.confidence) }
+                return nil
+            }
+            let fast = Array(v.utf8).withUnsafeBufferPointer { classifier.classify($0) }
+            XCTAssertEqual(hits.count <= 1, true, v)
+            XCTAssertEqual(fast?.kind, full?.0, v)
+            XCTAssertEqual(fast?.confidence, full?.1, v)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
+
+    func testIsPlain() {
+        func plain(_ s: String) -> Bool { PlainCell.isPlain(Array(s.utf8), s.utf8.count) }
+        XCTAssertTrue(plain("0"))
+        XCTAssertTrue(plain("11010519491231002X"))
+        XCTAssertTrue(plain("11010519491231002x"))
+        XCTAssertTrue(plain("123456789012345678901234567890"))
+        XCTAssertFalse(plain(""))
+        XCTAssertFalse(plain("X"))
+        XCTAssertTrue(plain("1X"))
+        XCTAssertFalse(plain("1X1"))
+        XCTAssertFalse(plain("12345678901234567890123456789a"))
+        XCTAssertFalse(plain("1234567890123456789.5"))
+        XCTAssertFalse(plain("-12345678"))
+        XCTAssertFalse(plain("１２３"))
+    }
+
+    /// The same table with the shortcut on (built-in rules) and off (a user rule that could
+    /// match digits) gives the same findings, per column and per value, on one and two jobs.
+    func testTablesGiveTheSameFindingsWithAndWithoutTheShortcut() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 41)
+        var csv = "id,name,id_no,mobile,card,imei,amount,mixed\n"
+        for i in 0..<30_000 {
+            let id = i % 7 == 0 ? String(g.idCard().dropLast()) + "X" : g.idCard()
+            let mixed = i % 3 == 0 ? g.value(.cnMobile) : (i % 3 == 1 ? "手机 \(g.value(.cnMobile))" : g.digits(12))
+            csv += "\(i),\(g.name()),\(id),\(i % 11 == 0 ? g.digits(11) : g.value(.cnMobile)),\(g.value(.bankCard)),\(g.value(.imei)),\(g.digits(5)).\(g.digits(2)),\(mixed)\n"
+        }
+        XCTAssertGreaterThan(csv.utf8.count, 2 * CellBatch.capacity)
+        let path = try dir.file("t.csv", csv)
+        var jsonl = ""
+        for i in 0..<500 { jsonl += "{\"id\":\(i),\"phone\":\"\(g.value(.cnMobile))\",\"card\":\(g.value(.bankCard)),\"note\":\"x\"}\n" }
+        let jsonlPath = try dir.file("t.jsonl", jsonl)
+        let rules = try dir.file("digits.yaml", """
+        rules:
+          - id: nines
+            title: {en: Nines, zh: 九}
+            category: saas
+            severity: low
+            keywords: []
+            pattern: '\\b9{24}\\b'
+        """)
+        func key(_ f: Finding) -> String {
+            "\(f.ruleId)|\(f.location.columnName ?? "")|\(f.location.row ?? -1)|\(f.location.offset ?? -1)|\(f.location.length ?? -1)|\(f.evidence ?? "")|\(f.confidence ?? -1)|\(f.properties?["matched"]?.intValue ?? -1)|\(f.message?.en ?? "")"
+        }
+        for args in [["--per-value"], []] {
+            let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", path, jsonlPath] + args)
+            let off = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", "--rules", rules, path, jsonlPath] + args)
+            let two = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "2", path, jsonlPath] + args)
+            XCTAssertGreaterThan(on.findings.count, 5)
+            XCTAssertEqual(on.findings.map(key), off.findings.map(key))
+            XCTAssertEqual(on.findings.map(key), two.findings.map(key))
+        }
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", path])
+        let ids = try XCTUnwrap(r.findings.first { $0.location.columnName == "id_no" && $0.ruleId == "pii.cn_id_card" })
+        // Every ID number, those ending in X included (a few with an X replacing the check digit
+        // are still valid by chance).
+        XCTAssertGreaterThan(ids.properties?["matched"]?.intValue ?? 0, 30_000 * 6 / 7)
+    }
+
+    /// A secret counts for a cell only when its match and keyword lie inside the cell: the
+    /// batch joins cells with newlines, which `password\s*:` would read across.
+    func testSecretsDoNotSpanCells() throws {
+        let dir = try TempDir()
+        let path = try dir.file("s.csv", "label,value\npassword:,Xk29fQ7mLp3v\nnote,password: Xk29fQ7mLp3v\n")
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--per-value", path])
+        let secrets = r.findings.filter { $0.category == "secret" && $0.properties?["scope"]?.stringValue != "column" }
+        XCTAssertEqual(secrets.map { $0.location.columnName ?? "" }, ["value"])
+        XCTAssertEqual(secrets.map { $0.location.row ?? -1 }, [2])
+    }
+}
