@@ -37,6 +37,18 @@ public enum ChineseSurnames {
 
     @inline(__always) static func isHan(_ v: UInt32) -> Bool { v >= 0x4E00 && v <= 0x9FFF }
 
+    /// Han characters (U+4E00...U+9FFF) as bits: single surnames, and first characters of compound ones.
+    static let singleBits: [UInt64] = hanBits(single)
+    static let compoundFirstBits: [UInt64] = hanBits(Set(compoundScalars.map(\.a)))
+    static func hanBits(_ set: Set<UInt32>) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: (0x9FFF - 0x4E00) / 64 + 1)
+        for v in set where isHan(v) { bits[Int(v - 0x4E00) >> 6] |= 1 << UInt64((v - 0x4E00) & 63) }
+        return bits
+    }
+    @inline(__always) static func hanBit(_ bits: [UInt64], _ v: UInt32) -> Bool {
+        isHan(v) && bits[Int(v - 0x4E00) >> 6] & (1 << UInt64((v - 0x4E00) & 63)) != 0
+    }
+
     /// The same over UTF-8 bytes, without making a String (every cell of a name column is
     /// asked): Han characters are three bytes each.
     public static func isPlausibleName(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -50,7 +62,9 @@ public enum ChineseSurnames {
             guard isHan(v) else { return false }
             if k == 0 { scalars.0 = v } else if k == 1 { scalars.1 = v } else if k == 2 { scalars.2 = v }
         }
-        let s = n >= 3 && compoundScalars.contains(Pair(a: scalars.0, b: scalars.1)) ? 2 : (single.contains(scalars.0) ? 1 : 0)
+        // Bits rather than the sets: every cell of a name column is asked.
+        let compound = n >= 3 && hanBit(compoundFirstBits, scalars.0) && compoundScalars.contains(Pair(a: scalars.0, b: scalars.1))
+        let s = compound ? 2 : (hanBit(singleBits, scalars.0) ? 1 : 0)
         guard s > 0 else { return false }
         let given = n - s
         return given >= 1 && given <= 2

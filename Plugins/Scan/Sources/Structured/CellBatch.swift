@@ -39,30 +39,37 @@ final class CellBatch {
         var openRaw: Int64 = 0
         var openLine: Int64 = 0
         var anchors: [Anchor] = []
-        /// Plain number cells (see PlainCell), kept apart from `bytes`: their bytes, and cells
-        /// whose start and end index `plainBytes`.
+        /// Plain number cells (see PlainCell), classified as they come and kept apart from
+        /// `bytes`: those that are personal data (start and end index `plainBytes`), and the
+        /// column of each of the others (only counted).
+        var plainHits: [PlainHit] = []
         var plainBytes: [UInt8] = []
-        var plainCells: [Cell] = []
+        var plainOthers: [Int32] = []
+        /// The bytes plain cells would have taken in `bytes`: batches end where they did when
+        /// every cell went there (what is reported per value comes batch by batch).
+        var plainSize = 0
     }
     private let s: UnsafeMutablePointer<State>
-    /// Whether plain number cells go to `plainCells` rather than into the Hyperscan buffer.
-    let separatesPlainCells: Bool
+    /// Classifies plain number cells, which then stay out of the Hyperscan buffer; nil: every
+    /// cell goes into it.
+    let plainCells: PlainCellClassifier?
 
-    init(separatesPlainCells: Bool = false) {
-        self.separatesPlainCells = separatesPlainCells
+    init(plainCells: PlainCellClassifier? = nil) {
+        self.plainCells = plainCells
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: State())
         s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
         s.pointee.cells.reserveCapacity(Self.capacity / 16)
-        if separatesPlainCells {
+        if plainCells != nil {
             s.pointee.plainBytes.reserveCapacity(Self.capacity + 1)
-            s.pointee.plainCells.reserveCapacity(Self.capacity / 8)
+            s.pointee.plainHits.reserveCapacity(Self.capacity / 8)
+            s.pointee.plainOthers.reserveCapacity(Self.capacity / 4)
         }
     }
     /// A frozen copy of `other`'s cells for a scan on another thread (the arrays are shared
     /// until `other` is reset, which then starts new ones).
     init(snapshotOf other: CellBatch) {
-        separatesPlainCells = other.separatesPlainCells
+        plainCells = other.plainCells
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: other.s.pointee)
     }
@@ -75,10 +82,11 @@ final class CellBatch {
     var bytes: [UInt8] { s.pointee.bytes }
     var cells: [Cell] { s.pointee.cells }
     var plainBytes: [UInt8] { s.pointee.plainBytes }
-    var plainCells: [Cell] { s.pointee.plainCells }
-    var isFull: Bool { s.pointee.bytes.count + s.pointee.plainBytes.count >= Self.capacity }
-    var isEmpty: Bool { s.pointee.cells.isEmpty && s.pointee.plainCells.isEmpty && s.pointee.openStart < 0 }
-    var hasCells: Bool { !s.pointee.cells.isEmpty || !s.pointee.plainCells.isEmpty }
+    var plainHits: [PlainHit] { s.pointee.plainHits }
+    var plainOthers: [Int32] { s.pointee.plainOthers }
+    var isFull: Bool { s.pointee.bytes.count + s.pointee.plainSize >= Self.capacity }
+    var hasCells: Bool { !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty }
+    var isEmpty: Bool { !hasCells && s.pointee.openStart < 0 }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
     @inline(__always) func openCell(column: Int, row: Int64, rawOffset: Int64, line: Int64 = 0) {
@@ -141,8 +149,9 @@ final class CellBatch {
         while a < e && (p[a] == 32 || p[a] == 9 || p[a] == 13) { a += 1 }
         while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
         guard e > a else { return }
-        if separatesPlainCells && PlainCell.isPlain(p.baseAddress! + a, e - a) {
+        if plainCells != nil && PlainCell.isPlain(p.baseAddress! + a, e - a) {
             addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0)
+            s.pointee.plainSize += e - a + 1
             return
         }
         let start = s.pointee.bytes.count
@@ -153,9 +162,14 @@ final class CellBatch {
     }
 
     @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) {
+        guard let v = plainCells!.classify(p) else {
+            s.pointee.plainOthers.append(column)
+            return
+        }
         let start = s.pointee.plainBytes.count
-        s.pointee.plainCells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
-                                         rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count)))
+        let cell = Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
+                        rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count))
+        s.pointee.plainHits.append(PlainHit(cell: cell, kind: v.kind, confidence: v.confidence))
         s.pointee.plainBytes.append(contentsOf: p)
     }
 
@@ -211,13 +225,15 @@ final class CellBatch {
             return (a, e)
         }
         // A plain cell without anchors (no escape, no newline, no hex) moves to the plain cells.
-        if ce > cs && separatesPlainCells && (s.pointee.anchors.last.map { Int($0.pos) < st } ?? true)
+        if ce > cs && plainCells != nil && (s.pointee.anchors.last.map { Int($0.pos) < st } ?? true)
             && s.pointee.bytes.withUnsafeBufferPointer({ PlainCell.isPlain($0.baseAddress! + cs, ce - cs) }) {
             let raw = s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)
             let line = s.pointee.openLine
             s.pointee.bytes.withUnsafeBufferPointer { b in
                 addPlainCell(UnsafeBufferPointer(rebasing: b[cs..<ce]), column: s.pointee.openColumn, row: s.pointee.openRow, rawOffset: raw, line: line)
             }
+            // Spaces around the value stayed in `bytes`, with the newline.
+            s.pointee.plainSize += s.pointee.bytes.count - st + 1
             s.pointee.bytes.removeSubrange(st...)
             s.pointee.openStart = -1
             return
@@ -237,8 +253,10 @@ final class CellBatch {
     /// Empties the batch after a scan, keeping a cell still being read (it continues in the next batch).
     func reset() {
         s.pointee.cells.removeAll(keepingCapacity: true)
-        s.pointee.plainCells.removeAll(keepingCapacity: true)
+        s.pointee.plainHits.removeAll(keepingCapacity: true)
         s.pointee.plainBytes.removeAll(keepingCapacity: true)
+        s.pointee.plainOthers.removeAll(keepingCapacity: true)
+        s.pointee.plainSize = 0
         let st = s.pointee.openStart
         if st >= 0 {
             let rest = Array(s.pointee.bytes[st...])
@@ -255,13 +273,18 @@ final class CellBatch {
     }
 
     /// A point to come back to (a JSON line that turns out not to be JSON).
-    struct Mark { var cells: Int; var bytes: Int; var plainCells: Int; var plainBytes: Int }
-    var mark: Mark { Mark(cells: s.pointee.cells.count, bytes: s.pointee.bytes.count, plainCells: s.pointee.plainCells.count, plainBytes: s.pointee.plainBytes.count) }
+    struct Mark { var cells: Int; var bytes: Int; var plainHits: Int; var plainBytes: Int; var plainOthers: Int; var plainSize: Int }
+    var mark: Mark {
+        Mark(cells: s.pointee.cells.count, bytes: s.pointee.bytes.count, plainHits: s.pointee.plainHits.count,
+             plainBytes: s.pointee.plainBytes.count, plainOthers: s.pointee.plainOthers.count, plainSize: s.pointee.plainSize)
+    }
     func rollback(to m: Mark) {
         s.pointee.cells.removeSubrange(m.cells...)
         s.pointee.bytes.removeSubrange(m.bytes...)
-        s.pointee.plainCells.removeSubrange(m.plainCells...)
+        s.pointee.plainHits.removeSubrange(m.plainHits...)
         s.pointee.plainBytes.removeSubrange(m.plainBytes...)
+        s.pointee.plainOthers.removeSubrange(m.plainOthers...)
+        s.pointee.plainSize = m.plainSize
         while let a = s.pointee.anchors.last, Int(a.pos) >= m.bytes { s.pointee.anchors.removeLast() }
         s.pointee.openStart = -1
     }

@@ -30,14 +30,17 @@ struct DelimitedParser {
 
     /// Table column of each position, looked up once.
     private var positions: [Int] = []
-    private mutating func tableColumn(_ i: Int) -> Int {
-        if i < positions.count { return positions[i] }
+    @inline(__always) private mutating func tableColumn(_ i: Int) -> Int {
+        i < positions.count ? positions[i] : newTableColumn(i)
+    }
+    private mutating func newTableColumn(_ i: Int) -> Int {
         if i >= StructuredScanner.Table.maxColumns { return table.column("(more columns)") }
         while positions.count <= i { positions.append(table.column(columnName(positions.count))) }
         return positions[i]
     }
 
-    mutating func consume(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
+    /// `rawBase`: the raw offset of b[0] when b[i] is at rawBase + i (no lookup per cell).
+    mutating func consume(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, rawBase: Int64? = nil, flush: () throws -> Void) throws {
         var start = 0
         if inHeader {
             while start < b.count && b[start] != 10 && firstLine.count < Self.maxHeader {
@@ -53,7 +56,8 @@ struct DelimitedParser {
                 return
             }
         }
-        try consumeData(UnsafeBufferPointer(rebasing: b[start...]), raw: { raw(start + $0) }, flush: flush)
+        try consumeData(UnsafeBufferPointer(rebasing: b[start...]), raw: { raw(start + $0) }, rawBase: rawBase.map { $0 + Int64(start) },
+                        flush: flush)
     }
 
     /// Header or data? Data is replayed through the cell parser.
@@ -71,10 +75,13 @@ struct DelimitedParser {
         try line.withUnsafeBufferPointer { try consumeData($0, raw: { raws[$0] }, flush: flush) }
     }
 
-    private mutating func consumeData(_ b: UnsafeBufferPointer<UInt8>, raw: (Int) -> Int64, flush: () throws -> Void) throws {
+    private mutating func consumeData(_ b: UnsafeBufferPointer<UInt8>, raw rawLookup: (Int) -> Int64, rawBase: Int64? = nil,
+                                      flush: () throws -> Void) throws {
         var i = 0
         let n = b.count
         let batch = table.batch
+        let affine = rawBase != nil, base = rawBase ?? 0
+        @inline(__always) func raw(_ i: Int) -> Int64 { affine ? base + Int64(i) : rawLookup(i) }
         while i < n {
             let c = b[i]
             switch state {

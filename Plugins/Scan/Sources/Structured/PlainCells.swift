@@ -29,8 +29,10 @@ enum PlainCell {
     }
 }
 
-/// The verdict on plain cells for one rule set.
-struct PlainCellClassifier {
+/// The verdict on plain cells for one rule set. A class with its tables behind raw pointers:
+/// parsers ask it for every plain cell, and array properties would be retained per call. Read
+/// only after init, shared by the parsing and scanning threads.
+final class PlainCellClassifier: @unchecked Sendable {
     /// Kinds of the digit-run pattern, in the order the resolver tries them.
     let kinds: [PIIKind]
     /// Bytes a digit-run value extends over; a plain cell must be made of them to be one value.
@@ -38,8 +40,8 @@ struct PlainCellClassifier {
     /// Per length 0...19 and trailing X (shape = length * 2 + x): the kinds whose validators can
     /// accept such a value, in `kinds` order, so the others are not asked. One flat array,
     /// shape s's kinds at shapeKinds[shapeBounds[s]..<shapeBounds[s + 1]].
-    private let shapeKinds: [PIIKind]
-    private let shapeBounds: [Int]
+    private let shapeKinds: UnsafeMutableBufferPointer<PIIKind>
+    private let shapeBounds: UnsafeMutableBufferPointer<Int>
 
     init?(piiPatterns: [PIIPattern]) {
         var run: (kinds: [PIIKind], token: ByteClass)?
@@ -48,7 +50,10 @@ struct PlainCellClassifier {
         }
         guard let run else {
             // No digit-run kind is selected: no plain cell is anything.
-            kinds = []; token = PlainCell.alphabet; shapeKinds = []; shapeBounds = Array(repeating: 0, count: 41)
+            kinds = []; token = PlainCell.alphabet
+            shapeKinds = .allocate(capacity: 0)
+            shapeBounds = .allocate(capacity: 41)
+            _ = shapeBounds.initialize(from: repeatElement(0, count: 41))
             return
         }
         // A class that does not cover the alphabet would cut values inside the cell.
@@ -62,8 +67,15 @@ struct PlainCellClassifier {
                 bounds.append(flat.count)
             }
         }
-        shapeKinds = flat
-        shapeBounds = bounds
+        shapeKinds = .allocate(capacity: flat.count)
+        _ = shapeKinds.initialize(from: flat)
+        shapeBounds = .allocate(capacity: bounds.count)
+        _ = shapeBounds.initialize(from: bounds)
+    }
+
+    deinit {
+        shapeKinds.deallocate()
+        shapeBounds.deallocate()
     }
 
     /// Whether the kind's validator can accept a plain value of this shape (from the validators:
@@ -84,14 +96,7 @@ struct PlainCellClassifier {
     }
 
     /// The kind and confidence the resolver gives the plain cell `b` (before column context), or nil.
-    func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
-        shapeKinds.withUnsafeBufferPointer { shapeKinds in
-            shapeBounds.withUnsafeBufferPointer { shapeBounds in classify(b, shapeKinds, shapeBounds) }
-        }
-    }
-
-    @inline(__always) private func classify(_ b: UnsafeBufferPointer<UInt8>, _ shapeKinds: UnsafeBufferPointer<PIIKind>,
-                                            _ shapeBounds: UnsafeBufferPointer<Int>) -> (kind: PIIKind, confidence: Double)? {
+    @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
         let n = b.count
         // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
         guard n >= 8 && n <= 19 else { return nil }
@@ -110,30 +115,10 @@ struct PlainCellClassifier {
     }
 }
 
-/// A plain cell (index into its batch's `plainCells`) that is personal data.
-struct PlainVerdict {
-    var cell: Int32
+/// A plain cell that is personal data: the cell (its bytes in the batch's `plainBytes`), and
+/// the kind and confidence the resolver would have given it.
+struct PlainHit {
+    var cell: CellBatch.Cell
     var kind: PIIKind
     var confidence: Double
-}
-
-extension PlainCellClassifier {
-    /// Verdicts on the batch's plain cells that are personal data, in cell order.
-    func classify(_ batch: CellBatch, into verdicts: inout [PlainVerdict]) {
-        let cells = batch.plainCells
-        guard !cells.isEmpty else { return }
-        batch.plainBytes.withUnsafeBufferPointer { b in
-        cells.withUnsafeBufferPointer { cells in
-        shapeKinds.withUnsafeBufferPointer { shapeKinds in
-        shapeBounds.withUnsafeBufferPointer { shapeBounds in
-            for i in cells.indices {
-                let c = cells[i]
-                guard let v = classify(UnsafeBufferPointer(rebasing: b[Int(c.start)..<Int(c.end)]), shapeKinds, shapeBounds) else { continue }
-                verdicts.append(PlainVerdict(cell: Int32(i), kind: v.kind, confidence: v.confidence))
-            }
-        }
-        }
-        }
-        }
-    }
 }

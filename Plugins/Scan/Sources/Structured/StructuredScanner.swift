@@ -12,7 +12,6 @@ final class StructuredScanner {
     let options: ScanOptions
     private var scanner: WindowScanner?
     private var hitBuffer: [ScanHit] = []
-    private var verdictBuffer: [PlainVerdict] = []
     /// Classifies plain number cells apart from the Hyperscan pass; nil when some rule could
     /// match inside such a cell (then every cell is scanned).
     let plainCells: PlainCellClassifier?
@@ -87,20 +86,20 @@ final class StructuredScanner {
         secretCount = 0
         inputFailed = false
         if scanner == nil { scanner = try WindowScanner(rules: rules, minimumConfidence: 0) }
-        if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules, plainCells: plainCells) }
+        if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules) }
         // A batch left by an item that failed half-way is not counted.
         if let p = pending { background?.wait(p.1); pending = nil }
         let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
-        func feed(_ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
+        func feed(_ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64, Int64?) throws -> Void) throws {
             try Self.feed(&reader, first: first, body)
         }
         switch kind {
         case .sqlDump(let dialect):
-            let batch = CellBatch(separatesPlainCells: plainCells != nil), text = CellBatch()
+            let batch = CellBatch(plainCells: plainCells), text = CellBatch()
             let textTable = Table(name: "", batch: text)
             var parser = SQLDumpParser(dialect: dialect, batch: batch, text: text)
             func flushText() throws { try scanText(textTable, ref: ref, emit: emit) }
-            try feed { bytes, raw in
+            try feed { bytes, raw, _ in
                 try parser.consume(bytes, raw: raw, flush: { try self.flush($0, ref: ref, emit: emit, final: false) }, flushText: flushText)
             }
             parser.finish()
@@ -119,21 +118,21 @@ final class StructuredScanner {
             let path = try item.localPath()
             try SQLiteTables.read(path: path) { table in
                 try flush(table, ref: ref, emit: emit, final: true)
-            } newTable: { name in Table(name: name, batch: CellBatch(separatesPlainCells: plainCells != nil)) } flush: { table in
+            } newTable: { name in Table(name: name, batch: CellBatch(plainCells: plainCells)) } flush: { table in
                 try flush(table, ref: ref, emit: emit, final: false)
             }
         case .delimited(let sep):
-            let table = Table(name: Self.baseName(item.name), batch: CellBatch(separatesPlainCells: plainCells != nil))
+            let table = Table(name: Self.baseName(item.name), batch: CellBatch(plainCells: plainCells))
             var parser = DelimitedParser(separator: sep, table: table)
-            try feed { bytes, raw in
-                try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
+            try feed { bytes, raw, rawBase in
+                try parser.consume(bytes, raw: raw, rawBase: rawBase) { try flush(table, ref: ref, emit: emit, final: false) }
             }
             parser.finish()
             try flush(table, ref: ref, emit: emit, final: true)
         case .jsonLines:
-            let table = Table(name: Self.baseName(item.name), batch: CellBatch(separatesPlainCells: plainCells != nil))
+            let table = Table(name: Self.baseName(item.name), batch: CellBatch(plainCells: plainCells))
             var parser = JSONLinesParser(table: table)
-            try feed { bytes, raw in
+            try feed { bytes, raw, _ in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
             }
             parser.finish()
@@ -151,9 +150,10 @@ final class StructuredScanner {
     }
 
     /// Reads the item's text window by window, each byte once (parsers keep their own state, so
-    /// the windows' overlap is skipped).
+    /// the windows' overlap is skipped). `body` gets the raw offset of each byte, and the raw
+    /// offset of the first when the others follow it one by one (UTF-8 input: no lookup per cell).
     private static func feed(_ reader: inout TextWindowReader, first: TextWindow?,
-                             _ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64) throws -> Void) throws {
+                             _ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64, Int64?) throws -> Void) throws {
         var last = first
         var w = first
         if w == nil { w = try reader.next() }
@@ -165,13 +165,13 @@ final class StructuredScanner {
             try window.bytes.withUnsafeBufferPointer { b in
                 let text = UnsafeBufferPointer(rebasing: b[skip..<count])
                 if window.offsets.isEmpty {
-                    try body(text) { Int64(base) + Int64(skip + $0) }
+                    try body(text, { Int64(base) + Int64(skip + $0) }, Int64(base) + Int64(skip))
                 } else {
                     try window.offsets.withUnsafeBufferPointer { o in
-                        try body(text) { i in
+                        try body(text, { i in
                             let k = skip + i
                             return k < count ? Int64(o[k]) : Int64(count > 0 ? o[count - 1] + 1 : base)
-                        }
+                        }, nil)
                     }
                 }
             }
@@ -230,13 +230,8 @@ final class StructuredScanner {
                 try batch.bytes.withUnsafeBufferPointer { b in
                     try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
                 }
-                var verdicts = verdictBuffer
-                verdictBuffer = []
-                verdicts.removeAll(keepingCapacity: true)
-                plainCells?.classify(batch, into: &verdicts)
-                count(hits, verdicts, in: table, batch: batch, ref: ref, emit: emit)
+                count(hits, in: table, batch: batch, ref: ref, emit: emit)
                 hitBuffer = hits
-                verdictBuffer = verdicts
             }
         }
         batch.reset()
@@ -256,18 +251,17 @@ final class StructuredScanner {
         pending = nil
         background!.wait(job)
         if let error = job.error { throw error }
-        count(job.hits, job.verdicts, in: table, batch: job.batch, ref: ref, emit: emit)
+        count(job.hits, in: table, batch: job.batch, ref: ref, emit: emit)
     }
 
-    /// Maps a batch's hits to its cells, merges in the verdicts on its plain cells (in cell
-    /// order, where their hits would have been), and updates the column statistics.
-    private func count(_ hits: [ScanHit], _ verdicts: [PlainVerdict], in table: Table, batch: CellBatch, ref: ItemRef,
-                       emit: (Finding) -> Void) {
+    /// Maps a batch's hits to its cells, merges in its plain cells' hits (in cell order, where
+    /// the full pass would have found them), and updates the column statistics.
+    private func count(_ hits: [ScanHit], in table: Table, batch: CellBatch, ref: ItemRef, emit: (Finding) -> Void) {
         // The columns are taken out of the table while the hits are counted (no exclusivity
         // check on a class property per hit) and put back at the end.
         var tally = BatchTally(scanner: self, table: table, batch: batch, ref: ref)
         // Hits read in place (a copy per hit would retain its context string).
-        hits.withUnsafeBufferPointer { tally.count($0, verdicts, emit: emit) }
+        hits.withUnsafeBufferPointer { tally.count($0, emit: emit) }
         tally.countNameColumns(emit: emit)
         tally.finish()
     }
@@ -280,7 +274,7 @@ final class StructuredScanner {
         let batch: CellBatch
         let ref: ItemRef
         let cells: [CellBatch.Cell], bytes: [UInt8]
-        let plainCells: [CellBatch.Cell], plainBytes: [UInt8]
+        let plainHits: [PlainHit], plainBytes: [UInt8]
         var columns: [ColumnStats]
         let names: [String]
         let kindCount = PIIKind.count
@@ -293,13 +287,13 @@ final class StructuredScanner {
         let minimumConfidence: Double, perValue: Bool
         /// Hits come mostly in offset order: the next one is looked for next to the last cell.
         var cursor = 0
-        /// Verdicts on plain cells counted so far.
-        var nextVerdict = 0
+        /// Plain cells' hits counted so far.
+        var nextPlain = 0
 
         init(scanner: StructuredScanner, table: Table, batch: CellBatch, ref: ItemRef) {
             self.scanner = scanner; self.table = table; self.batch = batch; self.ref = ref
             cells = batch.cells; bytes = batch.bytes
-            plainCells = batch.plainCells; plainBytes = batch.plainBytes
+            plainHits = batch.plainHits; plainBytes = batch.plainBytes
             columns = table.columns
             table.columns = []
             names = columns.map(\.name)
@@ -307,7 +301,8 @@ final class StructuredScanner {
             perValue = scanner.options.perValue
             var perColumn = [Int64](repeating: 0, count: columns.count)
             for c in cells { perColumn[Int(c.column)] += 1 }
-            for c in plainCells { perColumn[Int(c.column)] += 1 }
+            for h in plainHits { perColumn[Int(h.cell.column)] += 1 }
+            for c in batch.plainOthers { perColumn[Int(c)] += 1 }
             for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
             counts = [Int64](repeating: 0, count: columns.count * PIIKind.count)
             sums = [Double](repeating: 0, count: columns.count * PIIKind.count)
@@ -361,13 +356,13 @@ final class StructuredScanner {
             return true
         }
 
-        /// Counts the verdicts on plain cells that come before general cell `upTo`.
+        /// Counts the hits of plain cells that come before general cell `upTo`.
         mutating func countPlainCells(before upTo: Int, emit: (Finding) -> Void) {
-            while nextVerdict < verdicts.count {
-                let v = verdicts[nextVerdict]
-                let cell = plainCells[Int(v.cell)]
+            while nextPlain < plainHits.count {
+                let v = plainHits[nextPlain]
+                let cell = v.cell
                 guard Int(cell.order) <= upTo else { return }
-                nextVerdict += 1
+                nextPlain += 1
                 let slot = Int(cell.column) * kindCount + v.kind.ordinal
                 // Most cells only add to the counters; the value is read for a sample or per value.
                 if !perValue && counts[slot] > 0 {
@@ -383,10 +378,7 @@ final class StructuredScanner {
                              location: { scanner.plainCellLocation(ref, table, name, cell) }, emit: emit)
             }
         }
-        var verdicts: [PlainVerdict] = []
-
-        mutating func count(_ hits: UnsafeBufferPointer<ScanHit>, _ verdicts: [PlainVerdict], emit: (Finding) -> Void) {
-            self.verdicts = verdicts
+        mutating func count(_ hits: UnsafeBufferPointer<ScanHit>, emit: (Finding) -> Void) {
             // Each cell counts once per kind (or rule).
             var lastCellKind: (Int, Int) = (-1, -1)
             for hi in hits.indices {
@@ -552,7 +544,6 @@ final class BackgroundBatchScanner: @unchecked Sendable {
     final class Job: @unchecked Sendable {
         let batch: CellBatch
         var hits: [ScanHit] = []
-        var verdicts: [PlainVerdict] = []
         var error: Error?
         var done = false
         init(batch: CellBatch) { self.batch = batch }
@@ -561,10 +552,10 @@ final class BackgroundBatchScanner: @unchecked Sendable {
     private var queue: [Job] = []
     private var stopping = false
 
-    init(rules: CompiledRuleSet, plainCells: PlainCellClassifier?) throws {
+    init(rules: CompiledRuleSet) throws {
         let scanner = try WindowScanner(rules: rules, minimumConfidence: 0)
         // The thread holds this object until stop().
-        let t = Thread { self.run(scanner, plainCells) }
+        let t = Thread { self.run(scanner) }
         t.stackSize = 1 << 20
         t.start()
     }
@@ -591,7 +582,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func run(_ scanner: WindowScanner, _ plainCells: PlainCellClassifier?) {
+    private func run(_ scanner: WindowScanner) {
         // The last batch's hit count: the next hits array is sized once.
         var lastHits = 0
         while true {
@@ -609,12 +600,9 @@ final class BackgroundBatchScanner: @unchecked Sendable {
             } catch {
                 job.error = error
             }
-            var verdicts: [PlainVerdict] = []
-            plainCells?.classify(job.batch, into: &verdicts)
             lastHits = hits.count
             condition.lock()
             job.hits = hits
-            job.verdicts = verdicts
             job.done = true
             condition.broadcast()
             condition.unlock()
