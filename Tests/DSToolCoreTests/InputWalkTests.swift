@@ -1,5 +1,6 @@
 @testable import DSToolCore
 import DSToolKit
+import Foundation
 import XCTest
 
 /// Files, folders, symlinks and exclusions as the walker sees them.
@@ -95,4 +96,49 @@ final class InputWalkTests: XCTestCase {
         _ = try buf.withUnsafeMutableBytes { try entry.read(into: $0) }
         XCTAssertThrowsError(try entry.localPath()) { XCTAssertEqual("\($0)", "local_path must be asked for before the item is read") }
     }
+
+    /// Files are read with the disk asked ahead of the reader (posix_fadvise): the bytes read
+    /// across several read-ahead steps, and through a pipe (where advice does not apply), are
+    /// the file's bytes exactly; the walk's next files are prefetched without being changed.
+    func testReadAheadDeliversTheFileUnchanged() throws {
+        let s = Scratch()
+        let size = Int(FileDescriptorSource.readAheadLead + 2 * FileDescriptorSource.readAheadStep) + 12_345
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { p, n in
+            for i in 0..<size { p[i] = UInt8(truncatingIfNeeded: (i &* 2_654_435_761) >> 13) }
+            n = size
+        }
+        let path = s.path + "/big.bin"
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        func readAll(_ source: FileDescriptorSource) throws -> [UInt8] {
+            var out: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try source.read($0) }
+                if n == 0 { return out }
+                out += chunk[0..<n]
+            }
+        }
+        let fd = open(path, O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        XCTAssertEqual(try readAll(FileDescriptorSource(fd: fd, ownsFD: true, regularFile: true)), bytes)
+
+        var pipeFDs: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&pipeFDs), 0)
+        let writer = Thread {
+            bytes.withUnsafeBytes { p in
+                var done = 0
+                while done < p.count { let n = write(pipeFDs[1], p.baseAddress! + done, p.count - done); if n <= 0 { break }; done += n }
+            }
+            close(pipeFDs[1])
+        }
+        writer.start()
+        XCTAssertEqual(try readAll(FileDescriptorSource(fd: pipeFDs[0], ownsFD: true, regularFile: true)), bytes)
+
+        _ = s.write("dir/a.txt", "a\n")
+        _ = s.write("dir/b.txt", "b\n")
+        let r = walk([s.path + "/dir"])
+        XCTAssertEqual(r.names, [s.path + "/dir/a.txt", s.path + "/dir/b.txt"])
+        XCTAssertEqual(r.item(s.path + "/dir/b.txt")?.bytes, Array("b\n".utf8))
+    }
+
 }

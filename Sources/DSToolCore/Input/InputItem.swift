@@ -76,15 +76,44 @@ protocol ByteSource: AnyObject {
 final class FileDescriptorSource: ByteSource {
     private var fd: Int32
     private let ownsFD: Bool
-    init(fd: Int32, ownsFD: Bool) { self.fd = fd; self.ownsFD = ownsFD }
+    /// A regular file: the disk is asked for the bytes ahead of the reader (below).
+    private let readAhead: Bool
+    private var offset: Int64 = 0
+    private var advisedUntil: Int64 = 0
+    /// How far ahead of the reader the disk is kept busy, and how much is asked for at a time.
+    static let readAheadLead: Int64 = 32 << 20
+    static let readAheadStep: Int64 = 16 << 20
+
+    init(fd: Int32, ownsFD: Bool, regularFile: Bool = false) {
+        self.fd = fd; self.ownsFD = ownsFD; readAhead = regularFile
+        if regularFile { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
+    }
+
     func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard fd >= 0 else { return 0 }
+        // Evidence on a cold disk: while the plugin works on what it has, the next megabytes are
+        // already being read (the kernel's own read-ahead is a few hundred KiB).
+        if readAhead && offset + Self.readAheadLead > advisedUntil {
+            _ = posix_fadvise(fd, off_t(advisedUntil), off_t(Self.readAheadStep + Self.readAheadLead), POSIX_FADV_WILLNEED)
+            advisedUntil += Self.readAheadStep + Self.readAheadLead
+        }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
+            if n >= 0 { offset += Int64(n); return n }
             if errno == EINTR { continue }
             throw DSToolError.io(String(cString: strerror(errno)))
         }
+    }
+
+    /// Starts reading the first bytes of a file the walk will deliver next, while the current
+    /// item is worked on. Best effort: a file that cannot be opened is reported when it is visited.
+    static func prefetch(path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { return }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return }
+        _ = posix_fadvise(fd, 0, off_t(min(Int64(st.st_size), readAheadLead)), POSIX_FADV_WILLNEED)
+        Glibc.close(fd)
     }
     func close() {
         if fd >= 0 && ownsFD { Glibc.close(fd) }

@@ -66,7 +66,12 @@ public final class InputWalker {
                     stack.append(.directory(display: display, path: path, names: names, index: index + 1, id: id))
                     let childPath = (path as NSString).appendingPathComponent(names[index])
                     let childDisplay = display == "." ? names[index] : (display as NSString).appendingPathComponent(names[index])
-                    if let item = visit(path: childPath, display: childDisplay, topLevel: false) { return deliver(item) }
+                    if let item = visit(path: childPath, display: childDisplay, topLevel: false) {
+                        if index + 1 < names.count {
+                            FileDescriptorSource.prefetch(path: (path as NSString).appendingPathComponent(names[index + 1]))
+                        }
+                        return deliver(item)
+                    }
                 case .archive(let frame):
                     switch frame.nextEntry(walker: self) {
                     case .item(let item):
@@ -129,7 +134,7 @@ public final class InputWalker {
 
     private func makeItem(name: String, fd: Int32, ownsFD: Bool, diskPath: String?, st: stat?, flags: UInt32) -> WalkItem {
         WalkItem(name: name, path: name, entry: nil, chain: [name], depth: 0,
-                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD), diskPath: diskPath,
+                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD, regularFile: diskPath != nil), diskPath: diskPath,
                  size: st.map { Int64($0.st_size) }, mtime: st.map { Int64($0.st_mtim.tv_sec) }, mode: st.map { UInt32($0.st_mode) } ?? 0,
                  uid: st.map { Int64($0.st_uid) }, gid: st.map { Int64($0.st_gid) }, flags: flags,
                  reporter: reporter, spoolDirectory: options.spoolDirectory)
