@@ -400,8 +400,11 @@ public enum EvidenceRedactor {
     static let names = ["password", "passwd", "pwd", "pass", "token", "secret", "api_key", "apikey", "access_token",
                         "auth_token", "session_id", "sessionid", "jsessionid", "phpsessid", "sid"]
 
+    /// `names` as bytes (made once, not per parameter).
+    static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
+
     public static func redact(_ s: String) -> String {
-        guard s.contains("=") else { return s }
+        guard s.utf8.contains(0x3D) else { return s }
         let b = Array(s.utf8)
         var i = 0
         var changed = false
@@ -412,8 +415,7 @@ public enum EvidenceRedactor {
             // At a parameter start: after ?, &, ; or space.
             if (b[i] == 0x3F || b[i] == 0x26 || b[i] == 0x3B || b[i] == 0x20) && i + 1 < b.count {
                 var matched = 0
-                for n in names {
-                    let nb = Array(n.utf8)
+                for nb in nameBytes {
                     if i + 1 + nb.count < b.count && b[i + 1 + nb.count] == 0x3D {
                         var ok = true
                         for k in 0..<nb.count where ByteOps.lower(b[i + 1 + k]) != nb[k] { ok = false; break }

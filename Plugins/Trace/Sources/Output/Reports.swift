@@ -44,11 +44,21 @@ public enum TimelineWriter {
         }
         // Spreadsheet formula injection: a leading =,+,-,@ is quoted with an apostrophe.
         var t = s
-        if let f = t.first, "=+-@".contains(f), !(Double(t) != nil) { t = "'" + t }
-        if t.contains(",") || t.contains("\"") || t.contains("\n") || t.contains("\r") {
-            return "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if let b = t.utf8.first, b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40,
+           let f = t.first, "=+-@".contains(f), !(Double(t) != nil) { t = "'" + t }
+        // Quoting decided and done on bytes (Foundation's contains/replacingOccurrences compared
+        // Unicode-aware, slowly, and could miss a quote followed by a combining mark).
+        var quote = false
+        for b in t.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { quote = true; break }
+        if !quote { return t }
+        var out: [UInt8] = [0x22]
+        out.reserveCapacity(t.utf8.count + 8)
+        for b in t.utf8 {
+            out.append(b)
+            if b == 0x22 { out.append(0x22) }
         }
-        return t
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func write(_ engine: TraceEngine, _ result: TraceResult, jsonl: Bool, to out: (String) throws -> Void) throws {
