@@ -3,16 +3,40 @@ import DSToolKit
 import Foundation
 
 /// Receives what a run produces, in order. Output writers and the case store implement it.
-/// A sink that says it `wantsCanonicalJSON` gets as `raw` the record's canonical JSON (sorted
-/// keys, as DSJSON writes it), encoded once by the host for all such sinks; the others get the
-/// plugin's bytes. A sink given empty `raw` encodes the record itself.
 public protocol RecordSink: AnyObject {
-    func record(_ record: Record, raw: Data)
+    func record(_ record: AcceptedRecord)
+    /// Whether this sink writes `canonical` (json, jsonl, the case store): then it gets the
+    /// record's canonical JSON (sorted keys, as DSJSON writes it). Others may get the plugin's bytes.
     var wantsCanonicalJSON: Bool { get }
+    /// Whether this sink reads `decoded` of every record (text, SARIF, CSV, tests). Sinks that only
+    /// write the bytes say no, and then records the plugin sent in canonical form are not decoded.
+    var needsDecodedRecords: Bool { get }
 }
 
 extension RecordSink {
     public var wantsCanonicalJSON: Bool { false }
+    public var needsDecodedRecords: Bool { true }
+}
+
+/// A record as the sinks get it, valid only during the call (`canonical` points into the plugin's
+/// buffer or the host's).
+public struct AcceptedRecord {
+    /// Its kind and, for a finding, its severity.
+    public let essentials: RecordEssentials
+    /// Its JSON: canonical when any sink `wantsCanonicalJSON`, else possibly the plugin's bytes.
+    public let canonical: UnsafeRawBufferPointer
+    /// The decoded record: always for errors and input-limit findings, and for every record when any
+    /// sink `needsDecodedRecords`.
+    public let decoded: Record?
+
+    public init(essentials: RecordEssentials, canonical: UnsafeRawBufferPointer, decoded: Record?) {
+        self.essentials = essentials; self.canonical = canonical; self.decoded = decoded
+    }
+
+    /// A decoded record and its JSON (records read back from a case file).
+    public init(_ record: Record, canonical: UnsafeRawBufferPointer) {
+        self.init(essentials: RecordEssentials(record), canonical: canonical, decoded: record)
+    }
 }
 
 /// Counts of a run, for the summary and the exit code.
@@ -35,13 +59,17 @@ public final class HostSession: @unchecked Sendable {
     public let walker: InputWalker?
     let sinks: [RecordSink]
     let wantsCanonicalJSON: Bool
+    let needsDecodedRecords: Bool
     let lock = NSLock()
     public private(set) var counts = RunCounts()
     public private(set) var maxSeverity: Severity?
     /// Inputs that were not (fully) processed: unreadable items and limit breaches.
     public private(set) var inputErrorCount = 0
     public var log: (Int32, String) -> Void = { level, msg in
-        if level >= 2 || ProcessInfo.processInfo.environment["DSTOOL_DEBUG"] != nil { FileHandle.standardError.write(Data("dstool: \(msg)\n".utf8)) }
+        if level >= 2 || ProcessInfo.processInfo.environment["DSTOOL_DEBUG"] != nil {
+            ReportStream.flushAll()
+            FileHandle.standardError.write(Data("dstool: \(msg)\n".utf8))
+        }
     }
     public var progressHandler: ((UInt64, UInt64, String) -> Void)?
     public var cancelled = false
@@ -61,27 +89,61 @@ public final class HostSession: @unchecked Sendable {
         self.walker = walker
         self.sinks = sinks
         wantsCanonicalJSON = sinks.contains { $0.wantsCanonicalJSON }
+        needsDecodedRecords = sinks.contains { $0.needsDecodedRecords }
         self.spoolDirectory = walker?.options.spoolDirectory ?? InputWalker.defaultSpoolDirectory
     }
 
     /// Handles a record: validate, count, pass to the sinks. Also used for the host's own records.
     @discardableResult
     public func accept(json: Data) -> Bool {
+        json.withUnsafeBytes { accept(bytes: $0) }
+    }
+
+    /// Handles a record from bytes valid during the call. Bytes already in canonical form (what
+    /// the SDK emits) go to the sinks as they are, decoded only if a sink reads records; any other
+    /// record is decoded and, for the sinks that write JSON, re-encoded. Either way the sinks get
+    /// the same bytes and the same record.
+    @discardableResult
+    public func accept(bytes: UnsafeRawBufferPointer) -> Bool {
+        if wantsCanonicalJSON, let essentials = CanonicalRecordCheck.essentials(bytes) {
+            var decoded: Record?
+            // Errors are printed as they come (ErrorLinePrinter), so they are always decoded.
+            if needsDecodedRecords || essentials.kind == .error {
+                do { decoded = try RecordDecoder.decode(bytes) } catch { return refuse(error) }
+            }
+            deliver(AcceptedRecord(essentials: essentials, canonical: bytes, decoded: decoded))
+            return true
+        }
         let record: Record
-        do { record = try RecordDecoder.decode(json) }
-        catch { log(2, "plugin emitted an invalid record: \(error)"); return false }
-        // Once, and only when a sink wants the bytes; outside the lock, it is pure.
-        let canonical = wantsCanonicalJSON ? ((try? record.canonicalJSON()).map { Data($0) } ?? json) : json
+        do { record = try RecordDecoder.decode(bytes) } catch { return refuse(error) }
+        let essentials = RecordEssentials(record)
+        // A record the writer refuses (a non-finite number) goes to the sinks as the plugin wrote it.
+        if wantsCanonicalJSON, let canonical = try? record.canonicalJSON() {
+            canonical.withUnsafeBytes { deliver(AcceptedRecord(essentials: essentials, canonical: $0, decoded: record)) }
+        } else {
+            deliver(AcceptedRecord(essentials: essentials, canonical: bytes, decoded: record))
+        }
+        return true
+    }
+
+    private func refuse(_ error: Error) -> Bool {
+        log(2, "plugin emitted an invalid record: \(error)")
+        return false
+    }
+
+    /// Counts a record and passes it to the sinks, one record at a time.
+    private func deliver(_ record: AcceptedRecord) {
         lock.lock(); defer { lock.unlock() }
-        switch record {
-        case .finding(let f):
+        switch record.essentials.kind {
+        case .finding:
             counts.findings += 1
-            counts.bySeverity[f.severity.rawValue, default: 0] += 1
-            if f.ruleId.hasPrefix("input.limit.") {
+            let severity = record.essentials.severity!
+            counts.bySeverity[severity.rawValue, default: 0] += 1
+            if case .finding(let f) = record.decoded, f.ruleId.hasPrefix("input.limit.") {
                 // An input the limits cut short is an input error (exit 3), not a data-security finding.
                 inputErrorCount += 1
-            } else if maxSeverity == nil || f.severity > maxSeverity! {
-                maxSeverity = f.severity
+            } else if maxSeverity == nil || severity > maxSeverity! {
+                maxSeverity = severity
             }
         case .error:
             counts.errors += 1
@@ -89,8 +151,7 @@ public final class HostSession: @unchecked Sendable {
         case .data:
             counts.data += 1
         }
-        for s in sinks { s.record(record, raw: canonical) }
-        return true
+        for s in sinks { s.record(record) }
     }
 
     public func accept(_ finding: Finding) { if let d = try? DSJSON.encode(finding) { accept(json: d) } }
@@ -124,7 +185,7 @@ public final class HostSession: @unchecked Sendable {
         api.emit = { ctx, json, len in
             let s = HostSession.from(ctx)
             guard let json else { return -1 }
-            return s.accept(json: Data(bytes: json, count: len)) ? 0 : -1
+            return s.accept(bytes: UnsafeRawBufferPointer(start: json, count: len)) ? 0 : -1
         }
         api.progress = { ctx, done, total, label in
             let s = HostSession.from(ctx)

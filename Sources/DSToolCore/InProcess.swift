@@ -18,7 +18,7 @@ public enum InProcess {
     final class Collector: RecordSink, @unchecked Sendable {
         var records: [Record] = []
         let lock = NSLock()
-        func record(_ record: Record, raw: Data) { lock.lock(); records.append(record); lock.unlock() }
+        func record(_ record: AcceptedRecord) { lock.lock(); records.append(record.decoded!); lock.unlock() }
     }
 
     /// `arguments` is a dstool command line without "dstool", e.g. ["scan", "--format", "json", path].

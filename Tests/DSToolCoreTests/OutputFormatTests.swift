@@ -220,5 +220,24 @@ final class OutputFormatTests: XCTestCase {
         XCTAssertEqual(written.last, "\r\u{1B}[K")
         XCTAssertEqual(ProgressBar.line(done: 7, total: 0, label: "a\u{1B}b"), "7 a\\x1Bb")
     }
-}
 
+    /// The byte-level shortcuts for ASCII text (CSV cells, terminal widths) against the general code.
+    func testASCIIShortcutsMatchTheGeneralCode() {
+        let pieces = ["a", "Z", "0", " ", ",", "\"", "\r", "\n", "\r\n", "\t", "=", "+", "-", "@", "'", "\u{0}", "\u{1b}", "\u{7f}", "/"]
+        var state: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var samples = ["", "\r", "\n", "\r\n", "\n\r", "\r\r\n", "=", "\"\"", "a,b", "\r\nx", "x\r\n", "\u{0}"]
+        for _ in 0..<20_000 { samples.append((0..<next(8)).map { _ in pieces[next(pieces.count)] }.joined()) }
+        for s in samples {
+            XCTAssertEqual(CSVReportWriter.field(s), CSVReportWriter.anyField(s), s.debugDescription)
+            XCTAssertEqual(TextCell.width(s), TextCell.scalarWidth(s), s.debugDescription)
+        }
+        XCTAssertNil(CSVReportWriter.asciiField("é"))
+        XCTAssertEqual(CSVReportWriter.field("a\r\nb"), "a\r\nb", "CR LF is one Character, neither CR nor LF")
+        XCTAssertEqual(CSVReportWriter.field("-1,\"x\""), "\"'-1,\"\"x\"\"\"")
+        XCTAssertEqual(TextCell.width("手机a\u{0}"), 5)
+    }
+}

@@ -135,3 +135,11 @@ extension JSONValue {
         return nil
     }
 }
+
+extension RecordSink {
+    /// Hands a sink a decoded record with its canonical JSON, as the host does (`raw` empty: encoded here).
+    func record(_ r: Record, raw: Data) {
+        let bytes = raw.isEmpty ? ((try? r.canonicalJSON()) ?? []) : Array(raw)
+        bytes.withUnsafeBytes { record(AcceptedRecord(r, canonical: $0)) }
+    }
+}

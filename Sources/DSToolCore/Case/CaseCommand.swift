@@ -147,9 +147,9 @@ public enum CaseCommand {
             if let json = writer as? JSONReportWriter {
                 try file.forEachRecordRaw(run: r.seq) { type, bytes in try json.append(type: type, canonical: bytes) }
             } else if let jsonl = writer as? JSONLReportWriter {
-                try file.forEachRecordRaw(run: r.seq) { _, bytes in jsonl.append(canonical: bytes) }
+                try file.forEachRecordRaw(run: r.seq) { _, bytes in bytes.withUnsafeBytes { jsonl.append(canonical: $0) } }
             } else {
-                try file.forEachRecord(run: r.seq) { rec, raw in writer.record(rec, raw: raw) }
+                try file.forEachRecord(run: r.seq) { rec, raw in raw.withUnsafeBytes { writer.record(AcceptedRecord(rec, canonical: $0)) } }
             }
             try writer.finish(run: run)
         }
@@ -179,13 +179,13 @@ public enum CaseCommand {
                     guard var run = r.run else { throw DSToolError.invalid("run \(r.seq): the run record is unreadable (run 'dstool case verify')") }
                     run.caseRecord = r.caseRef(file: file.path)
                     let w = SARIFReportWriter(out: stream, manifest: nil, lang: lang)
-                    try file.forEachRecord(run: r.seq) { rec, raw in w.record(rec, raw: raw) }
+                    try file.forEachRecord(run: r.seq) { rec, raw in raw.withUnsafeBytes { w.record(AcceptedRecord(rec, canonical: $0)) } }
                     try w.writeRun(run, to: stream)
                 }
             })
         case "csv":
             let w = CSVReportWriter(out: inner, lang: lang)
-            for r in runs { try file.forEachRecord(run: r.seq) { rec, raw in w.record(rec, raw: raw) } }
+            for r in runs { try file.forEachRecord(run: r.seq) { rec, raw in raw.withUnsafeBytes { w.record(AcceptedRecord(rec, canonical: $0)) } } }
         case "jsonl":
             for r in runs { try replay(r, into: JSONLReportWriter(out: inner)) }
         default:

@@ -188,14 +188,16 @@ public final class CaseStore: RunRecorder {
     }
 
     public var wantsCanonicalJSON: Bool { true }
+    public var needsDecodedRecords: Bool { false }
+    static let newline: [UInt8] = [10]
 
-    public func record(_ record: Record, raw: Data) {
+    public func record(_ record: AcceptedRecord) {
         guard let stage, stageError == nil else { return }
         do {
-            var line = raw.isEmpty ? Data(try record.canonicalJSON()) : raw
-            line.append(10)
-            line.withUnsafeBytes { contentSHA256.update($0); contentSM3.update($0) }
-            try stage.append(line)
+            // Hashed and staged as the line `JSON\n`.
+            contentSHA256.update(record.canonical); contentSHA256.update(Self.newline)
+            contentSM3.update(record.canonical); contentSM3.update(Self.newline)
+            try stage.append(record.canonical)
             recordCount += 1
         } catch {
             stageError = error
@@ -277,8 +279,10 @@ final class StagingFile {
         file = try ScratchFile(directories: [directory, ScratchFile.temporaryDirectory], prefix: "dstool-case-stage")
     }
 
-    func append(_ line: Data) throws {
-        buffer.append(line)
+    /// Appends a record and its newline.
+    func append(_ record: UnsafeRawBufferPointer) throws {
+        buffer.append(record.bindMemory(to: UInt8.self))
+        buffer.append(10)
         if buffer.count >= Self.bufferLimit { try flush() }
     }
 

@@ -42,6 +42,8 @@ public final class AtomicOutput {
     }
 
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
+        // Standard output may also carry a report: what it has collected goes first.
+        if fd == STDOUT_FILENO && finalPath == nil && !special { ReportStream.flushAll() }
         var off = 0
         while off < buffer.count {
             let n = Glibc.write(fd, buffer.baseAddress! + off, buffer.count - off)

@@ -10,7 +10,7 @@ public final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     let write: (String) -> Void
 
-    public init(write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) { self.write = write }
+    public init(write: @escaping (String) -> Void = { ReportStream.flushAll(); FileHandle.standardError.write(Data($0.utf8)) }) { self.write = write }
 
     public func update(done: UInt64, total: UInt64, label: String, now: Date = Date()) {
         lock.lock(); defer { lock.unlock() }
@@ -49,8 +49,9 @@ final class ProgressClearingSink: RecordSink {
     let bar: ProgressBar
     let reportOnTerminal: Bool
     init(bar: ProgressBar, reportOnTerminal: Bool) { self.bar = bar; self.reportOnTerminal = reportOnTerminal }
-    func record(_ record: Record, raw: Data) {
-        switch record {
+    var needsDecodedRecords: Bool { false }  // errors and input-limit findings come decoded
+    func record(_ record: AcceptedRecord) {
+        switch record.decoded {
         case .error: bar.clear()
         case .finding(let f) where f.ruleId.hasPrefix("input.limit."): bar.clear()
         default: if reportOnTerminal { bar.clear() }

@@ -53,7 +53,8 @@ public final class TextReportWriter: ReportWriter {
         return TextCell.sanitize(place)
     }
 
-    public func record(_ record: Record, raw: Data) {
+    public func record(_ accepted: AcceptedRecord) {
+        guard let record = accepted.decoded else { return }
         switch record {
         case .finding(let f):
             var s = ""
@@ -70,11 +71,11 @@ public final class TextReportWriter: ReportWriter {
             if let level = f.dataLevel { message += zh ? "（\(level.rawValue)数据）" : " (\(level.en) data)" }
             s += indent + message + "\n"
             if let e = f.evidence, !e.isEmpty { s += indent + (zh ? "证据: " : "evidence: ") + TextCell.sanitize(e) + "\n" }
-            out.write(s)
+            out.writeRecord(s)
             let prev = perRule[f.ruleId]
             perRule[f.ruleId] = (max(prev?.severity ?? f.severity, f.severity), (prev?.count ?? 0) + 1)
         case .data(let d):
-            if let t = d.text { out.write(TextCell.sanitize(t.text(lang), keepLayout: true) + "\n") }
+            if let t = d.text { out.writeRecord(TextCell.sanitize(t.text(lang), keepLayout: true) + "\n") }
         case .error:
             break  // errors go to stderr as they happen (see ErrorLinePrinter)
         }
@@ -116,6 +117,20 @@ public final class TextReportWriter: ReportWriter {
 /// a hostile file name cannot move the cursor or recolour the terminal.
 public enum TextCell {
     public static func width(_ s: String) -> Int {
+        // ASCII without looking up Unicode properties: one column each, NUL none.
+        var s = s
+        if let ascii = s.withUTF8({ u -> Int? in
+            var w = u.count
+            for b in u {
+                if b >= 0x80 { return nil }
+                if b == 0 { w -= 1 }
+            }
+            return w
+        }) { return ascii }
+        return scalarWidth(s)
+    }
+
+    static func scalarWidth(_ s: String) -> Int {
         var w = 0
         for u in s.unicodeScalars { w += width(u) }
         return w
@@ -168,12 +183,15 @@ public final class ErrorLinePrinter: RecordSink {
     public init(quiet: Bool, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.quiet = quiet; self.write = write
     }
-    public func record(_ record: Record, raw: Data) {
-        guard !quiet else { return }
+    public var needsDecodedRecords: Bool { false }  // errors and input-limit findings come decoded
+    public func record(_ accepted: AcceptedRecord) {
+        guard !quiet, let record = accepted.decoded else { return }
         switch record {
         case .error(let e):
+            ReportStream.flushAll()  // report lines collected so far come before it
             write("dstool: \(TextCell.sanitize(e.line))\n")
         case .finding(let f) where f.ruleId.hasPrefix("input.limit."):
+            ReportStream.flushAll()
             write("dstool: \(TextCell.sanitize(f.location.input)): \(TextCell.sanitize(f.message?.en ?? f.title.en))\n")
         default:
             break

@@ -1,0 +1,361 @@
+import Foundation
+
+/// What the host needs of a record to count and route it, read without decoding the record.
+public struct RecordEssentials: Equatable, Sendable {
+    public enum Kind: Sendable { case finding, error, data }
+    public let kind: Kind
+    /// A finding's severity; nil for errors and data.
+    public let severity: Severity?
+
+    public init(kind: Kind, severity: Severity?) { self.kind = kind; self.severity = severity }
+
+    /// The essentials of a decoded record.
+    public init(_ record: Record) {
+        switch record {
+        case .finding(let f): self.init(kind: .finding, severity: f.severity)
+        case .error: self.init(kind: .error, severity: nil)
+        case .data: self.init(kind: .data, severity: nil)
+        }
+    }
+}
+
+/// Recognises a record that is already canonical — byte for byte what `CanonicalJSONWriter` writes
+/// for the record the bytes decode to — in one pass that builds nothing. Plugins built on the SDK
+/// emit exactly that, so the host can hand their bytes to the json/jsonl/case sinks as they are
+/// instead of decoding and re-encoding every record (most of a record's cost on the host).
+///
+/// It only ever answers "canonical" when it is sure; anything else (other key order, whitespace,
+/// other escapes, unknown or null members, numbers written another way, escaped or non-ASCII keys
+/// in `properties`, deep nesting, rule ids starting "input.limit") gets nil, and the host then
+/// decodes and re-encodes the record as before. So the bytes written never depend on which way a
+/// record went; a differential test holds the two ways together.
+public enum CanonicalRecordCheck {
+    public static func essentials(_ bytes: UnsafeRawBufferPointer) -> RecordEssentials? {
+        guard !bytes.isEmpty else { return nil }
+        var scanner = CanonicalRecordScanner(bytes.bindMemory(to: UInt8.self))
+        return scanner.record()
+    }
+}
+
+/// Member names of each record object in the writer's (sorted) order, and which are required.
+private enum CanonicalFields {
+    static let finding: [StaticString] = [
+        "category", "confidence", "cwe", "data_level", "evidence", "fingerprint", "location", "message", "properties",
+        "references", "remediation", "rule_id", "severity", "title", "type",
+    ]
+    static let findingRequired: UInt32 = 1 << 0 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 14
+    static let location: [StaticString] = [
+        "chain", "column", "column_name", "end_line", "input", "length", "line", "offset", "path", "row", "table",
+    ]
+    static let locationRequired: UInt32 = 1 << 4
+    static let error: [StaticString] = ["code", "input", "offset", "reason", "type"]
+    static let errorRequired: UInt32 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 4
+    static let data: [StaticString] = ["kind", "text", "type", "value"]
+    static let dataRequired: UInt32 = 1 << 0 | 1 << 2 | 1 << 3
+    static let localized: [StaticString] = ["en", "zh"]
+    static let localizedRequired: UInt32 = 1 << 0 | 1 << 1
+}
+
+/// The scanner behind `CanonicalRecordCheck`: every method returns false (or nil) as soon as the
+/// bytes leave the canonical form, and never reads outside the buffer.
+struct CanonicalRecordScanner {
+    let p: UnsafeBufferPointer<UInt8>
+    var i = 0
+    /// Nesting allowed inside `properties` and `value` before giving up (the writer allows 512).
+    static let maximumValueDepth = 64
+
+    init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+
+    @inline(__always) mutating func take(_ b: UInt8) -> Bool {
+        if i < p.count && p[i] == b { i += 1; return true }
+        return false
+    }
+
+    @inline(__always) mutating func take(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard p.count - i >= n, memcmp(p.baseAddress! + i, word.utf8Start, n) == 0 else { return false }
+        i += n
+        return true
+    }
+
+    /// Whether the string whose bytes (between the quotes) are `range` is exactly `word`.
+    @inline(__always) func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        range.count == word.utf8CodeUnitCount && memcmp(p.baseAddress! + range.lowerBound, word.utf8Start, range.count) == 0
+    }
+
+    // MARK: records
+
+    mutating func record() -> RecordEssentials? {
+        // The first member names the record: "category" sorts first in a finding, "code" in an
+        // error, "kind" in data (each is required there).
+        if p.count > 12, p[0] == UInt8(ascii: "{"), p[1] == UInt8(ascii: "\"") {
+            let essentials: RecordEssentials?
+            switch p[2] {
+            case UInt8(ascii: "c") where p[3] == UInt8(ascii: "a"): essentials = finding()
+            case UInt8(ascii: "c"): essentials = error() ? RecordEssentials(kind: .error, severity: nil) : nil
+            case UInt8(ascii: "k"): essentials = data() ? RecordEssentials(kind: .data, severity: nil) : nil
+            default: essentials = nil
+            }
+            if let essentials, i == p.count { return essentials }
+        }
+        return nil
+    }
+
+    /// `"name":` for a member of `fields` after the one at `after`; returns its index. Record keys
+    /// are lowercase ASCII and underscores, so a key is compared byte for byte.
+    mutating func member(_ fields: [StaticString], after: Int) -> Int? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = i
+        while i < p.count {
+            let b = p[i]
+            if b == UInt8(ascii: "\"") { break }
+            guard (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || b == UInt8(ascii: "_") else { return nil }
+            i += 1
+        }
+        let key = start..<i
+        guard take(UInt8(ascii: "\"")), take(UInt8(ascii: ":")) else { return nil }
+        var k = after + 1
+        while k < fields.count {
+            if equals(key, fields[k]) { return k }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Walks one record object: members of `fields` in order, each at most once, the required ones
+    /// all present; `value` reads the value of the member with the given index.
+    mutating func object(_ fields: [StaticString], required: UInt32, _ value: (inout CanonicalRecordScanner, Int) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        var seen: UInt32 = 0
+        if take(UInt8(ascii: "}")) { return required == 0 }
+        var last = -1
+        repeat {
+            guard let k = member(fields, after: last), value(&self, k) else { return false }
+            seen |= 1 << UInt32(k)
+            last = k
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) && seen & required == required
+    }
+
+    mutating func finding() -> RecordEssentials? {
+        var severity: Severity?
+        let ok = object(CanonicalFields.finding, required: CanonicalFields.findingRequired) { s, k in
+            switch k {
+            case 0, 4, 5: return s.string()                              // category, evidence, fingerprint
+            case 1: return s.double()                                    // confidence
+            case 2, 9: return s.strings()                                // cwe, references
+            case 3: return s.dataLevel()                                 // data_level
+            case 6: return s.location()                                  // location
+            case 7, 10, 13: return s.localized()                         // message, remediation, title
+            case 8: return !s.isNull() && s.value(depth: 0)              // properties (null is left out)
+            case 11: return s.ruleId()                                   // rule_id
+            case 12: severity = s.severity(); return severity != nil     // severity
+            default: return s.literalString("finding")                   // type
+            }
+        }
+        guard ok, let severity else { return nil }
+        return RecordEssentials(kind: .finding, severity: severity)
+    }
+
+    mutating func error() -> Bool {
+        object(CanonicalFields.error, required: CanonicalFields.errorRequired) { s, k in
+            switch k {
+            case 2: return s.integer()                                   // offset
+            case 4: return s.literalString("error")                      // type
+            default: return s.string()                                   // code, input, reason
+            }
+        }
+    }
+
+    mutating func data() -> Bool {
+        object(CanonicalFields.data, required: CanonicalFields.dataRequired) { s, k in
+            switch k {
+            case 0: return s.string()                                    // kind
+            case 1: return s.localized()                                 // text
+            case 2: return s.literalString("data")                       // type
+            default: return s.value(depth: 0)                            // value (null is written)
+            }
+        }
+    }
+
+    mutating func location() -> Bool {
+        object(CanonicalFields.location, required: CanonicalFields.locationRequired) { s, k in
+            switch k {
+            case 0: return s.strings()                                   // chain
+            case 2, 4, 8, 10: return s.string()                          // column_name, input, path, table
+            default: return s.integer()                                  // column, end_line, length, line, offset, row
+            }
+        }
+    }
+
+    mutating func localized() -> Bool {
+        object(CanonicalFields.localized, required: CanonicalFields.localizedRequired) { s, _ in s.string() }
+    }
+
+    // MARK: values
+
+    func isNull() -> Bool { p.count - i >= 4 && p[i] == UInt8(ascii: "n") }
+
+    /// A string as the writer escapes it: only `"`, `\` and C0 controls, with the short forms
+    /// \b \f \n \r \t and lowercase \u00xx for the rest; valid UTF-8. Returns its raw byte range.
+    mutating func stringRange() -> Range<Int>? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = i
+        var ascii = true
+        while i < p.count {
+            let b = p[i]
+            if b == UInt8(ascii: "\"") {
+                let range = start..<i
+                if !ascii && !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: p[range])) { return nil }
+                i += 1
+                return range
+            }
+            if b == UInt8(ascii: "\\") {
+                guard p.count - i >= 2 else { return nil }
+                switch p[i + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                     UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    i += 2
+                case UInt8(ascii: "u"):
+                    guard p.count - i >= 6, p[i + 2] == UInt8(ascii: "0"), p[i + 3] == UInt8(ascii: "0") else { return nil }
+                    let high = p[i + 4], low = p[i + 5]
+                    guard high == UInt8(ascii: "0") || high == UInt8(ascii: "1") else { return nil }
+                    let lowValue: UInt8
+                    switch low {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): lowValue = low - UInt8(ascii: "0")
+                    case UInt8(ascii: "a")...UInt8(ascii: "f"): lowValue = low - UInt8(ascii: "a") + 10
+                    default: return nil
+                    }
+                    let control = (high - UInt8(ascii: "0")) << 4 | lowValue
+                    // These five have short forms, which the writer uses.
+                    if control == 0x08 || control == 0x09 || control == 0x0A || control == 0x0C || control == 0x0D { return nil }
+                    i += 6
+                default:
+                    return nil
+                }
+                continue
+            }
+            if b < 0x20 { return nil }
+            if b >= 0x80 { ascii = false }
+            i += 1
+        }
+        return nil
+    }
+
+    mutating func string() -> Bool { stringRange() != nil }
+
+    mutating func literalString(_ word: StaticString) -> Bool {
+        guard let r = stringRange() else { return false }
+        return equals(r, word)
+    }
+
+    mutating func strings() -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        if take(UInt8(ascii: "]")) { return true }
+        repeat { guard string() else { return false } } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]"))
+    }
+
+    mutating func severity() -> Severity? {
+        guard let r = stringRange() else { return nil }
+        if equals(r, "info") { return .info }
+        if equals(r, "low") { return .low }
+        if equals(r, "medium") { return .medium }
+        if equals(r, "high") { return .high }
+        if equals(r, "critical") { return .critical }
+        return nil
+    }
+
+    mutating func dataLevel() -> Bool {
+        guard let r = stringRange() else { return false }
+        return equals(r, "一般") || equals(r, "重要") || equals(r, "核心")
+    }
+
+    /// Rule ids of the input limits go the full way: the host treats them apart (exit code 3), and
+    /// whether a decoded id has that prefix is a question about characters, not bytes.
+    mutating func ruleId() -> Bool {
+        guard let r = stringRange() else { return false }
+        let prefix: StaticString = "input.limit"
+        return !(r.count >= prefix.utf8CodeUnitCount && memcmp(p.baseAddress! + r.lowerBound, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0)
+    }
+
+    /// An integer as the writer writes one: -?(0|[1-9][0-9]*), not -0, at most 18 digits (so
+    /// surely in range), not followed by a fraction or exponent.
+    mutating func integer() -> Bool {
+        let negative = take(UInt8(ascii: "-"))
+        let start = i
+        while i < p.count, p[i] >= UInt8(ascii: "0"), p[i] <= UInt8(ascii: "9") { i += 1 }
+        let digits = i - start
+        guard digits >= 1, digits <= 18 else { return false }
+        if p[start] == UInt8(ascii: "0") && (digits > 1 || negative) { return false }
+        return i == p.count || (p[i] != UInt8(ascii: ".") && p[i] != UInt8(ascii: "e") && p[i] != UInt8(ascii: "E"))
+    }
+
+    /// A double in the few forms whose canonical text is known without formatting: `0.d…d`
+    /// (1–15 digits, no trailing zero, at least 0.0001) and whole numbers of up to six digits, which
+    /// the writer writes without ".0". Other doubles go the full way.
+    mutating func double() -> Bool {
+        if take("0.") {
+            let start = i
+            while i < p.count, p[i] >= UInt8(ascii: "0"), p[i] <= UInt8(ascii: "9") { i += 1 }
+            let digits = i - start
+            guard digits >= 1, digits <= 15, p[i - 1] != UInt8(ascii: "0") else { return false }
+            var zeros = 0
+            while zeros < digits, p[start + zeros] == UInt8(ascii: "0") { zeros += 1 }
+            guard zeros <= 3 else { return false }
+            return i == p.count || (p[i] != UInt8(ascii: "e") && p[i] != UInt8(ascii: "E"))
+        }
+        let start = i
+        guard integer(), p[start] != UInt8(ascii: "-"), i - start <= 6 else { return false }
+        return true
+    }
+
+    /// A number inside a JSON value: integers become `.int` and are written as such; fractions
+    /// become `.double`.
+    mutating func number() -> Bool {
+        if p.count - i >= 2, p[i] == UInt8(ascii: "0"), p[i + 1] == UInt8(ascii: ".") { return double() }
+        return integer()
+    }
+
+    /// Any JSON value as the writer writes a JSONValue: objects with their keys in byte order and
+    /// no duplicates. Object keys must be printable ASCII without escapes (others go the full way:
+    /// their order and equality are decided on decoded Strings).
+    mutating func value(depth: Int) -> Bool {
+        guard i < p.count, depth < Self.maximumValueDepth else { return false }
+        switch p[i] {
+        case UInt8(ascii: "\""): return string()
+        case UInt8(ascii: "t"): return take("true")
+        case UInt8(ascii: "f"): return take("false")
+        case UInt8(ascii: "n"): return take("null")
+        case UInt8(ascii: "["):
+            i += 1
+            if take(UInt8(ascii: "]")) { return true }
+            repeat { guard value(depth: depth + 1) else { return false } } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "]"))
+        case UInt8(ascii: "{"):
+            i += 1
+            if take(UInt8(ascii: "}")) { return true }
+            var previous: Range<Int>?
+            repeat {
+                guard take(UInt8(ascii: "\"")) else { return false }
+                let start = i
+                while i < p.count, p[i] >= 0x20, p[i] < 0x7F, p[i] != UInt8(ascii: "\""), p[i] != UInt8(ascii: "\\") { i += 1 }
+                let key = start..<i
+                guard take(UInt8(ascii: "\"")), take(UInt8(ascii: ":")) else { return false }
+                if let previous, !precedes(previous, key) { return false }
+                previous = key
+                guard value(depth: depth + 1) else { return false }
+            } while take(UInt8(ascii: ","))
+            return take(UInt8(ascii: "}"))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+        default: return false
+        }
+    }
+
+    /// Byte order of two keys, strictly (a duplicate is not canonical).
+    func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        let n = min(a.count, b.count)
+        let c = n == 0 ? 0 : memcmp(p.baseAddress! + a.lowerBound, p.baseAddress! + b.lowerBound, n)
+        return c < 0 || (c == 0 && a.count < b.count)
+    }
+}

@@ -1,0 +1,158 @@
+import DSToolKit
+import Foundation
+import XCTest
+
+/// The check that lets the host pass a plugin's bytes on unchanged: whenever it says "canonical",
+/// the bytes must be exactly what decoding and re-encoding would give (the old path), and its
+/// kind and severity must be the decoded record's.
+final class CanonicalRecordCheckTests: XCTestCase {
+    typealias Rng = CanonicalJSONTests.Rng
+
+    /// The property every answer of the check must have.
+    func assertSound(_ bytes: [UInt8], _ note: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
+        guard let essentials = bytes.withUnsafeBytes({ CanonicalRecordCheck.essentials($0) }) else { return }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let record = try? bytes.withUnsafeBytes({ try RecordDecoder.decode($0) }) else {
+            XCTFail("accepted but not decodable: \(text) \(note())", file: file, line: line)
+            return
+        }
+        XCTAssertEqual(essentials, RecordEssentials(record), text, file: file, line: line)
+        let again = try? record.canonicalJSON()
+        XCTAssertEqual(again, bytes, "accepted but not canonical: \(text) \(note())", file: file, line: line)
+    }
+
+    func essentials(_ s: String) -> RecordEssentials? {
+        Array(s.utf8).withUnsafeBytes { CanonicalRecordCheck.essentials($0) }
+    }
+
+    static let scanFinding = #"{"category":"pii","confidence":0.95,"data_level":"一般","evidence":"4201************90","fingerprint":"59383ee33c26ba4080070c0393939857","location":{"column":11,"input":"dense.txt","length":18,"line":1,"offset":10,"path":"dense.txt"},"properties":{"kind":"cn_id_card","sensitivity":"sensitive"},"references":["个人信息保护法 第二十八条","GB/T 35273-2020 附录B","GB/T 43697-2024"],"rule_id":"pii.cn_id_card","severity":"high","title":{"en":"Resident identity card number","zh":"居民身份证号"},"type":"finding"}"#
+    static let cryptoFinding = #"{"category":"crypto-audit","confidence":0.9,"cwe":["CWE-328"],"evidence":"sum14 := md5.Sum(data)\t\"x\"\\","fingerprint":"4860c680751ef0b1ffe2f8c0acbeb484","location":{"chain":["a.tar.gz","b/c.go"],"column":15,"end_line":190,"input":"a.tar.gz!b/c.go","line":189,"offset":3832,"path":"a.tar.gz","row":7,"table":"t","column_name":"c"},"message":{"en":"MD5 in a use of unknown purpose","zh":"在用途不明的场景中使用 MD5"},"properties":{"algorithm":"MD5","classification":"forbidden","layer":"application","n":[1,-2,0.5,true,false,null,{}],"source":"md5.Sum"},"references":["GB/T 39786-2021 5 通用要求"],"remediation":{"en":"Use SM3","zh":"使用 SM3"},"rule_id":"crypto.hash.md5","severity":"medium","title":{"en":"MD5","zh":"MD5"},"type":"finding"}"#
+
+    func testRecordsTheSDKWritesAreRecognised() throws {
+        XCTAssertEqual(essentials(Self.scanFinding), RecordEssentials(kind: .finding, severity: .high))
+        // column_name after column: the writer's order is byte order ("column" < "column_name").
+        let crypto = Self.cryptoFinding.replacingOccurrences(of: #","table":"t","column_name":"c""#, with: #","table":"t""#)
+            .replacingOccurrences(of: #""column":15,"#, with: #""column":15,"column_name":"c","#)
+        XCTAssertEqual(essentials(crypto), RecordEssentials(kind: .finding, severity: .medium))
+        assertSound(Array(crypto.utf8))
+        XCTAssertNil(essentials(Self.cryptoFinding), "column_name out of order")
+        let error = try ErrorRecord(input: "a.zip!x", reason: "truncated \"entry\"\n", code: "input.read", offset: 12).canonicalJSON()
+        XCTAssertEqual(error.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, RecordEssentials(kind: .error, severity: nil))
+        let data = try DataRecord(kind: "summary", text: LocalizedText(en: "a", zh: "乙"),
+                                  value: ["rows": 3, "ratio": 0.25, "cols": ["a", "b"], "none": .null]).canonicalJSON()
+        XCTAssertEqual(data.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, RecordEssentials(kind: .data, severity: nil))
+        let nullData = try DataRecord(kind: "k", value: .null).canonicalJSON()
+        XCTAssertEqual(String(decoding: nullData, as: UTF8.self), #"{"kind":"k","type":"data","value":null}"#)
+        XCTAssertEqual(nullData.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, RecordEssentials(kind: .data, severity: nil))
+        for s in Severity.allCases {
+            let f = Finding(ruleId: "r", title: LocalizedText("t"), category: "c", severity: s, location: Location(input: "i"))
+            XCTAssertEqual(try f.canonicalJSON().withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, RecordEssentials(kind: .finding, severity: s))
+        }
+        for level in DataLevel.allCases {
+            let f = Finding(ruleId: "r", title: LocalizedText("t"), category: "c", severity: .low, dataLevel: level, location: Location(input: "i"))
+            XCTAssertNotNil(try f.canonicalJSON().withUnsafeBytes { CanonicalRecordCheck.essentials($0) })
+        }
+    }
+
+    /// Every canonical form the writer produces for the generated records (every field, Unicode,
+    /// escapes, odd doubles) is either recognised correctly or left to the full path.
+    func testGeneratedRecordsAreRecognisedOrLeftAlone() throws {
+        var r = Rng(state: 20_261_121)
+        var recognised = 0
+        let n = 4000
+        for k in 0..<n {
+            let rec = CanonicalJSONTests.record(&r)
+            guard let bytes = try? rec.canonicalJSON() else { continue }
+            if let e = bytes.withUnsafeBytes({ CanonicalRecordCheck.essentials($0) }) {
+                recognised += 1
+                XCTAssertEqual(e, RecordEssentials(rec), "record \(k)")
+            }
+            assertSound(bytes, "record \(k)")
+        }
+        // Random doubles and keys in properties go the full way; most records do not have them.
+        XCTAssertGreaterThan(recognised, n / 3)
+    }
+
+    /// Hostile and merely different spellings: whatever the check accepts must be canonical.
+    func testMutatedRecordsNeverPassAsCanonical() throws {
+        var r = Rng(state: 77)
+        var seeds: [[UInt8]] = [Array(Self.scanFinding.utf8), Array(Self.cryptoFinding.utf8)]
+        for _ in 0..<300 { if let b = try? CanonicalJSONTests.record(&r).canonicalJSON() { seeds.append(b) } }
+        let inserts: [[UInt8]] = [" ", "\\", "\"", ",", "}", "]", "0", "-", ".", "e", "\\u00e9", "\\/", "null", "{}", "\u{0}", "é", "\u{FF}"]
+            .map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
+        for seed in seeds {
+            // Every prefix of a few seeds (truncated records).
+            if seeds.firstIndex(of: seed)! < 5 { for cut in 0..<seed.count { assertSound(Array(seed[..<cut])) } }
+            for _ in 0..<60 {
+                var m = seed
+                switch r.below(5) {
+                case 0: m[r.below(m.count)] = UInt8(truncatingIfNeeded: r.next())
+                case 1: m.insert(contentsOf: inserts[r.below(inserts.count)], at: r.below(m.count + 1))
+                case 2: m.remove(at: r.below(m.count))
+                case 3:
+                    let a = r.below(m.count), b = r.below(m.count)
+                    m.swapAt(a, b)
+                default:
+                    let at = r.below(m.count)
+                    m.replaceSubrange(at..<min(m.count, at + r.below(8)), with: inserts[r.below(inserts.count)])
+                }
+                assertSound(m)
+            }
+        }
+    }
+
+    func testOtherSpellingsGoTheFullWay() {
+        let base = #"{"category":"c","fingerprint":"f","location":{"input":"i","line":3},"properties":{"a":1,"b":0.5},"rule_id":"r","severity":"low","title":{"en":"e","zh":"z"},"type":"finding"}"#
+        XCTAssertNotNil(essentials(base))
+        let variants: [(String, String)] = [
+            (#""line":3"#, #""line": 3"#), (#""line":3"#, #""line":03"#), (#""line":3"#, #""line":3.0"#),
+            (#""line":3"#, #""line":3e0"#), (#""line":3"#, #""line":-0"#), (#""line":3"#, #""line":1234567890123456789"#),
+            (#""line":3"#, #""line":null"#), (#""line":3"#, #""line":"3""#), (#""input":"i""#, #""input":"\/""#),
+            (#""input":"i""#, #""input":"\u00e9""#), (#""input":"i""#, #""input":"\u001F""#), (#""input":"i""#, #""input":"\u0008""#),
+            (#""input":"i""#, #""input":"\u000a""#), (#""input":"i""#, #""input":"\ud83d\ude00""#),
+            (#""b":0.5"#, #""b":0.50"#), (#""b":0.5"#, #""b":5e-1"#), (#""b":0.5"#, #""b":-0.5"#), (#""b":0.5"#, #""b":1.5"#),
+            (#""b":0.5"#, #""b":0.00001"#), (#""b":0.5"#, #""b":0.1234567890123456"#), (#""a":1,"#, #""c":1,"#),
+            (#""a":1,"#, #""b":1,"#), (#""a":1,"#, #""\u0061":1,"#), (#""a":1,"#, #""é":1,"#),
+            (#""severity":"low""#, #""severity":"LOW""#), (#""severity":"low""#, #""severity":"lo\u0077""#),
+            (#""rule_id":"r""#, #""rule_id":"input.limit.depth""#), (#""type":"finding""#, #""type":"error""#),
+            (#""type":"finding""#, #""type":"finding","x":1"#), (#""category":"c","#, #""category":"c","category":"c","#),
+            (#""category":"c","#, #""category":"c","evidence":null,"#), (#""category":"c","#, #""category":"c","properties":null,"#),
+            (#""title":{"en":"e","zh":"z"}"#, #""title":{"zh":"z","en":"e"}"#), (#""title":{"en":"e","zh":"z"}"#, #""title":{"en":"e"}"#),
+            (#""fingerprint":"f","#, ""), (#"{"category""#, "\u{FEFF}{\"category\""), (#""type":"finding"}"#, #""type":"finding",}"#),
+            (#""type":"finding"}"#, "\"type\":\"finding\"}\n"), (#""category":"c""#, #""categor\u0079":"c""#),
+        ]
+        for (from, to) in variants {
+            let v = base.replacingOccurrences(of: from, with: to)
+            XCTAssertNotEqual(v, base, to)
+            XCTAssertNil(essentials(v), v)
+            assertSound(Array(v.utf8))
+        }
+        // Nesting beyond what the check follows (the writer allows more): the full way.
+        let deep = String(repeating: "[", count: 70) + String(repeating: "]", count: 70)
+        XCTAssertNil(essentials(base.replacingOccurrences(of: #""a":1"#, with: #""a":\#(deep)"#)))
+        XCTAssertNil(essentials(""))
+        XCTAssertNil(essentials("{}"))
+    }
+
+    /// Doubles the check accepts without formatting them are written exactly so by the writer.
+    func testAcceptedDoublesAreWrittenAsTheyAre() throws {
+        var texts: [String] = ["0", "1", "7", "100", "999999", "0.0001", "0.5", "0.95", "0.123456789012345", "0.000123456789012"]
+        for digits in 1...4 {
+            var v = 1
+            for _ in 0..<digits { v *= 10 }
+            for k in 1..<v { texts.append("0." + String(repeating: "0", count: digits - String(k).count) + String(k)) }
+        }
+        var r = Rng(state: 5)
+        for _ in 0..<20000 {
+            let len = 5 + r.below(11)
+            texts.append("0." + String(repeating: "0", count: r.below(4)) + (0..<len).map { _ in String(r.below(10)) }.joined() + String(1 + r.below(9)))
+        }
+        var accepted = 0
+        for t in texts {
+            let record = #"{"category":"c","confidence":\#(t),"fingerprint":"f","location":{"input":"i"},"rule_id":"r","severity":"low","title":{"en":"e","zh":"z"},"type":"finding"}"#
+            if essentials(record) != nil { accepted += 1 }
+            assertSound(Array(record.utf8), t)
+        }
+        XCTAssertGreaterThan(accepted, texts.count / 2)
+    }
+}
