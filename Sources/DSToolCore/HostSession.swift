@@ -60,6 +60,8 @@ public final class HostSession: @unchecked Sendable {
     let sinks: [RecordSink]
     let wantsCanonicalJSON: Bool
     let needsDecodedRecords: Bool
+    /// Some input is standard input, a pipe or a device (see `beforeWaitingForInput`).
+    let inputsMayWait: Bool
     let lock = NSLock()
     public private(set) var counts = RunCounts()
     public private(set) var maxSeverity: Severity?
@@ -90,6 +92,11 @@ public final class HostSession: @unchecked Sendable {
         self.sinks = sinks
         wantsCanonicalJSON = sinks.contains { $0.wantsCanonicalJSON }
         needsDecodedRecords = sinks.contains { $0.needsDecodedRecords }
+        inputsMayWait = walker != nil && request.inputs.contains { input in
+            var st = stat()
+            guard input != "-", stat(input, &st) == 0 else { return input == "-" }
+            return (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
+        }
         self.spoolDirectory = walker?.options.spoolDirectory ?? InputWalker.defaultSpoolDirectory
     }
 
@@ -198,18 +205,21 @@ public final class HostSession: @unchecked Sendable {
         api.next_item = { ctx, out in HostSession.from(ctx).nextItem(out) }
         api.read = { ctx, buf, cap in
             let s = HostSession.from(ctx)
+            s.beforeWaitingForInput()
             guard let item = s.current, let buf else { s.lastError = "no current item"; return -1 }
             do { return Int64(try item.read(into: UnsafeMutableRawBufferPointer(start: buf, count: cap))) }
             catch { return s.itemFailed(item, error) }
         }
         api.read_text = { ctx, buf, cap, offsets in
             let s = HostSession.from(ctx)
+            s.beforeWaitingForInput()
             guard let item = s.current, let buf else { s.lastError = "no current item"; return -1 }
             do { return Int64(try item.readText(into: UnsafeMutableRawBufferPointer(start: buf, count: cap), offsets: offsets)) }
             catch { return s.itemFailed(item, error) }
         }
         api.local_path = { ctx in
             let s = HostSession.from(ctx)
+            s.beforeWaitingForInput()
             guard let item = s.current else { s.lastError = "no current item"; return nil }
             do {
                 let p = try item.localPath()
@@ -235,6 +245,8 @@ public final class HostSession: @unchecked Sendable {
         api.output_write = { ctx, handle, buf, len in
             let s = HostSession.from(ctx)
             guard let o = s.outputs[handle] else { s.lastError = "no such output"; return -1 }
+            // Standard output may also carry the report: what it has collected goes first.
+            if o.isStandardOutput { ReportStream.flushAll() }
             do { try o.write(UnsafeRawBufferPointer(start: buf, count: len)); return Int64(len) }
             catch { s.lastError = "\(o.displayPath): \(error)"; return -1 }
         }
@@ -274,7 +286,15 @@ public final class HostSession: @unchecked Sendable {
         return -1
     }
 
+    /// Reading standard input, a pipe or a device may wait for as long as the writer likes: the
+    /// report output collected so far is written out first, so nothing found is held back meanwhile
+    /// (`dstool scan - --format jsonl` prints each record before it waits for more input).
+    func beforeWaitingForInput() {
+        if inputsMayWait { ReportStream.flushAll() }
+    }
+
     func nextItem(_ out: UnsafeMutablePointer<dstool_item_info>?) -> Int32 {
+        beforeWaitingForInput()
         finishCurrent()
         guard let walker, let out else { return 0 }
         if cancelled || cancelledCheck() { return 0 }

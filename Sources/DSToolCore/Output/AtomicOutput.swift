@@ -41,9 +41,10 @@ public final class AtomicOutput {
         fchmod(fd, mode)
     }
 
+    /// Whether this is "-", standard output.
+    public var isStandardOutput: Bool { fd == STDOUT_FILENO && finalPath == nil && tempPath == nil && !special }
+
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
-        // Standard output may also carry a report: what it has collected goes first.
-        if fd == STDOUT_FILENO && finalPath == nil && !special { ReportStream.flushAll() }
         var off = 0
         while off < buffer.count {
             let n = Glibc.write(fd, buffer.baseAddress! + off, buffer.count - off)
