@@ -112,14 +112,21 @@ public final class HostSession: @unchecked Sendable {
     /// the same bytes and the same record.
     @discardableResult
     public func accept(bytes: UnsafeRawBufferPointer) -> Bool {
-        if wantsCanonicalJSON, let essentials = CanonicalRecordCheck.essentials(bytes) {
-            var decoded: Record?
-            // Errors are printed as they come (ErrorLinePrinter), so they are always decoded.
-            if needsDecodedRecords || essentials.kind == .error {
-                do { decoded = try RecordDecoder.decode(bytes) } catch { return refuse(error) }
+        if needsDecodedRecords {
+            if let canonical = CanonicalRecordCheck.decode(bytes) {
+                deliver(AcceptedRecord(essentials: canonical.essentials, canonical: bytes, decoded: canonical.record))
+                return true
             }
-            deliver(AcceptedRecord(essentials: essentials, canonical: bytes, decoded: decoded))
-            return true
+        } else if let essentials = CanonicalRecordCheck.essentials(bytes) {
+            // Errors are printed as they come (ErrorLinePrinter), so they are always decoded.
+            if essentials.kind != .error {
+                deliver(AcceptedRecord(essentials: essentials, canonical: bytes, decoded: nil))
+                return true
+            }
+            if let canonical = CanonicalRecordCheck.decode(bytes) {
+                deliver(AcceptedRecord(essentials: canonical.essentials, canonical: bytes, decoded: canonical.record))
+                return true
+            }
         }
         let record: Record
         do { record = try RecordDecoder.decode(bytes) } catch { return refuse(error) }

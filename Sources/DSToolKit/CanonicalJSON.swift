@@ -26,36 +26,36 @@ public struct CanonicalJSONWriter {
         }
     }
 
-    public init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
     // MARK: structure
 
-    mutating func beginObject() throws {
+    public mutating func beginObject() throws {
         separate()
         depth += 1
         if depth >= Self.maximumDepth { throw Failure.nestedTooDeep }
         bytes.append(UInt8(ascii: "{"))
         needComma = false
     }
-    mutating func endObject() {
+    public mutating func endObject() {
         depth -= 1
         bytes.append(UInt8(ascii: "}"))
         needComma = true
     }
-    mutating func beginArray() throws {
+    public mutating func beginArray() throws {
         separate()
         depth += 1
         if depth >= Self.maximumDepth { throw Failure.nestedTooDeep }
         bytes.append(UInt8(ascii: "["))
         needComma = false
     }
-    mutating func endArray() {
+    public mutating func endArray() {
         depth -= 1
         bytes.append(UInt8(ascii: "]"))
         needComma = true
     }
     /// A key known to need no escaping; the value written next belongs to it.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         if needComma { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -63,7 +63,7 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: ":"))
         needComma = false
     }
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         if needComma { bytes.append(UInt8(ascii: ",")) }
         appendQuoted(name)
         bytes.append(UInt8(ascii: ":"))
@@ -75,11 +75,11 @@ public struct CanonicalJSONWriter {
 
     // MARK: scalars
 
-    mutating func null() { separate(); appendStatic("null"); needComma = true }
-    mutating func bool(_ b: Bool) { separate(); appendStatic(b ? "true" : "false"); needComma = true }
-    mutating func string(_ s: String) { separate(); appendQuoted(s); needComma = true }
+    public mutating func null() { separate(); appendStatic("null"); needComma = true }
+    public mutating func bool(_ b: Bool) { separate(); appendStatic(b ? "true" : "false"); needComma = true }
+    public mutating func string(_ s: String) { separate(); appendQuoted(s); needComma = true }
 
-    mutating func int(_ v: Int64) {
+    public mutating func int(_ v: Int64) {
         separate()
         if v < 0 { bytes.append(UInt8(ascii: "-")) }
         var mag = v.magnitude
@@ -94,9 +94,9 @@ public struct CanonicalJSONWriter {
         }
         needComma = true
     }
-    mutating func int(_ v: Int) { int(Int64(v)) }
+    public mutating func int(_ v: Int) { int(Int64(v)) }
 
-    mutating func double(_ d: Double) throws {
+    public mutating func double(_ d: Double) throws {
         guard d.isFinite else { throw Failure.nonFiniteNumber(d) }
         separate()
         var text = d.description
@@ -146,7 +146,7 @@ public struct CanonicalJSONWriter {
 
     // MARK: values and records
 
-    mutating func write(_ v: JSONValue) throws {
+    public mutating func write(_ v: JSONValue) throws {
         switch v {
         case .null: null()
         case .bool(let b): bool(b)
@@ -167,7 +167,7 @@ public struct CanonicalJSONWriter {
         }
     }
 
-    mutating func write(_ strings: [String]) throws {
+    public mutating func write(_ strings: [String]) throws {
         try beginArray()
         for s in strings { string(s) }
         endArray()

@@ -35,6 +35,24 @@ public enum CanonicalRecordCheck {
         var scanner = CanonicalRecordScanner(bytes.bindMemory(to: UInt8.self))
         return scanner.record()
     }
+
+    /// The essentials and the decoded record of canonical bytes (nil when not canonical). The
+    /// record is read in one more pass that knows the layout (no key lookups, no validation left
+    /// to do) and is the record `RecordDecoder` reads from the same bytes.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> (essentials: RecordEssentials, record: Record)? {
+        guard !bytes.isEmpty else { return nil }
+        var scanner = CanonicalRecordScanner(bytes.bindMemory(to: UInt8.self))
+        guard let essentials = scanner.record() else { return nil }
+        var reader = CanonicalRecordScanner(bytes.bindMemory(to: UInt8.self))
+        let record: Record?
+        switch essentials.kind {
+        case .finding: record = reader.readFinding().map { Record.finding($0) }
+        case .error: record = reader.readError().map { Record.error($0) }
+        case .data: record = reader.readData().map { Record.data($0) }
+        }
+        guard let record else { return nil }
+        return (essentials, record)
+    }
 }
 
 /// Member names of each record object in the writer's (sorted) order, and which are required.
@@ -203,6 +221,16 @@ struct CanonicalRecordScanner {
         let start = i
         var ascii = true
         while i < p.count {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            var high: UInt64 = 0
+            while p.count - i >= 8 {
+                let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if Self.hasQuoteBackslashOrControl(w) { break }
+                high |= w
+                i += 8
+            }
+            if high & 0x8080_8080_8080_8080 != 0 { ascii = false }
+            guard i < p.count else { break }
             let b = p[i]
             if b == UInt8(ascii: "\"") {
                 let range = start..<i
@@ -240,6 +268,16 @@ struct CanonicalRecordScanner {
             i += 1
         }
         return nil
+    }
+
+    /// Whether any of the eight bytes is `"`, `\\` or below 0x20 (the usual zero-byte tests; exact).
+    @inline(__always) static func hasQuoteBackslashOrControl(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (w &- ones &* 0x20) & ~w
+        return (zeroQuote | zeroBackslash | control) & highs != 0
     }
 
     mutating func string() -> Bool { stringRange() != nil }
@@ -357,5 +395,144 @@ struct CanonicalRecordScanner {
         let n = min(a.count, b.count)
         let c = n == 0 ? 0 : memcmp(p.baseAddress! + a.lowerBound, p.baseAddress! + b.lowerBound, n)
         return c < 0 || (c == 0 && a.count < b.count)
+    }
+
+    // MARK: reading (bytes the check accepted)
+
+    /// A string the check accepted: its bytes, unescaped only when it has escapes.
+    mutating func readString() -> String? {
+        let quote = i
+        guard let range = stringRange() else { return nil }
+        if memchr(p.baseAddress! + range.lowerBound, Int32(UInt8(ascii: "\\")), range.count) == nil {
+            return String(decoding: UnsafeBufferPointer(rebasing: p[range]), as: UTF8.self)
+        }
+        var parser = JSONByteParser(p)
+        parser.i = quote
+        return try? parser.string()
+    }
+
+    mutating func readInteger() -> Int64? {
+        let start = i
+        guard integer() else { return nil }
+        return JSONNumber.int64(UnsafeBufferPointer(rebasing: p[start..<i]))
+    }
+
+    mutating func readDouble() -> Double? {
+        let start = i
+        guard double() else { return nil }
+        return JSONNumber.double(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
+    }
+
+    mutating func readStrings() -> [String]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var out: [String] = []
+        if take(UInt8(ascii: "]")) { return out }
+        repeat {
+            guard let s = readString() else { return nil }
+            out.append(s)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]")) ? out : nil
+    }
+
+    mutating func readValue() -> JSONValue? {
+        var parser = JSONByteParser(p)
+        parser.i = i
+        guard let v = try? parser.jsonValue(path: "value") else { return nil }
+        i = parser.i
+        return v
+    }
+
+    mutating func readLocalized() -> LocalizedText? {
+        var en: String?, zh: String?
+        let ok = object(CanonicalFields.localized, required: CanonicalFields.localizedRequired) { s, k in
+            if k == 0 { en = s.readString(); return en != nil }
+            zh = s.readString(); return zh != nil
+        }
+        guard ok, let en, let zh else { return nil }
+        return LocalizedText(en: en, zh: zh)
+    }
+
+    mutating func readLocation() -> Location? {
+        var l = Location(input: "")
+        var failed = false
+        let ok = object(CanonicalFields.location, required: CanonicalFields.locationRequired) { s, k in
+            switch k {
+            case 0: l.chain = s.readStrings(); failed = l.chain == nil
+            case 1: l.column = s.readInteger().map { Int($0) }; failed = l.column == nil
+            case 2: l.columnName = s.readString(); failed = l.columnName == nil
+            case 3: l.endLine = s.readInteger().map { Int($0) }; failed = l.endLine == nil
+            case 4: if let v = s.readString() { l.input = v } else { failed = true }
+            case 5: l.length = s.readInteger().map { Int($0) }; failed = l.length == nil
+            case 6: l.line = s.readInteger().map { Int($0) }; failed = l.line == nil
+            case 7: l.offset = s.readInteger(); failed = l.offset == nil
+            case 8: l.path = s.readString(); failed = l.path == nil
+            case 9: l.row = s.readInteger(); failed = l.row == nil
+            default: l.table = s.readString(); failed = l.table == nil
+            }
+            return !failed
+        }
+        return ok ? l : nil
+    }
+
+    mutating func readFinding() -> Finding? {
+        var category = "", ruleId = "", fingerprint = "", severity = Severity.info
+        var title = LocalizedText("")
+        var location = Location(input: "")
+        var confidence: Double?, cwe: [String]?, dataLevel: DataLevel?, evidence: String?, message: LocalizedText?
+        var properties: JSONValue?, references: [String]?, remediation: LocalizedText?
+        let ok = object(CanonicalFields.finding, required: CanonicalFields.findingRequired) { s, k in
+            switch k {
+            case 0: guard let v = s.readString() else { return false }; category = v
+            case 1: confidence = s.readDouble(); return confidence != nil
+            case 2: cwe = s.readStrings(); return cwe != nil
+            case 3: dataLevel = s.readString().flatMap { DataLevel(rawValue: $0) }; return dataLevel != nil
+            case 4: evidence = s.readString(); return evidence != nil
+            case 5: guard let v = s.readString() else { return false }; fingerprint = v
+            case 6: guard let v = s.readLocation() else { return false }; location = v
+            case 7: message = s.readLocalized(); return message != nil
+            case 8: properties = s.readValue(); return properties != nil
+            case 9: references = s.readStrings(); return references != nil
+            case 10: remediation = s.readLocalized(); return remediation != nil
+            case 11: guard let v = s.readString() else { return false }; ruleId = v
+            case 12: guard let v = s.severity() else { return false }; severity = v
+            case 13: guard let v = s.readLocalized() else { return false }; title = v
+            default: return s.literalString("finding")
+            }
+            return true
+        }
+        guard ok else { return nil }
+        return Finding(ruleId: ruleId, title: title, message: message, category: category, severity: severity,
+                       confidence: confidence, dataLevel: dataLevel, location: location, evidence: evidence,
+                       fingerprint: fingerprint, references: references, cwe: cwe, remediation: remediation,
+                       properties: properties)
+    }
+
+    mutating func readError() -> ErrorRecord? {
+        var code = "", input = "", reason = "", offset: Int64?
+        let ok = object(CanonicalFields.error, required: CanonicalFields.errorRequired) { s, k in
+            switch k {
+            case 0: guard let v = s.readString() else { return false }; code = v
+            case 1: guard let v = s.readString() else { return false }; input = v
+            case 2: offset = s.readInteger(); return offset != nil
+            case 3: guard let v = s.readString() else { return false }; reason = v
+            default: return s.literalString("error")
+            }
+            return true
+        }
+        return ok ? ErrorRecord(input: input, reason: reason, code: code, offset: offset) : nil
+    }
+
+    mutating func readData() -> DataRecord? {
+        var kind = "", text: LocalizedText?, value = JSONValue.null
+        let ok = object(CanonicalFields.data, required: CanonicalFields.dataRequired) { s, k in
+            switch k {
+            case 0: guard let v = s.readString() else { return false }; kind = v
+            case 1: text = s.readLocalized(); return text != nil
+            case 2: return s.literalString("data")
+            default: guard let v = s.readValue() else { return false }; value = v
+            }
+            return true
+        }
+        return ok ? DataRecord(kind: kind, text: text, value: value) : nil
     }
 }

@@ -9,13 +9,24 @@ public final class Digest {
     private let md: OpaquePointer
 
     public init(_ algorithm: Algorithm) {
-        guard let md = EVP_MD_fetch(nil, algorithm.rawValue, nil), let ctx = EVP_MD_CTX_new() else {
+        guard let md = Digest.fetched[algorithm], let ctx = EVP_MD_CTX_new() else {
             fatalError("OpenSSL has no \(algorithm.rawValue)")  // all are in OpenSSL 3's default provider
         }
+        EVP_MD_up_ref(md)
         self.md = md
         self.ctx = ctx
         EVP_DigestInit_ex(ctx, md, nil)
     }
+
+    /// Each algorithm fetched from its provider once (a fetch per digest was most of the cost of
+    /// hashing a short string, e.g. a finding's fingerprint).
+    private static let fetched: [Algorithm: OpaquePointer] = {
+        var methods: [Algorithm: OpaquePointer] = [:]
+        for a in [Algorithm.sha256, .sm3, .sha1, .md5, .sha512] {
+            if let md = EVP_MD_fetch(nil, a.rawValue, nil) { methods[a] = md }
+        }
+        return methods
+    }()
 
     deinit {
         EVP_MD_CTX_free(ctx)

@@ -165,17 +165,48 @@ public enum Record: Codable, Hashable, Sendable {
 /// secret in the same file keeps its fingerprint when lines above it move.
 public enum Fingerprint {
     public static func make(ruleId: String, location: Location, evidence: String) -> String {
-        var parts = [ruleId, location.input]
-        if let t = location.table { parts.append(t) }
-        if let c = location.columnName { parts.append(c) }
-        parts.append(evidence)
-        return Digest.sha256Hex(Array(parts.joined(separator: "\u{1F}").utf8)).prefix(32).lowercased()
+        // The parts joined by U+001F, fed to the digest one by one; the first 16 bytes in hex.
+        let d = Digest(.sha256)
+        func add(_ part: String, separated: Bool = true) {
+            if separated { withUnsafeBytes(of: UInt8(0x1F)) { d.update($0) } }
+            var part = part
+            part.withUTF8 { d.update(UnsafeRawBufferPointer($0)) }
+        }
+        add(ruleId, separated: false)
+        add(location.input)
+        if let t = location.table { add(t) }
+        if let c = location.columnName { add(c) }
+        add(evidence)
+        return Digest.hex(Array(d.finish().prefix(16)))
     }
 }
 
 /// Never print a secret in full by default: keep a little of each end so a person can find it.
 public enum Redaction {
     public static func redact(_ value: String, keepFirst: Int = 4, keepLast: Int = 2) -> String {
+        if let ascii = redactASCII(value, keepFirst: keepFirst, keepLast: keepLast) { return ascii }
+        return redactCharacters(value, keepFirst: keepFirst, keepLast: keepLast)
+    }
+
+    /// `redact` for ASCII without CR LF, where each byte is one Character: on bytes.
+    static func redactASCII(_ value: String, keepFirst: Int, keepLast: Int) -> String? {
+        var value = value
+        return value.withUTF8 { u -> String? in
+            var previous: UInt8 = 0
+            for b in u {
+                if b >= 0x80 || (b == 0x0A && previous == 0x0D) { return nil }
+                previous = b
+            }
+            let n = u.count
+            if n <= keepFirst + keepLast + 2 { return String(repeating: "*", count: max(n, 4)) }
+            var out = [UInt8](repeating: UInt8(ascii: "*"), count: n)
+            for k in 0..<keepFirst { out[k] = u[k] }
+            for k in (n - keepLast)..<n { out[k] = u[k] }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    static func redactCharacters(_ value: String, keepFirst: Int, keepLast: Int) -> String {
         let chars = Array(value)
         if chars.count <= keepFirst + keepLast + 2 {
             return String(repeating: "*", count: max(chars.count, 4))

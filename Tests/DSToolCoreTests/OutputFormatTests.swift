@@ -235,9 +235,92 @@ final class OutputFormatTests: XCTestCase {
             XCTAssertEqual(CSVReportWriter.field(s), CSVReportWriter.anyField(s), s.debugDescription)
             XCTAssertEqual(TextCell.width(s), TextCell.scalarWidth(s), s.debugDescription)
         }
+        let unicode = pieces + ["é", "\u{80}", "\u{85}", "\u{9f}", "\u{a0}", "\u{c2}", "手", "\u{2028}", "😀"]
+        for _ in 0..<20_000 {
+            let s = (0..<next(8)).map { _ in unicode[next(unicode.count)] }.joined()
+            XCTAssertEqual(TextCell.sanitize(s), TextCell.sanitizeScalars(s), s.debugDescription)
+            XCTAssertEqual(TextCell.sanitize(s, keepLayout: true), TextCell.sanitizeScalars(s, keepLayout: true), s.debugDescription)
+            XCTAssertEqual(CSVReportWriter.field(s), CSVReportWriter.anyField(s), s.debugDescription)
+        }
         XCTAssertNil(CSVReportWriter.asciiField("é"))
         XCTAssertEqual(CSVReportWriter.field("a\r\nb"), "a\r\nb", "CR LF is one Character, neither CR nor LF")
         XCTAssertEqual(CSVReportWriter.field("-1,\"x\""), "\"'-1,\"\"x\"\"\"")
         XCTAssertEqual(TextCell.width("手机a\u{0}"), 5)
     }
+
+    /// SARIF results as the writer built them before: nested dictionaries, sorted-keys encoding.
+    static func referenceResult(_ f: Finding, _ w: SARIFReportWriter, lang: String) -> JSONValue {
+        let ri = w.addRule(id: f.ruleId, title: f.title, severity: f.severity, category: f.category, references: f.references,
+                           remediation: f.remediation)
+        var region: [String: JSONValue] = [:]
+        if let l = f.location.line, l > 0 { region["startLine"] = .int(Int64(l)) }
+        if let l = f.location.endLine, l > 0, f.location.line != nil { region["endLine"] = .int(Int64(l)) }
+        if let c = f.location.column, c > 0, f.location.line != nil { region["startColumn"] = .int(Int64(c)) }
+        if let o = f.location.offset, o >= 0 { region["byteOffset"] = .int(o) }
+        if let n = f.location.length, n >= 0, f.location.offset != nil { region["byteLength"] = .int(Int64(n)) }
+        var physical: [String: JSONValue] = [
+            "artifactLocation": ["uri": .string(SARIFReportWriter.uri(f.location.input)), "index": .int(Int64(w.artifact(f.location)))],
+        ]
+        if !region.isEmpty { physical["region"] = .object(region) }
+        var props: [String: JSONValue] = ["severity": .string(f.severity.rawValue), "category": .string(f.category)]
+        if let c = f.location.chain { props["chain"] = .array(c.map { .string($0) }) }
+        if let t = f.location.table { props["table"] = .string(t) }
+        if let c = f.location.columnName { props["column_name"] = .string(c) }
+        if let r = f.location.row { props["row"] = .int(r) }
+        if let e = f.evidence { props["evidence"] = .string(e) }
+        if let d = f.dataLevel { props["data_level"] = .string(d.rawValue) }
+        if let c = f.confidence { props["confidence"] = .double(c) }
+        if let refs = f.references { props["references"] = .array(refs.map { .string($0) }) }
+        if let cwe = f.cwe { props["cwe"] = .array(cwe.map { .string($0) }) }
+        if let p = f.properties { props["details"] = p }
+        return [
+            "ruleId": .string(f.ruleId),
+            "ruleIndex": .int(Int64(ri)),
+            "level": .string(SARIFReportWriter.level(f.severity)),
+            "message": ["text": .string(f.message?.text(lang) ?? f.title.text(lang))],
+            "locations": [["physicalLocation": .object(physical)]],
+            "partialFingerprints": ["dstool/v1": .string(f.fingerprint)],
+            "properties": .object(props),
+        ]
+    }
+
+    func testSARIFResultsAreWhatTheDictionariesEncodedTo() throws {
+        var findings = (T.records + RecordPathTests.richRecords()).compactMap { r -> Finding? in
+            if case .finding(let f) = r { return f }
+            return nil
+        }
+        // Every combination of the location fields that decide the region.
+        for line in [nil, -1, 0, 7] as [Int?] {
+            for column in [nil, 0, 3] as [Int?] {
+                for offset in [nil, -1, 0, 40] as [Int64?] {
+                    for (length, endLine) in [(nil, nil), (0, 0), (5, 9)] as [(Int?, Int?)] {
+                        var f = T.archiveFinding
+                        f.location.line = line; f.location.column = column; f.location.offset = offset
+                        f.location.length = length; f.location.endLine = endLine
+                        f.location.input = "x\(findings.count % 3).txt"
+                        findings.append(f)
+                    }
+                }
+            }
+        }
+        for lang in ["en", "zh"] {
+            let old = SARIFReportWriter(out: T.Capture().stream, manifest: nil, lang: lang)
+            let new = SARIFReportWriter(out: T.Capture().stream, manifest: nil, lang: lang)
+            for f in findings {
+                let expected = try JSONEncoder.sortedForTests.encode(Self.referenceResult(f, old, lang: lang))
+                let ri = new.addRule(id: f.ruleId, title: f.title, severity: f.severity, category: f.category, references: f.references,
+                                     remediation: f.remediation)
+                var w = CanonicalJSONWriter()
+                try new.writeResult(f, ruleIndex: ri, to: &w)
+                XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self))
+            }
+            XCTAssertEqual(try JSONEncoder.sortedForTests.encode(JSONValue.array(new.artifacts)),
+                           try JSONEncoder.sortedForTests.encode(JSONValue.array(old.artifacts)))
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Foundation's encoder as the writers used it (sorted keys, slashes unescaped).
+    static var sortedForTests: JSONEncoder { DSJSON.encoder() }
 }

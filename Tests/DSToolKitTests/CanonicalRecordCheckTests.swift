@@ -1,4 +1,4 @@
-import DSToolKit
+@testable import DSToolKit
 import Foundation
 import XCTest
 
@@ -10,13 +10,21 @@ final class CanonicalRecordCheckTests: XCTestCase {
 
     /// The property every answer of the check must have.
     func assertSound(_ bytes: [UInt8], _ note: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) {
-        guard let essentials = bytes.withUnsafeBytes({ CanonicalRecordCheck.essentials($0) }) else { return }
+        let read = bytes.withUnsafeBytes { CanonicalRecordCheck.decode($0) }
+        guard let essentials = bytes.withUnsafeBytes({ CanonicalRecordCheck.essentials($0) }) else {
+            XCTAssertNil(read, file: file, line: line)
+            return
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let record = try? bytes.withUnsafeBytes({ try RecordDecoder.decode($0) }) else {
             XCTFail("accepted but not decodable: \(text) \(note())", file: file, line: line)
             return
         }
         XCTAssertEqual(essentials, RecordEssentials(record), text, file: file, line: line)
+        // The record read along the check is the reader's, field for field and byte for byte.
+        XCTAssertEqual(read?.essentials, essentials, text, file: file, line: line)
+        XCTAssertEqual(read?.record, record, text, file: file, line: line)
+        XCTAssertEqual(try? read?.record.canonicalJSON(), try? record.canonicalJSON(), text, file: file, line: line)
         let again = try? record.canonicalJSON()
         XCTAssertEqual(again, bytes, "accepted but not canonical: \(text) \(note())", file: file, line: line)
     }
@@ -154,5 +162,32 @@ final class CanonicalRecordCheckTests: XCTestCase {
             assertSound(Array(record.utf8), t)
         }
         XCTAssertGreaterThan(accepted, texts.count / 2)
+    }
+
+    /// Fingerprints and redaction take shortcuts; they must give what the plain formulas gave.
+    func testFingerprintAndRedactionAsBefore() {
+        func oldFingerprint(_ ruleId: String, _ l: Location, _ evidence: String) -> String {
+            var parts = [ruleId, l.input]
+            if let t = l.table { parts.append(t) }
+            if let c = l.columnName { parts.append(c) }
+            parts.append(evidence)
+            return Digest.sha256Hex(Array(parts.joined(separator: "\u{1F}").utf8)).prefix(32).lowercased()
+        }
+        var r = Rng(state: 3)
+        for _ in 0..<500 {
+            let l = Location(input: CanonicalJSONTests.string(&r), table: r.chance() ? CanonicalJSONTests.string(&r) : nil,
+                             columnName: r.chance() ? CanonicalJSONTests.string(&r) : nil)
+            let rule = CanonicalJSONTests.string(&r), evidence = CanonicalJSONTests.string(&r)
+            XCTAssertEqual(Fingerprint.make(ruleId: rule, location: l, evidence: evidence), oldFingerprint(rule, l, evidence))
+        }
+        let pieces = ["a", "Z", "0", "\r", "\n", "\r\n", "*", "é", "手", "e\u{301}", "😀", "\u{0}"]
+        for _ in 0..<5000 {
+            let s = (0..<r.below(16)).map { _ in pieces[r.below(pieces.count)] }.joined()
+            let first = r.below(6), last = r.below(4)
+            XCTAssertEqual(Redaction.redact(s, keepFirst: first, keepLast: last),
+                           Redaction.redactCharacters(s, keepFirst: first, keepLast: last), s.debugDescription)
+        }
+        XCTAssertEqual(Redaction.redact("AKIAABCDEFGHIJKLMNOP"), "AKIA**************OP")
+        XCTAssertEqual(Redaction.redact("ab\r\ncdefghij\r\n"), "ab\r\nc******j\r\n", "CR LF is one Character")
     }
 }

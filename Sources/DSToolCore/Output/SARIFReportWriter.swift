@@ -78,38 +78,10 @@ public final class SARIFReportWriter: ReportWriter {
         case .finding(let f):
             let ri = addRule(id: f.ruleId, title: f.title, severity: f.severity, category: f.category, references: f.references,
                              remediation: f.remediation)
-            var region: [String: JSONValue] = [:]
-            if let l = f.location.line, l > 0 { region["startLine"] = .int(Int64(l)) }
-            if let l = f.location.endLine, l > 0, f.location.line != nil { region["endLine"] = .int(Int64(l)) }
-            if let c = f.location.column, c > 0, f.location.line != nil { region["startColumn"] = .int(Int64(c)) }
-            if let o = f.location.offset, o >= 0 { region["byteOffset"] = .int(o) }
-            if let n = f.location.length, n >= 0, f.location.offset != nil { region["byteLength"] = .int(Int64(n)) }
-            var physical: [String: JSONValue] = [
-                "artifactLocation": ["uri": .string(uri(for: f.location.input)), "index": .int(Int64(artifact(f.location)))],
-            ]
-            if !region.isEmpty { physical["region"] = .object(region) }
-            var props: [String: JSONValue] = ["severity": .string(f.severity.rawValue), "category": .string(f.category)]
-            if let c = f.location.chain { props["chain"] = .array(c.map { .string($0) }) }
-            if let t = f.location.table { props["table"] = .string(t) }
-            if let c = f.location.columnName { props["column_name"] = .string(c) }
-            if let r = f.location.row { props["row"] = .int(r) }
-            if let e = f.evidence { props["evidence"] = .string(e) }
-            if let d = f.dataLevel { props["data_level"] = .string(d.rawValue) }
-            if let c = f.confidence { props["confidence"] = .double(c) }
-            if let refs = f.references { props["references"] = .array(refs.map { .string($0) }) }
-            if let cwe = f.cwe { props["cwe"] = .array(cwe.map { .string($0) }) }
-            if let p = f.properties { props["details"] = p }
-            let result: JSONValue = [
-                "ruleId": .string(f.ruleId),
-                "ruleIndex": .int(Int64(ri)),
-                "level": .string(Self.level(f.severity)),
-                "message": ["text": .string(f.message?.text(lang) ?? f.title.text(lang))],
-                "locations": [["physicalLocation": .object(physical)]],
-                "partialFingerprints": ["dstool/v1": .string(f.fingerprint)],
-                "properties": .object(props),
-            ]
-            // The hand-written writer: JSONEncoder's bytes (sorted keys), a fraction of its cost.
-            if let d = try? result.canonicalJSON() { d.withUnsafeBytes { results.append($0) } }
+            // Written straight from the finding, members in sorted order: the bytes JSONEncoder wrote
+            // from the same result as nested dictionaries (sorted keys), without building them.
+            var w = CanonicalJSONWriter()
+            if (try? writeResult(f, ruleIndex: ri, to: &w)) != nil { w.bytes.withUnsafeBytes { results.append($0) } }
         case .error(let e):
             var n: [String: JSONValue] = [
                 "level": "error",
@@ -122,6 +94,67 @@ public final class SARIFReportWriter: ReportWriter {
         case .data:
             break
         }
+    }
+
+    /// One SARIF result: keys in byte order at every level, as in the sorted-keys encoding.
+    func writeResult(_ f: Finding, ruleIndex: Int, to w: inout CanonicalJSONWriter) throws {
+        let l = f.location
+        try w.beginObject()
+        w.key("level"); w.string(Self.level(f.severity))
+        w.key("locations")
+        try w.beginArray()
+        try w.beginObject()
+        w.key("physicalLocation")
+        try w.beginObject()
+        w.key("artifactLocation")
+        try w.beginObject()
+        w.key("index"); w.int(artifact(l))
+        w.key("uri"); w.string(uri(for: l.input))
+        w.endObject()
+        let startLine = l.line.flatMap { $0 > 0 ? $0 : nil }
+        let endLine = l.line != nil ? l.endLine.flatMap { $0 > 0 ? $0 : nil } : nil
+        let startColumn = l.line != nil ? l.column.flatMap { $0 > 0 ? $0 : nil } : nil
+        let byteOffset = l.offset.flatMap { $0 >= 0 ? $0 : nil }
+        let byteLength = l.offset != nil ? l.length.flatMap { $0 >= 0 ? $0 : nil } : nil
+        if startLine != nil || endLine != nil || startColumn != nil || byteOffset != nil || byteLength != nil {
+            w.key("region")
+            try w.beginObject()
+            if let v = byteLength { w.key("byteLength"); w.int(v) }
+            if let v = byteOffset { w.key("byteOffset"); w.int(v) }
+            if let v = endLine { w.key("endLine"); w.int(v) }
+            if let v = startColumn { w.key("startColumn"); w.int(v) }
+            if let v = startLine { w.key("startLine"); w.int(v) }
+            w.endObject()
+        }
+        w.endObject()
+        w.endObject()
+        w.endArray()
+        w.key("message")
+        try w.beginObject()
+        w.key("text"); w.string(f.message?.text(lang) ?? f.title.text(lang))
+        w.endObject()
+        w.key("partialFingerprints")
+        try w.beginObject()
+        w.key("dstool/v1"); w.string(f.fingerprint)
+        w.endObject()
+        w.key("properties")
+        try w.beginObject()
+        w.key("category"); w.string(f.category)
+        if let v = l.chain { w.key("chain"); try w.write(v) }
+        if let v = l.columnName { w.key("column_name"); w.string(v) }
+        if let v = f.confidence { w.key("confidence"); try w.double(v) }
+        if let v = f.cwe { w.key("cwe"); try w.write(v) }
+        if let v = f.dataLevel { w.key("data_level"); w.string(v.rawValue) }
+        if let v = f.properties { w.key("details"); try w.write(v) }
+        if let v = f.evidence { w.key("evidence"); w.string(v) }
+        if let v = f.references { w.key("references"); try w.write(v) }
+        if let v = l.row { w.key("row"); w.int(v) }
+        w.key("severity"); w.string(f.severity.rawValue)
+        if let v = l.table { w.key("table"); w.string(v) }
+        w.endObject()
+        w.key("ruleId"); w.string(f.ruleId)
+        w.key("ruleIndex"); w.int(ruleIndex)
+        w.endObject()
     }
 
     /// A URI reference for an input chain: percent-encoded UTF-8; `!` kept as the chain separator,

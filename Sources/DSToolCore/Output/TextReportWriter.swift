@@ -13,6 +13,7 @@ public final class TextReportWriter: ReportWriter {
     var headerWritten = false
     var perRule: [String: (severity: Severity, count: Int)] = [:]
     static let severityWidth = 8
+    static let indent = String(repeating: " ", count: severityWidth + 2)
 
     /// `ruleIds`: the rules the plugin can report (from its manifest), to size the rule column.
     public init(out: ReportStream, lang: String, color: Bool, ruleIds: [String] = []) {
@@ -37,7 +38,16 @@ public final class TextReportWriter: ReportWriter {
         }
     }
 
-    func label(_ s: Severity) -> String { zh ? s.zh : s.rawValue.uppercased() }
+    func label(_ s: Severity) -> String {
+        if zh { return s.zh }
+        switch s {
+        case .info: return "INFO"
+        case .low: return "LOW"
+        case .medium: return "MEDIUM"
+        case .high: return "HIGH"
+        case .critical: return "CRITICAL"
+        }
+    }
 
     func row(_ cells: [(String, Int)], last: String) -> String {
         cells.map { TextCell.pad($0.0, $0.1) }.joined(separator: "  ") + "  " + last
@@ -66,7 +76,7 @@ public final class TextReportWriter: ReportWriter {
             let sev = label(f.severity)
             let painted = paint(sev, Self.colorCode(f.severity)) + String(repeating: " ", count: max(0, Self.severityWidth - TextCell.width(sev)))
             s += painted + "  " + TextCell.pad(TextCell.sanitize(f.ruleId), ruleWidth) + "  " + place(f.location) + "\n"
-            let indent = String(repeating: " ", count: Self.severityWidth + 2)
+            let indent = Self.indent
             var message = TextCell.sanitize(f.message?.text(lang) ?? f.title.text(lang))
             if let level = f.dataLevel { message += zh ? "（\(level.rawValue)数据）" : " (\(level.en) data)" }
             s += indent + message + "\n"
@@ -161,6 +171,26 @@ public enum TextCell {
 
     /// Control characters (C0, DEL, C1) as `\xNN`; `keepLayout` keeps newlines and tabs.
     public static func sanitize(_ s: String, keepLayout: Bool = false) -> String {
+        // Most text has no control character: found out on bytes (C1 controls are C2 80…C2 9F).
+        var copy = s
+        let clean = copy.withUTF8 { u -> Bool in
+            var i = 0
+            while i < u.count {
+                let b = u[i]
+                if b < 0x20 {
+                    if !(keepLayout && (b == 0x0A || b == 0x09)) { return false }
+                } else if b == 0x7F || (b == 0xC2 && i + 1 < u.count && u[i + 1] <= 0x9F) {
+                    return false
+                }
+                i += 1
+            }
+            return true
+        }
+        if clean { return s }
+        return sanitizeScalars(s, keepLayout: keepLayout)
+    }
+
+    static func sanitizeScalars(_ s: String, keepLayout: Bool = false) -> String {
         guard s.unicodeScalars.contains(where: { isControl($0) && !(keepLayout && ($0 == "\n" || $0 == "\t")) }) else { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
