@@ -21,6 +21,8 @@ final class EvidenceCollector {
     /// Reports an item that could not be used (one error record per item).
     var reportError: (String, String) -> Void = { _, _ in }
     private var backupIndex: [String: Int] = [:]
+    /// Tables sampled on a worker: where their rows go in `evidence.tables`, filled by `finish()`.
+    private var tableSlots: [(at: Int, task: Int, item: String, format: String, roles: ItemRoles)] = []
     private var chunk = [UInt8](repeating: 0, count: 1 << 20)
 
     static let configLimit = 4 << 20
@@ -86,6 +88,14 @@ final class EvidenceCollector {
         if let pool {
             let results = try pool.finish()
             for i in scanned where !scanFailed.contains(i) { evidence.items[i].pi = results[i] ?? PIFacts() }
+            // In item order, as if each table had been sampled when its item was read.
+            for slot in tableSlots.reversed() {
+                let tables = pool.taskResult(slot.task).map { name, acc in
+                    TableEvidence(item: slot.item, table: name, format: slot.format, rowsSampled: acc.rows, columns: acc.columns, roles: slot.roles)
+                }
+                evidence.tables.insert(contentsOf: tables, at: slot.at)
+            }
+            tableSlots = []
         }
         if needs.backups { for ev in evidence.items { noteBackup(ev) } }
     }
@@ -247,12 +257,26 @@ final class EvidenceCollector {
             evidence.documents.append(doc)
         }
         if wantTable {
+            let (rows, counter) = (sampleRows, self.counter)
+            var sample: (() -> [(String?, ColumnAccumulator)])?
             switch cls.table {
             case .delimited(let d)?:
-                if let acc = DelimitedSampler.sample(head, delimiter: d, complete: complete, maxRows: sampleRows, counter: counter) { tables.append((nil, acc)) }
+                let headBytes = head
+                sample = { [complete] in DelimitedSampler.sample(headBytes, delimiter: d, complete: complete, maxRows: rows, counter: counter).map { [(nil, $0)] } ?? [] }
             case .sqlDump?:
-                tables += SQLDumpSampler.sample(head, maxRows: sampleRows, counter: counter).map { ($0.0, $0.1) }
+                let headBytes = head
+                sample = { SQLDumpSampler.sample(headBytes, maxRows: rows, counter: counter).map { ($0.0, $0.1) } }
             default: break
+            }
+            // Parsing a table's head is the reading thread's largest own cost: a worker does it
+            // while the next items are read.
+            if let sample {
+                if let pool {
+                    let format = cls.table.map { "\($0)" } ?? "?"
+                    tableSlots.append((evidence.tables.count, pool.submitTask(sample), item.name, format, cls.roles))
+                } else {
+                    tables += sample()
+                }
             }
             for (name, acc) in tables {
                 evidence.tables.append(TableEvidence(item: item.name, table: name, format: cls.table.map { "\($0)" } ?? "?",

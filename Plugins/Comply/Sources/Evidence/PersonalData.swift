@@ -65,6 +65,10 @@ final class PersonalDataScanPool: @unchecked Sendable {
     private var stopping = false
     /// Scanned segments' buffers, emptied, for the next segments (no fresh 1 MiB pages per segment).
     private var spareBuffers: [[UInt8]] = []
+    /// Other per-item work done off the reading thread (table sampling), and what it returned.
+    private var tasks: [(id: Int, work: () -> [(String?, ColumnAccumulator)])] = []
+    private var taskResults: [Int: [(String?, ColumnAccumulator)]] = [:]
+    private var nextTaskID = 0
     static let maxQueued = 8
 
     init(workers: Int) {
@@ -89,6 +93,23 @@ final class PersonalDataScanPool: @unchecked Sendable {
         matchers.append(m)
         matcherIndex[key] = matchers.count - 1
         return matchers.count - 1
+    }
+
+    /// Runs `work` on a worker; its result is collected by `finish()` under the returned id.
+    func submitTask(_ work: @escaping () -> [(String?, ColumnAccumulator)]) -> Int {
+        cond.lock(); defer { cond.unlock() }
+        while tasks.count >= Self.maxQueued { cond.wait() }
+        let id = nextTaskID
+        nextTaskID += 1
+        tasks.append((id, work))
+        cond.broadcast()
+        return id
+    }
+
+    /// The result of a task once `finish()` has returned.
+    func taskResult(_ id: Int) -> [(String?, ColumnAccumulator)] {
+        cond.lock(); defer { cond.unlock() }
+        return taskResults[id] ?? []
     }
 
     func submit(_ s: Segment) {
@@ -129,8 +150,21 @@ final class PersonalDataScanPool: @unchecked Sendable {
         var matches: [PIIMatch] = []
         while true {
             cond.lock()
-            while queue.isEmpty && !stopping { cond.wait() }
-            if queue.isEmpty && stopping { cond.unlock(); return }
+            while queue.isEmpty && tasks.isEmpty && !stopping { cond.wait() }
+            if queue.isEmpty && tasks.isEmpty && stopping { cond.unlock(); return }
+            if !tasks.isEmpty {
+                let task = tasks.removeFirst()
+                busy += 1
+                cond.broadcast()
+                cond.unlock()
+                let result = task.work()
+                cond.lock()
+                taskResults[task.id] = result
+                busy -= 1
+                cond.broadcast()
+                cond.unlock()
+                continue
+            }
             var seg = queue.removeFirst()
             let matcher = matchers[seg.matcher]
             busy += 1
@@ -162,7 +196,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
     /// Waits for every submitted segment; the counts per item.
     func finish() throws -> [Int: PIFacts] {
         cond.lock()
-        while !queue.isEmpty || busy > 0 { cond.wait() }
+        while !queue.isEmpty || !tasks.isEmpty || busy > 0 { cond.wait() }
         stopping = true
         cond.broadcast()
         let r = results
