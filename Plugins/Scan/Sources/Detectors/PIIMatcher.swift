@@ -375,15 +375,26 @@ struct PIIResolver {
             if kinds.contains(.email) && (c.start > 0 && buffer[c.start - 1] == 58 || isURLUserinfo(buffer, c.start)) { continue }
             let value = UnsafeBufferPointer(rebasing: buffer[c.start..<c.end])
             var best: PIIMatch?
+            // The value's window on its line, and the kind-independent context answers, found
+            // once per value rather than once per kind it could be.
+            var window: ContextWindow?
+            var negative: Bool?
+            var general: Bool?
             for kind in kinds {
                 guard var conf = PIIValidators.confidence(kind, value) else { continue }
                 var word: String?
-                if let w = contextWord(kind, buffer, c.start, c.end, columnContext) {
+                if window == nil { window = ContextWindow(buffer, c.start, c.end) }
+                if let w = contextWord(kind, buffer, window!, c.start, c.end, columnContext) {
                     conf = min(0.99, conf + PIIContext.boost(kind)); word = w
-                } else if PIIContext.weighsNegative(kind) && hasNegativeContext(buffer, c.start) {
-                    conf -= 0.45
-                } else if hasGeneralContext(buffer, c.start) {
-                    conf = min(0.99, conf + 0.05)
+                } else {
+                    let weighsNegative = PIIContext.weighsNegative(kind)
+                    if weighsNegative && negative == nil { negative = hasNegativeContext(buffer, c.start) }
+                    if weighsNegative && negative! {
+                        conf -= 0.45
+                    } else {
+                        if general == nil { general = hasGeneralContext(buffer, window!, c.start) }
+                        if general! { conf = min(0.99, conf + 0.05) }
+                    }
                 }
                 if kind == .personName { conf = min(0.99, conf + 0.25) }   // found after a label
                 if conf > (best?.confidence ?? -1) {
@@ -443,12 +454,23 @@ struct PIIResolver {
         out.append(contentsOf: kept)
     }
 
+    /// Where a value's context lies: up to 48 bytes before it and 16 after, on its line.
+    struct ContextWindow {
+        let start: Int
+        let end: Int
+        init(_ b: UnsafeBufferPointer<UInt8>, _ valueStart: Int, _ valueEnd: Int) {
+            var s = valueStart
+            while s > 0 && valueStart - s < 48 && b[s - 1] != 10 { s -= 1 }
+            var e = valueEnd
+            while e < b.count && e - valueEnd < 16 && b[e] != 10 { e += 1 }
+            start = s; end = e
+        }
+    }
+
     /// A context word for `kind` within 48 bytes before the value (same line) or 16 after.
-    func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ column: String?) -> String? {
-        var s = start
-        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
-        var e = end
-        while e < b.count && e - end < 16 && b[e] != 10 { e += 1 }
+    func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int, _ end: Int, _ column: String?) -> String? {
+        let s = window.start
+        let e = window.end
         // A value alone on its line (a table cell) has no context: the word tables are not touched.
         if column == nil && s == start && e == end { return nil }
         let words = PIIContext.words(kind)
@@ -482,11 +504,10 @@ struct PIIResolver {
         return PIIContext.containsAny(PIIContext.negative, first: PIIContext.negativeFirst, b, s, start)
     }
 
-    func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
-        var s = start
-        while s > 0 && start - s < 48 && b[s - 1] != 10 { s -= 1 }
-        if s == start { return false }
-        return PIIContext.containsAny(PIIContext.general, first: PIIContext.generalFirst, b, s, start)
+    /// A general word (密码, password…) in the window before the value.
+    func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int) -> Bool {
+        if window.start == start { return false }
+        return PIIContext.containsAny(PIIContext.general, first: PIIContext.generalFirst, b, window.start, start)
     }
 
     private func contains(_ hay: ArraySlice<UInt8>, _ w: [UInt8]) -> Bool {
