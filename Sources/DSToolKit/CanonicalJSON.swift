@@ -30,28 +30,21 @@ public struct CanonicalJSONWriter {
 
     // MARK: structure
 
-    public mutating func beginObject() throws {
+    public mutating func beginObject() throws { try open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() throws { try open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) throws {
         separate()
         depth += 1
         if depth >= Self.maximumDepth { throw Failure.nestedTooDeep }
-        bytes.append(UInt8(ascii: "{"))
+        bytes.append(bracket)
         needComma = false
     }
-    public mutating func endObject() {
+    private mutating func close(_ bracket: UInt8) {
         depth -= 1
-        bytes.append(UInt8(ascii: "}"))
-        needComma = true
-    }
-    public mutating func beginArray() throws {
-        separate()
-        depth += 1
-        if depth >= Self.maximumDepth { throw Failure.nestedTooDeep }
-        bytes.append(UInt8(ascii: "["))
-        needComma = false
-    }
-    public mutating func endArray() {
-        depth -= 1
-        bytes.append(UInt8(ascii: "]"))
+        bytes.append(bracket)
         needComma = true
     }
     /// A key known to need no escaping; the value written next belongs to it.

@@ -269,7 +269,7 @@ final class AuditRun {
     struct Reporter {
         let run: AuditRun
         var inventory = Inventory()
-        var dedup = RunFindingDeduplicator()
+        var dedup = FindingDeduplicator()
         /// The rules' verdicts on algorithm observations by what was seen (rules never look at
         /// where): a tree names the same few algorithms in the same calls thousands of times.
         private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]

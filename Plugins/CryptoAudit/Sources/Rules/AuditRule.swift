@@ -42,30 +42,10 @@ public protocol AuditRule: Sendable {
     func evaluate(_ observation: Observation, _ settings: AuditSettings) -> RuleHit?
 }
 
-/// Keeps the first finding of each rule, place and subject.
+/// Keeps the first finding of each rule, place and subject (the hit's algorithm, else its
+/// message), asked before the finding is made. Observations come input by input: rules are keyed
+/// by their position in `AuditRules.all` and inputs by a number (one String hashed per finding).
 struct FindingDeduplicator {
-    private struct Key: Hashable {
-        var ruleId: String
-        var input: String
-        var line: Int
-        var row: Int64
-        var subject: String
-    }
-    private var seen = Set<Key>()
-
-    mutating func accept(_ f: Finding) -> Bool {
-        accept(ruleId: f.ruleId, location: f.location, subject: f.properties?["algorithm"]?.stringValue ?? f.message?.en ?? "")
-    }
-
-    /// As `accept(_:)` before the finding is made: `subject` is its algorithm, else its message.
-    mutating func accept(ruleId: String, location: Location, subject: String) -> Bool {
-        seen.insert(Key(ruleId: ruleId, input: location.input, line: location.line ?? -1, row: location.row ?? -1, subject: subject)).inserted
-    }
-}
-
-/// The deduplicator of the plugin's run, which sees observations input by input: rules by their
-/// position in `AuditRules.all` and inputs by a number (one String hashed per finding, not three).
-struct RunFindingDeduplicator {
     private struct Key: Hashable {
         var rule: Int
         var input: Int
@@ -123,7 +103,14 @@ public enum AuditRules {
     /// thing on one line (`MinVersion: tls.VersionTLS10`) make one finding.
     public static func evaluate(_ observations: [Observation], settings: AuditSettings) -> [Finding] {
         var dedup = FindingDeduplicator()
-        return observations.flatMap { evaluate($0, settings: settings) }.filter { dedup.accept($0) }
+        var out: [Finding] = []
+        for o in observations {
+            forEachHit(o, settings: settings) { k, hit in
+                guard dedup.accept(rule: k, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
+                out.append(finding(definitions[k], hit, o, clauses: settings.clauses))
+            }
+        }
+        return out
     }
 
     /// `properties`: `properties(hit, o)` when the caller has it already.
