@@ -1,6 +1,7 @@
 @testable import DSToolComply
 import DSToolKit
 import DSToolScan
+import Foundation
 import XCTest
 
 /// The small readers the primitives rely on.
@@ -143,6 +144,26 @@ final class ParserTests: XCTestCase {
         let cut = Array(dump.utf8.prefix(200))
         let partial = SQLDumpSampler.sample(cut, maxRows: 1000, counter: counter)
         XCTAssertEqual(partial.first?.1.rows, 2)
+    }
+
+
+    /// CSV and SQL dump heads are sampled on the scan workers (with 1 job or 2), SQLite files on
+    /// the reading thread: the tables still come out in the order their items were read.
+    func testTablesKeepItemOrderWhenSampledOnWorkers() throws {
+        let ev = EvidenceFolder()
+        _ = ev.write("data/a.csv", "id,mobile\n1,13812345678\n")
+        ev.sqlite("data/b.sqlite", ["CREATE TABLE people(name TEXT, mobile TEXT)", "INSERT INTO people VALUES ('x', '13912345678')"])
+        _ = ev.write("data/c.sql", "CREATE TABLE t1 (mobile varchar(11));\nINSERT INTO t1 VALUES ('13712345678');\n" +
+                     "CREATE TABLE t2 (note text);\nINSERT INTO t2 VALUES ('x');\n")
+        _ = ev.write("data/d.tsv", "mobile\tnote\n13612345678\tx\n")
+        for jobs in ["1", "2"] {
+            _ = try comply(["--pack", "cn-data-security", "--jobs", jobs, ev.root])
+            let tables = try XCTUnwrap(lastEvidence?.tables)
+            XCTAssertEqual(tables.map { ($0.item as NSString).lastPathComponent + ($0.table.map { "." + $0 } ?? "") },
+                           ["a.csv", "b.sqlite.people", "c.sql.t1", "c.sql.t2", "d.tsv"], "--jobs \(jobs)")
+            XCTAssertEqual(tables.map(\.rowsSampled), [1, 1, 1, 1, 1])
+            XCTAssertEqual(tables[0].columns[1].pi.counts, ["cn_mobile": 1])
+        }
     }
 
 }
