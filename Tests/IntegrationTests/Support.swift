@@ -25,10 +25,21 @@ enum Built {
         return bin
     }
 
+    /// Every temporary folder of this test process lives under one root that is removed when the
+    /// process exits, so a run leaves nothing in the temporary directory even when a test fails
+    /// before its own clean-up (installed prefixes are ~100 MB each).
+    static let runRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-it-\(getpid())")
+        try? FileManager.default.removeItem(at: root)
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Built.runRoot) }
+        return root
+    }()
+
     /// A fresh installed prefix (binary, plugins, manifests, lock, Swift runtime) in a temporary folder.
     static func install(fixtures: Bool = true) throws -> URL {
         _ = try requireBinary()
-        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-it-\(UUID().uuidString)")
+        let prefix = runRoot.appendingPathComponent("prefix-\(UUID().uuidString)")
         var args = [root.appendingPathComponent("Scripts/install").path, "--from-bin", productsDir.path, "--prefix", prefix.path]
         if fixtures { args.append("--with-fixtures") }
         let r = try run(args[0], Array(args.dropFirst()), cwd: root)
@@ -75,7 +86,7 @@ enum Built {
     }
 
     static func tempDir() -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-it-\(UUID().uuidString)")
+        let d = runRoot.appendingPathComponent(UUID().uuidString)
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }
