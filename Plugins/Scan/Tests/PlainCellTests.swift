@@ -159,6 +159,65 @@ final class PlainCellTests: XCTestCase {
         XCTAssertGreaterThan(ids.properties?["matched"]?.intValue ?? 0, 3_000 * 6 / 7)
     }
 
+    /// With only the digit-run search selected (`--only pii.cn_id_card`), a cell that is not a
+    /// plain number and has no seven digits in a row is only counted as a value; the findings
+    /// are those of the full path (off: a secret rule in the selection), cell for cell.
+    func testDigitRunOnlySelectionGivesTheFullPathsFindings() throws {
+        XCTAssertEqual(StructuredScanner.plainCellClassifier(try CompiledRuleSet(secretRules: [], piiKinds: [.cnIDCard]))?.digitRunsOnly, true)
+        XCTAssertEqual(StructuredScanner.plainCellClassifier(try CompiledRuleSet(secretRules: [], piiKinds: [.cnIDCard, .bankCard]))?.digitRunsOnly,
+                       false)   // grouped card numbers are searched too
+        XCTAssertEqual(StructuredScanner.plainCellClassifier(try CompiledRuleSet(secretRules: [RuleRegistry.all[0]], piiKinds: [.cnIDCard]))?
+            .digitRunsOnly, false)
+        XCTAssertEqual(PlainCell.hasDigitRun(Array("ab1234567".utf8), 9), true)
+        XCTAssertEqual(PlainCell.hasDigitRun(Array("123456.1234567".utf8), 14), true)
+        XCTAssertEqual(PlainCell.hasDigitRun(Array("123456.123456".utf8), 13), false)
+        XCTAssertEqual(PlainCell.hasDigitRun(Array("".utf8), 0), false)
+
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 43)
+        var csv = "id,name,id_no,note,amount\n"
+        let rows = 4_000
+        for i in 0..<rows {
+            let note: String
+            switch i % 5 {
+            case 0: note = "身份证 \(g.idCard())"                  // a value inside text, with a context word
+            case 1: note = "no. \(g.digits(6))"                    // six digits: no candidate
+            case 2: note = "编号\(g.digits(9))"                     // a run, but no ID number
+            case 3: note = "\"quoted, \(g.idCard())\""            // quoted: the cell is opened and closed
+            default: note = i % 2 == 0 ? " " : "x\(g.idCard())"   // blank (no value); a letter before the number
+            }
+            csv += "\(i),\(g.name()),\(g.idCard()),\(note),\(g.digits(5)).\(g.digits(2))\n"
+        }
+        let path = try dir.file("t.csv", csv)
+        let rules = try dir.file("digits.yaml", """
+        rules:
+          - id: nines
+            title: {en: Nines, zh: 九}
+            category: saas
+            severity: low
+            keywords: []
+            pattern: '\\b9{24}\\b'
+        """)
+        func key(_ f: Finding) -> String {
+            "\(f.ruleId)|\(f.location.columnName ?? "")|\(f.location.row ?? -1)|\(f.location.offset ?? -1)|\(f.location.length ?? -1)|\(f.evidence ?? "")|\(f.confidence ?? -1)|\(f.properties?["matched"]?.intValue ?? -1)|\(f.message?.en ?? "")"
+        }
+        for args in [["--per-value"], []] {
+            let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", "--only", "pii.cn_id_card", path] + args)
+            let off = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", "--only", "pii.cn_id_card,nines",
+                                                          "--rules", rules, path] + args)
+            let two = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "2", "--only", "pii.cn_id_card", path] + args)
+            XCTAssertEqual(on.findings.map(key), off.findings.map(key))
+            XCTAssertEqual(on.findings.map(key), two.findings.map(key))
+            let columns = on.findings.filter { $0.properties?["scope"]?.stringValue == "column" }
+            XCTAssertEqual(columns.map { $0.location.columnName ?? "" }, ["id_no", "note"])
+            // id_no: every row; note: the ID numbers in text (rows 0 and 3 of five) of the values
+            // that are not blank (four rows of five, and every other fifth row).
+            XCTAssertEqual(columns.map { $0.properties?["matched"]?.intValue ?? -1 }, [Int64(rows), Int64(rows / 5 * 2)])
+            XCTAssertEqual(columns.map { $0.properties?["values"]?.intValue ?? -1 }, [Int64(rows), Int64(rows / 5 * 4 + rows / 10)])
+            if args.isEmpty { XCTAssertEqual(on.findings.count, 2) } else { XCTAssertEqual(on.findings.count, 2 + rows + rows / 5 * 2) }
+        }
+    }
+
     /// A secret counts for a cell only when its match and keyword lie inside the cell: the
     /// batch joins cells with newlines, which `password\s*:` would read across.
     func testSecretsDoNotSpanCells() throws {

@@ -209,6 +209,9 @@ struct PIICandidateCollector {
     /// that can matter are visited: 64 bytes at a time, a bit mask of the digits shows where
     /// seven digits, or exactly four (a group), begin; shorter runs (line numbers, counters,
     /// most configuration values) are skipped without a look.
+    /// Digits in a row that make a digit-run candidate (the masks below look for seven).
+    @inline(__always) static var minimumDigitRun: Int { 7 }
+
     mutating func findDigitRuns() {
         guard let b = base else { return }
         var runIndex = -1, groupIndex = -1
@@ -254,8 +257,8 @@ struct PIICandidateCollector {
         var q = max(block, scan.done)
         while q < n {
             var k = 0
-            while q + k < n && k < 7 && b[q + k] &- 48 < 10 { k += 1 }
-            if k == 7 || (groups && k == 4) {
+            while q + k < n && k < Self.minimumDigitRun && b[q + k] &- 48 < 10 { k += 1 }
+            if k == Self.minimumDigitRun || (groups && k == 4) {
                 if q >= scan.done { scan.visit(q, into: &candidates) }
                 q = max(q + 1, scan.done)
             } else {
@@ -294,7 +297,7 @@ struct PIICandidateCollector {
             var j = p + 1
             while j < n && b[j] &- 48 < 10 { j += 1 }
             let run = j - start
-            if run >= 7 && j > lastTokenEnd && runIndex >= 0 {
+            if run >= PIICandidateCollector.minimumDigitRun && j > lastTokenEnd && runIndex >= 0 {
                 var s = start
                 while s > 0 && cls.contains(b[s - 1]) { s -= 1 }
                 var e = j

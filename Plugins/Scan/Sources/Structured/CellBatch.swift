@@ -53,9 +53,12 @@ final class CellBatch {
     /// Classifies plain number cells, which then stay out of the Hyperscan buffer; nil: every
     /// cell goes into it.
     let plainCells: PlainCellClassifier?
+    /// plainCells.digitRunsOnly, read per cell without retaining the classifier.
+    private let digitRunsOnly: Bool
 
     init(plainCells: PlainCellClassifier? = nil) {
         self.plainCells = plainCells
+        digitRunsOnly = plainCells?.digitRunsOnly ?? false
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: State())
         s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
@@ -70,6 +73,7 @@ final class CellBatch {
     /// until `other` is reset, which then starts new ones).
     init(snapshotOf other: CellBatch) {
         plainCells = other.plainCells
+        digitRunsOnly = other.digitRunsOnly
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: other.s.pointee)
     }
@@ -151,6 +155,11 @@ final class CellBatch {
         guard e > a else { return }
         if plainCells != nil && PlainCell.isPlain(p.baseAddress! + a, e - a) {
             addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0)
+            s.pointee.plainSize += e - a + 1
+            return
+        }
+        if digitRunsOnly && !PlainCell.hasDigitRun(p.baseAddress! + a, e - a) {
+            s.pointee.plainOthers.append(Int32(column))
             s.pointee.plainSize += e - a + 1
             return
         }

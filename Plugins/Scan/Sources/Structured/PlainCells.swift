@@ -27,6 +27,21 @@ enum PlainCell {
         let last = p[body]
         return last &- 48 < 10 || last | 0x20 == 120
     }
+
+    /// Whether the cell holds a run of `PIICandidateCollector.minimumDigitRun` digits: without
+    /// one, the digit-run search finds no candidate in it.
+    @inline(__always) static func hasDigitRun(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var run = 0
+        for i in 0..<n {
+            if p[i] &- 48 < 10 {
+                run += 1
+                if run == PIICandidateCollector.minimumDigitRun { return true }
+            } else {
+                run = 0
+            }
+        }
+        return false
+    }
 }
 
 /// The verdict on plain cells for one rule set. A class with its tables behind raw pointers:
@@ -42,8 +57,13 @@ final class PlainCellClassifier: @unchecked Sendable {
     /// shape s's kinds at shapeKinds[shapeBounds[s]..<shapeBounds[s + 1]].
     private let shapeKinds: UnsafeMutableBufferPointer<PIIKind>
     private let shapeBounds: UnsafeMutableBufferPointer<Int>
+    /// The rule set is the digit-run search alone (no secret rule, no other personal-data
+    /// pattern, as with `--only pii.cn_id_card`): a cell without a run of digits can hold no
+    /// value, so it is only counted, not copied into the batch and searched.
+    let digitRunsOnly: Bool
 
-    init?(piiPatterns: [PIIPattern]) {
+    init?(piiPatterns: [PIIPattern], digitRunsOnly: Bool = false) {
+        self.digitRunsOnly = digitRunsOnly
         var run: (kinds: [PIIKind], token: ByteClass)?
         for p in piiPatterns {
             if case .digitRun(let cls) = p.extent { run = (p.kinds, cls); break }

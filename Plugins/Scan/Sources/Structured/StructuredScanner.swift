@@ -33,7 +33,10 @@ final class StructuredScanner {
             if PatternAlphabet.mayMatch(p.expression, flags: p.flags, within: PlainCell.alphabet) { return nil }
         }
         for r in rules.secretRules where PatternAlphabet.mayMatch(r.pattern, within: PlainCell.alphabet) { return nil }
-        return PlainCellClassifier(piiPatterns: rules.piiPatterns)
+        let digitRunsOnly = rules.secretRules.isEmpty && !rules.piiPatterns.isEmpty && rules.piiPatterns.allSatisfy {
+            if case .digitRun = $0.extent { return true } else { return false }
+        }
+        return PlainCellClassifier(piiPatterns: rules.piiPatterns, digitRunsOnly: digitRunsOnly)
     }
 
     /// Ends the background thread (if one was started).
