@@ -94,6 +94,82 @@ final class StructuredTests: XCTestCase {
         XCTAssertEqual(summaryTwo.findings.count, 3)
     }
 
+    /// With more than one job, CSV and JSON-lines items are scanned whole on the workers while the
+    /// reader goes on to the next items: findings, errors and summaries come in the order one job
+    /// gives, among text items, and a table of more windows than are handed over at a time is
+    /// read through.
+    func testTablesScannedOnTheWorkersKeepInputOrder() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 29)
+        func text() -> String {
+            (0..<40).map { "line \($0) 手机 \(g.value(.cnMobile)) 身份证 \(g.idCard())" }.joined(separator: "\n") + "\n"
+        }
+        func table(_ rows: Int) -> String {
+            "id,id_no,mobile,note\n" + (0..<rows).map { "\($0),\(g.idCard()),\(g.value(.cnMobile)),\(g.name())" }.joined(separator: "\n") + "\n"
+        }
+        _ = try dir.file("a1.txt", text())
+        _ = try dir.file("a2.csv", table(300))
+        _ = try dir.file("a3.jsonl", "{\"phone\":\"\(g.value(.cnMobile))\"}\nnot json \(g.idCard())\n{\"phone\":\"\(g.value(.cnMobile))\"}\n")
+        _ = try dir.file("a4.txt", text())
+        // Six windows of 1 MiB, more than the feed holds: the reader waits for the worker.
+        let filler = String(repeating: "lorem ipsum ", count: 20)
+        var big = "id,mobile_no,note\n"
+        var row = 0
+        while big.utf8.count < 6 << 20 {
+            big += row % 500 == 0 ? "\(row),\(g.value(.cnMobile)),\(filler)\n" : "\(row),-,\(filler)\n"
+            row += 1
+        }
+        _ = try dir.file("a5.csv", big)
+        _ = try dir.file("a6.tsv", table(50).replacingOccurrences(of: ",", with: "\t"))
+        _ = try dir.file("a7.txt", text())
+        let one = try scan([dir.url.path, "--jobs", "1"])
+        let two = try scan([dir.url.path, "--jobs", "2"])
+        let three = try scan([dir.url.path, "--jobs", "3"])
+        XCTAssertEqual(one.records, two.records)
+        XCTAssertEqual(one.records, three.records)
+        XCTAssertEqual(two.errors.map(\.code), ["scan.jsonl"])
+        XCTAssertEqual(two.data.compactMap { $0.value["input"]?.stringValue }.map { ($0 as NSString).lastPathComponent },
+                       ["a1.txt", "a2.csv", "a3.jsonl", "a4.txt", "a5.csv", "a6.tsv", "a7.txt"])
+        XCTAssertEqual(column(two, "mobile_no", "pii.cn_mobile")?.properties?["matched"]?.intValue, Int64((row + 499) / 500))
+        XCTAssertEqual(column(two, "id_no", "pii.cn_id_card")?.properties?["matched"]?.intValue, 300)
+    }
+
+    /// The reader hands a table's windows to its worker in order, at most `capacity` at a time; a
+    /// read error comes after the windows read before it; a worker that gives up frees a reader
+    /// waiting on a full feed.
+    func testWindowFeed() throws {
+        let windows = (0..<10).map { i -> TextWindow in
+            let w = TextWindow(capacity: 4, withOffsets: false)
+            w.index = i
+            return w
+        }
+        let feed = WindowFeed(capacity: 2)
+        let producer = Thread { for w in windows { _ = feed.put(w) }; feed.finish(error: nil) }
+        producer.start()
+        var seen: [Int] = []
+        while let w = try feed.take() { seen.append(w.index) }
+        XCTAssertEqual(seen, Array(0..<10))
+        XCTAssertNil(try feed.take())
+
+        struct ReadFailure: Error {}
+        let failing = WindowFeed(capacity: 2)
+        XCTAssertTrue(failing.put(windows[0]))
+        failing.finish(error: ReadFailure())
+        XCTAssertEqual(try failing.take()?.index, 0)
+        XCTAssertThrowsError(try failing.take()) { XCTAssertTrue($0 is ReadFailure) }
+
+        final class Outcome: @unchecked Sendable { var accepted: Bool? }
+        let full = WindowFeed(capacity: 1)
+        XCTAssertTrue(full.put(windows[0]))
+        let outcome = Outcome()
+        let returned = expectation(description: "put returns")
+        Thread { outcome.accepted = full.put(windows[1]); returned.fulfill() }.start()
+        full.abandon()
+        wait(for: [returned], timeout: 30)
+        XCTAssertEqual(outcome.accepted, false)
+        XCTAssertFalse(full.put(windows[2]))
+    }
+
     /// Without a .csv name a table is recognised by its lines (same number of commas outside
     /// quotes in each, as libmagic's "CSV text"); prose with a few commas stays text.
     func testCSVWithoutCSVNameIsRecognisedByItsLines() throws {

@@ -16,17 +16,92 @@ struct ItemRef: Sendable {
     }
 }
 
-/// One window to scan and, once scanned, its findings.
+/// One window to scan and, once scanned, its findings; or a whole table item (`table`).
 final class ScanJob: @unchecked Sendable {
     let item: ItemRef
-    let window: TextWindow
+    let window: TextWindow?
     let binary: Bool
+    let table: TableWork?
     var findings: [Finding] = []
     /// Values found per kind (indexed by PIIKind.ordinal).
     var piiCounts = [Int](repeating: 0, count: PIIKind.count)
     var error: Error?
     var done = false
-    init(item: ItemRef, window: TextWindow, binary: Bool) { self.item = item; self.window = window; self.binary = binary }
+    init(item: ItemRef, window: TextWindow, binary: Bool) { self.item = item; self.window = window; self.binary = binary; table = nil }
+    init(item: ItemRef, table: TableWork) { self.item = item; window = nil; binary = false; self.table = table }
+}
+
+/// A table item (CSV/TSV, JSON lines) scanned whole on a worker while the reader thread goes on
+/// to the next items, so tables of different files are parsed on different cores. The reader
+/// hands the item's windows over through `feed`; what the scan reports is kept, in order, until
+/// the item's turn comes (column summaries only: per-value runs stay on the reader thread).
+final class TableWork: @unchecked Sendable {
+    enum Event { case finding(Finding), error(reason: String, code: String) }
+    let kind: StructuredScanner.Kind
+    let feed = WindowFeed()
+    var events: [Event] = []
+    var piiCounts: [PIIKind: Int] = [:]
+    var secretCount = 0
+    /// The item had input errors.
+    var failed = false
+    init(kind: StructuredScanner.Kind) { self.kind = kind }
+}
+
+/// The windows of one item, handed from the reader thread to the worker scanning it, at most
+/// `capacity` at a time (memory stays bounded however long the item is).
+final class WindowFeed: @unchecked Sendable {
+    let capacity: Int
+    private let condition = NSCondition()
+    private var windows: [TextWindow] = []
+    private var ended = false
+    private var readError: Error?
+    private var abandoned = false
+
+    init(capacity: Int = 4) { self.capacity = capacity }
+
+    /// Hands a window over, waiting while `capacity` are queued; false when the worker no longer
+    /// takes them (the item failed), and the window is the caller's again.
+    func put(_ w: TextWindow) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while windows.count >= capacity && !abandoned { condition.wait() }
+        if abandoned { return false }
+        windows.append(w)
+        condition.broadcast()
+        return true
+    }
+
+    /// No more windows; `error` (the reader's) ends the item after the windows queued before it.
+    func finish(error: Error?) {
+        condition.lock()
+        ended = true
+        readError = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next window, nil at the end; throws the reader's error.
+    func take() throws -> TextWindow? {
+        condition.lock()
+        defer { condition.unlock() }
+        while windows.isEmpty && !ended { condition.wait() }
+        if !windows.isEmpty {
+            let w = windows.removeFirst()
+            condition.broadcast()
+            return w
+        }
+        if let readError { throw readError }
+        return nil
+    }
+
+    /// The worker stops taking windows: the reader's next put returns false instead of waiting.
+    func abandon() {
+        condition.lock()
+        abandoned = true
+        windows.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
 }
 
 /// Scans items window by window on `jobs` threads and reports findings in input order.
@@ -62,6 +137,20 @@ public final class ScanEngine {
             while let first = pending.first, all || pool.isDone(first) {
                 pool.wait(first)
                 pending.removeFirst()
+                if let table = first.table {
+                    var stats = ItemStats(item: first.item)
+                    for event in table.events {
+                        switch event {
+                        case .finding(let f): emitChecked(f, context: context, stats: &stats, count: false)
+                        case .error(let reason, let code): context.emitError(input: first.item.name, reason: reason, code: code)
+                        }
+                    }
+                    if table.failed { status = .inputErrors }
+                    stats.piiCounts = table.piiCounts
+                    stats.secrets = table.secretCount
+                    emitSummary(stats, context: context)
+                    continue
+                }
                 if let e = first.error {
                     context.emitError(input: first.item.name, reason: "\(e)", code: "scan.failed")
                     status = .inputErrors
@@ -69,13 +158,13 @@ public final class ScanEngine {
                 var stats = itemStats[first.item.sequence] ?? ItemStats(item: first.item)
                 for f in first.findings { emitChecked(f, context: context, stats: &stats) }
                 for k in PIIKind.allCases where first.piiCounts[k.ordinal] > 0 { stats.piiCounts[k, default: 0] += first.piiCounts[k.ordinal] }
-                if first.window.isLast {
+                if first.window!.isLast {
                     emitSummary(stats, context: context)
                     itemStats[first.item.sequence] = nil
                 } else {
                     itemStats[first.item.sequence] = stats
                 }
-                pool.recycle(first.window)
+                pool.recycle(first.window!)
             }
         }
 
@@ -101,6 +190,29 @@ public final class ScanEngine {
                               w.bytes.withUnsafeBufferPointer({ CSVSniff.looksLikeCSV(UnsafeBufferPointer(rebasing: $0[0..<min(w.count, CSVSniff.head)])) }) {
                         kind = .delimited(44)
                     }
+                }
+                if kind != nil { reader.countsLines = false }
+                if let kind, kind.runsOnWorker, pool.threads > 1, !options.perValue {
+                    let ref = ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: false)
+                    let table = TableWork(kind: kind)
+                    let job = ScanJob(item: ref, table: table)
+                    pending.append(job)
+                    pool.submit(job)
+                    do {
+                        var next = first
+                        first = nil
+                        if next == nil { next = try reader.next(reuse: pool.takeFree(decode: decode)) }
+                        while let w = next {
+                            guard table.feed.put(w) else { pool.recycle(w); break }
+                            next = try reader.next(reuse: pool.takeFree(decode: decode))
+                        }
+                        table.feed.finish(error: nil)
+                    } catch {
+                        table.feed.finish(error: error)
+                    }
+                    drain(all: false)
+                    while pending.count > pool.maxInFlight { drain(all: false); if pending.count > pool.maxInFlight { pool.waitAny() } }
+                    continue
                 }
                 if let kind {
                     drain(all: true)
@@ -253,6 +365,9 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     private func work(_ scanner: WindowScanner) {
+        // Made when the worker is first given a table.
+        var structured: StructuredScanner?
+        defer { structured?.shutdown() }
         while true {
             condition.lock()
             while queue.isEmpty && !stopping { condition.wait() }
@@ -260,7 +375,12 @@ final class WorkerPool: @unchecked Sendable {
             let job = queue.removeFirst()
             running += 1
             condition.unlock()
-            JobRunner.run(job, scanner: scanner, options: options, rules: rules)
+            if let table = job.table {
+                if structured == nil { structured = StructuredScanner(rules: rules, options: options) }
+                TableRunner.run(job.item, table, structured: structured!, recycle: self.recycle)
+            } else {
+                JobRunner.run(job, scanner: scanner, options: options, rules: rules)
+            }
             condition.lock()
             job.done = true
             running -= 1
@@ -309,10 +429,31 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
+/// Scans a table item on a worker thread, as the reader thread would (same findings and errors,
+/// kept in order for the item's turn).
+enum TableRunner {
+    static func run(_ item: ItemRef, _ table: TableWork, structured: StructuredScanner, recycle: (TextWindow) -> Void) {
+        do {
+            try structured.scan(item, kind: table.kind, next: { try table.feed.take() }, release: recycle,
+                                localPath: { preconditionFailure("SQLite databases are scanned on the reader thread") },
+                                onError: { table.events.append(.error(reason: $0, code: $1)) },
+                                emit: { table.events.append(.finding($0)) })
+        } catch {
+            table.events.append(.error(reason: "\(error)", code: "scan.read"))
+            table.failed = true
+        }
+        // After an error the reader stops handing windows over.
+        table.feed.abandon()
+        if structured.inputFailed { table.failed = true }
+        table.piiCounts = structured.piiCounts
+        table.secretCount = structured.secretCount
+    }
+}
+
 /// Scans one window and turns its hits into findings (on a worker thread).
 enum JobRunner {
     static func run(_ job: ScanJob, scanner: WindowScanner, options: ScanOptions, rules: CompiledRuleSet) {
-        let w = job.window
+        let w = job.window!
         var hits: [ScanHit] = []
         scanner.printableOnly = job.binary
         do {

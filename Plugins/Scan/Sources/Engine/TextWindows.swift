@@ -57,6 +57,9 @@ public struct TextWindowReader {
     private var tailColumn = 0
     private var rawRead: UInt64 = 0
     private var markup: MarkupText?
+    /// Whether windows get their line, column and line marks; tables do without (their cells
+    /// carry rows, and lines where a parser counts them), and skip counting every line.
+    public var countsLines = true
 
     /// `stripMarkup`: XML parts of office documents; tags are removed so text split across runs
     /// is contiguous again (needs `decodeText` for the offsets).
@@ -130,6 +133,7 @@ public struct TextWindowReader {
         tail = Array(w.bytes[from..<w.count])
         tailOffsets = decodeText ? Array(w.offsets[from..<w.count]) : []
         tailRawBase = w.rawBase + UInt64(from)
+        guard countsLines else { return }
         // Counted a mark's spacing at a time, the marks kept for the window's findings.
         var line = w.line, column = w.column, at = 0
         w.bytes.withUnsafeBufferPointer { b in

@@ -6,7 +6,19 @@ import Foundation
 /// 9,812 of 10,000 values are 居民身份证号" — instead of one finding per value; `--per-value`
 /// also lists every value.
 final class StructuredScanner {
-    enum Kind: Equatable { case sqlite, delimited(UInt8), jsonLines, sqlDump(SQLDialect) }
+    enum Kind: Equatable {
+        case sqlite, delimited(UInt8), jsonLines, sqlDump(SQLDialect)
+
+        /// Items of these kinds may be scanned whole on a worker thread, their windows handed over
+        /// by the reader: they report column summaries only. (SQLite needs the file itself; a SQL
+        /// dump reports the values of its text one by one, which would be held until its turn.)
+        var runsOnWorker: Bool {
+            switch self {
+            case .delimited, .jsonLines: return true
+            case .sqlite, .sqlDump: return false
+            }
+        }
+    }
 
     let rules: CompiledRuleSet
     let options: ScanOptions
@@ -85,6 +97,23 @@ final class StructuredScanner {
     /// Text kinds are read from `reader`, whose first window (`first`) may have been read already.
     func scan(_ item: InputItem, kind: Kind, context: PluginContext, reader: inout TextWindowReader, first: TextWindow?,
               emit: (Finding) -> Void) throws {
+        var first = first
+        // The window just parsed is read into again (the parsers keep no reference to it).
+        var spare: TextWindow?
+        func next() throws -> TextWindow? {
+            if let f = first { first = nil; return f }
+            defer { spare = nil }
+            return try reader.next(reuse: spare)
+        }
+        let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
+        try scan(ref, kind: kind, next: next, release: { spare = $0 }, localPath: { try item.localPath() },
+                 onError: { context.emitError(input: item.name, reason: $0, code: $1) }, emit: emit)
+    }
+
+    /// Scans one item whose windows come from `next` (each handed back to `release` once parsed);
+    /// errors that do not end the item go to `onError` (reason, code).
+    func scan(_ ref: ItemRef, kind: Kind, next: () throws -> TextWindow?, release: (TextWindow) -> Void,
+              localPath: () throws -> String, onError: (String, String) -> Void, emit: (Finding) -> Void) throws {
         piiCounts = [:]
         secretCount = 0
         inputFailed = false
@@ -92,9 +121,8 @@ final class StructuredScanner {
         if background == nil && options.jobs > 1 { background = try BackgroundBatchScanner(rules: rules) }
         // A batch left by an item that failed half-way is not counted.
         if let p = pending { background?.wait(p.1); pending = nil }
-        let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
         func feed(_ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64, Int64?) throws -> Void) throws {
-            try Self.feed(&reader, first: first, body)
+            try Self.feed(next: next, release: release, body)
         }
         switch kind {
         case .sqlDump(let dialect):
@@ -112,20 +140,20 @@ final class StructuredScanner {
             for t in tables { try flush(t, ref: ref, emit: emit, final: true) }
             inputFailed = !parser.output.errors.isEmpty
             for e in parser.output.errors {
-                context.emitError(input: item.name, reason: "line \(e.line): \(e.message)", code: "scan.sql")
+                onError("line \(e.line): \(e.message)", "scan.sql")
             }
             if parser.output.moreErrors > 0 {
-                context.emitError(input: item.name, reason: "\(parser.output.moreErrors) more statement(s) do not parse", code: "scan.sql")
+                onError("\(parser.output.moreErrors) more statement(s) do not parse", "scan.sql")
             }
         case .sqlite:
-            let path = try item.localPath()
+            let path = try localPath()
             try SQLiteTables.read(path: path) { table in
                 try flush(table, ref: ref, emit: emit, final: true)
             } newTable: { name in Table(name: name, batch: CellBatch(plainCells: plainCells)) } flush: { table in
                 try flush(table, ref: ref, emit: emit, final: false)
             }
         case .delimited(let sep):
-            let table = Table(name: Self.baseName(item.name), batch: CellBatch(plainCells: plainCells))
+            let table = Table(name: Self.baseName(ref.name), batch: CellBatch(plainCells: plainCells))
             var parser = DelimitedParser(separator: sep, table: table)
             try feed { bytes, raw, rawBase in
                 try parser.consume(bytes, raw: raw, rawBase: rawBase) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -133,7 +161,7 @@ final class StructuredScanner {
             parser.finish()
             try flush(table, ref: ref, emit: emit, final: true)
         case .jsonLines:
-            let table = Table(name: Self.baseName(item.name), batch: CellBatch(plainCells: plainCells))
+            let table = Table(name: Self.baseName(ref.name), batch: CellBatch(plainCells: plainCells))
             var parser = JSONLinesParser(table: table)
             try feed { bytes, raw, _ in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -141,8 +169,7 @@ final class StructuredScanner {
             parser.finish()
             try flush(table, ref: ref, emit: emit, final: true)
             if parser.badLines > 0 {
-                context.emitError(input: item.name, reason: "\(parser.badLines) line(s) are not valid JSON (first at line \(parser.firstBadLine)); scanned as text",
-                                  code: "scan.jsonl")
+                onError("\(parser.badLines) line(s) are not valid JSON (first at line \(parser.firstBadLine)); scanned as text", "scan.jsonl")
             }
         }
     }
@@ -155,12 +182,9 @@ final class StructuredScanner {
     /// Reads the item's text window by window, each byte once (parsers keep their own state, so
     /// the windows' overlap is skipped). `body` gets the raw offset of each byte, and the raw
     /// offset of the first when the others follow it one by one (UTF-8 input: no lookup per cell).
-    private static func feed(_ reader: inout TextWindowReader, first: TextWindow?,
+    private static func feed(next: () throws -> TextWindow?, release: (TextWindow) -> Void,
                              _ body: (UnsafeBufferPointer<UInt8>, (Int) -> Int64, Int64?) throws -> Void) throws {
-        var last = first
-        var w = first
-        if w == nil { w = try reader.next() }
-        while let window = w {
+        while let window = try next() {
             let skip = window.isFirst ? 0 : window.overlap
             let count = window.count, base = window.rawBase
             // Raw offsets from locals, not the window's properties (a parser asks once per cell,
@@ -178,8 +202,7 @@ final class StructuredScanner {
                     }
                 }
             }
-            last = window
-            w = try reader.next(reuse: last)
+            release(window)
         }
     }
 
