@@ -66,6 +66,28 @@ public struct CanonicalJSONWriter {
         if needComma { bytes.append(UInt8(ascii: ",")) }
     }
 
+    /// Bytes already in canonical form (a fragment written by another writer), as they are.
+    mutating func append(raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    /// After a fragment ending inside an object: the next key is preceded by a comma.
+    mutating func continueObject() { needComma = true }
+
+    /// 16 digest bytes (in memory order) as a 32-digit lowercase hex string value.
+    mutating func appendHexString(_ digest: (UInt64, UInt64)) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeBytes(of: digest) { d in
+            let hex: StaticString = "0123456789abcdef"
+            hex.withUTF8Buffer { h in
+                for b in d {
+                    bytes.append(h[Int(b >> 4)])
+                    bytes.append(h[Int(b & 15)])
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needComma = true
+    }
+
     // MARK: scalars
 
     public mutating func null() { separate(); appendStatic("null"); needComma = true }

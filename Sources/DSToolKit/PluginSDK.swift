@@ -262,7 +262,11 @@ public final class PluginContext: @unchecked Sendable {
     /// most of a record's cost); a record it cannot write (a non-finite number) goes as `{}`,
     /// which the host refuses with a message.
     private func emitCanonical(_ value: some CanonicalJSONEncodable) {
-        let bytes = (try? value.canonicalJSON()) ?? Array("{}".utf8)
+        emitCanonicalBytes((try? value.canonicalJSON()) ?? Array("{}".utf8))
+    }
+
+    /// Bytes the SDK's canonical writer made.
+    func emitCanonicalBytes(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { p in
             _ = host.pointee.emit(host.pointee.ctx, p.baseAddress!.assumingMemoryBound(to: CChar.self), p.count)
         }

@@ -273,12 +273,15 @@ final class AuditRun {
         /// The rules' verdicts on algorithm observations by what was seen (rules never look at
         /// where): a tree names the same few algorithms in the same calls thousands of times.
         private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]
+        /// The finding templates of other verdicts, by what the finding says (rule, hit, and what
+        /// was seen): everything of a finding but its place, evidence and confidence.
+        private var templates: [TemplateKey: FindingTemplate] = [:]
 
-        /// A rule's hit, with the finding properties it makes (the same for every sighting).
+        /// A rule's hit, with the finding template it makes (the same for every sighting).
         private struct Verdict {
             var rule: Int
             var hit: RuleHit
-            var properties: JSONValue
+            var template: FindingTemplate?
         }
 
         private struct SeenAlgorithm: Hashable {
@@ -290,6 +293,20 @@ final class AuditRun {
             var confidence: Double
         }
 
+        /// What a finding's template depends on: the rule, the hit, and the observation's layer,
+        /// source and security use (its references and properties).
+        private struct TemplateKey: Hashable {
+            var rule: Int
+            var severity: Severity
+            var message: LocalizedText
+            var classification: AlgorithmClass
+            var highRisk: Bool
+            var subject: String?
+            var layer: SecurityLayer
+            var source: String
+            var securityUse: Bool?
+        }
+
         init(run: AuditRun) { self.run = run }
 
         mutating func add(_ o: Observation) {
@@ -297,26 +314,40 @@ final class AuditRun {
             let settings = run.options.settings
             if case .algorithm(let c, let role) = o.kind {
                 let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
-                let verdicts: [Verdict]
                 if let known = algorithmVerdicts[seen] {
-                    verdicts = known
+                    for v in known { report(v.rule, v.hit, o, assets: ids, template: v.template) }
                 } else {
                     var hits: [Verdict] = []
-                    AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(Verdict(rule: k, hit: hit, properties: AuditRules.properties(hit, o))) }
+                    AuditRules.forEachHit(o, settings: settings) { k, hit in
+                        hits.append(Verdict(rule: k, hit: hit, template: AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)))
+                    }
                     if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = hits }
-                    verdicts = hits
+                    for v in hits { report(v.rule, v.hit, o, assets: ids, template: v.template) }
                 }
-                for v in verdicts { report(v.rule, v.hit, o, assets: ids, properties: v.properties) }
             } else {
-                AuditRules.forEachHit(o, settings: settings) { k, hit in report(k, hit, o, assets: ids) }
+                AuditRules.forEachHit(o, settings: settings) { k, hit in report(k, hit, o, assets: ids, template: nil) }
             }
         }
 
-        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int], properties: JSONValue? = nil) {
+        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int], template: FindingTemplate?) {
             guard dedup.accept(rule: k, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
             let d = AuditRules.definitions[k]
-            run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses, properties: properties))
+            if let t = template ?? self.template(k, hit, o) {
+                run.context.emit(t, location: o.location, evidence: o.evidence, confidence: o.confidence)
+            } else {
+                run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses))
+            }
             inventory.attach(ruleId: d.id, to: assets)
+        }
+
+        /// The template of a finding other than an algorithm's, made once per distinct finding text.
+        private mutating func template(_ k: Int, _ hit: RuleHit, _ o: Observation) -> FindingTemplate? {
+            let key = TemplateKey(rule: k, severity: hit.severity, message: hit.message, classification: hit.classification,
+                                  highRisk: hit.highRisk, subject: hit.subject, layer: o.layer, source: o.source, securityUse: o.securityUse)
+            if let known = templates[key] { return known }
+            let t = AuditRules.template(AuditRules.definitions[k], hit, o, clauses: run.options.settings.clauses)
+            if templates.count < 4096 { templates[key] = t }
+            return t
         }
 
         func finish() throws {

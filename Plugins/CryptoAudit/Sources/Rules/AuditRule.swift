@@ -121,6 +121,14 @@ public enum AuditRules {
                 remediation: d.remediation, properties: properties ?? Self.properties(hit, o))
     }
 
+    /// What `finding` makes of every sighting of this hit, but its place, evidence and confidence
+    /// (nil only if the writer refuses it: then `finding` is emitted, and the host says why).
+    static func template(_ d: RuleDefinition, _ hit: RuleHit, _ o: Observation, clauses: Clauses) -> FindingTemplate? {
+        try? FindingTemplate(ruleId: d.id, title: d.title, message: hit.message, category: "crypto-audit",
+                             severity: hit.severity, references: clauses.references(layer: o.layer, highRisk: hit.highRisk),
+                             cwe: d.cwe, remediation: d.remediation, properties: Self.properties(hit, o))
+    }
+
     /// A finding's properties: what was seen and how it is classed (nothing of where).
     static func properties(_ hit: RuleHit, _ o: Observation) -> JSONValue {
         var props: [String: JSONValue] = [
