@@ -67,12 +67,32 @@ public struct FindingTemplate: Sendable {
     }
 }
 
+/// A finding in its canonical JSON, ready to emit: made on any thread (a template's sightings can
+/// be written by workers), emitted in order on one.
+public struct EncodedFinding: Sendable {
+    let bytes: [UInt8]
+
+    /// The finding as `emit(_: Finding)` sends it.
+    public init(_ finding: Finding) { bytes = (try? finding.canonicalJSON()) ?? Array("{}".utf8) }
+    init(bytes: [UInt8]) { self.bytes = bytes }
+}
+
+extension FindingTemplate {
+    /// The finding this template makes at `location`, encoded (a record the writer refuses, such as
+    /// a non-finite confidence, goes as `{}`, which the host refuses with a message — as `emit` does).
+    public func encode(location: Location, evidence: String?, confidence: Double?) -> EncodedFinding {
+        EncodedFinding(bytes: (try? canonicalJSON(location: location, evidence: evidence, confidence: confidence)) ?? Array("{}".utf8))
+    }
+}
+
 extension PluginContext {
     /// Emits the finding `template` makes at `location`: the same record as `emit(Finding(...))`
     /// with the template's fields, at a fraction of the cost.
     public func emit(_ template: FindingTemplate, location: Location, evidence: String?, confidence: Double?) {
-        emitCanonicalBytes((try? template.canonicalJSON(location: location, evidence: evidence, confidence: confidence)) ?? Array("{}".utf8))
+        emit(template.encode(location: location, evidence: evidence, confidence: confidence))
     }
+
+    public func emit(_ finding: EncodedFinding) { emitCanonicalBytes(finding.bytes) }
 }
 
 extension CanonicalJSONWriter {

@@ -114,3 +114,41 @@ final class PluginTests: XCTestCase {
         XCTAssertEqual((doc?["components"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["TLSv1.2", "TLSv1.3"])
     }
 }
+
+/// Resolving, judging and writing findings runs on the workers with --jobs > 1; the records must
+/// be those of one job, in the same order.
+final class PluginJobsTests: XCTestCase {
+    func testRecordsAreTheSameWithAnyNumberOfJobs() throws {
+        var files: [String: String] = [
+            "conf/app.properties": "crypto.alg=DES/ECB/PKCS5Padding\ndigest=MD5\n",
+            "etc/sshd_config": "Ciphers aes128-cbc,3des-cbc\nProtocol 1\n",
+            "src/Constants.java": "class Constants { static final String HASH = \"SHA-1\"; static final String KEY = \"0123456789abcdef\"; }\n",
+        ]
+        for i in 0..<240 {
+            switch i % 6 {
+            case 0: files["src/j\(i)/A.java"] = "class A { void a() throws Exception { Cipher.getInstance(\"DES/CBC/PKCS5Padding\"); MessageDigest.getInstance(Constants.HASH); } }\n"
+            case 1: files["src/p\(i)/a.py"] = "import hashlib\ndef token():\n    return hashlib.md5(password).hexdigest()\n"
+            case 2: files["src/g\(i)/a.go"] = "package a\nimport \"crypto/md5\"\nfunc F() { md5.Sum(data); _ = &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10} }\n"
+            case 3: files["src/c\(i)/a.c"] = "void f() { EVP_EncryptInit_ex(ctx, EVP_des_ede3_cbc(), NULL, key, iv); EVP_DigestInit_ex(md, EVP_md5(), NULL); }\n"
+            case 4: files["src/k\(i)/K.java"] = "class K { void k() throws Exception { String alg = props.getProperty(\"crypto.alg\"); Cipher.getInstance(alg); new SecretKeySpec(Constants.KEY.getBytes(), \"AES\"); } }\n"
+            default: files["src/n\(i)/a.js"] = "const h = crypto.createHash('sha1'); const r = Math.random().toString(36);\n"
+            }
+        }
+        let tree = TempTree(files)
+        func records(_ jobs: Int) throws -> (findings: [Finding], data: [DataRecord]) {
+            let r = try runAudit(["--jobs", String(jobs), tree.root])
+            XCTAssertEqual(r.errors.map(\.line), [])
+            return (r.findings, r.data)
+        }
+        let one = try records(1)
+        XCTAssertGreaterThan(one.findings.count, 400)
+        // Values that arrive through other files are resolved in every file.
+        XCTAssertTrue(one.findings.contains { $0.location.input.hasSuffix("K.java") && $0.ruleId == "crypto.cipher.broken" })
+        XCTAssertTrue(one.findings.contains { $0.location.input.hasSuffix("K.java") && $0.ruleId == "crypto.key.hardcoded" })
+        for jobs in [2, 3] {
+            let many = try records(jobs)
+            XCTAssertEqual(many.findings, one.findings, "--jobs \(jobs)")
+            XCTAssertEqual(many.data, one.data, "--jobs \(jobs)")
+        }
+    }
+}

@@ -143,7 +143,6 @@ final class AuditRun {
 
         // Second pass: constants and configuration values of the whole tree.
         for (_, r) in sources { constants.merge(r.facts.constants) }
-        let resolver = TreeResolver(constants: constants, config: config)
         for (s, r) in sources {
             for e in r.embedded.errors { error(sourceBases[s]!.input, e.reason, e.code) }
         }
@@ -160,21 +159,39 @@ final class AuditRun {
 
         // Observations in input order, file by file (`direct` and `sources` are each in item
         // order): a source file's pending uses are resolved only when its turn comes, so the
-        // whole tree's observations are never held at once.
-        var reporter = Reporter(run: self)
+        // whole tree's observations are never held at once. Resolving and judging a file, and
+        // writing its findings, is done on the workers; the findings are emitted, de-duplicated
+        // and put in the inventory here, in input order.
+        enum Unit { case direct(Int), source(Int), endpoints }
+        var units: [Unit] = []
+        units.reserveCapacity(direct.count + sources.count + 1)
         var d = 0, k = 0
         while d < direct.count || k < sources.count {
             if k == sources.count || (d < direct.count && direct[d].seq < sources[k].0) {
-                for o in direct[d].obs { reporter.add(o) }
-                d += 1
+                units.append(.direct(d)); d += 1
             } else {
-                let (s, r) = sources[k]
-                for o in resolver.observations(r.facts, base: sourceBases[s]!) { reporter.add(o) }
-                for o in r.embedded.observations { reporter.add(o) }
-                k += 1
+                units.append(.source(k)); k += 1
             }
         }
-        for o in endpointObservations { reporter.add(o) }
+        if !endpointObservations.isEmpty { units.append(.endpoints) }
+        let judges = (0..<options.jobs).map { _ in Judge(settings: options.settings) }
+        let resolvers = (0..<options.jobs).map { _ in TreeResolver(constants: constants, config: config) }
+        // What the workers read (never written while they run).
+        let directObservations = direct, bases = sourceBases, endpoints = endpointObservations
+        var reporter = Reporter(run: self)
+        OrderedPipeline.run(count: units.count, threads: options.jobs, work: { i, w -> JudgedUnit in
+            switch units[i] {
+            case .direct(let d):
+                return judges[w].judge(directObservations[d].obs)
+            case .source(let k):
+                let (s, r) = sources[k]
+                var obs = resolvers[w].observations(r.facts, base: bases[s]!)
+                obs += r.embedded.observations
+                return judges[w].judge(obs)
+            case .endpoints:
+                return judges[w].judge(endpoints)
+            }
+        }, consume: { reporter.add($0) })
         try reporter.finish()
         return inputErrors > 0 ? .inputErrors : .ok
     }
@@ -263,91 +280,29 @@ final class AuditRun {
 
     // MARK: - Report
 
-    /// Judges observations as they come: each finding is emitted at once (in observation order,
-    /// as the rules list them), every observation goes into the inventory; `finish` reports the
-    /// inventory, the coverage and the CBOM.
+    /// Reports judged observations in input order: each finding is emitted at once (in observation
+    /// order, as the rules list them) unless the same rule said the same of the same place before;
+    /// every observation goes into the inventory. `finish` reports the inventory, the coverage and
+    /// the CBOM.
     struct Reporter {
         let run: AuditRun
         var inventory = Inventory()
         var dedup = FindingDeduplicator()
-        /// The rules' verdicts on algorithm observations by what was seen (rules never look at
-        /// where): a tree names the same few algorithms in the same calls thousands of times.
-        private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]
-        /// The finding templates of other verdicts, by what the finding says (rule, hit, and what
-        /// was seen): everything of a finding but its place, evidence and confidence.
-        private var templates: [TemplateKey: FindingTemplate] = [:]
-
-        /// A rule's hit, with the finding template it makes (the same for every sighting).
-        private struct Verdict {
-            var rule: Int
-            var hit: RuleHit
-            var template: FindingTemplate?
-        }
-
-        private struct SeenAlgorithm: Hashable {
-            var component: AlgorithmComponent
-            var role: AlgorithmRole
-            var layer: SecurityLayer
-            var source: String
-            var securityUse: Bool?
-            var confidence: Double
-        }
-
-        /// What a finding's template depends on: the rule, the hit, and the observation's layer,
-        /// source and security use (its references and properties).
-        private struct TemplateKey: Hashable {
-            var rule: Int
-            var severity: Severity
-            var message: LocalizedText
-            var classification: AlgorithmClass
-            var highRisk: Bool
-            var subject: String?
-            var layer: SecurityLayer
-            var source: String
-            var securityUse: Bool?
-        }
 
         init(run: AuditRun) { self.run = run }
 
-        mutating func add(_ o: Observation) {
-            let ids = inventory.add(o)
-            let settings = run.options.settings
-            if case .algorithm(let c, let role) = o.kind {
-                let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
-                if let known = algorithmVerdicts[seen] {
-                    for v in known { report(v.rule, v.hit, o, assets: ids, template: v.template) }
-                } else {
-                    var hits: [Verdict] = []
-                    AuditRules.forEachHit(o, settings: settings) { k, hit in
-                        hits.append(Verdict(rule: k, hit: hit, template: AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)))
-                    }
-                    if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = hits }
-                    for v in hits { report(v.rule, v.hit, o, assets: ids, template: v.template) }
+        mutating func add(_ unit: JudgedUnit) {
+            var h = 0
+            for (j, o) in unit.observations.enumerated() {
+                let ids = inventory.add(o)
+                while h < unit.hitEnds[j] {
+                    let hit = unit.hits[h]
+                    h += 1
+                    guard dedup.accept(rule: hit.rule, location: o.location, subject: hit.subject) else { continue }
+                    run.context.emit(hit.finding)
+                    inventory.attach(ruleId: AuditRules.definitions[hit.rule].id, to: ids)
                 }
-            } else {
-                AuditRules.forEachHit(o, settings: settings) { k, hit in report(k, hit, o, assets: ids, template: nil) }
             }
-        }
-
-        private mutating func report(_ k: Int, _ hit: RuleHit, _ o: Observation, assets: [Int], template: FindingTemplate?) {
-            guard dedup.accept(rule: k, location: o.location, subject: hit.subject ?? hit.message.en) else { return }
-            let d = AuditRules.definitions[k]
-            if let t = template ?? self.template(k, hit, o) {
-                run.context.emit(t, location: o.location, evidence: o.evidence, confidence: o.confidence)
-            } else {
-                run.context.emit(AuditRules.finding(d, hit, o, clauses: run.options.settings.clauses))
-            }
-            inventory.attach(ruleId: d.id, to: assets)
-        }
-
-        /// The template of a finding other than an algorithm's, made once per distinct finding text.
-        private mutating func template(_ k: Int, _ hit: RuleHit, _ o: Observation) -> FindingTemplate? {
-            let key = TemplateKey(rule: k, severity: hit.severity, message: hit.message, classification: hit.classification,
-                                  highRisk: hit.highRisk, subject: hit.subject, layer: o.layer, source: o.source, securityUse: o.securityUse)
-            if let known = templates[key] { return known }
-            let t = AuditRules.template(AuditRules.definitions[k], hit, o, clauses: run.options.settings.clauses)
-            if templates.count < 4096 { templates[key] = t }
-            return t
         }
 
         func finish() throws {

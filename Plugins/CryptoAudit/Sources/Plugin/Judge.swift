@@ -1,0 +1,108 @@
+import DSToolKit
+
+/// A rule's verdict on one observation, with its finding written: what the de-duplication keys
+/// on (rule and subject) and the finding's bytes.
+struct JudgedHit {
+    var rule: Int
+    /// The hit's algorithm, else its message.
+    var subject: String
+    var finding: EncodedFinding
+}
+
+/// The observations of one input with the findings the rules make of them; the hits of
+/// observation j are `hits[hitEnds[j - 1]..<hitEnds[j]]`.
+struct JudgedUnit {
+    var observations: [Observation]
+    var hitEnds: [Int]
+    var hits: [JudgedHit]
+}
+
+/// Runs the rules over observations and writes their findings. One per worker thread: it keeps
+/// what it judged before, because a tree names the same few algorithms in the same calls thousands
+/// of times and rules judge what was seen, never where.
+final class Judge {
+    let settings: AuditSettings
+    /// The rules' verdicts on algorithm observations by what was seen.
+    private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]
+    /// The finding templates of other verdicts, by what the finding says (rule, hit, and what
+    /// was seen): everything of a finding but its place, evidence and confidence.
+    private var templates: [TemplateKey: FindingTemplate] = [:]
+
+    init(settings: AuditSettings) { self.settings = settings }
+
+    /// A rule's hit with the finding template it makes (the same for every sighting).
+    private struct Verdict {
+        var rule: Int
+        var hit: RuleHit
+        var template: FindingTemplate?
+    }
+
+    private struct SeenAlgorithm: Hashable {
+        var component: AlgorithmComponent
+        var role: AlgorithmRole
+        var layer: SecurityLayer
+        var source: String
+        var securityUse: Bool?
+        var confidence: Double
+    }
+
+    /// What a finding's template depends on: the rule, the hit, and the observation's layer,
+    /// source and security use (its references and properties).
+    private struct TemplateKey: Hashable {
+        var rule: Int
+        var severity: Severity
+        var message: LocalizedText
+        var classification: AlgorithmClass
+        var highRisk: Bool
+        var subject: String?
+        var layer: SecurityLayer
+        var source: String
+        var securityUse: Bool?
+    }
+
+    func judge(_ observations: [Observation]) -> JudgedUnit {
+        var unit = JudgedUnit(observations: observations, hitEnds: [], hits: [])
+        unit.hitEnds.reserveCapacity(observations.count)
+        for o in observations {
+            judge(o, into: &unit.hits)
+            unit.hitEnds.append(unit.hits.count)
+        }
+        return unit
+    }
+
+    private func judge(_ o: Observation, into hits: inout [JudgedHit]) {
+        if case .algorithm(let c, let role) = o.kind {
+            let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
+            let verdicts: [Verdict]
+            if let known = algorithmVerdicts[seen] {
+                verdicts = known
+            } else {
+                var made: [Verdict] = []
+                AuditRules.forEachHit(o, settings: settings) { k, hit in
+                    made.append(Verdict(rule: k, hit: hit, template: AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)))
+                }
+                if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = made }
+                verdicts = made
+            }
+            for v in verdicts { hits.append(write(v.rule, v.hit, o, template: v.template)) }
+        } else {
+            AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(write(k, hit, o, template: template(k, hit, o))) }
+        }
+    }
+
+    private func write(_ k: Int, _ hit: RuleHit, _ o: Observation, template: FindingTemplate?) -> JudgedHit {
+        let finding = template?.encode(location: o.location, evidence: o.evidence, confidence: o.confidence)
+            ?? EncodedFinding(AuditRules.finding(AuditRules.definitions[k], hit, o, clauses: settings.clauses))
+        return JudgedHit(rule: k, subject: hit.subject ?? hit.message.en, finding: finding)
+    }
+
+    /// The template of a finding other than an algorithm's, made once per distinct finding text.
+    private func template(_ k: Int, _ hit: RuleHit, _ o: Observation) -> FindingTemplate? {
+        let key = TemplateKey(rule: k, severity: hit.severity, message: hit.message, classification: hit.classification,
+                              highRisk: hit.highRisk, subject: hit.subject, layer: o.layer, source: o.source, securityUse: o.securityUse)
+        if let known = templates[key] { return known }
+        let t = AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)
+        if templates.count < 4096 { templates[key] = t }
+        return t
+    }
+}
