@@ -48,6 +48,9 @@ final class CellBatch {
         /// The bytes plain cells would have taken in `bytes`: batches end where they did when
         /// every cell went there (what is reported per value comes batch by batch).
         var plainSize = 0
+        /// Cells counted in `countedOnly`, and the columns it has counts for (0..<countedColumns).
+        var countedCells = 0
+        var countedColumns = 0
     }
     private let s: UnsafeMutablePointer<State>
     /// Classifies plain number cells, which then stay out of the Hyperscan buffer; nil: every
@@ -55,10 +58,18 @@ final class CellBatch {
     let plainCells: PlainCellClassifier?
     /// plainCells.digitRunsOnly, read per cell without retaining the classifier.
     private let digitRunsOnly: Bool
+    /// Per column, the cells `addCell` only counts (plain numbers that are nothing, and cells
+    /// that cannot hold a value): most cells of an export end here, so a counter each rather than
+    /// a list. (Cells opened and closed go to `plainOthers`, which a rollback can cut; `addCell`
+    /// is never rolled back.)
+    private let countedOnly: UnsafeMutablePointer<Int64>
+    private static let countedOnlyCapacity = StructuredScanner.Table.maxColumns + 1
 
     init(plainCells: PlainCellClassifier? = nil) {
         self.plainCells = plainCells
         digitRunsOnly = plainCells?.digitRunsOnly ?? false
+        countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
+        countedOnly.initialize(repeating: 0, count: Self.countedOnlyCapacity)
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: State())
         s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
@@ -76,9 +87,13 @@ final class CellBatch {
         digitRunsOnly = other.digitRunsOnly
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: other.s.pointee)
+        countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
+        countedOnly.initialize(repeating: 0, count: Self.countedOnlyCapacity)
+        countedOnly.update(from: other.countedOnly, count: other.s.pointee.countedColumns)
     }
 
     deinit {
+        countedOnly.deallocate()
         s.deinitialize(count: 1)
         s.deallocate()
     }
@@ -89,7 +104,11 @@ final class CellBatch {
     var plainHits: [PlainHit] { s.pointee.plainHits }
     var plainOthers: [Int32] { s.pointee.plainOthers }
     var isFull: Bool { s.pointee.bytes.count + s.pointee.plainSize >= Self.capacity }
-    var hasCells: Bool { !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty }
+    var hasCells: Bool {
+        !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty || s.pointee.countedCells > 0
+    }
+    /// The count of `addCell`'s counted-only cells per column, for columns 0..<count.
+    var countedOnlyPerColumn: UnsafeBufferPointer<Int64> { UnsafeBufferPointer(start: countedOnly, count: s.pointee.countedColumns) }
     var isEmpty: Bool { !hasCells && s.pointee.openStart < 0 }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
@@ -154,12 +173,14 @@ final class CellBatch {
         while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
         guard e > a else { return }
         if plainCells != nil && PlainCell.isPlain(p.baseAddress! + a, e - a) {
-            addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0)
+            if !addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0) {
+                countOnly(column)
+            }
             s.pointee.plainSize += e - a + 1
             return
         }
         if digitRunsOnly && !PlainCell.hasDigitRun(p.baseAddress! + a, e - a) {
-            s.pointee.plainOthers.append(Int32(column))
+            countOnly(column)
             s.pointee.plainSize += e - a + 1
             return
         }
@@ -170,16 +191,21 @@ final class CellBatch {
         s.pointee.bytes.append(10)
     }
 
-    @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) {
-        guard let v = plainCells!.classify(p) else {
-            s.pointee.plainOthers.append(column)
-            return
-        }
+    /// Adds a plain cell that is personal data to the plain hits; false when it is nothing.
+    @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) -> Bool {
+        guard let v = plainCells!.classify(p) else { return false }
         let start = s.pointee.plainBytes.count
         let cell = Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
                         rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count))
         s.pointee.plainHits.append(PlainHit(cell: cell, kind: v.kind, confidence: v.confidence))
         s.pointee.plainBytes.append(contentsOf: p)
+        return true
+    }
+
+    @inline(__always) private func countOnly(_ column: Int) {
+        countedOnly[column] += 1
+        if column >= s.pointee.countedColumns { s.pointee.countedColumns = column + 1 }
+        s.pointee.countedCells += 1
     }
 
     @inline(__always) func append(_ c: UInt8) {
@@ -238,9 +264,10 @@ final class CellBatch {
             && s.pointee.bytes.withUnsafeBufferPointer({ PlainCell.isPlain($0.baseAddress! + cs, ce - cs) }) {
             let raw = s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)
             let line = s.pointee.openLine
-            s.pointee.bytes.withUnsafeBufferPointer { b in
+            let hit = s.pointee.bytes.withUnsafeBufferPointer { b in
                 addPlainCell(UnsafeBufferPointer(rebasing: b[cs..<ce]), column: s.pointee.openColumn, row: s.pointee.openRow, rawOffset: raw, line: line)
             }
+            if !hit { s.pointee.plainOthers.append(s.pointee.openColumn) }
             // Spaces around the value stayed in `bytes`, with the newline.
             s.pointee.plainSize += s.pointee.bytes.count - st + 1
             s.pointee.bytes.removeSubrange(st...)
@@ -266,6 +293,9 @@ final class CellBatch {
         s.pointee.plainBytes.removeAll(keepingCapacity: true)
         s.pointee.plainOthers.removeAll(keepingCapacity: true)
         s.pointee.plainSize = 0
+        countedOnly.update(repeating: 0, count: s.pointee.countedColumns)
+        s.pointee.countedColumns = 0
+        s.pointee.countedCells = 0
         let st = s.pointee.openStart
         if st >= 0 {
             let rest = Array(s.pointee.bytes[st...])

@@ -31,6 +31,8 @@ enum PlainCell {
     /// Whether the cell holds a run of `PIICandidateCollector.minimumDigitRun` digits: without
     /// one, the digit-run search finds no candidate in it.
     @inline(__always) static func hasDigitRun(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        // Most such cells are short words (names, cities): no need to look.
+        guard n >= PIICandidateCollector.minimumDigitRun else { return false }
         var run = 0
         for i in 0..<n {
             if p[i] &- 48 < 10 {

@@ -329,6 +329,7 @@ final class StructuredScanner {
             for c in cells { perColumn[Int(c.column)] += 1 }
             for h in plainHits { perColumn[Int(h.cell.column)] += 1 }
             for c in batch.plainOthers { perColumn[Int(c)] += 1 }
+            for (c, n) in batch.countedOnlyPerColumn.enumerated() { perColumn[c] += n }
             for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
             counts = [Int64](repeating: 0, count: columns.count * PIIKind.count)
             sums = [Double](repeating: 0, count: columns.count * PIIKind.count)
