@@ -55,6 +55,16 @@ struct SourceResult {
     var embedded: CertificateAnalyzer.Result
 }
 
+/// A source file's results until the second pass takes them (once, on whichever worker).
+final class SourceSlot: @unchecked Sendable {
+    private var result: SourceResult?
+    init(_ result: SourceResult) { self.result = result }
+    func take() -> SourceResult {
+        defer { result = nil }
+        return result!
+    }
+}
+
 /// One run of the audit: reads the items, fans source files out to workers, resolves across the
 /// tree, probes TLS endpoints, then reports findings, the inventory, the coverage and the CBOM.
 final class AuditRun {
@@ -139,7 +149,7 @@ final class AuditRun {
                 if !obs.isEmpty { direct.append((seq, obs)) }
             }
         }
-        let sources = pool.finish()
+        var sources = pool.finish()
 
         // Second pass: constants and configuration values of the whole tree.
         for (_, r) in sources { constants.merge(r.facts.constants) }
@@ -163,11 +173,16 @@ final class AuditRun {
         // writing its findings, is done on the workers; the findings are emitted, de-duplicated
         // and put in the inventory here, in input order.
         enum Unit { case direct(Int), source(Int), endpoints }
+        // Each source file's results in a box of its own, released by the worker that resolves
+        // the file (not all at once on this thread at the end).
+        let sourceSeqs = sources.map(\.0)
+        let sourceSlots = sources.map { SourceSlot($0.1) }
+        sources = []
         var units: [Unit] = []
-        units.reserveCapacity(direct.count + sources.count + 1)
+        units.reserveCapacity(direct.count + sourceSeqs.count + 1)
         var d = 0, k = 0
-        while d < direct.count || k < sources.count {
-            if k == sources.count || (d < direct.count && direct[d].seq < sources[k].0) {
+        while d < direct.count || k < sourceSeqs.count {
+            if k == sourceSeqs.count || (d < direct.count && direct[d].seq < sourceSeqs[k]) {
                 units.append(.direct(d)); d += 1
             } else {
                 units.append(.source(k)); k += 1
@@ -184,8 +199,8 @@ final class AuditRun {
             case .direct(let d):
                 return judges[w].judge(directObservations[d].obs)
             case .source(let k):
-                let (s, r) = sources[k]
-                var obs = resolvers[w].observations(r.facts, base: bases[s]!)
+                let r = sourceSlots[k].take()
+                var obs = resolvers[w].observations(r.facts, base: bases[sourceSeqs[k]]!)
                 obs += r.embedded.observations
                 return judges[w].judge(obs)
             case .endpoints:

@@ -76,6 +76,9 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
             cond.unlock()
             finished.wait()
         }
-        return results.sorted { $0.0 < $1.0 }
+        // Handed over, not kept: the caller releases each output when it is done with it.
+        let sorted = results.sorted { $0.0 < $1.0 }
+        results = []
+        return sorted
     }
 }
