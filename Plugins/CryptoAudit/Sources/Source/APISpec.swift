@@ -9,7 +9,10 @@
 /// Patterns: `A.B.name` needs the receiver chain to end in A.B; `A?.name` also matches a bare call;
 /// `*.name` any receiver; `name` only a bare call (or `new name`). Call patterns need `(`; `ref:`
 /// patterns match the qualified name anywhere; `set:` patterns match `name = value` / `name: value`.
-struct APISpec: Sendable {
+///
+/// A class, not a struct: the analysis hands specs around at every trigger, and a struct of
+/// Strings and arrays was copied (a retain per field) each time.
+final class APISpec: @unchecked Sendable {
     enum Kind: Sendable { case call, ref, setting }
     enum Qualifier: Sendable, Equatable { case none, any, exact([String]), optional([String]) }
 
@@ -30,6 +33,12 @@ struct APISpec: Sendable {
     /// The name is a prefix ("EVP_", "TLS_"): any identifier starting with it.
     var isPrefix = false
     var display: String
+
+    init(kind: Kind, name: String, qualifier: Qualifier, effects: [Effect], requiresBinding: String?,
+         requiresImport: String?, display: String) {
+        self.kind = kind; self.name = name; self.qualifier = qualifier; self.effects = effects
+        self.requiresBinding = requiresBinding; self.requiresImport = requiresImport; self.display = display
+    }
 }
 
 /// Where an effect reads its value: a positional argument, a keyword (`kw=` in Python, `kw:` in
@@ -116,7 +125,7 @@ enum APITable {
                 parts[parts.count - 1] = String(last.dropLast())
                 qualifier = .optional(parts)
             } else if !parts.isEmpty { qualifier = .exact(parts) }
-            var spec = APISpec(kind: kind, name: name, qualifier: qualifier, effects: [], requiresBinding: nil,
+            let spec = APISpec(kind: kind, name: name, qualifier: qualifier, effects: [], requiresBinding: nil,
                                requiresImport: nil, display: String(pat).replacingQuestionMarks())
             spec.annotation = annotation
             spec.isPrefix = name.hasSuffix("_")

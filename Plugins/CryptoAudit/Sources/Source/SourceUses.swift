@@ -217,21 +217,23 @@ extension FileAnalyzer {
                 k += 1
             }
         } else {
-            bytes = Array(UnsafeBufferPointer(start: p + ls, count: le - ls))
+            // The line as it is: trimmed in place, no copy before the String.
+            return Self.trimmedEvidence(UnsafeBufferPointer(start: p + ls, count: le - ls))
         }
-        return Self.trimmedEvidence(bytes)
+        return bytes.withUnsafeBufferPointer { Self.trimmedEvidence($0) }
     }
 
     /// The line without surrounding white space, at most 200 characters. ASCII white space is cut
     /// on bytes; Foundation only sees lines that end in other bytes or are long.
-    static func trimmedEvidence(_ bytes: [UInt8]) -> String {
+    static func trimmedEvidence(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         @inline(__always) func space(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
         var s = 0, e = bytes.count
         while s < e && space(bytes[s]) { s += 1 }
         while e > s && space(bytes[e - 1]) { e -= 1 }
         let simple = e - s <= 200 && (s == e || (bytes[s] < 0x80 && bytes[e - 1] < 0x80))
-        if simple { return String(decoding: bytes[s..<e], as: UTF8.self) }
-        var text = String(decoding: bytes[s..<e], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = UnsafeBufferPointer(rebasing: bytes[s..<e])
+        if simple { return String(decoding: trimmed, as: UTF8.self) }
+        var text = String(decoding: trimmed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.count > 200 { text = String(text.prefix(200)) + "…" }
         return text
     }
