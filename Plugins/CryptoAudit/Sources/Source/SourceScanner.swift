@@ -305,12 +305,16 @@ struct FileAnalyzer {
         for s32 in lex.httpStrings { checkHTTP(Int(s32)) }
         mergeModes()
         var facts = FileFacts()
-        facts.uses = uses.map { u in
-            var u = u
-            u.kind = resolveKind(u.kind, at: u.token)
-            if let m = u.mode { u.mode = resolveLocal(m, at: u.token, depth: 0) }
-            return u
+        // Resolved in place: the list is moved out of `self` so that no use is copied whole.
+        var resolved = uses
+        uses = []
+        for i in resolved.indices {
+            let t = resolved[i].token
+            let kind = resolveKind(resolved[i].kind, at: t)
+            resolved[i].kind = kind
+            if let m = resolved[i].mode { resolved[i].mode = resolveLocal(m, at: t, depth: 0) }
         }
+        facts.uses = resolved
         facts.constants = exports()
         return facts
     }
