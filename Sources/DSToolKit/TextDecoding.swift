@@ -20,6 +20,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         let b = head.bindMemory(to: UInt8.self)
         let n = b.count
         if n == 0 { return .utf8 }
+        if plainASCIIText(head) { return .utf8 }
         if n >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { return .utf8 }
         if n >= 2, b[0] == 0xFF, b[1] == 0xFE { return .utf16le }
         if n >= 2, b[0] == 0xFE, b[1] == 0xFF { return .utf16be }
@@ -56,14 +57,46 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 }
 
+extension TextEncoding {
+    /// The common case decided eight bytes at a time: no NUL, nothing above 0x7F, and at most
+    /// one byte in 20 below 0x20 (so at most that many control characters). The full rules give
+    /// such a block `utf-8` (it has no BOM, no NUL, and pure ASCII is valid UTF-8); false means
+    /// only that they must look.
+    static func plainASCIIText(_ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var low = 0
+        var i = 0
+        while i + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if w & high != 0 { return false }
+            if (w &- ones) & ~w & high != 0 { return false }  // a NUL byte
+            // Below 0x20 exactly when adding 0x60 leaves the top bit clear (no carries: all < 0x80).
+            low += (~(w &+ 0x6060_6060_6060_6060) & high).nonzeroBitCount
+            i += 8
+        }
+        while i < n {
+            let c = p[i]
+            if c == 0 || c >= 0x80 { return false }
+            if c < 0x20 { low += 1 }
+            i += 1
+        }
+        return low * 20 <= n
+    }
+}
+
 enum UTF16Plausibility {
     /// Whether the bytes read as UTF-16 text: no unpaired surrogates, (almost) no control or
     /// non-characters; `strict` (no ASCII seen) also wants most units to be CJK, kana, Hangul or
-    /// full-width forms — what UTF-16 text without any ASCII realistically is.
+    /// full-width forms — what UTF-16 text without any ASCII realistically is. Otherwise (the
+    /// caller saw NUL bytes on the ASCII side) the ASCII units must be more than a stray few
+    /// (1 in 20), or the rest mostly CJK: a binary header such as "SQLite format 3\0" followed by
+    /// high bytes has one NUL at an odd offset and is not UTF-16 text.
     static func check(_ b: UnsafeBufferPointer<UInt8>, bigEndian: Bool, strict: Bool) -> Bool {
         let units = b.count / 2
         if units == 0 { return false }
-        var bad = 0, cjk = 0, i = 0
+        var bad = 0, cjk = 0, ascii = 0, i = 0
         var expectLow = false
         while i + 1 < b.count {
             let u = bigEndian ? (UInt32(b[i]) << 8 | UInt32(b[i + 1])) : (UInt32(b[i + 1]) << 8 | UInt32(b[i]))
@@ -74,7 +107,9 @@ enum UTF16Plausibility {
                 bad += 1
             }
             switch u {
-            case 0x09, 0x0A, 0x0C, 0x0D, 0x20...0x7E, 0xA0...0x2FFF:
+            case 0x09, 0x0A, 0x0C, 0x0D, 0x20...0x7E:
+                ascii += 1
+            case 0xA0...0x2FFF:
                 break
             case 0x3000...0x9FFF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFF00...0xFFEF:
                 cjk += 1
@@ -87,7 +122,8 @@ enum UTF16Plausibility {
             }
         }
         if bad * 50 > units { return false }
-        return !strict || cjk * 10 >= units * 9
+        if strict { return cjk * 10 >= units * 9 }
+        return ascii * 20 >= units || (ascii + cjk) * 10 >= units * 9
     }
 }
 

@@ -190,6 +190,39 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(r.items.map(\.isContainer), [false, false])
     }
 
+    /// Commands that skip libmagic for text (`"type_detection": "binary"`) still get libmagic's
+    /// type for binary items, including a damaged SQLite file whose header has one NUL at an odd
+    /// offset (it was once taken for UTF-16LE text and typed text/plain).
+    func testTextOnlyDetectionStillTypesBinaryItems() {
+        let s = Scratch()
+        let corrupt = s.write("app.sqlite", Array("SQLite format 3\0".utf8) + [UInt8](repeating: 0xAB, count: 4096))
+        let text = s.write("notes.txt", "plain notes\n")
+        var o = WalkOptions()
+        o.magicForText = false
+        let r = walk([corrupt, text], options: o)
+        XCTAssertEqual(r.item(corrupt)?.mime, "application/vnd.sqlite3")
+        XCTAssertEqual(r.item(corrupt)?.encoding, "binary")
+        XCTAssertEqual(r.item(text)?.mime, "text/plain")
+    }
+
+    /// ar and ASCII cpio archives of text files contain no NUL byte (or one per name) and read as
+    /// text; with text-only detection they are still opened (libmagic, as without it, decides
+    /// for any text starting with such a header), and other text is not given to libmagic.
+    func testTextOnlyDetectionStillOpensTextHeaderArchives() {
+        let s = Scratch()
+        let ar = s.write("pkg.a", Fixture.archive("arsvr4", [.file("member.txt", "member\n")]))
+        let odc = s.write("files.cpio", Fixture.archive("cpio", [.file("a.txt", "alpha\n")]))
+        let lookalike = s.write("codes.txt", "0707 is not a cpio header\n")
+        var o = WalkOptions()
+        o.magicForText = false
+        let r = walk([ar, odc, lookalike], options: o)
+        XCTAssertEqual(r.names, [ar, ar + "!member.txt", odc, odc + "!a.txt", lookalike])
+        XCTAssertEqual(r.item(ar + "!member.txt")?.bytes, Array("member\n".utf8))
+        XCTAssertEqual(r.item(odc + "!a.txt")?.bytes, Array("alpha\n".utf8))
+        XCTAssertEqual(r.item(lookalike)?.mime, "text/plain")
+    }
+
+
     func testSymlinksAndLinksInsideArchivesAreNotFollowed() {
         let s = Scratch()
         let entries: [Fixture.Entry] = [.file("real.txt", "real\n"), Fixture.Entry(name: "passwd", kind: .symlink("/etc/passwd")),

@@ -179,6 +179,50 @@ final class TextDecodingTests: XCTestCase {
         XCTAssertEqual(detect(Array("Caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB] + Array("l".utf8) + [0xE9] + Array("e".utf8)), .utf8)
         // Control-heavy bytes without NULs are binary.
         XCTAssertEqual(detect([0x01, 0x02, 0x03, 0x41, 0x04, 0x05, 0x06, 0x42]), .binary)
+        // One NUL at an odd offset in a binary header is not UTF-16LE's ASCII side.
+        let corruptSQLite = Array("SQLite format 3\0".utf8) + [UInt8](repeating: 0xAB, count: 4096)
+        XCTAssertEqual(detect(corruptSQLite), .binary)
+        XCTAssertEqual(detect(Array(corruptSQLite.prefix(16)) + [UInt8](repeating: 0xAB, count: 65520), atEnd: false), .binary)
+        // UTF-16 with little ASCII (digits and commas among Chinese, no BOM) is still text, as is
+        // UTF-16 Cyrillic with its spaces.
+        let mostlyCJK = "客户名单：张三，北京市海淀区中关村大街八号，联系电话见附件二。" + String(repeating: "数据安全管理制度第三条", count: 20) + " 2026"
+        XCTAssertEqual(detect(mostlyCJK.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), .utf16le)
+        XCTAssertEqual(detect(mostlyCJK.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }), .utf16be)
+        let cyrillic = String(repeating: "Персональные данные клиентов хранятся в зашифрованном виде. ", count: 10)
+        XCTAssertEqual(detect(cyrillic.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }), .utf16le)
+    }
+
+    /// The eight-bytes-at-a-time ASCII shortcut agrees with counting byte by byte: blocks of every
+    /// length around a word, with NULs, high bytes and low bytes in the words and in the tail, and
+    /// low-byte shares on both sides of one in 20.
+    func testPlainASCIIShortcutAgreesWithByteCounting() {
+        func expected(_ b: [UInt8]) -> Bool {
+            !b.contains(0) && !b.contains { $0 >= 0x80 } && b.filter { $0 < 0x20 }.count * 20 <= b.count
+        }
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        for length in [1, 7, 8, 9, 15, 16, 17, 40, 63, 64, 65, 200, 1000] {
+            for trial in 0..<60 {
+                var b = (0..<length).map { _ in UInt8(0x20 + next() % 0x5F) }
+                let lows = Int(next() % UInt64(max(1, length / 10) + 1))
+                for _ in 0..<lows { b[Int(next() % UInt64(length))] = UInt8(1 + next() % 0x1F) }
+                if trial % 7 == 1 { b[Int(next() % UInt64(length))] = 0 }
+                if trial % 7 == 2 { b[Int(next() % UInt64(length))] = UInt8(0x80 + next() % 0x80) }
+                if trial % 7 == 3 { b[length - 1] = 0 }
+                if trial % 7 == 4 { b[length - 1] = 0xFF }
+                let fast = b.withUnsafeBytes { TextEncoding.plainASCIIText($0) }
+                XCTAssertEqual(fast, expected(b), "\(b)")
+                if fast { XCTAssertEqual(b.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8) }
+            }
+        }
+        // Exactly one in 20 below 0x20 is text; one more is left to the full rules.
+        let line = Array("abcdefghijklmnopqrs\n".utf8)
+        let atThreshold = Array(Array(repeating: line, count: 50).joined())
+        XCTAssertTrue(atThreshold.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertFalse((atThreshold + [0x01]).withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        let tabHeavy = Array(Array(repeating: Array("a\tb\n".utf8), count: 100).joined())
+        XCTAssertEqual(tabHeavy.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8,
+                       "tab- and newline-heavy ASCII still reads as UTF-8 through the full rules")
     }
 
     func testNames() {

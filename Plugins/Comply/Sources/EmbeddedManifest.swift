@@ -70,6 +70,7 @@ let embeddedManifestJSON = ##"""
         "en": "Check evidence against laws and standards, clause by clause: pass, fail, not applicable, manual, error",
         "zh": "按条款检查证据的合规性：符合、不符合、不适用、需人工核查、错误"
       },
+      "type_detection": "binary",
       "usage": "dstool comply [--pack NAME|FILE]... [--waivers FILE] [--as-of DATE] [--html FILE] PATH..."
     }
   ],

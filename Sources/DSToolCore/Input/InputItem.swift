@@ -245,6 +245,9 @@ public final class WalkItem {
         }
     }
 
+    /// How archives with text headers begin: ar, and cpio's odc, newc and crc forms.
+    static let textArchivePrefixes: [[UInt8]] = ["!<arch>\n", "070707", "070701", "070702"].map { Array($0.utf8) }
+
     /// Reads the detection head and classifies the item (libmagic type, text encoding).
     func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?, magicForText: Bool = true) {
         head = [UInt8](repeating: 0, count: headSize)
@@ -263,7 +266,15 @@ public final class WalkItem {
         if atEnd && size == nil { size = Int64(filled) }
         head.withUnsafeBytes { p in
             let natural = TextEncoding.detect(p, atEnd: atEnd)
-            if !magicForText && natural != .binary { (mime, magic) = ("text/plain", "text") }
+            if !magicForText && natural != .binary {
+                (mime, magic) = ("text/plain", "text")
+                // ar and ASCII cpio archives of text files have no NUL byte: libmagic still
+                // decides whether they are archives (to be opened), and nothing else.
+                if let detector, Self.textArchivePrefixes.contains(where: { p.starts(with: $0) }) {
+                    let typed = detector.describe(p)
+                    if ArchiveExpander.isContainer(mime: typed.mime) { (mime, magic) = typed }
+                }
+            }
             else if let detector { (mime, magic) = detector.describe(p) }
             encoding = forced ?? natural
             undecidedASCII = forced == nil && !atEnd && encoding == .utf8 && !p.contains { $0 >= 0x80 }

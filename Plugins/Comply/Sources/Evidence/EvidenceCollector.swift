@@ -189,17 +189,28 @@ final class EvidenceCollector {
                     feeder = try PersonalDataFeeder(pool: pool, item: index, questions: asked)
                     scanned.append(index)
                 }
+                if headLimit > 0 { head.reserveCapacity(min(headLimit, Int(clamping: item.size ?? Int64(headLimit)))) }
+                func readSome(_ p: UnsafeMutableRawBufferPointer) throws -> Int {
+                    if decode { return try item.readText(into: p.bindMemory(to: UInt8.self)) }
+                    return try item.read(into: p)
+                }
+                func keepHead(_ slice: UnsafeRawBufferPointer) {
+                    if head.count < headLimit { head.append(contentsOf: slice.prefix(headLimit - head.count)) }
+                }
                 while true {
-                    let n: Int = try chunk.withUnsafeMutableBytes { p in
-                        if decode { return try item.readText(into: p.bindMemory(to: UInt8.self)) }
-                        return try item.read(into: p)
+                    let n: Int
+                    if feeder != nil && !feeder!.answered && feeder!.free >= PersonalDataFeeder.minimumRead {
+                        // Straight into the scan's segment.
+                        n = try feeder!.read(from: readSome, seen: keepHead)
+                    } else {
+                        n = try chunk.withUnsafeMutableBytes { try readSome($0) }
+                        try chunk.withUnsafeBytes { p in
+                            let slice = UnsafeRawBufferPointer(rebasing: p[0..<n])
+                            if feeder != nil { try feeder!.feed(slice) }
+                            keepHead(slice)
+                        }
                     }
                     if n == 0 { complete = true; break }
-                    try chunk.withUnsafeBytes { p in
-                        let slice = UnsafeRawBufferPointer(rebasing: p[0..<n])
-                        if feeder != nil { try feeder!.feed(slice) }
-                        if head.count < headLimit { head.append(contentsOf: slice.prefix(headLimit - head.count)) }
-                    }
                     // Stop once the head is read and the scan (if any) has its answers.
                     if head.count >= headLimit && (feeder == nil || feeder!.answered) { break }
                 }

@@ -46,7 +46,9 @@ final class PersonalDataScanPool: @unchecked Sendable {
     struct Segment {
         let item: Int
         let matcher: Int
+        /// A window-sized buffer; the segment is its first `count` bytes.
         var bytes: [UInt8]
+        let count: Int
         /// Count matches starting in countFrom..<countUntil (the rest belong to a neighbour).
         let countFrom: Int
         let countUntil: Int
@@ -63,7 +65,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
     let workers: Int
     private var failure: Error?
     private var stopping = false
-    /// Scanned segments' buffers, emptied, for the next segments (no fresh 1 MiB pages per segment).
+    /// Scanned segments' buffers, for the next segments (no fresh 1 MiB pages per segment).
     private var spareBuffers: [[UInt8]] = []
     /// Other per-item work done off the reading thread (table sampling), and what it returned.
     private var tasks: [(id: Int, work: () -> [(String?, ColumnAccumulator)])] = []
@@ -121,15 +123,14 @@ final class PersonalDataScanPool: @unchecked Sendable {
         cond.unlock()
     }
 
-    /// An empty buffer for the next segment, reused when one is spare.
-    func takeBuffer(capacity: Int) -> [UInt8] {
+    /// A buffer of `count` bytes for the next segment (its contents are overwritten), reused
+    /// when one is spare.
+    func takeBuffer(count: Int) -> [UInt8] {
         cond.lock()
         let spare = spareBuffers.popLast()
         cond.unlock()
-        if let spare { return spare }
-        var fresh: [UInt8] = []
-        fresh.reserveCapacity(capacity)
-        return fresh
+        if let spare, spare.count == count { return spare }
+        return [UInt8](repeating: 0, count: count)
     }
 
     /// What the finished segments of an item found so far, once at most `workers - 1` of its
@@ -175,14 +176,13 @@ final class PersonalDataScanPool: @unchecked Sendable {
             do {
                 if scanners[seg.matcher] == nil { scanners[seg.matcher] = try matcher.makeScanner() }
                 let scanner = scanners[seg.matcher]!
-                try seg.bytes.withUnsafeBytes { try scanner.matches(in: $0, into: &matches) }
+                try seg.bytes.withUnsafeBytes { try scanner.matches(in: UnsafeRawBufferPointer(rebasing: $0[0..<seg.count]), into: &matches) }
                 for m in matches where m.start >= seg.countFrom && m.start < seg.countUntil { facts.counts[m.kind.rawValue, default: 0] += 1 }
             } catch {
                 cond.lock(); failure = error; cond.unlock()
             }
             var buffer: [UInt8] = []
             swap(&buffer, &seg.bytes)
-            buffer.removeAll(keepingCapacity: true)
             cond.lock()
             if spareBuffers.count < Self.maxQueued { spareBuffers.append(buffer) }
             results[seg.item, default: PIFacts()].add(facts)
@@ -213,14 +213,18 @@ final class PersonalDataScanPool: @unchecked Sendable {
 }
 
 /// Cuts one item's bytes into segments for the pool (on the reading thread), and stops once
-/// every question asked of the item is answered.
+/// every question asked of the item is answered. The item is read straight into the segment
+/// being filled: the reading thread copies no byte of it (only an unfinished last line moves to
+/// the next segment).
 struct PersonalDataFeeder {
     let pool: PersonalDataScanPool
     let item: Int
     private var open: [ScanQuestion]
     private var matcher: Int
     private var kinds: Set<String>
-    private var pending: [UInt8] = []
+    /// The segment being filled: always `window` bytes long, of which the first `filled` hold the item.
+    private var pending: [UInt8]
+    private var filled = 0
     /// Where counting starts in `pending` (after an overlap already counted by the previous segment).
     private var countFrom = 0
     private var submitted = 0
@@ -228,21 +232,43 @@ struct PersonalDataFeeder {
     private(set) var answered = false
     static let window = 1 << 20
     static let overlap = 256
+    /// A decoding read needs room for one whole character.
+    static let minimumRead = 4
 
     init(pool: PersonalDataScanPool, item: Int, questions: [ScanQuestion]) throws {
         self.pool = pool; self.item = item; open = questions
         kinds = questions.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
         matcher = try pool.matcher(for: kinds)
-        pending.reserveCapacity(Self.window)
+        pending = pool.takeBuffer(count: Self.window)
     }
 
+    /// Room left in the segment being filled.
+    var free: Int { Self.window - filled }
+
+    /// Reads the item's next bytes (at most `free`, at least `minimumRead` of room) with `source`
+    /// directly into the segment; `seen` gets them before they go to a worker. Returns the count.
+    mutating func read(from source: (UnsafeMutableRawBufferPointer) throws -> Int,
+                       seen: (UnsafeRawBufferPointer) -> Void) throws -> Int {
+        precondition(free >= Self.minimumRead)
+        let at = filled
+        let n = try pending.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[at...])) }
+        guard n > 0 else { return 0 }
+        pending.withUnsafeBytes { seen(UnsafeRawBufferPointer(rebasing: $0[at..<(at + n)])) }
+        filled += n
+        if filled >= Self.window { try cut() }
+        return n
+    }
+
+    /// Copies bytes read elsewhere into the segments.
     mutating func feed(_ chunk: UnsafeRawBufferPointer) throws {
         var rest = chunk
         while !rest.isEmpty && !answered {
-            let take = min(Self.window - pending.count, rest.count)
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[0..<take]))
+            let take = min(free, rest.count)
+            let at = filled
+            pending.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[at..<(at + take)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: rest[0..<take])) }
+            filled += take
             rest = UnsafeRawBufferPointer(rebasing: rest[take...])
-            if pending.count >= Self.window { try cut() }
+            if filled >= Self.window { try cut() }
         }
     }
 
@@ -264,39 +290,41 @@ struct PersonalDataFeeder {
         }
     }
 
-    private mutating func submit(_ bytes: [UInt8], until: Int) throws {
+    private mutating func submit(_ bytes: [UInt8], count: Int, until: Int) throws {
         try narrow()
         if answered { return }
-        pool.submit(.init(item: item, matcher: matcher, bytes: bytes, countFrom: countFrom, countUntil: until))
+        pool.submit(.init(item: item, matcher: matcher, bytes: bytes, count: count, countFrom: countFrom, countUntil: until))
         submitted += 1
     }
 
+    /// Hands the full segment to the pool and starts the next one with what must carry over.
     private mutating func cut() throws {
-        if let nl = pending.lastIndex(of: 10), nl >= pending.count / 2 {
-            // The segment takes the buffer itself; only the unfinished last line is copied.
-            var next = pool.takeBuffer(capacity: Self.window)
-            next.append(contentsOf: pending[(nl + 1)...])
-            pending.removeSubrange((nl + 1)...)
-            let segment = pending
-            pending = next
-            try submit(segment, until: nl + 1)
-            countFrom = 0
-            return
+        let end = filled
+        let nl = pending[0..<end].lastIndex(of: 10)
+        // At a line end: the segment takes the buffer itself; only the unfinished last line is
+        // copied. A very long line: the next segment starts `overlap` bytes back; the split point
+        // between what this segment and the next count is the first word boundary in that overlap.
+        let atLineEnd = nl.map { $0 >= end / 2 } ?? false
+        let carryFrom = atLineEnd ? nl! + 1 : end - Self.overlap
+        var until = carryFrom
+        if !atLineEnd { while until < end && !Self.isBoundary(pending[until]) { until += 1 } }
+        var next = pool.takeBuffer(count: Self.window)
+        let carried = end - carryFrom
+        next.withUnsafeMutableBytes { dst in
+            pending.withUnsafeBytes { dst.baseAddress!.copyMemory(from: $0.baseAddress! + carryFrom, byteCount: carried) }
         }
-        // A very long line: the next segment starts `overlap` bytes back; the split point between
-        // what this segment and the next count is the first word boundary in that overlap.
-        let start = pending.count - Self.overlap
-        var boundary = start
-        while boundary < pending.count && !Self.isBoundary(pending[boundary]) { boundary += 1 }
-        try submit(pending, until: boundary)
-        pending.removeSubrange(0..<start)
-        countFrom = boundary - start
+        let segment = pending
+        pending = next
+        filled = carried
+        try submit(segment, count: atLineEnd ? carryFrom : end, until: atLineEnd ? carryFrom : until)
+        countFrom = atLineEnd ? 0 : until - carryFrom
     }
 
     /// Hands over the rest of the item (`reachedEnd`: the whole item was read).
     mutating func finish(reachedEnd: Bool) throws {
-        if !pending.isEmpty && !answered { try submit(pending, until: pending.count) }
+        if filled > 0 && !answered { try submit(pending, count: filled, until: filled) }
         pending = []
+        filled = 0
         if answered || !reachedEnd { pool.markIncomplete(item) }
     }
 }
