@@ -222,6 +222,81 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(r.item(lookalike)?.mime, "text/plain")
     }
 
+    /// gzip files are inflated by ISA-L instead of libarchive's zlib filter. Both must give the
+    /// same items, bytes, entry names and times, errors and limits, on ordinary and damaged
+    /// files alike; only the offset of damage inside the deflate data may differ (each inflater
+    /// says where it stopped).
+    func testGzipInflatedByISALMatchesLibarchive() {
+        let s = Scratch()
+        let csv = Fixture.csv(lines: 40_000)
+        let gz = Fixture.compressed("gzip", csv)
+        XCTAssertEqual(Array(gz.prefix(4)), [0x1F, 0x8B, 0x08, 0x00], "a plain header: the deflate data starts at byte 10")
+        let deflate = Array(gz[10...])
+        // A member with a stored name and a modification time (what gzip writes by default).
+        let named: [UInt8] = [0x1F, 0x8B, 0x08, 0x08, 0x00, 0xE1, 0xF5, 0x65, 0x00, 0x03] + Array("export.csv".utf8) + [0] + deflate
+        var damaged = gz
+        for k in 0..<2000 { damaged[gz.count / 3 + k] = UInt8(truncatingIfNeeded: k &* 37) }
+        var badBlock = gz
+        badBlock[10] = 0xFF  // block type 3 does not exist
+        let bomb = Fixture.archive("ustar", filter: "gzip", [.file("zeros.bin", [UInt8](repeating: 0x41, count: 32 << 20)), .file("later.txt", "later\n")])
+        let files: [(String, [UInt8])] = [
+            ("users.csv.gz", gz),
+            ("named.gz", named),
+            ("two-members.gz", named + Fixture.compressed("gzip", Array("second member\n".utf8))),
+            ("trailing.gz", gz + Array("not another member".utf8)),
+            ("cut.gz", Array(gz.prefix(gz.count / 2))),
+            ("no-trailer.gz", Array(gz.prefix(gz.count - 8))),
+            ("half-trailer.gz", Array(gz.prefix(gz.count - 4))),
+            ("stub.gz", Array(gz.prefix(12))),
+            ("bad-block.gz", badBlock),
+            ("damaged.gz", damaged),
+            ("logs.tar.gz", Fixture.archive("ustar", filter: "gzip", [.file("a.log", csv), .file("b.log", "b\n")])),
+            ("nested.tar.gz", Fixture.archive("ustar", filter: "gzip", [.file("inner/users.csv.gz", named), .file("after.txt", "after\n")])),
+            ("bomb.tar.gz", bomb),
+        ]
+        let after = s.write("zz-after.txt", "after\n")
+        defer { ArchiveExpander.inflatesGzipWithISAL = true }
+        for (name, bytes) in files {
+            let p = s.write(name, bytes)
+            for read in [ReadStyle.raw, .none, .prefix(1000)] {
+                var seen: [WalkResult] = []
+                var times: [[String: Int64?]] = []
+                for isal in [true, false] {
+                    ArchiveExpander.inflatesGzipWithISAL = isal
+                    var t: [String: Int64?] = [:]
+                    seen.append(walk([p, after], read: read, afterRead: { t[$0.name] = $0.mtime }))
+                    times.append(t)
+                }
+                let (a, b) = (seen[0], seen[1])
+                XCTAssertEqual(a.items, b.items, "\(name) \(read)")
+                XCTAssertEqual(times[0], times[1], "\(name) \(read)")
+                XCTAssertEqual(a.limitKinds, b.limitKinds, "\(name) \(read)")
+                let withoutOffsets = { (r: WalkResult) in r.errors.map { "\($0.code) \($0.input) \($0.reason)" } }
+                XCTAssertEqual(withoutOffsets(a), withoutOffsets(b), "\(name) \(read)")
+                if name != "damaged.gz" { XCTAssertEqual(a.errorLines, b.errorLines, "\(name) \(read)") }
+            }
+        }
+        // Standard input: the entry is named as gzip stored it.
+        for isal in [true, false] {
+            ArchiveExpander.inflatesGzipWithISAL = isal
+            var time: Int64?
+            let r = walk(["-"], stdin: named, afterRead: { if $0.depth == 1 { time = $0.mtime } })
+            XCTAssertEqual(r.names, ["-", "-!export.csv"], "ISA-L: \(isal)")
+            XCTAssertEqual(r.items.last?.bytes, csv)
+            XCTAssertEqual(time, 0x65F5_E100)
+        }
+        // What those files are, so the comparison above compares something.
+        ArchiveExpander.inflatesGzipWithISAL = true
+        let (namedPath, twoPath, cutPath) = (s.write("n2.gz", named), s.write("t2.gz", named + Fixture.compressed("gzip", Array("second member\n".utf8))),
+                                             s.write("c2.gz", Array(gz.prefix(gz.count / 2))))
+        var time: Int64?
+        let r = walk([namedPath, twoPath, cutPath], afterRead: { if $0.name == namedPath + "!n2" { time = $0.mtime } })
+        XCTAssertEqual(r.names, [namedPath, namedPath + "!n2", twoPath, twoPath + "!t2", cutPath, cutPath + "!c2"])
+        XCTAssertEqual(r.item(namedPath + "!n2")?.bytes, csv)
+        XCTAssertEqual(time, 0x65F5_E100, "the member's time, as libarchive's gzip filter sets it")
+        XCTAssertEqual(r.item(twoPath + "!t2")?.bytes, csv + Array("second member\n".utf8))
+        XCTAssertEqual(r.errorLines, ["\(cutPath): truncated archive, entry c2: truncated gzip input (at byte \(gz.count / 2))"])
+    }
 
     func testSymlinksAndLinksInsideArchivesAreNotFollowed() {
         let s = Scratch()

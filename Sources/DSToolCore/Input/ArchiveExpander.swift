@@ -1,4 +1,5 @@
 import CDSToolArchive
+import CDSToolGunzip
 import CDSToolPluginABI
 import DSToolKit
 import Foundation
@@ -36,6 +37,35 @@ final class ArchiveExpander {
         containerMimes.contains(mime) || containerMimePrefixes.contains { mime.hasPrefix($0) }
     }
 
+    /// gzip files are inflated with ISA-L (CDSToolGunzip) rather than libarchive's zlib filter:
+    /// the same bytes, errors and entry names, at 2-3 times the speed. Tests turn it off to
+    /// compare the two.
+    static var inflatesGzipWithISAL = true
+
+    /// A descriptor for ISA-L to inflate, if `input` is a gzip file whose first header
+    /// libarchive's own gzip filter would accept (else libarchive reads it as usual).
+    private func gzipInput(_ item: WalkItem, _ input: WalkItem.ArchiveInput) -> (fd: Int32, owned: Bool)? {
+        guard Self.inflatesGzipWithISAL, item.mime == "application/gzip" || item.mime == "application/x-gzip" else { return nil }
+        let fd: Int32
+        let owned: Bool
+        switch input {
+        case .file(let path):
+            fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }  // libarchive reports why
+            owned = true
+        case .spool(let s):
+            fd = s.fd; owned = false
+        }
+        var start = [UInt8](repeating: 0, count: 64 << 10)
+        let got = pread(fd, &start, start.count, 0)
+        guard got > 0, dstool_gunzip_header_ok(start, got) != 0 else {
+            if owned { Glibc.close(fd) }
+            return nil
+        }
+        if owned { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
+        return (fd, owned)
+    }
+
     /// Opens the archive in `item` once the plugin is done with it; nil (after reporting why) if
     /// it cannot be read.
     func open(_ item: WalkItem) -> ArchiveFrame? {
@@ -60,17 +90,22 @@ final class ArchiveExpander {
         var spool: Spool?
         let size: Int64?
         let r: Int32
-        switch input {
-        case .file(let path):
-            size = item.size
-            r = archive_read_open_filename(a, path, 1 << 16)
-        case .spool(let s):
-            spool = s
-            size = s.size
-            s.rewind()
-            r = archive_read_open_fd(a, s.fd, 1 << 16)
+        var gunzip: OpaquePointer?
+        if case .spool(let s) = input { spool = s; s.rewind() }
+        if let gz = gzipInput(item, input) {
+            size = spool?.size ?? item.size
+            r = dstool_gunzip_open(a, gz.fd, gz.owned ? 1 : 0, &gunzip)
+        } else {
+            switch input {
+            case .file(let path):
+                size = item.size
+                r = archive_read_open_filename(a, path, 1 << 16)
+            case .spool(let s):
+                size = s.size
+                r = archive_read_open_fd(a, s.fd, 1 << 16)
+            }
         }
-        let frame = ArchiveFrame(archive: a, container: item, spool: spool, containerSize: size, expander: self)
+        let frame = ArchiveFrame(archive: a, container: item, spool: spool, containerSize: size, gunzip: gunzip, expander: self)
         if r != ARCHIVE_OK {
             frame.reportBroken(opening: true)
             frame.close()
@@ -89,6 +124,8 @@ final class ArchiveFrame {
     let container: WalkItem
     private let spool: Spool?
     private let containerSize: Int64?
+    /// ISA-L inflating a gzip file for libarchive (nil: libarchive reads the container itself).
+    private let gunzip: OpaquePointer?
     private unowned let expander: ArchiveExpander
     private var limits: InputLimits { expander.limits }
     private var reporter: InputReporter { expander.reporter }
@@ -109,15 +146,25 @@ final class ArchiveFrame {
     private var closed = false
     private var inDamagedStretch = false
 
-    init(archive: OpaquePointer, container: WalkItem, spool: Spool?, containerSize: Int64?, expander: ArchiveExpander) {
+    init(archive: OpaquePointer, container: WalkItem, spool: Spool?, containerSize: Int64?, gunzip: OpaquePointer? = nil,
+         expander: ArchiveExpander) {
         self.archive = archive; self.container = container; self.spool = spool
-        self.containerSize = containerSize; self.expander = expander
+        self.containerSize = containerSize; self.gunzip = gunzip; self.expander = expander
     }
+
+    /// Bytes of the container as stored that have been consumed (libarchive's outermost filter
+    /// position, or the compressed bytes ISA-L took).
+    private var packedConsumed: Int64 {
+        if let gunzip { return dstool_gunzip_consumed(gunzip) }
+        return archive_filter_bytes(archive, -1)
+    }
+    /// The container is decompressed before libarchive reads its format.
+    private var compressed: Bool { gunzip != nil || archive_filter_count(archive) > 1 }
 
     /// Whether skipping an entry unpacks it anyway (a compressed stream such as tar.gz, or a
     /// solid format): then unread entries are drained through readData, under the limits.
     private var skippingUnpacks: Bool {
-        if archive_filter_count(archive) > 1 { return true }
+        if compressed { return true }
         switch archive_format(archive) & 0xFF0000 {
         case ARCHIVE_FORMAT_7ZIP, ARCHIVE_FORMAT_RAR, ARCHIVE_FORMAT_RAR_V5, ARCHIVE_FORMAT_CAB, ARCHIVE_FORMAT_LHA: return true
         default: return false
@@ -155,7 +202,8 @@ final class ArchiveFrame {
             message = "the 7z header should end at byte \(end) but the file has \(size) bytes"
         }
         let lower = message.lowercased()
-        let consumed = archive_filter_bytes(archive, -1)
+        // A container libarchive could not open has no filter left to ask (-1), inflated by ISA-L or not.
+        let consumed = opening && gunzip != nil ? -1 : packedConsumed
         var offset: Int64? = damagedHeaderAt ?? (consumed > 0 ? consumed : nil)
         let encrypted = lower.contains("encrypted") || lower.contains("passphrase")
         var truncated = lower.contains("truncated") || lower.contains("premature end") || lower.contains("unexpected end")
@@ -192,7 +240,7 @@ final class ArchiveFrame {
             // A damaged header (tar): libarchive moves on to the next block; report the stretch once.
             if !inDamagedStretch {
                 inDamagedStretch = true
-                let at = archive_filter_count(archive) > 1 ? nil : archive_read_header_position(archive)
+                let at = compressed ? nil : archive_read_header_position(archive)
                 reportBroken(damagedHeaderAt: at, resynchronising: true)
             }
             retries += 1
@@ -206,6 +254,11 @@ final class ArchiveFrame {
             return .end
         }
         inDamagedStretch = false
+        // What libarchive's gzip filter gives a single compressed file's entry (its stored name
+        // and time), when ISA-L inflated it.
+        if let gunzip, archive_format(archive) == ARCHIVE_FORMAT_RAW, archive_filter_count(archive) == 1 {
+            dstool_gunzip_fill_raw_entry(gunzip, entry)
+        }
         entries += 1
         entryDone = false; entryFailed = false; entryEncrypted = false; entryBytes = 0
         entryName = ArchiveFrame.entryName(entry!, archive: archive, container: container)
@@ -313,7 +366,7 @@ final class ArchiveFrame {
                 zh: "本次运行解压总量超过 --max-total-size \(limits.maxTotalExpanded) 字节；停止读取，不再打开其他压缩包")
         }
         if expanded >= limits.ratioMinimum {
-            let packed = archive_filter_bytes(archive, -1)
+            let packed = packedConsumed
             if packed > 0 && Double(expanded) > Double(packed) * limits.maxRatio {
                 entryFailed = true
                 abandon()
@@ -332,6 +385,7 @@ final class ArchiveFrame {
         guard !closed else { return }
         closed = true
         archive_read_free(archive)
+        if let gunzip { dstool_gunzip_free(gunzip) }
         spool?.close()
     }
 
