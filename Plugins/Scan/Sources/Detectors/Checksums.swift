@@ -36,9 +36,16 @@ public enum CNIDCard {
         if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
         // The checksum over the bytes in place, sixteen digits at once (every ID number of a
         // table column is checked): their values, all below 10, times their weights.
-        let head = UnsafeRawPointer(b.baseAddress!).loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        // For y = x ^ '0'*8: ((y & 0x7F..) + 0x76..) | y has a byte's high bit set exactly where x
+        // is not a digit (a whole-vector compare would call a generic reduction).
+        let low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030
+        let high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) ^ 0x3030_3030_3030_3030
+        let notDigits = (((low & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | low)
+            | (((high & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | high)
         let digit16 = b[16] &- 48
-        guard all(head .< SIMD16<UInt8>(repeating: 10)), digit16 < 10 else { return nil }
+        guard notDigits & 0x8080_8080_8080_8080 == 0, digit16 < 10 else { return nil }
+        let head = raw.loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
         let weights = SIMD16<UInt16>(7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4)
         let sum = Int((SIMD16<UInt16>(truncatingIfNeeded: head) &* weights).wrappedSum()) + Int(digit16) * Int(weight(16))
         guard checkByte(remainder: sum % 11) == last else { return nil }
