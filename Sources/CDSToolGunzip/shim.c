@@ -1,5 +1,6 @@
 #include "dstool_gunzip.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <isa-l/igzip_lib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct dstool_gunzip {
     int in_eof;                  /* read() returned 0 */
     int read_errno;              /* read() failed */
     int64_t consumed;            /* compressed bytes consumed */
+    int64_t read_pos;            /* bytes read from fd */
+    int64_t advised;             /* the disk was asked for the file up to here */
     int in_stream, eof;
     struct inflate_state state;
     unsigned char out[OUT_SIZE];
@@ -36,8 +39,19 @@ static size_t ahead(dstool_gunzip *g, size_t want) {
             g->in_end -= g->in_start - keep;
             g->in_start = keep;
         }
+        /* Keep the disk ahead of the inflater, as the host does for files it reads itself:
+           twice what was read so far, 1 MiB to 32 MiB. */
+        int64_t lead = 2 * g->read_pos;
+        if (lead < (1 << 20)) lead = 1 << 20;
+        if (lead > (32 << 20)) lead = 32 << 20;
+        if (g->read_pos + lead > g->advised) {
+            int64_t until = g->read_pos + lead + lead / 2;
+            (void)posix_fadvise(g->fd, g->advised, until - g->advised, POSIX_FADV_WILLNEED);
+            g->advised = until;
+        }
         ssize_t n = read(g->fd, g->in + g->in_end, IN_SIZE - g->in_end);
         if (n < 0) { if (errno == EINTR) continue; g->read_errno = errno; break; }
+        g->read_pos += n;
         if (n == 0) { g->in_eof = 1; break; }
         g->in_end += (size_t)n;
     }

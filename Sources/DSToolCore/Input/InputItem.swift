@@ -80,9 +80,12 @@ final class FileDescriptorSource: ByteSource {
     private let readAhead: Bool
     private var offset: Int64 = 0
     private var advisedUntil: Int64 = 0
-    /// How far ahead of the reader the disk is kept busy, and how much is asked for at a time.
+    /// How far ahead of the reader the disk is kept busy: twice what it has read of the file, from
+    /// 1 MiB to 32 MiB (a plugin that reads a head and moves on does not pull the whole file from
+    /// disk); asked for half a lead more at a time.
+    static let readAheadMinimum: Int64 = 1 << 20
     static let readAheadLead: Int64 = 32 << 20
-    static let readAheadStep: Int64 = 16 << 20
+    static func lead(after consumed: Int64) -> Int64 { min(readAheadLead, max(readAheadMinimum, 2 * consumed)) }
 
     init(fd: Int32, ownsFD: Bool, regularFile: Bool = false) {
         self.fd = fd; self.ownsFD = ownsFD; readAhead = regularFile
@@ -93,9 +96,11 @@ final class FileDescriptorSource: ByteSource {
         guard fd >= 0 else { return 0 }
         // Evidence on a cold disk: while the plugin works on what it has, the next megabytes are
         // already being read (the kernel's own read-ahead is a few hundred KiB).
-        if readAhead && offset + Self.readAheadLead > advisedUntil {
-            _ = posix_fadvise(fd, off_t(advisedUntil), off_t(Self.readAheadStep + Self.readAheadLead), POSIX_FADV_WILLNEED)
-            advisedUntil += Self.readAheadStep + Self.readAheadLead
+        let lead = Self.lead(after: offset)
+        if readAhead && offset + lead > advisedUntil {
+            let until = offset + lead + lead / 2
+            _ = posix_fadvise(fd, off_t(advisedUntil), off_t(until - advisedUntil), POSIX_FADV_WILLNEED)
+            advisedUntil = until
         }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
@@ -105,14 +110,15 @@ final class FileDescriptorSource: ByteSource {
         }
     }
 
-    /// Starts reading the first bytes of a file the walk will deliver next, while the current
-    /// item is worked on. Best effort: a file that cannot be opened is reported when it is visited.
-    static func prefetch(path: String) {
+    /// Starts reading the first bytes of a file the walk will deliver next (up to `bytes`), while
+    /// the current item is worked on. Best effort: a file that cannot be opened is reported when
+    /// it is visited.
+    static func prefetch(path: String, bytes: Int64) {
         var st = stat()
         guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { return }
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return }
-        _ = posix_fadvise(fd, 0, off_t(min(Int64(st.st_size), readAheadLead)), POSIX_FADV_WILLNEED)
+        _ = posix_fadvise(fd, 0, off_t(min(Int64(st.st_size), bytes)), POSIX_FADV_WILLNEED)
         Glibc.close(fd)
     }
     func close() {

@@ -29,6 +29,9 @@ public final class InputWalker {
     private var current: WalkItem?
     private let magic = MagicDetector()
     public private(set) var itemCount = 0
+    /// The last item was read to its end (or opened as an archive): the plugin reads whole
+    /// files, so the next file is asked for whole; otherwise only its first MiB.
+    private var lastItemReadWhole = true
     let archives: ArchiveExpander
     /// Standard input's descriptor ("-"); tests substitute a pipe.
     var stdinFD: Int32 = STDIN_FILENO
@@ -53,6 +56,7 @@ public final class InputWalker {
     public func next() -> WalkItem? {
         if let item = current {
             current = nil
+            lastItemReadWhole = item.isContainer || item.rawConsumed >= (item.size ?? 0)
             if item.isContainer && options.expandArchives && !archives.exhausted, let frame = archives.open(item) {
                 stack.append(.archive(frame))
             }
@@ -68,7 +72,8 @@ public final class InputWalker {
                     let childDisplay = display == "." ? names[index] : (display as NSString).appendingPathComponent(names[index])
                     if let item = visit(path: childPath, display: childDisplay, topLevel: false) {
                         if index + 1 < names.count {
-                            FileDescriptorSource.prefetch(path: (path as NSString).appendingPathComponent(names[index + 1]))
+                            FileDescriptorSource.prefetch(path: (path as NSString).appendingPathComponent(names[index + 1]),
+                                                          bytes: lastItemReadWhole ? FileDescriptorSource.readAheadLead : FileDescriptorSource.readAheadMinimum)
                         }
                         return deliver(item)
                     }
