@@ -146,6 +146,24 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(partial.first?.1.rows, 2)
     }
 
+    /// Before any CREATE TABLE, INSERTs without a column list cannot be sampled and are skipped
+    /// without being parsed (a semicolon inside a string still does not end them); one that names
+    /// its columns is sampled, and a table created later is sampled from then on.
+    func testSQLDumpWithoutSchemaSamplesOnlyWhatNamesItsColumns() {
+        var dump = "INSERT INTO `db`.`people` VALUES (1,'a; INSERT INTO x (m) VALUES (1)');\n"
+        dump += "insert into \"people\" values(2,'13812345678');\n"
+        dump += "INSERT INTO people (id, mobile) VALUES (3,'13912345678'),(4,'13712345678');\n"
+        dump += "INSERT INTO [people] VALUES (5,'13612345678');\n"
+        dump += "CREATE TABLE later (mobile varchar(11));\nINSERT INTO later VALUES ('13512345678');\n"
+        let counter = PersonalDataClassifier(kinds: [.cnMobile], minimumConfidence: 0.5)
+        let tables = SQLDumpSampler.sample(Array(dump.utf8), maxRows: 10, counter: counter)
+        XCTAssertEqual(tables.map(\.0), ["people", "later"])
+        XCTAssertEqual(tables.map(\.1.rows), [2, 1])
+        XCTAssertEqual(tables[0].1.columns.map(\.name), ["id", "mobile"])
+        XCTAssertEqual(tables[0].1.columns[1].pi.counts, ["cn_mobile": 2])
+        XCTAssertEqual(tables[1].1.columns[0].pi.counts, ["cn_mobile": 1])
+    }
+
 
     /// CSV and SQL dump heads are sampled on the scan workers (with 1 job or 2), SQLite files on
     /// the reading thread: the tables still come out in the order their items were read.

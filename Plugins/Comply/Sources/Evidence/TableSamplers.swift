@@ -289,7 +289,38 @@ struct SQLDumpSampler {
 
     func hasEnoughRows(_ table: String) -> Bool { (samples[table]?.rows ?? 0) >= maxRows }
 
+    /// Moves past an identifier as `identifier()` reads it, without making its name; whether there was one.
+    mutating func skipIdentifier() -> Bool {
+        var found = false
+        while true {
+            skipSpace()
+            guard i < b.count else { return found }
+            let c = b[i]
+            if c == UInt8(ascii: "`") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "[") {
+                let close = c == UInt8(ascii: "[") ? UInt8(ascii: "]") : c
+                i += 1
+                while i < b.count && b[i] != close { i += 1 }
+                i += 1
+            } else if isIdent(c) {
+                while i < b.count && isIdent(b[i]) { i += 1 }
+            } else { return found }
+            found = true
+            if i < b.count && b[i] == UInt8(ascii: ".") { i += 1; continue }
+            return true
+        }
+    }
+
     mutating func insert() {
+        // No CREATE TABLE read so far and no column list: the statement cannot be sampled, whatever
+        // its table (a dump of INSERTs alone: most of its statements). Skipped without naming it.
+        if tables.isEmpty {
+            let start = i
+            if skipIdentifier() {
+                skipSpace()
+                if i >= b.count || b[i] != UInt8(ascii: "(") { skipStatement(); return }
+            }
+            i = start
+        }
         guard let name = identifier() else { skipStatement(); return }
         skipSpace()
         var cols = tables[name] ?? []
