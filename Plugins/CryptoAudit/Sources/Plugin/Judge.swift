@@ -24,6 +24,9 @@ final class Judge {
     let settings: AuditSettings
     /// The rules' verdicts on algorithm observations by what was seen.
     private var algorithmVerdicts: [SeenAlgorithm: [Verdict]] = [:]
+    /// The same for observations that are one described setting (a static IV, a weak random
+    /// source, disabled certificate checks...): the same few descriptions come back in every file.
+    private var settingVerdicts: [SeenSetting: [Verdict]] = [:]
     /// The finding templates of other verdicts, by what the finding says (rule, hit, and what
     /// was seen): everything of a finding but its place, evidence and confidence.
     private var templates: [TemplateKey: FindingTemplate] = [:]
@@ -44,6 +47,35 @@ final class Judge {
         var source: String
         var securityUse: Bool?
         var confidence: Double
+    }
+
+    private struct SeenSetting: Hashable {
+        var kind: Int
+        var description: String
+        var layer: SecurityLayer
+        var source: String
+        var securityUse: Bool?
+        var confidence: Double
+
+        /// The observation's kind as a number and its one value, for the kinds that are nothing more.
+        static func of(_ o: Observation) -> SeenSetting? {
+            let kind: Int, description: String
+            switch o.kind {
+            case .staticIV(let d): (kind, description) = (1, d)
+            case .hardcodedKey(let d): (kind, description) = (2, d)
+            case .hardcodedPassword(let d): (kind, description) = (3, d)
+            case .staticSalt(let d): (kind, description) = (4, d)
+            case .weakRandom(let d): (kind, description) = (5, d)
+            case .certValidationDisabled(let d): (kind, description) = (6, d)
+            case .hostnameVerificationDisabled(let d): (kind, description) = (7, d)
+            case .plainHTTP(let d): (kind, description) = (8, d)
+            case .permissiveCipherPolicy(let d): (kind, description) = (9, d)
+            case .iterations(let n): (kind, description) = (10, String(n))
+            default: return nil
+            }
+            return SeenSetting(kind: kind, description: description, layer: o.layer, source: o.source,
+                               securityUse: o.securityUse, confidence: o.confidence)
+        }
     }
 
     /// What a finding's template depends on: the rule, the hit, and the observation's layer,
@@ -77,17 +109,31 @@ final class Judge {
             if let known = algorithmVerdicts[seen] {
                 verdicts = known
             } else {
-                var made: [Verdict] = []
-                AuditRules.forEachHit(o, settings: settings) { k, hit in
-                    made.append(Verdict(rule: k, hit: hit, template: AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)))
-                }
-                if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = made }
-                verdicts = made
+                verdicts = self.verdicts(o)
+                if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = verdicts }
+            }
+            for v in verdicts { hits.append(write(v.rule, v.hit, o, template: v.template)) }
+        } else if let seen = SeenSetting.of(o) {
+            let verdicts: [Verdict]
+            if let known = settingVerdicts[seen] {
+                verdicts = known
+            } else {
+                verdicts = self.verdicts(o)
+                if settingVerdicts.count < 4096 { settingVerdicts[seen] = verdicts }
             }
             for v in verdicts { hits.append(write(v.rule, v.hit, o, template: v.template)) }
         } else {
             AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(write(k, hit, o, template: template(k, hit, o))) }
         }
+    }
+
+    /// Every rule's hit on `o` with its template.
+    private func verdicts(_ o: Observation) -> [Verdict] {
+        var made: [Verdict] = []
+        AuditRules.forEachHit(o, settings: settings) { k, hit in
+            made.append(Verdict(rule: k, hit: hit, template: AuditRules.template(AuditRules.definitions[k], hit, o, clauses: settings.clauses)))
+        }
+        return made
     }
 
     private func write(_ k: Int, _ hit: RuleHit, _ o: Observation, template: FindingTemplate?) -> JudgedHit {
