@@ -152,3 +152,38 @@ final class PluginJobsTests: XCTestCase {
         }
     }
 }
+
+/// The run remembers verdicts by what was seen (algorithms and described settings); each finding
+/// must still be what judging its observation afresh gives (the engine's `auditSource` judges
+/// every observation anew).
+final class RememberedVerdictTests: XCTestCase {
+    func testRememberedVerdictsGiveWhatFreshJudgingGives() throws {
+        let files: [String: String] = [
+            "a/R.java": "class R {\n  int roll() { return new Random().nextInt(6); }\n  String token() { return Long.toHexString(new Random().nextLong()); }\n"
+                + "  void k() throws Exception { SecretKeySpec k = new SecretKeySpec(\"0123456789abcdef\".getBytes(), \"AES\"); IvParameterSpec iv = new IvParameterSpec(new byte[16]); }\n}\n",
+            "a/S.java": "class S {\n  String sessionId() { return Long.toHexString(new Random().nextLong()); }\n"
+                + "  void k() throws Exception { SecretKeySpec k = new SecretKeySpec(\"fedcba9876543210fedcba98\".getBytes(), \"DESede\"); IvParameterSpec iv = new IvParameterSpec(new byte[8]); }\n}\n",
+            "b/r.js": "const t = Math.random().toString(36);\nconst a = new https.Agent({ rejectUnauthorized: false });\n",
+            "c/one.go": "package c\nfunc F() { cfg := &tls.Config{InsecureSkipVerify: true}; _ = cfg }\n",
+            "c/two.go": "package c\n\nfunc G() {\n\tcfg := &tls.Config{InsecureSkipVerify: true}\n\t_ = cfg\n}\n",
+            "d/app.py": "import random, requests\ndef f(url):\n    token = random.choice(alphabet)\n    requests.get(url, verify=False)\n    requests.post(url, verify=False)\n",
+        ]
+        let tree = TempTree(files)
+        let r = try runAudit(["--no-inventory", tree.root])
+        XCTAssertEqual(r.errors.map(\.line), [])
+        func key(_ f: Finding) -> String {
+            "\(f.ruleId) \(f.location.line ?? 0):\(f.location.column ?? 0) \(f.severity) \(f.message?.en ?? "") | \(f.message?.zh ?? "") "
+                + "\(DSJSON.string(f.properties)) \(f.evidence ?? "") \(f.references ?? []) \(f.confidence ?? -1)"
+        }
+        var seenRules = Set<String>()
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let fresh = CryptoAuditEngine.auditSource(name: name, text: text).map(key)
+            let run = r.findings.filter { $0.location.input == tree.path(name) }.map(key)
+            XCTAssertEqual(run, fresh, name)
+            XCTAssertFalse(fresh.isEmpty, name)
+            for f in r.findings where f.location.input == tree.path(name) { seenRules.insert(f.ruleId) }
+        }
+        // The described settings the cache keys on are all among them.
+        XCTAssertTrue(["crypto.random.weak", "crypto.key.hardcoded", "crypto.iv.static", "crypto.tls.no-cert-validation"].allSatisfy(seenRules.contains), "\(seenRules)")
+    }
+}
