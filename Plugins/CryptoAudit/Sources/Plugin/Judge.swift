@@ -103,28 +103,28 @@ final class Judge {
     }
 
     private func judge(_ o: Observation, into hits: inout [JudgedHit]) {
+        let known: [Verdict]?
         if case .algorithm(let c, let role) = o.kind {
             let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
-            let verdicts: [Verdict]
-            if let known = algorithmVerdicts[seen] {
-                verdicts = known
-            } else {
-                verdicts = self.verdicts(o)
-                if algorithmVerdicts.count < 4096 { algorithmVerdicts[seen] = verdicts }
-            }
-            for v in verdicts { hits.append(write(v.rule, v.hit, o, template: v.template)) }
+            known = remembered(seen, in: &algorithmVerdicts, o)
         } else if let seen = SeenSetting.of(o) {
-            let verdicts: [Verdict]
-            if let known = settingVerdicts[seen] {
-                verdicts = known
-            } else {
-                verdicts = self.verdicts(o)
-                if settingVerdicts.count < 4096 { settingVerdicts[seen] = verdicts }
-            }
-            for v in verdicts { hits.append(write(v.rule, v.hit, o, template: v.template)) }
+            known = remembered(seen, in: &settingVerdicts, o)
+        } else {
+            known = nil
+        }
+        if let known {
+            for v in known { hits.append(write(v.rule, v.hit, o, template: v.template)) }
         } else {
             AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(write(k, hit, o, template: template(k, hit, o))) }
         }
+    }
+
+    /// The verdicts on what `key` says was seen: from `cache`, or made now and kept (up to 4096).
+    private func remembered<Key: Hashable>(_ key: Key, in cache: inout [Key: [Verdict]], _ o: Observation) -> [Verdict] {
+        if let known = cache[key] { return known }
+        let made = verdicts(o)
+        if cache.count < 4096 { cache[key] = made }
+        return made
     }
 
     /// Every rule's hit on `o` with its template.
