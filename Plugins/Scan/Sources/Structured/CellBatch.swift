@@ -104,6 +104,8 @@ final class CellBatch {
     var plainHits: [PlainHit] { s.pointee.plainHits }
     var plainOthers: [Int32] { s.pointee.plainOthers }
     var isFull: Bool { s.pointee.bytes.count + s.pointee.plainSize >= Self.capacity }
+    /// How far the batch is from full.
+    var room: Int { Self.capacity - s.pointee.bytes.count - s.pointee.plainSize }
     var hasCells: Bool {
         !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty || s.pointee.countedCells > 0
     }
@@ -172,6 +174,13 @@ final class CellBatch {
         while a < e && (p[a] == 32 || p[a] == 9 || p[a] == 13) { a += 1 }
         while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
         guard e > a else { return }
+        if digitRunsOnly && e - a < PlainCellClassifier.shortestValue {
+            // Too short for a plain value (classify) and for a digit run in a cell that is not
+            // all digits: what the two tests below would conclude, without running them.
+            countOnly(column)
+            s.pointee.plainSize += e - a + 1
+            return
+        }
         if plainCells != nil && PlainCell.isPlain(p.baseAddress! + a, e - a) {
             if !addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0) {
                 countOnly(column)

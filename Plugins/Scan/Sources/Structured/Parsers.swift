@@ -82,6 +82,11 @@ struct DelimitedParser {
         let batch = table.batch
         let affine = rawBase != nil, base = rawBase ?? 0
         @inline(__always) func raw(_ i: Int) -> Int64 { affine ? base + Int64(i) : rawLookup(i) }
+        var cellEnds = CellEndMask(separator: separator)
+        // Batch bytes the whole cells below may still add before the batch can be full: each
+        // adds at most its length + 1, so the batch is only asked when this runs out (reading
+        // its size per cell was a tenth of the parse). Other paths set it to 0: ask again.
+        var room = 0
         while i < n {
             let c = b[i]
             switch state {
@@ -90,17 +95,23 @@ struct DelimitedParser {
                 if c == 10 { column = 0; row += 1; if batch.isFull { try flush() }; i += 1; continue }
                 if c == 13 { i += 1; continue }
                 if c == 34 {
+                    room = 0
                     state = .quoted
                     batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i) + 1)
-                } else if let j = Self.cellEnd(b, from: i + 1, separator: separator), j - i < CellBatch.maxCell {
+                } else if let j = cellEnds.cellEnd(b, from: i + 1), j - i < CellBatch.maxCell {
                     // The common case, an unquoted cell that ends in this window: added whole,
                     // without opening, growing and closing it.
                     batch.addCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn(column), row: row, rawOffset: raw(i))
                     if b[j] == separator { column += 1 } else { column = 0; row += 1 }
+                    room -= j - i + 1
                     i = j + 1
-                    if batch.isFull { try flush() }
+                    if room <= 0 {
+                        if batch.isFull { try flush() }
+                        room = batch.room
+                    }
                     continue
                 } else {
+                    room = 0
                     state = .unquoted
                     batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i))
                     batch.append(c)
@@ -127,41 +138,82 @@ struct DelimitedParser {
                 if i < n { state = .quoteInQuoted; i += 1 }
                 if batch.isFull { try flush() }
             case .quoteInQuoted:
-                if c == 34 { batch.append(34); state = .quoted; i += 1; continue }
+                if c == 34 {
+                    // A doubled quote is one byte in the cell: the bytes after it are one raw
+                    // byte further on than their place in the cell says.
+                    batch.append(34); batch.anchor(raw: raw(i) + 1, line: 0)
+                    state = .quoted; i += 1; continue
+                }
                 // The closing quote: anything up to the separator stays in the cell (lenient).
                 state = .unquoted
             }
         }
     }
 
+    mutating func finish() {
+        if inHeader && !firstLine.isEmpty { try? decideHeader(complete: false, flush: {}) }
+        table.batch.closeCell()
+    }
+}
+
+/// The separators and newlines of 64 bytes of a window, one bit per byte, computed once: the
+/// unquoted cell starting at `from` ends at the lowest set bit at or after it, so a cell costs a
+/// bit scan rather than a byte loop whose exit mispredicts on every cell length. (Quotes need no
+/// bit: only a cell's first byte can open one, and the parser looks at that byte itself.)
+struct CellEndMask {
+    let separatorBytes: UInt64
+    let separator: UInt8
+    /// Window index of bit 0 of `bits`; the mask covers base..<base + 64 (less at the end).
+    private var base = -64
+    private var bits: UInt64 = 0
+
+    init(separator: UInt8) {
+        self.separator = separator
+        separatorBytes = UInt64(separator) &* 0x0101_0101_0101_0101
+    }
+
     /// Index of the separator or newline that ends the unquoted cell at `from`, nil when the
-    /// cell runs past the end of `b`. Eight bytes at a time: a byte equal to the separator or
-    /// newline is a zero byte of the XOR, found by the usual has-zero-byte test.
-    @inline(__always) static func cellEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, separator: UInt8) -> Int? {
-        var j = from
-        let n = b.count
-        let base = UnsafeRawPointer(b.baseAddress!)
-        let sepMask = UInt64(separator) &* 0x0101_0101_0101_0101
-        let nlMask: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
-        while j + 8 <= n {
-            let w = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-            let x = w ^ sepMask, y = w ^ nlMask
-            let found = ((x &- low) & ~x & high) | ((y &- low) & ~y & high)
-            if found != 0 { return j + found.trailingZeroBitCount >> 3 }
-            j += 8
-        }
-        while j < n {
-            let c = b[j]
-            if c == separator || c == 10 { return j }
-            j += 1
+    /// cell runs past the end of `b`. Always called with the same `b`.
+    @inline(__always) mutating func cellEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        var at = from
+        while at < b.count {
+            if at < base || at >= base + 64 { load(b, at) }
+            let found = bits & (~0 &<< UInt64(at - base))
+            if found != 0 { return base + found.trailingZeroBitCount }
+            at = base + 64
         }
         return nil
     }
 
-    mutating func finish() {
-        if inHeader && !firstLine.isEmpty { try? decideHeader(complete: false, flush: {}) }
-        table.batch.closeCell()
+    private mutating func load(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) {
+        base = at
+        bits = 0
+        let raw = UnsafeRawPointer(b.baseAddress!)
+        let whole = min(64, b.count - at) & ~7
+        var k = 0
+        while k < whole {
+            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + k, as: UInt64.self))
+            bits |= Self.structural8(w, separatorBytes) &<< UInt64(k)
+            k += 8
+        }
+        // The last few bytes of the window; bits past its end stay clear.
+        while k < 64 && at + k < b.count {
+            let c = b[at + k]
+            if c == separator || c == 10 { bits |= 1 &<< UInt64(k) }
+            k += 1
+        }
+    }
+
+    /// One bit per byte of `w` (bit i for byte i) that equals the separator or a newline. Exact:
+    /// ((v & 0x7F) + 0x7F) | v has its high bit set iff byte v is not zero, with no carry into the
+    /// next byte; the high bits are gathered by a multiplication whose partial products never overlap.
+    @inline(__always) static func structural8(_ w: UInt64, _ separatorBytes: UInt64) -> UInt64 {
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let x = w ^ separatorBytes, y = w ^ 0x0A0A_0A0A_0A0A_0A0A
+        let xNonZero = ((x & low7) &+ low7) | x
+        let yNonZero = ((y & low7) &+ low7) | y
+        let hit = ~(xNonZero & yNonZero) & 0x8080_8080_8080_8080
+        return ((hit >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 }
 

@@ -117,11 +117,15 @@ final class PlainCellClassifier: @unchecked Sendable {
         }
     }
 
+    /// The fewest bytes a plain cell that is a value has. Shorter cells that are not plain hold
+    /// no digit run either: seven digits in a row in at most seven bytes would make them plain.
+    @inline(__always) static var shortestValue: Int { 8 }
+
     /// The kind and confidence the resolver gives the plain cell `b` (before column context), or nil.
     @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
         let n = b.count
         // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
-        guard n >= 8 && n <= 19 else { return nil }
+        guard n >= Self.shortestValue && n <= 19 else { return nil }
         let endsInX = b[n - 1] &- 48 >= 10
         guard n - (endsInX ? 1 : 0) >= 7 else { return nil }
         let shape = n * 2 + (endsInX ? 1 : 0)
