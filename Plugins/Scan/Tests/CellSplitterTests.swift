@@ -14,13 +14,13 @@ final class CellSplitterTests: XCTestCase {
 
     /// The mask's answer is the byte loop's answer, for every start, on bytes chosen to fool a
     /// word-at-a-time test: the separator and newline with their high bit set (0xAC, 0x8A),
-    /// quotes, CR, NUL and 0xFF, at every length around the 8- and 64-byte steps; starts asked
+    /// quotes, CR, NUL and 0xFF, at lengths around the 8-, 64- and 4096-byte steps; starts asked
     /// in order (as the parser does) and out of order (the mask is reloaded).
     func testCellEndMaskAgreesWithAByteLoop() {
         let alphabet: [UInt8] = [44, 10, 34, 13, 0, 0xFF, 0xAC, 0x8A, 9, 49, 97, 0x2C | 0x40]
         var rng = SeededRandom(seed: 7)
         for separator: UInt8 in [44, 9] {
-            for length in [0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 1000] {
+            for length in [0, 1, 7, 8, 9, 63, 64, 65, 127, 128, 129, 200, 1000, 4095, 4096, 4097, 4160, 9000] {
                 for density in [2, 20, 300] {
                     let bytes: [UInt8] = (0..<length).map { _ in
                         Int.random(in: 0..<density, using: &rng) == 0 ? alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]

@@ -83,6 +83,7 @@ struct DelimitedParser {
         let affine = rawBase != nil, base = rawBase ?? 0
         @inline(__always) func raw(_ i: Int) -> Int64 { affine ? base + Int64(i) : rawLookup(i) }
         var cellEnds = CellEndMask(separator: separator)
+        defer { cellEnds.deallocate() }
         // Batch bytes the whole cells below may still add before the batch can be full: each
         // adds at most its length + 1, so the batch is only asked when this runs out (reading
         // its size per cell was a tenth of the parse). Other paths set it to 0: ask again.
@@ -156,51 +157,77 @@ struct DelimitedParser {
     }
 }
 
-/// The separators and newlines of 64 bytes of a window, one bit per byte, computed once: the
-/// unquoted cell starting at `from` ends at the lowest set bit at or after it, so a cell costs a
-/// bit scan rather than a byte loop whose exit mispredicts on every cell length. (Quotes need no
-/// bit: only a cell's first byte can open one, and the parser looks at that byte itself.)
+/// The separators and newlines of 4 KiB of a window, one bit per byte, found in one pass that
+/// the compiler vectorises: the unquoted cell starting at `from` ends at the lowest set bit at or
+/// after it, so a cell costs a bit scan rather than a byte loop whose exit mispredicts on every
+/// cell length. (Quotes need no bit: only a cell's first byte can open one, and the parser looks
+/// at that byte itself.)
 struct CellEndMask {
-    let separatorBytes: UInt64
     let separator: UInt8
-    /// Window index of bit 0 of `bits`; the mask covers base..<base + 64 (less at the end).
-    private var base = -64
-    private var bits: UInt64 = 0
+    let separatorBytes: UInt64
+    static let words = 64
+    /// Bit k of words[w] is window byte base + 64 * w + k.
+    private let words: UnsafeMutablePointer<UInt64>
+    /// Window index of words[0] bit 0, and how many bytes from there the words cover.
+    private var base = 0
+    private var covered = 0
 
     init(separator: UInt8) {
         self.separator = separator
         separatorBytes = UInt64(separator) &* 0x0101_0101_0101_0101
+        words = .allocate(capacity: Self.words)
     }
+
+    func deallocate() { words.deallocate() }
 
     /// Index of the separator or newline that ends the unquoted cell at `from`, nil when the
     /// cell runs past the end of `b`. Always called with the same `b`.
     @inline(__always) mutating func cellEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var at = from
         while at < b.count {
-            if at < base || at >= base + 64 { load(b, at) }
-            let found = bits & (~0 &<< UInt64(at - base))
-            if found != 0 { return base + found.trailingZeroBitCount }
-            at = base + 64
+            if at < base || at >= base + covered { load(b, at) }
+            let offset = at - base
+            var w = offset >> 6
+            var found = words[w] & (~0 &<< UInt64(offset & 63))
+            while found == 0 {
+                w += 1
+                guard w << 6 < covered else { break }
+                found = words[w]
+            }
+            if found != 0 { return base + w << 6 + found.trailingZeroBitCount }
+            at = base + covered
         }
         return nil
     }
 
     private mutating func load(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) {
         base = at
-        bits = 0
-        let raw = UnsafeRawPointer(b.baseAddress!)
-        let whole = min(64, b.count - at) & ~7
-        var k = 0
-        while k < whole {
-            let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + k, as: UInt64.self))
-            bits |= Self.structural8(w, separatorBytes) &<< UInt64(k)
-            k += 8
+        let whole = min(Self.words, (b.count - at) >> 6)
+        Self.fill(words, UnsafeRawPointer(b.baseAddress! + at), whole, separatorBytes)
+        covered = whole << 6
+        if whole < Self.words && at + covered < b.count {
+            // The window's last bytes, fewer than 64: bits past its end stay clear.
+            var bits: UInt64 = 0
+            var k = 0
+            while at + covered + k < b.count {
+                let c = b[at + covered + k]
+                if c == separator || c == 10 { bits |= 1 &<< UInt64(k) }
+                k += 1
+            }
+            words[whole] = bits
+            covered += k
         }
-        // The last few bytes of the window; bits past its end stay clear.
-        while k < 64 && at + k < b.count {
-            let c = b[at + k]
-            if c == separator || c == 10 { bits |= 1 &<< UInt64(k) }
-            k += 1
+    }
+
+    /// The bits of `count` words from `p`: a loop without branches, vectorised.
+    @inline(never) static func fill(_ words: UnsafeMutablePointer<UInt64>, _ p: UnsafeRawPointer, _ count: Int, _ separatorBytes: UInt64) {
+        for w in 0..<count {
+            var bits: UInt64 = 0
+            for k in 0..<8 {
+                let v = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: w * 64 + k * 8, as: UInt64.self))
+                bits |= structural8(v, separatorBytes) &<< UInt64(k * 8)
+            }
+            words[w] = bits
         }
     }
 
