@@ -360,6 +360,7 @@ struct PIIResolver {
                  continuesAfter: Bool = false, ownStart: Int = 0, columnContext: String? = nil, into out: inout [PIIMatch]) {
         let first = out.count
         let word = ByteClass.asciiWord
+        var hits = PIIContextHits()
         // Per pattern, looked up once per call rather than copying the pattern (and retaining
         // its arrays) per candidate.
         collector.patterns.withUnsafeBufferPointer { patterns in
@@ -387,15 +388,15 @@ struct PIIResolver {
                 guard var conf = PIIValidators.confidence(kind, value) else { continue }
                 var word: String?
                 if window == nil { window = ContextWindow(buffer, c.start, c.end) }
-                if let w = contextWord(kind, buffer, window!, c.start, c.end, columnContext) {
+                if let w = contextWord(kind, buffer, window!, c.start, c.end, columnContext, &hits) {
                     conf = min(0.99, conf + PIIContext.boost(kind)); word = w
                 } else {
                     let weighsNegative = PIIContext.weighsNegative(kind)
-                    if weighsNegative && negative == nil { negative = hasNegativeContext(buffer, c.start) }
+                    if weighsNegative && negative == nil { negative = hasNegativeContext(buffer, c.start, &hits) }
                     if weighsNegative && negative! {
                         conf -= 0.45
                     } else {
-                        if general == nil { general = hasGeneralContext(buffer, window!, c.start) }
+                        if general == nil { general = hasGeneralContext(buffer, window!, c.start, &hits) }
                         if general! { conf = min(0.99, conf + 0.05) }
                     }
                 }
@@ -470,8 +471,11 @@ struct PIIResolver {
         }
     }
 
-    /// A context word for `kind` within 48 bytes before the value (same line) or 16 after.
-    func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int, _ end: Int, _ column: String?) -> String? {
+    /// A context word for `kind` within 48 bytes before the value (same line) or 16 after: the
+    /// first in the window (before the value, then after it), and at one offset the first in
+    /// the kind's list.
+    func contextWord(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int, _ end: Int, _ column: String?,
+                     _ hits: inout PIIContextHits) -> String? {
         let s = window.start
         let e = window.end
         // A value alone on its line (a table cell) has no context: the word tables are not touched.
@@ -481,36 +485,28 @@ struct PIIResolver {
             let lower = Array(column.lowercased().utf8)
             for w in words where contains(lower[...], w) { return String(decoding: w, as: UTF8.self) }
         }
-        // One pass over the window: only bytes that start some context word are tried.
-        let firsts = PIIContext.firstBytes[kind.ordinal]
-        // Before the value, then after it.
-        @inline(__always) func search(_ from: Int, _ to: Int) -> [UInt8]? {
-            var i = from
-            while i < to {
-                let c = b[i] | (b[i] >= 65 && b[i] <= 90 ? 0x20 : 0)
-                if firsts.contains(c) {
-                    for w in words where i + w.count <= to && w[0] == c && containsCaseless(b, i, i + w.count, w) { return w }
-                }
-                i += 1
-            }
-            return nil
+        hits.cover(b, s, e)
+        let list = PIIContextHits.list(kind)
+        if let w = hits.firstWord(words, list, b, s, start) ?? hits.firstWord(words, list, b, end, e) {
+            return String(decoding: w, as: UTF8.self)
         }
-        if let w = search(s, start) ?? search(end, e) { return String(decoding: w, as: UTF8.self) }
         return nil
     }
 
     /// A negative word (订单号, serial...) in the 24 bytes before the value, on its line.
-    func hasNegativeContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+    func hasNegativeContext(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ hits: inout PIIContextHits) -> Bool {
         var s = start
         while s > 0 && start - s < 24 && b[s - 1] != 10 { s -= 1 }
         if s == start { return false }
-        return PIIContext.containsAny(PIIContext.negative, first: PIIContext.negativeFirst, b, s, start)
+        hits.cover(b, s, start)
+        return hits.firstWord(PIIContext.negative, PIIContextHits.negativeList, b, s, start) != nil
     }
 
     /// A general word (密码, password…) in the window before the value.
-    func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int) -> Bool {
+    func hasGeneralContext(_ b: UnsafeBufferPointer<UInt8>, _ window: ContextWindow, _ start: Int, _ hits: inout PIIContextHits) -> Bool {
         if window.start == start { return false }
-        return PIIContext.containsAny(PIIContext.general, first: PIIContext.generalFirst, b, window.start, start)
+        hits.cover(b, window.start, start)
+        return hits.firstWord(PIIContext.general, PIIContextHits.generalList, b, window.start, start) != nil
     }
 
     private func contains(_ hay: ArraySlice<UInt8>, _ w: [UInt8]) -> Bool {
@@ -522,9 +518,117 @@ struct PIIResolver {
         }
         return false
     }
+}
 
-    @inline(__always) func containsCaseless(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, _ w: [UInt8]) -> Bool {
-        ByteSearch.containsCaseless(b, s, e, w)
+/// Where context words start in the stretch of a buffer that values' windows have covered so
+/// far. Each byte of a window is looked at once for all word lists (every kind's, the negative
+/// and the general words) instead of once per value, kind and list whose window holds it:
+/// values on one row share most of their windows, and a row of phone numbers and IDs was
+/// scanned a dozen times. A lookup then tries a list's words only at the offsets where one of
+/// them matches, so it answers what scanning its window byte by byte answers.
+struct PIIContextHits {
+    /// Bits of the word lists: a kind's list is `1 << kind.ordinal`.
+    static let negativeList: UInt32 = 1 << 30
+    static let generalList: UInt32 = 1 << 31
+    @inline(__always) static func list(_ kind: PIIKind) -> UInt32 { 1 << UInt32(kind.ordinal) }
+
+    /// Every word of every list once, with the lists it is in, grouped by first byte:
+    /// `words[wordsFrom[c]..<wordsFrom[c + 1]]` start with byte c.
+    struct WordIndex {
+        let words: [[UInt8]]
+        let lists: [UInt32]
+        let wordsFrom: [Int]
+        /// Bit `c0 << 8 | c1` is set when some word starts with the bytes c0 c1 (every word has
+        /// two): most letters and nearly every Chinese lead byte start some word, but few pairs do.
+        let firstPairs: [UInt64]
+
+        init() {
+            var listsOfWord: [[UInt8]: UInt32] = [:]
+            for kind in PIIKind.allCases {
+                for w in PIIContext.words(kind) { listsOfWord[w, default: 0] |= PIIContextHits.list(kind) }
+            }
+            for w in PIIContext.negative { listsOfWord[w, default: 0] |= PIIContextHits.negativeList }
+            for w in PIIContext.general { listsOfWord[w, default: 0] |= PIIContextHits.generalList }
+            let sorted = listsOfWord.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            words = sorted
+            lists = sorted.map { listsOfWord[$0]! }
+            var from = [Int](repeating: sorted.count, count: 257)
+            for (k, w) in sorted.enumerated().reversed() { from[Int(w[0])] = k }
+            // Bytes no word starts with begin where the next byte's words begin.
+            for c in stride(from: 255, through: 0, by: -1) where from[c] > from[c + 1] { from[c] = from[c + 1] }
+            wordsFrom = from
+            var pairs = [UInt64](repeating: 0, count: 1024)
+            for w in sorted {
+                precondition(w.count >= 2, "context words have at least two bytes")
+                let pair = Int(w[0]) << 8 | Int(w[1])
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+            firstPairs = pairs
+        }
+    }
+    static let index = WordIndex()
+
+    /// The covered stretch [from, to): `offsets` holds, in order, every offset in it where a word
+    /// of some list matches (the word may run past `to`), `lists` the lists whose words match there.
+    private(set) var from = 0
+    private(set) var to = 0
+    private(set) var offsets: [Int] = []
+    private(set) var lists: [UInt32] = []
+
+    /// Makes [s, e) covered: extends the covered stretch when s lies in it or at its end,
+    /// otherwise starts a new one at s.
+    mutating func cover(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) {
+        if s < from || s > to {
+            from = s; to = s
+            offsets.removeAll(keepingCapacity: true)
+            lists.removeAll(keepingCapacity: true)
+        }
+        guard e > to else { return }
+        let index = Self.index
+        // A word needs two bytes: none starts at the buffer's last byte.
+        let last = min(e, b.count - 1)
+        var i = to
+        index.firstPairs.withUnsafeBufferPointer { pairs in
+            while i < last {
+                let c = Self.lower(b[i])
+                let pair = Int(c) << 8 | Int(Self.lower(b[i + 1]))
+                if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
+                    var found: UInt32 = 0
+                    for k in index.wordsFrom[Int(c)]..<index.wordsFrom[Int(c) + 1] {
+                        let w = index.words[k]
+                        if i + w.count <= b.count && ByteSearch.containsCaseless(b, i, i + w.count, w) { found |= index.lists[k] }
+                    }
+                    if found != 0 { offsets.append(i); lists.append(found) }
+                }
+                i += 1
+            }
+        }
+        to = e
+    }
+
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
+
+    /// The first of `words` (list `list`) lying wholly in b[s..<e], by offset then by order in
+    /// `words`; [s, e) must be covered.
+    func firstWord(_ words: [[UInt8]], _ list: UInt32, _ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> [UInt8]? {
+        // The first hit at or after s (binary search: a long line's stretch holds many).
+        var lo = 0
+        var hi = offsets.count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if offsets[mid] < s { lo = mid + 1 } else { hi = mid }
+        }
+        var k = lo
+        while k < offsets.count && offsets[k] < e {
+            if lists[k] & list != 0 {
+                let i = offsets[k]
+                var c = b[i]
+                if c >= 65 && c <= 90 { c |= 0x20 }
+                for w in words where i + w.count <= e && w[0] == c && ByteSearch.containsCaseless(b, i, i + w.count, w) { return w }
+            }
+            k += 1
+        }
+        return nil
     }
 }
 

@@ -162,12 +162,6 @@ enum PIIPatterns {
 enum PIIContext {
     @inline(__always) static func words(_ kind: PIIKind) -> [[UInt8]] { byOrdinal[kind.ordinal] }
     static let byOrdinal: [[[UInt8]]] = PIIKind.allCases.map { table[$0] ?? [] }
-    /// First bytes of each kind's words, for a one-pass search.
-    static let firstBytes: [ByteClass] = byOrdinal.map { words in
-        var c = ByteClass()
-        for w in words { c.insert(w[0]) }
-        return c
-    }
 
     static let table: [PIIKind: [[UInt8]]] = {
         let raw: [PIIKind: [String]] = [
@@ -207,8 +201,6 @@ enum PIIContext {
         }
     }
 
-    static let negativeFirst = firstByteClass(negative)
-    static let generalFirst = firstByteClass(general)
     static func firstByteClass(_ words: [[UInt8]]) -> ByteClass {
         var c = ByteClass()
         for w in words { c.insert(w[0]) }
