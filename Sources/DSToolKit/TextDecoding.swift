@@ -59,30 +59,61 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 
 extension TextEncoding {
     /// The common case decided eight bytes at a time: no NUL, nothing above 0x7F, and at most
-    /// one byte in 20 below 0x20 (so at most that many control characters). The full rules give
-    /// such a block `utf-8` (it has no BOM, no NUL, and pure ASCII is valid UTF-8); false means
-    /// only that they must look.
+    /// one byte in 20 a control character (below 0x20, other than tab, LF, FF, CR and ESC, as in
+    /// the full rules). The full rules give such a block `utf-8` (it has no BOM, no NUL, and pure
+    /// ASCII is valid UTF-8); false means only that they must look.
     static func plainASCIIText(_ p: UnsafeRawBufferPointer) -> Bool {
         let n = p.count
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let ones: UInt64 = 0x0101_0101_0101_0101
         var low = 0
         var i = 0
         while i + 8 <= n {
             let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if w & high != 0 { return false }
-            if (w &- ones) & ~w & high != 0 { return false }  // a NUL byte
-            // Below 0x20 exactly when adding 0x60 leaves the top bit clear (no carries: all < 0x80).
-            low += (~(w &+ 0x6060_6060_6060_6060) & high).nonzeroBitCount
+            if w & ASCIIWords.high != 0 { return false }
+            if ASCIIWords.zeroBytes(w) != 0 { return false }  // a NUL byte
+            low += ASCIIWords.below0x20(w).nonzeroBitCount
             i += 8
         }
+        var tailControls = 0
         while i < n {
             let c = p[i]
             if c == 0 || c >= 0x80 { return false }
-            if c < 0x20 { low += 1 }
+            if c < 0x20 {
+                low += 1
+                if !ASCIIWords.isTextControl(c) { tailControls += 1 }
+            }
             i += 1
         }
-        return low * 20 <= n
+        if low * 20 <= n { return true }
+        // Many bytes below 0x20: tab-indented source (Go, Makefiles) and short lines are mostly
+        // tabs and newlines, which are text. Count only the real control characters, once more.
+        var controls = tailControls
+        i = 0
+        while i + 8 <= n {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let below = ASCIIWords.below0x20(w)
+            if below != 0 { controls += (below & ~ASCIIWords.textControls(w)).nonzeroBitCount }
+            i += 8
+        }
+        return controls * 20 <= n
+    }
+}
+
+/// Byte-parallel tests on eight ASCII bytes in a word (every byte below 0x80, so adding 0x7F or
+/// 0x60 to a byte never carries into the next): each answer has the top bit of a byte set where
+/// the byte qualifies.
+private enum ASCIIWords {
+    static let high: UInt64 = 0x8080_8080_8080_8080
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    @inline(__always) static func zeroBytes(_ w: UInt64) -> UInt64 { ~(w &+ 0x7F7F_7F7F_7F7F_7F7F) & high }
+    @inline(__always) static func below0x20(_ w: UInt64) -> UInt64 { ~(w &+ 0x6060_6060_6060_6060) & high }
+    @inline(__always) static func equal(_ w: UInt64, _ byte: UInt8) -> UInt64 { zeroBytes(w ^ (ones &* UInt64(byte))) }
+    /// Tab, LF, FF, CR and ESC: below 0x20 but ordinary in text.
+    @inline(__always) static func textControls(_ w: UInt64) -> UInt64 {
+        equal(w, 0x09) | equal(w, 0x0A) | equal(w, 0x0C) | equal(w, 0x0D) | equal(w, 0x1B)
+    }
+    @inline(__always) static func isTextControl(_ c: UInt8) -> Bool {
+        c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x1B
     }
 }
 

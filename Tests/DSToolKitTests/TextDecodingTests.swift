@@ -197,7 +197,9 @@ final class TextDecodingTests: XCTestCase {
     /// low-byte shares on both sides of one in 20.
     func testPlainASCIIShortcutAgreesWithByteCounting() {
         func expected(_ b: [UInt8]) -> Bool {
-            !b.contains(0) && !b.contains { $0 >= 0x80 } && b.filter { $0 < 0x20 }.count * 20 <= b.count
+            let textControls: Set<UInt8> = [0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+            return !b.contains(0) && !b.contains { $0 >= 0x80 }
+                && b.filter { $0 < 0x20 && !textControls.contains($0) }.count * 20 <= b.count
         }
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
@@ -206,6 +208,10 @@ final class TextDecodingTests: XCTestCase {
                 var b = (0..<length).map { _ in UInt8(0x20 + next() % 0x5F) }
                 let lows = Int(next() % UInt64(max(1, length / 10) + 1))
                 for _ in 0..<lows { b[Int(next() % UInt64(length))] = UInt8(1 + next() % 0x1F) }
+                // Tabs and newlines, many or few: text, not control characters.
+                let textLows = trial % 3 == 0 ? length / 4 : Int(next() % 3)
+                let textControls: [UInt8] = [0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+                for _ in 0..<textLows { b[Int(next() % UInt64(length))] = textControls[Int(next() % 5)] }
                 if trial % 7 == 1 { b[Int(next() % UInt64(length))] = 0 }
                 if trial % 7 == 2 { b[Int(next() % UInt64(length))] = UInt8(0x80 + next() % 0x80) }
                 if trial % 7 == 3 { b[length - 1] = 0 }
@@ -215,14 +221,19 @@ final class TextDecodingTests: XCTestCase {
                 if fast { XCTAssertEqual(b.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8) }
             }
         }
-        // Exactly one in 20 below 0x20 is text; one more is left to the full rules.
-        let line = Array("abcdefghijklmnopqrs\n".utf8)
+        // Exactly one control character in 20 is text; one more is left to the full rules.
+        let line = Array("abcdefghijklmnopqrs\u{01}".utf8)
         let atThreshold = Array(Array(repeating: line, count: 50).joined())
         XCTAssertTrue(atThreshold.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
         XCTAssertFalse((atThreshold + [0x01]).withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        // Tab-indented source is half tabs and newlines: still the shortcut's, as UTF-8.
         let tabHeavy = Array(Array(repeating: Array("a\tb\n".utf8), count: 100).joined())
-        XCTAssertEqual(tabHeavy.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8,
-                       "tab- and newline-heavy ASCII still reads as UTF-8 through the full rules")
+        XCTAssertTrue(tabHeavy.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertEqual(tabHeavy.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8)
+        // Many tabs and newlines do not hide control characters beside them.
+        let tabsAndControls = Array(Array(repeating: Array("\t\t\u{01}\n".utf8), count: 100).joined())
+        XCTAssertFalse(tabsAndControls.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertEqual(tabsAndControls.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .binary)
     }
 
     func testNames() {
