@@ -85,6 +85,15 @@ final class PIIContextHitsTests: XCTestCase {
         // A line break ends the window.
         XCTAssertNil(word(.cnMobile, "mobile\n13812345678", value: "13812345678"))
         XCTAssertNil(word(.cnMobile, "13812345678\nmobile", value: "13812345678"))
+        // Words ending at the buffer's end (the three-byte filter cannot look past it).
+        XCTAssertEqual(word(.ipv4, "13812345678 ip", value: "13812345678"), "ip")
+        XCTAssertEqual(word(.ipv4, "13812345678 IP", value: "13812345678"), "ip")
+        XCTAssertEqual(word(.cnMobile, "13812345678 tel", value: "13812345678"), "tel")
+        XCTAssertEqual(word(.cnMobile, "13812345678 电话", value: "13812345678"), "电话")
+        XCTAssertNil(word(.cnMobile, "13812345678 te", value: "13812345678"))
+        // Chinese characters sharing a word's first two bytes (地址: 场, 在, 城) are not the word.
+        XCTAssertNil(word(.address, "场在城 13812345678", value: "13812345678"))
+        XCTAssertEqual(word(.address, "城地址 13812345678", value: "13812345678"), "地址")
         // A word touching the value on either side.
         XCTAssertEqual(word(.cnMobile, "phone13812345678", value: "13812345678"), "phone")
         XCTAssertEqual(word(.cnMobile, "13812345678手机", value: "13812345678"), "手机")

@@ -538,9 +538,11 @@ struct PIIContextHits {
         let words: [[UInt8]]
         let lists: [UInt32]
         let wordsFrom: [Int]
-        /// Bit `c0 << 8 | c1` is set when some word starts with the bytes c0 c1 (every word has
-        /// two): most letters and nearly every Chinese lead byte start some word, but few pairs do.
-        let firstPairs: [UInt64]
+        /// Bit `triple(c0, c1, c2)` is set when some word starts with the bytes c0 c1 c2 (a
+        /// two-byte word with any c2): most letters and nearly every Chinese lead byte start some
+        /// word, and whole Chinese characters sharing a word's first two bytes are common (地 and
+        /// 场, 在, 城), but few three-byte starts are a word's.
+        let firstTriples: [UInt64]
 
         init() {
             var listsOfWord: [[UInt8]: UInt32] = [:]
@@ -557,13 +559,16 @@ struct PIIContextHits {
             // Bytes no word starts with begin where the next byte's words begin.
             for c in stride(from: 255, through: 0, by: -1) where from[c] > from[c + 1] { from[c] = from[c + 1] }
             wordsFrom = from
-            var pairs = [UInt64](repeating: 0, count: 1024)
+            var triples = [UInt64](repeating: 0, count: 1024)
             for w in sorted {
                 precondition(w.count >= 2, "context words have at least two bytes")
-                let pair = Int(w[0]) << 8 | Int(w[1])
-                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+                let thirds: [UInt8] = w.count >= 3 ? [w[2]] : Array(0...255).map { PIIContextHits.lower($0) }
+                for c2 in thirds {
+                    let t = PIIContextHits.triple(w[0], w[1], c2)
+                    triples[t >> 6] |= 1 << UInt64(t & 63)
+                }
             }
-            firstPairs = pairs
+            firstTriples = triples
         }
     }
     static let index = WordIndex()
@@ -585,21 +590,23 @@ struct PIIContextHits {
         }
         guard e > to else { return }
         let index = Self.index
-        // A word needs two bytes: none starts at the buffer's last byte.
+        // A word needs two bytes: none starts at the buffer's last byte. The filter reads three.
         let last = min(e, b.count - 1)
+        let filtered = min(e, b.count - 2)
         var i = to
-        index.firstPairs.withUnsafeBufferPointer { pairs in
+        index.firstTriples.withUnsafeBufferPointer { triples in
             while i < last {
                 let c = Self.lower(b[i])
-                let pair = Int(c) << 8 | Int(Self.lower(b[i + 1]))
-                if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 {
-                    var found: UInt32 = 0
-                    for k in index.wordsFrom[Int(c)]..<index.wordsFrom[Int(c) + 1] {
-                        let w = index.words[k]
-                        if i + w.count <= b.count && ByteSearch.containsCaseless(b, i, i + w.count, w) { found |= index.lists[k] }
-                    }
-                    if found != 0 { offsets.append(i); lists.append(found) }
+                if i < filtered {
+                    let t = Self.triple(c, Self.lower(b[i + 1]), Self.lower(b[i + 2]))
+                    if triples[t >> 6] & (1 << UInt64(t & 63)) == 0 { i += 1; continue }
                 }
+                var found: UInt32 = 0
+                for k in index.wordsFrom[Int(c)]..<index.wordsFrom[Int(c) + 1] {
+                    let w = index.words[k]
+                    if i + w.count <= b.count && ByteSearch.containsCaseless(b, i, i + w.count, w) { found |= index.lists[k] }
+                }
+                if found != 0 { offsets.append(i); lists.append(found) }
                 i += 1
             }
         }
@@ -607,6 +614,10 @@ struct PIIContextHits {
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c &- 65 < 26 ? c | 0x20 : c }
+    /// Three bytes hashed to 16 bits (collisions only cost a word comparison).
+    @inline(__always) static func triple(_ c0: UInt8, _ c1: UInt8, _ c2: UInt8) -> Int {
+        ((Int(c0) << 8 | Int(c1)) ^ (Int(c2) &* 0x9E5)) & 0xFFFF
+    }
 
     /// The first of `words` (list `list`) lying wholly in b[s..<e], by offset then by order in
     /// `words`; [s, e) must be covered.
