@@ -45,6 +45,8 @@ final class PersonalDataClassifier {
 final class PersonalDataScanPool: @unchecked Sendable {
     struct Segment {
         let item: Int
+        /// The segment's place in its item (0, 1, …).
+        let index: Int
         let matcher: Int
         /// A window-sized buffer; the segment is its first `count` bytes.
         var bytes: [UInt8]
@@ -60,8 +62,13 @@ final class PersonalDataScanPool: @unchecked Sendable {
     private var queue: [Segment] = []
     private var busy = 0
     private var results: [Int: PIFacts] = [:]
-    /// Segments submitted and not yet scanned, per item.
-    private var inFlight: [Int: Int] = [:]
+    /// Per item, what its segments found, summed in segment order: `[i]` covers segments 0...i.
+    /// The feeder decides from exactly such a prefix, so where it stops reading an item depends
+    /// on the item's bytes alone, never on which worker finished first (evidence counts must be
+    /// the same on every run and with any number of jobs).
+    private var prefixFacts: [Int: [PIFacts]] = [:]
+    /// Segments that finished before an earlier one of the same item, by item and index.
+    private var finishedAhead: [Int: [Int: PIFacts]] = [:]
     let workers: Int
     private var failure: Error?
     private var stopping = false
@@ -118,7 +125,6 @@ final class PersonalDataScanPool: @unchecked Sendable {
         cond.lock()
         while queue.count >= Self.maxQueued { cond.wait() }
         queue.append(s)
-        inFlight[s.item, default: 0] += 1
         cond.broadcast()
         cond.unlock()
     }
@@ -133,12 +139,29 @@ final class PersonalDataScanPool: @unchecked Sendable {
         return [UInt8](repeating: 0, count: count)
     }
 
-    /// What the finished segments of an item found so far, once at most `workers - 1` of its
-    /// segments are still being scanned (so the answer lags by no more than the parallelism).
-    func partial(_ item: Int) -> PIFacts {
+    /// What an item's first `segments` segments found, once they are scanned.
+    func facts(_ item: Int, firstSegments segments: Int) -> PIFacts {
+        guard segments > 0 else { return PIFacts() }
         cond.lock(); defer { cond.unlock() }
-        while (inFlight[item] ?? 0) > max(workers - 1, 0) { cond.wait() }
-        return results[item] ?? PIFacts()
+        while (prefixFacts[item]?.count ?? 0) < segments { cond.wait() }
+        return prefixFacts[item]![segments - 1]
+    }
+
+    /// Adds a scanned segment's facts to its item's prefix sums (with any later segments that
+    /// were waiting for it). Called with `cond` locked.
+    private func recordInOrder(item: Int, index: Int, _ facts: PIFacts) {
+        guard index == prefixFacts[item]?.count ?? 0 else {
+            finishedAhead[item, default: [:]][index] = facts
+            return
+        }
+        var next = facts
+        while true {
+            var sum = prefixFacts[item]?.last ?? PIFacts()
+            sum.add(next)
+            prefixFacts[item, default: []].append(sum)
+            guard let ahead = finishedAhead[item]?.removeValue(forKey: prefixFacts[item]!.count) else { break }
+            next = ahead
+        }
     }
 
     /// The item was not scanned to its end: its counts are lower bounds.
@@ -186,7 +209,7 @@ final class PersonalDataScanPool: @unchecked Sendable {
             cond.lock()
             if spareBuffers.count < Self.maxQueued { spareBuffers.append(buffer) }
             results[seg.item, default: PIFacts()].add(facts)
-            inFlight[seg.item, default: 1] -= 1
+            recordInOrder(item: seg.item, index: seg.index, facts)
             busy -= 1
             cond.broadcast()
             cond.unlock()
@@ -276,11 +299,12 @@ struct PersonalDataFeeder {
         c == 32 || c == 9 || c == 44 || c == 59 || c == 34 || c == 39 || c == 124 || c == 13 || c == 10
     }
 
-    /// Drops the questions the segments scanned so far have answered, and looks only for the
-    /// kinds still asked about.
+    /// Drops the questions answered by every segment submitted so far but the last (which a
+    /// worker may still be scanning while this thread reads on), and looks only for the kinds
+    /// still asked about.
     private mutating func narrow() throws {
-        guard submitted > 0 else { return }
-        let facts = pool.partial(item)
+        guard submitted > 1 else { return }
+        let facts = pool.facts(item, firstSegments: submitted - 1)
         let before = open.count
         open.removeAll { facts.count(of: $0.kinds) >= $0.minValues }
         if open.isEmpty { answered = true; return }
@@ -293,7 +317,7 @@ struct PersonalDataFeeder {
     private mutating func submit(_ bytes: [UInt8], count: Int, until: Int) throws {
         try narrow()
         if answered { return }
-        pool.submit(.init(item: item, matcher: matcher, bytes: bytes, count: count, countFrom: countFrom, countUntil: until))
+        pool.submit(.init(item: item, index: submitted, matcher: matcher, bytes: bytes, count: count, countFrom: countFrom, countUntil: until))
         submitted += 1
     }
 
