@@ -10,6 +10,10 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
     private var queuedBytes = 0
     private let maxBytes: Int
     private var closed = false
+    /// Workers waiting for a job, and whether the submitter waits for room: a thread is woken
+    /// only when one waits (a wake-up per small file cost more than reading it).
+    private var idleWorkers = 0
+    private var submitterWaiting = false
     private var results: [(Int, Output)] = []
     private let finished = DispatchGroup()
     private let inline: Bool
@@ -37,14 +41,18 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
     private func loop(worker: Int) {
         while true {
             cond.lock()
-            while head == queue.count && !closed { cond.wait() }
+            while head == queue.count && !closed {
+                idleWorkers += 1
+                cond.wait()
+                idleWorkers -= 1
+            }
             if head == queue.count && closed { cond.unlock(); return }
             let item = queue[head]!
             queue[head] = nil
             head += 1
             if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
             queuedBytes -= item.bytes
-            cond.broadcast()
+            if submitterWaiting { cond.broadcast() }
             cond.unlock()
             let out = work(item.job, worker)
             cond.lock()
@@ -60,10 +68,14 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
             return
         }
         cond.lock()
-        while queuedBytes + bytes > maxBytes && head < queue.count { cond.wait() }
+        while queuedBytes + bytes > maxBytes && head < queue.count {
+            submitterWaiting = true
+            cond.wait()
+            submitterWaiting = false
+        }
         queue.append((index, job, bytes))
         queuedBytes += bytes
-        cond.broadcast()
+        if idleWorkers > 0 { cond.signal() }
         cond.unlock()
     }
 
