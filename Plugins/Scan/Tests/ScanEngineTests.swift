@@ -267,11 +267,13 @@ final class ScanEngineTests: XCTestCase {
     }
 }
 
-/// Tests share one Hyperscan database cache (compiled once per test run).
+/// Tests share one Hyperscan database cache (compiled once per test run), removed when the test
+/// process exits.
 enum ScanTestCache {
     static let dir: String = {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-scan-test-cache-\(getpid())").path
         setenv("DSTOOL_CACHE_DIR", d, 1)
+        atexit { try? FileManager.default.removeItem(atPath: ScanTestCache.dir) }
         return d
     }()
     static func install() { _ = dir }
