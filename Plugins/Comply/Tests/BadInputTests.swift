@@ -122,4 +122,23 @@ final class LongLineTests: XCTestCase {
         XCTAssertFalse(facts.complete)
         XCTAssertLessThan(facts.counts["cn_id_card"] ?? 0, text.utf8.count / 40)
     }
+
+    /// A file read to its end but, once one check had its answer, scanned only for what another
+    /// check still asked: the answered kinds' counts are lower bounds and say so (they were
+    /// printed as exact counts before); every answer stays the same.
+    func testCountsAfterAnAnswerSayAtLeastEvenWhenTheFileIsReadToItsEnd() throws {
+        let ev = EvidenceFolder()
+        var text = ""
+        while text.utf8.count < 3 << 20 { text += "联系电话 \(mobiles(1)[0]) 已回访\n" }
+        ev.write("share/contacts.txt", text, mode: 0o644)
+        let pack = packSelecting(["PI-FILE-PERMISSIONS", "PI-SENSITIVE-PLAINTEXT-FILES"])
+        let r = try comply(["--pack", pack.path, ev.root])
+        XCTAssertEqual(r.status("PI-SENSITIVE-PLAINTEXT-FILES"), "pass", r.row("PI-SENSITIVE-PLAINTEXT-FILES").reason)
+        let permissions = r.row("PI-FILE-PERMISSIONS")
+        XCTAssertEqual(permissions.status, "fail")
+        XCTAssertTrue(permissions.evidenceText.contains("mode 644 lets others read at least "), permissions.evidenceText)
+        let facts = try XCTUnwrap(lastEvidence?.items.first { $0.name.hasSuffix("contacts.txt") }?.pi)
+        XCTAssertFalse(facts.complete)
+        XCTAssertLessThan(facts.counts["cn_mobile"] ?? 0, text.utf8.count / 40)
+    }
 }

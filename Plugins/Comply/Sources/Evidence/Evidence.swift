@@ -36,8 +36,12 @@ public struct PIFacts: Hashable, Sendable {
         for (k, v) in other.counts { counts[k, default: 0] += v }
         complete = complete && other.complete
     }
-    /// Per kind, the larger count (the same values seen by the file scan and by column sampling).
-    mutating func takeLarger(_ other: PIFacts) { for (k, v) in other.counts { counts[k] = max(counts[k] ?? 0, v) } }
+    /// Per kind, the larger count (the same values seen by the file scan and by column sampling);
+    /// a lower bound on either side makes the result one.
+    mutating func takeLarger(_ other: PIFacts) {
+        for (k, v) in other.counts { counts[k] = max(counts[k] ?? 0, v) }
+        complete = complete && other.complete
+    }
 }
 
 /// One input item as the checks see it.

@@ -164,7 +164,28 @@ final class PersonalDataScanPool: @unchecked Sendable {
         }
     }
 
-    /// The item was not scanned to its end: its counts are lower bounds.
+    /// The reading thread's own scanners (see `scanHere`); only that thread touches them.
+    private var hereScanners: [Int: PIIScanner] = [:]
+    private var hereMatches: [PIIMatch] = []
+
+    /// Scans `bytes` on the calling thread (the reading thread: one feeder at a time) and records
+    /// what starts before `countUntil` as segment `index` of `item`; returns the item's prefix.
+    func scanHere(item: Int, index: Int, matcher: Int, _ bytes: UnsafeRawBufferPointer, countUntil: Int) throws -> PIFacts {
+        if hereScanners[matcher] == nil {
+            cond.lock(); let m = matchers[matcher]; cond.unlock()
+            hereScanners[matcher] = try m.makeScanner()
+        }
+        hereMatches.removeAll(keepingCapacity: true)
+        try hereScanners[matcher]!.matches(in: bytes, into: &hereMatches)
+        var facts = PIFacts()
+        for m in hereMatches where m.start < countUntil { facts.counts[m.kind.rawValue, default: 0] += 1 }
+        cond.lock(); defer { cond.unlock() }
+        results[item, default: PIFacts()].add(facts)
+        recordInOrder(item: item, index: index, facts)
+        return prefixFacts[item]![index]
+    }
+
+    /// The item was not scanned to its end, or not for every kind to its end: its counts are lower bounds.
     func markIncomplete(_ item: Int) {
         cond.lock(); results[item, default: PIFacts()].complete = false; cond.unlock()
     }
@@ -253,7 +274,17 @@ struct PersonalDataFeeder {
     private var submitted = 0
     /// Every question is answered: the rest of the item need not be scanned.
     private(set) var answered = false
+    /// Some kinds are no longer looked for (their questions were answered)...
+    private var narrowed = false
+    /// ...and bytes were scanned without them, or bytes were not scanned at all: counts are lower bounds.
+    private var narrowedBeforeEnd = false
+    private var leftUnscanned = false
     static let window = 1 << 20
+    /// The item's first bytes are scanned on the reading thread, for every kind asked: most items
+    /// with personal data answer their questions there, so the rest is scanned (on the workers)
+    /// only for what is still asked. Waiting for a worker's answer instead would stall reading,
+    /// and not waiting had a whole second window scanned for every kind.
+    static let probe = 64 << 10
     static let overlap = 256
     /// A decoding read needs room for one whole character.
     static let minimumRead = 4
@@ -293,6 +324,7 @@ struct PersonalDataFeeder {
             rest = UnsafeRawBufferPointer(rebasing: rest[take...])
             if filled >= Self.window { try cut() }
         }
+        if answered && !rest.isEmpty { leftUnscanned = true }
     }
 
     @inline(__always) static func isBoundary(_ c: UInt8) -> Bool {
@@ -304,19 +336,49 @@ struct PersonalDataFeeder {
     /// still asked about.
     private mutating func narrow() throws {
         guard submitted > 1 else { return }
-        let facts = pool.facts(item, firstSegments: submitted - 1)
-        let before = open.count
+        narrow(by: pool.facts(item, firstSegments: submitted - 1))
+        if !answered { try useMatcherForOpenKinds() }
+    }
+
+    private mutating func narrow(by facts: PIFacts) {
         open.removeAll { facts.count(of: $0.kinds) >= $0.minValues }
-        if open.isEmpty { answered = true; return }
-        if open.count != before {
-            let k = open.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
-            if k != kinds { kinds = k; matcher = try pool.matcher(for: k) }
+        if open.isEmpty { answered = true }
+    }
+
+    private mutating func useMatcherForOpenKinds() throws {
+        let k = open.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
+        if k != kinds { kinds = k; matcher = try pool.matcher(for: k); narrowed = true }
+    }
+
+    /// Scans the item's first `probe` bytes here (see `probe`) as its segment 0; the workers
+    /// count from where it stopped. Cut like a segment: after the last line end in its second
+    /// half, else at a word boundary near its end (the scan sees up to `probe` bytes).
+    private mutating func scanProbe(_ bytes: [UInt8], count: Int) throws {
+        let end = min(count, Self.probe)
+        var until = end
+        if end < count {
+            if let nl = bytes[0..<end].lastIndex(of: 10), nl >= end / 2 {
+                until = nl + 1
+            } else {
+                until = end - Self.overlap
+                while until < end && !Self.isBoundary(bytes[until]) { until += 1 }
+            }
         }
+        let facts = try bytes.withUnsafeBytes {
+            try pool.scanHere(item: item, index: 0, matcher: matcher, UnsafeRawBufferPointer(rebasing: $0[0..<end]), countUntil: until)
+        }
+        submitted = 1
+        countFrom = until
+        narrow(by: facts)
+        if !answered { try useMatcherForOpenKinds() }
     }
 
     private mutating func submit(_ bytes: [UInt8], count: Int, until: Int) throws {
+        if submitted == 0 { try scanProbe(bytes, count: count) }
         try narrow()
-        if answered { return }
+        guard countFrom < until else { return }
+        if answered { leftUnscanned = true; return }
+        if narrowed { narrowedBeforeEnd = true }
         pool.submit(.init(item: item, index: submitted, matcher: matcher, bytes: bytes, count: count, countFrom: countFrom, countUntil: until))
         submitted += 1
     }
@@ -346,9 +408,12 @@ struct PersonalDataFeeder {
 
     /// Hands over the rest of the item (`reachedEnd`: the whole item was read).
     mutating func finish(reachedEnd: Bool) throws {
-        if filled > 0 && !answered { try submit(pending, count: filled, until: filled) }
+        if filled > 0 {
+            // Bytes an earlier answer left unscanned (carried over from the last cut), or the rest.
+            if answered { leftUnscanned = true } else { try submit(pending, count: filled, until: filled) }
+        }
         pending = []
         filled = 0
-        if answered || !reachedEnd { pool.markIncomplete(item) }
+        if leftUnscanned || narrowedBeforeEnd || !reachedEnd { pool.markIncomplete(item) }
     }
 }
