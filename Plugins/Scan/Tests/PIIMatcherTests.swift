@@ -127,6 +127,69 @@ final class PIIMatcherTests: XCTestCase {
         }
     }
 
+    /// The kinds a digit run is tried as, and the token lengths `digitRunLengths` says they can have.
+    static let digitRunKinds: [PIIKind] = PIIPatterns.all.first { if case .digitRun = $0.extent { return true } else { return false } }!.kinds
+
+    /// `digitRunLengths` claims each validator refuses tokens of other lengths: tokens of every
+    /// other length, built from valid values and from the prefixes the validators look for, are
+    /// refused; and the generator's valid values have a claimed length.
+    func testDigitRunLengthsCoverEveryLengthAValidatorAccepts() {
+        var pii = SyntheticPII(seed: 3)
+        var rng = SystemRandomNumberGenerator()
+        let prefixes = ["", "86", "0086", "E", "EA", "G", "D", "DE", "S", "P", "C", "CA", "W", "H", "M", "L",
+                        "62", "9558", "4", "51", "2221", "34", "37", "3528", "6011", "65", "644", "36", "300", "35", "91"]
+        for kind in Self.digitRunKinds {
+            let lengths = PIIValidators.digitRunLengths(kind)
+            var tokens: [String] = []
+            for _ in 0..<20 {
+                let valid = pii.value(kind)
+                XCTAssertNotEqual(lengths >> UInt32(valid.utf8.count) & 1, 0, "\(kind) \(valid)")
+                for n in 8...19 {
+                    tokens.append(String((valid + String(repeating: "7", count: 19)).prefix(n)))
+                    tokens.append(String((String(repeating: "1", count: 19) + valid).suffix(n)))
+                }
+            }
+            for n in 8...19 where lengths >> UInt32(n) & 1 == 0 {
+                for prefix in prefixes where prefix.count < n {
+                    for _ in 0..<10 {
+                        let body = prefix + (0..<(n - prefix.count)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+                        // With each last character, so checksums (Luhn, ID check digit) pass for one of them.
+                        for last in "0123456789X" { tokens.append(String(body.dropLast()) + String(last)) }
+                    }
+                }
+            }
+            for t in tokens where lengths >> UInt32(t.utf8.count) & 1 == 0 {
+                XCTAssertNil(PIIValidators.confidence(kind, t), "\(kind) accepts \(t.utf8.count) bytes: \(t)")
+            }
+        }
+    }
+
+    /// Digit runs no asked kind can be are not candidates at all (when only ID and card numbers
+    /// are asked, phone numbers are skipped), and what is found does not change.
+    func testDigitRunsOfLengthsNoAskedKindHasAreNotCandidates() throws {
+        var pii = SyntheticPII(seed: 5)
+        var text = ""
+        var ids: [String] = [], cards: [String] = []
+        for i in 0..<50 {
+            ids.append(pii.value(.cnIDCard)); cards.append(pii.value(.bankCard))
+            text += "\(i) 手机 \(pii.value(.cnMobile)) 身份证 \(ids[i]) 卡号 \(cards[i]) 订单 2024061512\n"
+        }
+        let narrow = try PIIMatcher(kinds: [.cnIDCard, .bankCard]).makeScanner()
+        let bytes = Array(text.utf8)
+        let found = try bytes.withUnsafeBytes { try narrow.matches(in: $0) }
+        XCTAssertEqual(found.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }, zip(ids, cards).flatMap { [$0, $1] })
+        // Only the IDs and cards were candidates: no phone number, no 10-digit order number.
+        XCTAssertEqual(narrow.collector.pointee.candidates.count, 100)
+        XCTAssertEqual(narrow.collector.pointee.digitRunTokenLengths, 1 << 16 | 1 << 17 | 1 << 18 | 1 << 19)
+
+        // With every kind, the phone numbers are candidates and found too.
+        let all = try PIIMatcher().makeScanner()
+        let everything = try bytes.withUnsafeBytes { try all.matches(in: $0) }
+        XCTAssertEqual(everything.filter { $0.kind == .cnMobile }.count, 50)
+        XCTAssertEqual(everything.filter { $0.kind != .cnMobile }.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) },
+                       zip(ids, cards).flatMap { [$0, $1] })
+    }
+
     func testEmailAddressesFromTheirAtSign() throws {
         // The domain label before the first dot: 1 to 63 letters, digits or hyphens.
         let label63 = String(repeating: "a", count: 63)

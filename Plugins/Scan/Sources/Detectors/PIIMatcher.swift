@@ -77,10 +77,17 @@ struct PIICandidateCollector {
     /// (the resolver reads them per candidate without retaining a per-pattern array).
     let flatKinds: [PIIKind]
     let kindBounds: [Int32]
+    /// Bit n: a digit-run token of n bytes can be one of the digit-run pattern's kinds (no other
+    /// length is made a candidate: the validators would refuse it).
+    let digitRunTokenLengths: UInt32
 
     init(patterns: [PIIPattern]) {
         self.patterns = patterns
         extents = patterns.map(\.extent)
+        digitRunTokenLengths = patterns.reduce(0) { lengths, p in
+            guard case .digitRun = p.extent else { return lengths }
+            return p.kinds.reduce(lengths) { $0 | PIIValidators.digitRunLengths($1) }
+        }
         var flat: [PIIKind] = [], bounds: [Int32] = [0]
         for p in patterns { flat.append(contentsOf: p.kinds); bounds.append(Int32(flat.count)) }
         flatKinds = flat
@@ -227,7 +234,7 @@ struct PIICandidateCollector {
         let n = count
         let raw = UnsafeRawPointer(b)
         let groups = groupIndex >= 0
-        var scan = DigitRunScan(b: b, n: n, cls: cls, runIndex: runIndex, groupIndex: groupIndex)
+        var scan = DigitRunScan(b: b, n: n, cls: cls, runIndex: runIndex, groupIndex: groupIndex, tokenLengths: digitRunTokenLengths)
         // Masks cover bytes [block, block + 64); a run may begin in the first 58 of them (its
         // seven digits, or four and the byte after, are then inside the mask).
         var block = 0
@@ -285,6 +292,8 @@ struct PIICandidateCollector {
         let cls: ByteClass
         let runIndex: Int
         let groupIndex: Int
+        /// Bit n: a token of n bytes can be one of the digit-run pattern's kinds.
+        let tokenLengths: UInt32
         /// Bytes before this were visited (it is 0 or just after a run: a non-digit).
         var done = 0
         var lastTokenEnd = -1
@@ -303,7 +312,9 @@ struct PIICandidateCollector {
                 var e = j
                 while e < n && cls.contains(b[e]) { e += 1 }
                 lastTokenEnd = e
-                if e - s >= 8 && e - s <= 19 { candidates.append(PIICandidate(pattern: Int32(runIndex), start: s, end: e)) }
+                if e - s >= 8 && e - s <= 19 && tokenLengths >> UInt32(e - s) & 1 != 0 {
+                    candidates.append(PIICandidate(pattern: Int32(runIndex), start: s, end: e))
+                }
             } else if run == 4 && groupIndex >= 0 && j > lastTokenEnd, let e = PIICandidateCollector.groupedEnd(b, n, start) {
                 lastTokenEnd = e
                 candidates.append(PIICandidate(pattern: Int32(groupIndex), start: start, end: e))

@@ -74,6 +74,26 @@ public enum PIIValidators {
         }
     }
 
+    /// The lengths of a digit-run token (digits, capitals and x: no separators, see
+    /// PIIExtent.digitRun) at which `confidence(kind, _)` can be non-nil, as bits (bit n: n
+    /// bytes); every length for kinds no digit run is tried as. Kept next to the validators it
+    /// summarises: digit runs no asked kind can be are not made candidates (phone numbers, when
+    /// only ID and card numbers are asked, were each validated as every one of those kinds).
+    static func digitRunLengths(_ kind: PIIKind) -> UInt32 {
+        func bits(_ lengths: Int...) -> UInt32 { lengths.reduce(0) { $0 | 1 << UInt32($1) } }
+        switch kind {
+        case .cnIDCard, .cnUSCC: return bits(18)
+        case .cnIDCard15, .imei: return bits(15)
+        case .cnMobile: return bits(11, 13)                  // 13: with 86 before it
+        case .bankCard: return bits(16, 17, 18, 19)
+        case .creditCard: return bits(13, 14, 15, 16, 17, 18, 19)
+        case .passport: return bits(8, 9)
+        case .hkMacaoPermit: return bits(9, 11)
+        case .taiwanPermit: return bits(8, 9, 13)
+        default: return ~0
+        }
+    }
+
     // MARK: helpers over bytes
 
     @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
