@@ -104,4 +104,22 @@ final class PersonalDataPoolTests: XCTestCase {
         XCTAssertEqual(exact.counts, ["cn_mobile": 3])
         XCTAssertTrue(exact.complete)
     }
+
+    /// Segments are cut after the last line end in their second half: found 16 bytes at a time,
+    /// the same as a byte-by-byte search wherever the line ends lie.
+    func testLastLineEndInTheSecondHalf() {
+        func naive(_ b: [UInt8], _ end: Int) -> Int? { b[0..<end].lastIndex(of: 10).flatMap { $0 >= end / 2 ? $0 : nil } }
+        for end in [0, 1, 2, 15, 16, 17, 31, 32, 33, 100, 257] {
+            XCTAssertNil(PersonalDataFeeder.lastLineEnd([UInt8](repeating: 65, count: end + 5), inSecondHalfOf: end))
+            for at in 0..<end {
+                for extra in [nil, 0, at / 3] as [Int?] {
+                    var b = [UInt8](repeating: 0xE4, count: end + 5)
+                    b[at] = 10
+                    if let extra { b[extra] = 10 }
+                    b[end] = 10   // past the end: never found
+                    XCTAssertEqual(PersonalDataFeeder.lastLineEnd(b, inSecondHalfOf: end), naive(b, end), "end \(end) at \(at)")
+                }
+            }
+        }
+    }
 }
