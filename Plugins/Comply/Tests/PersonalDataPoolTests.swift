@@ -122,4 +122,31 @@ final class PersonalDataPoolTests: XCTestCase {
             }
         }
     }
+
+    /// Values around the end of the probe (on one long line, and on short lines) are counted once,
+    /// by the probe or by the worker, wherever they start.
+    func testValuesAtTheProbesEndAreCountedOnce() throws {
+        let probe = PersonalDataFeeder.probe
+        let question = [ScanQuestion(roles: [.dataFile], kinds: ["cn_id_card"], minValues: .max)]
+        var pii = SyntheticPII(seed: 13)
+        for start in stride(from: probe - 300, through: probe + 30, by: 5) {
+            let filler = " " + String(repeating: "a", count: 70) + " "
+            var line = "身份证 " + pii.value(.cnIDCard)
+            var values = 1
+            while line.utf8.count < start { line += filler }
+            line = String(line.utf8.prefix(start - 1))! + " " + pii.value(.cnIDCard) + " 末尾 " + pii.value(.cnIDCard)
+            values += 2
+            line += String(repeating: " 填充", count: (1200 << 10) / 7)   // past the first window: cut there
+            let oneLine = try scan(line, question)
+            XCTAssertEqual(oneLine.counts["cn_id_card"], values, "one line, value at \(start)")
+            XCTAssertTrue(oneLine.complete)
+
+            // Short lines, the ID's line ending near the probe's end; shorter than a window (the
+            // probe is taken when the item ends).
+            var lines = ""
+            while lines.utf8.count + 30 < start { lines += "序号 无身份信息\n" }
+            lines += "证件 \(pii.value(.cnIDCard))\n" + String(repeating: "x\n", count: 100 << 10)
+            XCTAssertEqual(try scan(lines, question).counts["cn_id_card"], 1, "lines, value near \(start)")
+        }
+    }
 }
