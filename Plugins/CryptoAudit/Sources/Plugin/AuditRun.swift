@@ -53,6 +53,8 @@ enum ItemKind: Equatable {
 struct SourceResult {
     var facts: FileFacts
     var embedded: CertificateAnalyzer.Result
+    /// The file's location, which its uses' locations start from.
+    var base: Location
 }
 
 /// A source file's results until the second pass takes them (once, on whichever worker).
@@ -74,7 +76,6 @@ final class AuditRun {
 
     /// Observations by item sequence, with the item's base location.
     private var direct: [(seq: Int, obs: [Observation])] = []
-    private var sourceBases: [Int: Location] = [:]
     private var config = ConfigValues()
     private var constants = GlobalConstants()
     private var inputErrors = 0
@@ -100,7 +101,7 @@ final class AuditRun {
             if CertificateAnalyzer.contains(job.bytes, CertificateAnalyzer.pemMarker) {
                 CertificateAnalyzer.analyzePEM(job.bytes, base: job.base, into: &embedded)
             }
-            return SourceResult(facts: facts, embedded: embedded)
+            return SourceResult(facts: facts, embedded: embedded, base: job.base)
         }
         var seq = 0
         var done: UInt64 = 0
@@ -118,7 +119,6 @@ final class AuditRun {
                 continue
             case .source(let lang):
                 guard let (bytes, raw) = readText(item, limit: Self.maxTextSize) else { continue }
-                sourceBases[seq] = base
                 pool.submit(index: seq, job: (bytes, lang, raw, base), bytes: bytes.count)
             case .configuration:
                 guard let (bytes, _) = readText(item, limit: Self.maxTextSize) else { continue }
@@ -153,8 +153,8 @@ final class AuditRun {
 
         // Second pass: constants and configuration values of the whole tree.
         for (_, r) in sources { constants.merge(r.facts.constants) }
-        for (s, r) in sources {
-            for e in r.embedded.errors { error(sourceBases[s]!.input, e.reason, e.code) }
+        for (_, r) in sources {
+            for e in r.embedded.errors { error(r.base.input, e.reason, e.code) }
         }
 
         // Live endpoints, after the files (their order is the order given).
@@ -192,7 +192,7 @@ final class AuditRun {
         let judges = (0..<options.jobs).map { _ in Judge(settings: options.settings) }
         let resolvers = (0..<options.jobs).map { _ in TreeResolver(constants: constants, config: config) }
         // What the workers read (never written while they run).
-        let directObservations = direct, bases = sourceBases, endpoints = endpointObservations
+        let directObservations = direct, endpoints = endpointObservations
         var reporter = Reporter(run: self)
         OrderedPipeline.run(count: units.count, threads: options.jobs, work: { i, w -> JudgedUnit in
             switch units[i] {
@@ -200,7 +200,7 @@ final class AuditRun {
                 return judges[w].judge(directObservations[d].obs)
             case .source(let k):
                 let r = sourceSlots[k].take()
-                var obs = resolvers[w].observations(r.facts, base: bases[sourceSeqs[k]]!)
+                var obs = resolvers[w].observations(r.facts, base: r.base)
                 obs += r.embedded.observations
                 return judges[w].judge(obs)
             case .endpoints:

@@ -43,28 +43,43 @@ public protocol AuditRule: Sendable {
 }
 
 /// Keeps the first finding of each rule, place and subject (the hit's algorithm, else its
-/// message), asked before the finding is made. Observations come input by input: rules are keyed
-/// by their position in `AuditRules.all` and inputs by a number (one String hashed per finding).
+/// message), asked before the finding is made. Observations come input by input, and an input
+/// has a few findings: its keys are searched in a short list (integers first, the subject only
+/// when they match), not hashed; an input with many keys moves them to a set. An input seen
+/// again later (archive members share theirs) gets its earlier keys back.
 struct FindingDeduplicator {
     private struct Key: Hashable {
         var rule: Int
-        var input: Int
         var line: Int
         var row: Int64
         var subject: String
     }
-    private var seen = Set<Key>()
-    private var inputNumbers: [String: Int] = [:]
+    /// The keys of one input.
+    private struct InputKeys {
+        var list: [Key] = []
+        var set: Set<Key>?
+        /// Beyond this many keys a linear search costs more than hashing.
+        static let listLimit = 32
+
+        mutating func insert(_ k: Key) -> Bool {
+            if set != nil { return set!.insert(k).inserted }
+            for e in list where e.rule == k.rule && e.line == k.line && e.row == k.row && e.subject == k.subject { return false }
+            list.append(k)
+            if list.count > Self.listLimit { set = Set(list); list = [] }
+            return true
+        }
+    }
+    private var current = InputKeys()
+    private var earlier: [String: InputKeys] = [:]
     private var lastInput: String?
-    private var lastInputNumber = 0
 
     mutating func accept(rule: Int, location: Location, subject: String) -> Bool {
         if location.input != lastInput {
-            if let n = inputNumbers[location.input] { lastInputNumber = n }
-            else { lastInputNumber = inputNumbers.count; inputNumbers[location.input] = lastInputNumber }
+            if let last = lastInput { earlier[last] = current }
+            current = earlier.removeValue(forKey: location.input) ?? InputKeys()
             lastInput = location.input
         }
-        return seen.insert(Key(rule: rule, input: lastInputNumber, line: location.line ?? -1, row: location.row ?? -1, subject: subject)).inserted
+        return current.insert(Key(rule: rule, line: location.line ?? -1, row: location.row ?? -1, subject: subject))
     }
 }
 

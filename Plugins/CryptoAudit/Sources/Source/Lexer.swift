@@ -77,24 +77,22 @@ struct TriggerSet: @unchecked Sendable {
 }
 
 /// The tokens of one file, in storage reused from file to file: a plain pointer, because appending
-/// to an Array checked the Array's uniqueness on every token.
+/// to an Array checked the Array's uniqueness on every token. The lexer writes through the pointer
+/// with the count in a local variable (a class property's count was loaded, checked for exclusive
+/// access and stored back on every token) and sets `count` when it is done.
 final class TokenBuffer {
     private(set) var base: UnsafeMutablePointer<Token>
-    private(set) var count = 0
-    private var capacity = 4096
+    /// Tokens written; set by the lexer when it has written them.
+    var count = 0
+    private(set) var capacity = 4096
 
     init() { base = .allocate(capacity: capacity) }
     deinit { base.deallocate() }
 
-    @inline(__always) func append(_ t: Token) {
-        if count == capacity { grow() }
-        (base + count).initialize(to: t)
-        count += 1
-    }
-
-    private func grow() {
+    /// Doubles the storage, keeping the first `kept` tokens.
+    func grow(keeping kept: Int) {
         let bigger = UnsafeMutablePointer<Token>.allocate(capacity: capacity * 2)
-        bigger.moveInitialize(from: base, count: count)
+        bigger.moveInitialize(from: base, count: kept)
         base.deallocate()
         base = bigger
         capacity *= 2
@@ -173,8 +171,23 @@ enum Lexer {
         var regexAllowed = true
 
         let tokens = out.tokens
+        var tokenBase = tokens.base
+        var tokenCount = 0
+        var tokenCapacity = tokens.capacity
+        defer { tokens.count = tokenCount }
         @inline(__always) func push(_ kind: Token.Kind, _ s: Int, _ e: Int, _ l: Int32, op: UInt16 = 0, hash: UInt32 = 0) {
-            tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
+            if tokenCount == tokenCapacity {
+                tokens.grow(keeping: tokenCount)
+                tokenBase = tokens.base
+                tokenCapacity = tokens.capacity
+            }
+            (tokenBase + tokenCount).initialize(to: Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
+            tokenCount += 1
+        }
+        /// A string token from `s` (its prefix) to `e`, quote at `q`; noted if it holds an http:// URL.
+        @inline(__always) func pushString(_ s: Int, quote q: Int, _ e: Int, _ l: Int32) {
+            push(.string, s, e, l)
+            if e - q > 8 && isHTTP(p + q + 1, e - q - 2) { out.httpStrings.append(Int32(tokenCount - 1)) }
         }
 
         /// Skips a quoted string whose opening quote is at `i`; escapes with backslash unless `raw`.
@@ -212,7 +225,10 @@ enum Lexer {
                 if i < n && (p[i] == 0x22 || p[i] == 0x27) {
                     let len = i - s
                     if rules.pythonPrefixes && len <= 2 && isPythonPrefix(p + s, len) {
-                        i = lexString(p, n, s, at: i, rules: rules, line: &line, out: &out)
+                        let l = line
+                        let q = i
+                        i = stringEnd(p, n, at: q, rules: rules, line: &line)
+                        pushString(s, quote: q, i, l)
                         regexAllowed = false
                         continue
                     }
@@ -224,7 +240,7 @@ enum Lexer {
                         continue
                     }
                 }
-                let idx = tokens.count
+                let idx = tokenCount
                 push(.ident, s, i, line, hash: h)
                 if triggers.contains(h) { out.triggers.append(Int32(idx)) }
                 else if !triggers.prefixes.isEmpty {
@@ -262,15 +278,17 @@ enum Lexer {
                     regexAllowed = false
                     continue
                 }
-                i = lexString(p, n, i, at: i, rules: rules, line: &line, out: &out)
+                let l = line
+                let q = i
+                i = stringEnd(p, n, at: q, rules: rules, line: &line)
+                pushString(q, quote: q, i, l)
                 regexAllowed = false
                 continue
             case 0x60: // `
                 if rules.backtickStrings {
                     let s = i, l = line
                     i = skipQuoted(0x60, from: i + 1, multiline: true, backslash: rules.regexLiterals)
-                    push(.string, s, i, l)
-                    if i - s > 8 && isHTTP(p + s + 1, i - s - 2) { out.httpStrings.append(Int32(tokens.count - 1)) }
+                    pushString(s, quote: s, i, l)
                     regexAllowed = false
                     continue
                 }
@@ -319,7 +337,7 @@ enum Lexer {
                 let d = p[i + 1]
                 if isTwoCharOp(c, d) { op |= UInt16(d) << 8; len = 2 }
             }
-            let idx = tokens.count
+            let idx = tokenCount
             push(.op, i, i + len, line, op: op)
             if op == 0x3D || op == 0x3D3A { out.assignments.append(Int32(idx)) }  // "=" or ":="
             // After ")", "]" or "}" a "/" divides; after other operators it starts a regex.
@@ -374,11 +392,10 @@ enum Lexer {
             && p[4] == 0x3A && p[5] == 0x2F && p[6] == 0x2F
     }
 
-    /// A string starting at `q` (the quote; `s` is where the token starts, before any prefix).
-    static func lexString(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, at q: Int, rules: LexerRules,
-                          line: inout Int32, out: inout LexResult) -> Int {
+    /// Where a string whose opening quote is at `q` ends (after its closing quote, or where an
+    /// unterminated one stops).
+    static func stringEnd(_ p: UnsafePointer<UInt8>, _ n: Int, at q: Int, rules: LexerRules, line: inout Int32) -> Int {
         let quote = p[q]
-        let startLine = line
         var i: Int
         if rules.tripleQuotes && q + 2 < n && p[q + 1] == quote && p[q + 2] == quote {
             i = q + 3
@@ -399,8 +416,6 @@ enum Lexer {
             }
             i = min(i, n)
         }
-        out.tokens.append(Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: i), line: startLine, kind: .string, op: 0, hash: 0))
-        if i - q > 8 && isHTTP(p + q + 1, i - q - 2) { out.httpStrings.append(Int32(out.tokens.count - 1)) }
         return i
     }
 

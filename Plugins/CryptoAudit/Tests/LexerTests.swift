@@ -1,0 +1,127 @@
+import XCTest
+@testable import DSToolCryptoAudit
+
+/// The lexer's exact tokens, trigger, assignment and http:// string lists, including the token
+/// storage growing past its first 4096 tokens and bad input (unterminated strings and comments,
+/// invalid UTF-8).
+final class LexerTests: XCTestCase {
+    private func lex(_ text: [UInt8], _ family: SourceLanguage.Family, triggers: [String] = []) -> (tokens: [String], result: LexResult) {
+        var out = LexResult()
+        let set = TriggerSet(names: triggers, prefixes: [])
+        text.withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(family), triggers: set, into: &out) }
+        let tokens = out.tokens.buffer.map { t -> String in
+            let bytes = Array(text[Int(t.start)..<Int(t.end)])
+            let shown = String(decoding: bytes, as: UTF8.self)
+            return "\(t.kind):\(shown)@\(t.line)"
+        }
+        return (tokens, out)
+    }
+
+    func testStringsCommentsAndHTTPStrings() {
+        let src = "String u = \"http://x.example/a\"; // \"http://no\"\nc.getInstance('k', \"HTTP://Y.example\");\n/* x = \"http://z\" */ s = \"https://ok\""
+        let (tokens, r) = lex(Array(src.utf8), .jvm, triggers: ["getInstance"])
+        XCTAssertEqual(tokens, [
+            "ident:String@1", "ident:u@1", "op:=@1", "string:\"http://x.example/a\"@1", "op:;@1",
+            "ident:c@2", "op:.@2", "ident:getInstance@2", "op:(@2", "string:'k'@2", "op:,@2", "string:\"HTTP://Y.example\"@2", "op:)@2", "op:;@2",
+            "ident:s@3", "op:=@3", "string:\"https://ok\"@3",
+        ])
+        XCTAssertEqual(r.triggers, [7])
+        XCTAssertEqual(r.assignments, [2, 15])
+        XCTAssertEqual(r.httpStrings, [3, 11])
+    }
+
+    func testPrefixedAndBacktickStrings() {
+        let py = "u = rb\"http://a.example/x\"\nv = f'{x}' # \"http://no\"\n"
+        let (pt, pr) = lex(Array(py.utf8), .python)
+        XCTAssertEqual(pt, ["ident:u@1", "op:=@1", "string:rb\"http://a.example/x\"@1", "ident:v@2", "op:=@2", "string:f'{x}'@2"])
+        XCTAssertEqual(pr.httpStrings, [2])
+        let js = "const a = `http://b.example/${p}\n  more`; const b = 1;"
+        let (jt, jr) = lex(Array(js.utf8), .javascript)
+        XCTAssertEqual(jt, ["ident:const@1", "ident:a@1", "op:=@1", "string:`http://b.example/${p}\n  more`@1", "op:;@2",
+                            "ident:const@2", "ident:b@2", "op:=@2", "number:1@2", "op:;@2"])
+        XCTAssertEqual(jr.httpStrings, [3])
+        XCTAssertEqual(jr.assignments, [2, 7])
+    }
+
+    func testUnterminatedStringsAndComments() {
+        // An unterminated string ends with its line; an unterminated block comment runs to the end.
+        let src = "a = \"http://open.example\nb = 'x\nc = 2 /* never closed\nd = \"http://hidden\""
+        let (tokens, r) = lex(Array(src.utf8), .c)
+        XCTAssertEqual(tokens, ["ident:a@1", "op:=@1", "string:\"http://open.example@1", "ident:b@2", "op:=@2", "string:'x@2",
+                                "ident:c@3", "op:=@3", "number:2@3"])
+        XCTAssertEqual(r.httpStrings, [2])
+        XCTAssertEqual(r.assignments, [1, 4, 7])
+        // A string cut off at the end of the text, and a lone quote.
+        let (t2, r2) = lex(Array("x = \"http://cut.example".utf8), .go)
+        XCTAssertEqual(t2, ["ident:x@1", "op:=@1", "string:\"http://cut.example@1"])
+        XCTAssertEqual(r2.httpStrings, [2])
+        let (t3, _) = lex(Array("\"".utf8), .go)
+        XCTAssertEqual(t3, ["string:\"@1"])
+    }
+
+    func testInvalidUTF8IsLexedAsIdentifierBytes() {
+        let bytes: [UInt8] = Array("k".utf8) + [0xFF, 0xC3] + Array(" = \"".utf8) + [0xE2, 0x28] + Array("\";".utf8)
+        var out = LexResult()
+        bytes.withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(.jvm), triggers: TriggerSet(names: [], prefixes: []), into: &out) }
+        let spans = out.tokens.buffer.map { [Int($0.start), Int($0.end)] }
+        XCTAssertEqual(spans, [[0, 3], [4, 5], [6, 10], [10, 11]])
+        XCTAssertEqual(out.tokens.buffer.map(\.kind), [.ident, .op, .string, .op])
+        XCTAssertEqual(out.tokens.buffer[0].hash, Lexer.hash([0x6B, 0xFF, 0xC3]))
+    }
+
+    func testHugeSingleLineGrowsTheTokenStorage() {
+        // 10,000 statements on one line: 40,000 tokens, ten times the storage's first capacity.
+        var src: [UInt8] = []
+        for k in 0..<10_000 { src += Array("k\(k)=\"http://h\(k)\";".utf8) }
+        var out = LexResult()
+        let set = TriggerSet(names: ["k9999"], prefixes: [])
+        src.withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(.c), triggers: set, into: &out) }
+        XCTAssertEqual(out.tokens.count, 40_000)
+        XCTAssertEqual(out.assignments.count, 10_000)
+        XCTAssertEqual(out.assignments.last, 39_997)
+        XCTAssertEqual(out.httpStrings.count, 10_000)
+        XCTAssertEqual(out.httpStrings.last, 39_998)
+        XCTAssertEqual(out.triggers, [39_996])
+        let last = out.tokens.buffer[39_998]
+        XCTAssertEqual(String(decoding: src[Int(last.start)..<Int(last.end)], as: UTF8.self), "\"http://h9999\"")
+        XCTAssertEqual(last.line, 1)
+        XCTAssertEqual(out.tokens.buffer[0].kind, .ident)
+        // The storage is reused: a short text after the long one has only its own tokens.
+        Array("x;".utf8).withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(.c), triggers: set, into: &out) }
+        XCTAssertEqual(out.tokens.count, 2)
+        XCTAssertEqual(out.httpStrings, [])
+        XCTAssertEqual(out.assignments, [])
+    }
+}
+
+/// The finding de-duplication: first of each rule, place and subject, per input; many keys in one
+/// input, and an input that comes back after others.
+final class FindingDeduplicatorTests: XCTestCase {
+    func testKeepsTheFirstOfEachRulePlaceAndSubject() {
+        var d = FindingDeduplicator()
+        let a = Location(input: "a.java", line: 3)
+        XCTAssertTrue(d.accept(rule: 1, location: a, subject: "MD5"))
+        XCTAssertFalse(d.accept(rule: 1, location: a, subject: "MD5"))
+        XCTAssertTrue(d.accept(rule: 2, location: a, subject: "MD5"))
+        XCTAssertTrue(d.accept(rule: 1, location: a, subject: "SHA-1"))
+        XCTAssertTrue(d.accept(rule: 1, location: Location(input: "a.java", line: 4), subject: "MD5"))
+        XCTAssertTrue(d.accept(rule: 1, location: Location(input: "a.java", line: 3, row: 1), subject: "MD5"))
+        XCTAssertFalse(d.accept(rule: 1, location: Location(input: "a.java", line: 3, column: 9), subject: "MD5"))
+        // Another input, then the first one again: its keys are still known.
+        XCTAssertTrue(d.accept(rule: 1, location: Location(input: "b.java", line: 3), subject: "MD5"))
+        XCTAssertFalse(d.accept(rule: 1, location: a, subject: "MD5"))
+        XCTAssertTrue(d.accept(rule: 1, location: Location(input: "a.java"), subject: "MD5"))
+        XCTAssertFalse(d.accept(rule: 1, location: Location(input: "b.java", line: 3), subject: "MD5"))
+    }
+
+    func testManyKeysInOneInput() {
+        var d = FindingDeduplicator()
+        // Past the short list's limit the keys move to a set: every earlier key is still found.
+        for line in 0..<200 { XCTAssertTrue(d.accept(rule: 0, location: Location(input: "big.c", line: line), subject: "DES")) }
+        for line in 0..<200 { XCTAssertFalse(d.accept(rule: 0, location: Location(input: "big.c", line: line), subject: "DES")) }
+        XCTAssertTrue(d.accept(rule: 0, location: Location(input: "other.c", line: 5), subject: "DES"))
+        for line in stride(from: 0, to: 200, by: 7) { XCTAssertFalse(d.accept(rule: 0, location: Location(input: "big.c", line: line), subject: "DES")) }
+        XCTAssertTrue(d.accept(rule: 0, location: Location(input: "big.c", line: 200), subject: "DES"))
+        XCTAssertTrue(d.accept(rule: 0, location: Location(input: "big.c", line: 5), subject: "3DES"))
+    }
+}
