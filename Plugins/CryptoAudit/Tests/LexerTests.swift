@@ -1,3 +1,4 @@
+import DSToolKit
 import XCTest
 @testable import DSToolCryptoAudit
 
@@ -123,5 +124,52 @@ final class FindingDeduplicatorTests: XCTestCase {
         for line in stride(from: 0, to: 200, by: 7) { XCTAssertFalse(d.accept(rule: 0, location: Location(input: "big.c", line: line), subject: "DES")) }
         XCTAssertTrue(d.accept(rule: 0, location: Location(input: "big.c", line: 200), subject: "DES"))
         XCTAssertTrue(d.accept(rule: 0, location: Location(input: "big.c", line: 5), subject: "3DES"))
+    }
+}
+
+/// White space runs of every kind, and text that ends in white space: line numbers stay exact.
+final class LexerWhiteSpaceTests: XCTestCase {
+    func testWhiteSpaceRunsAndLineNumbers() {
+        let src = "\t\r\n  \u{0B}\u{0C}x \t= 1\r\n\n\n    y\t\t;\n \n"
+        var out = LexResult()
+        let bytes = Array(src.utf8)
+        bytes.withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(.go), triggers: TriggerSet(names: [], prefixes: []), into: &out) }
+        let got = out.tokens.buffer.map { "\(String(decoding: bytes[Int($0.start)..<Int($0.end)], as: UTF8.self))@\($0.line)" }
+        XCTAssertEqual(got, ["x@2", "=@2", "1@2", "y@5", ";@5"])
+        // Only white space: no tokens.
+        Array(" \n\t \r\n".utf8).withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(.go), triggers: TriggerSet(names: [], prefixes: []), into: &out) }
+        XCTAssertEqual(out.tokens.count, 0)
+    }
+}
+
+/// The per-scanner memo of identifier facts: exactly what the function says, for names that share
+/// a slot, names longer than a slot holds, and values that are not plain bytes.
+final class IdentifierMemoTests: XCTestCase {
+    func testRemembersExactlyWhatTheFunctionSays() {
+        var calls = 0
+        let memo = IdentifierMemo<String> { q, len in
+            calls += 1
+            return String(decoding: UnsafeBufferPointer(start: q, count: len), as: UTF8.self).uppercased()
+        }
+        func look(_ s: String, _ hash: UInt32) -> String {
+            Array(s.utf8).withUnsafeBufferPointer { memo.value($0.baseAddress!, $0.count, hash: hash) }
+        }
+        XCTAssertEqual(look("key", 7), "KEY"); XCTAssertEqual(calls, 1)
+        XCTAssertEqual(look("key", 7), "KEY"); XCTAssertEqual(calls, 1)
+        // Another name in the same slot replaces it.
+        XCTAssertEqual(look("kex", 7 + 4096), "KEX"); XCTAssertEqual(calls, 2)
+        XCTAssertEqual(look("key", 7), "KEY"); XCTAssertEqual(calls, 3)
+        // A prefix of the slot's name is another name.
+        XCTAssertEqual(look("ke", 7), "KE"); XCTAssertEqual(calls, 4)
+        // As long as a slot holds: remembered; longer: worked out each time.
+        let edge = String(repeating: "b", count: IdentifierMemo<String>.maxLength)
+        XCTAssertEqual(look(edge, 9), edge.uppercased()); XCTAssertEqual(look(edge, 9), edge.uppercased()); XCTAssertEqual(calls, 5)
+        let long = String(repeating: "a", count: IdentifierMemo<String>.maxLength + 1)
+        XCTAssertEqual(look(long, 11), long.uppercased()); XCTAssertEqual(look(long, 11), long.uppercased()); XCTAssertEqual(calls, 7)
+        // Invalid UTF-8 bytes are compared as bytes.
+        let bad: [UInt8] = [0x6B, 0xFF, 0xC3]
+        let v = bad.withUnsafeBufferPointer { memo.value($0.baseAddress!, 3, hash: 13) }
+        XCTAssertEqual(v, String(decoding: bad, as: UTF8.self).uppercased())
+        XCTAssertEqual(look("k\u{FFFD}\u{FFFD}", 13), "K\u{FFFD}\u{FFFD}"); XCTAssertEqual(calls, 9)
     }
 }

@@ -126,7 +126,7 @@ struct LexResult {
 /// so that code in comments and strings is never mistaken for calls, and it never fails: text that
 /// does not parse still yields tokens.
 enum Lexer {
-    // Byte classes.
+    // Byte classes (white space last: `>= cSpace` is white space).
     static let cOther: UInt8 = 0, cIdent: UInt8 = 1, cDigit: UInt8 = 2, cSpace: UInt8 = 3, cNewline: UInt8 = 4
     static let classes: UnsafeMutablePointer<UInt8> = {
         let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
@@ -208,15 +208,20 @@ enum Lexer {
         }
 
         while i < n {
-            let c = p[i]
-            let k = classes[Int(c)]
-            if k == cSpace {
-                // Indentation comes in runs: take the run here, not one dispatch per byte.
-                i += 1
-                while i < n && classes[Int(p[i])] == cSpace { i += 1 }
-                continue
+            var c = p[i]
+            var k = classes[Int(c)]
+            if k >= cSpace {
+                // White space comes in runs (the space after a token; a newline and the next
+                // line's indentation): taken in one go here, so each token costs one dispatch.
+                repeat {
+                    if k == cNewline { line += 1 }
+                    i += 1
+                    guard i < n else { break }
+                    c = p[i]
+                    k = classes[Int(c)]
+                } while k >= cSpace
+                if i == n { break }
             }
-            if k == cNewline { line += 1; i += 1; continue }
             if k == cIdent {
                 let s = i
                 var h: UInt32 = 2166136261

@@ -814,22 +814,45 @@ struct FileAnalyzer {
 
 /// A pure function of an identifier's bytes, remembered in a direct-mapped table by token hash
 /// with the bytes compared (one per scanner, so per worker thread): the same names (`result`,
-/// `key`, `input`) come back around every use, file after file. No SipHash per look-up.
+/// `key`, `input`) come back around every use, file after file. No SipHash per look-up. The
+/// slots are plain memory (an Array of optional (bytes, value) pairs copied, retained and
+/// released a slot's bytes on every look-up).
 final class IdentifierMemo<Value> {
-    private var slots: [(bytes: [UInt8], value: Value)?]
+    private static var slotCount: Int { 4096 }
+    /// Longer identifiers (few) are not remembered: their value is worked out each time.
+    static var maxLength: Int { 32 }
+    /// Each slot's identifier bytes, `maxLength` per slot.
+    private let keys: UnsafeMutablePointer<UInt8>
+    /// Each slot's identifier length; -1 while the slot is empty.
+    private let lengths: UnsafeMutablePointer<Int32>
+    /// Each slot's value, initialized where its length is not -1.
+    private let values: UnsafeMutablePointer<Value>
     private let compute: (UnsafePointer<UInt8>, Int) -> Value
-    private static var mask: Int { 4095 }
 
     init(_ compute: @escaping (UnsafePointer<UInt8>, Int) -> Value) {
         self.compute = compute
-        slots = Array(repeating: nil, count: Self.mask + 1)
+        keys = .allocate(capacity: Self.slotCount * Self.maxLength)
+        lengths = .allocate(capacity: Self.slotCount)
+        lengths.initialize(repeating: -1, count: Self.slotCount)
+        values = .allocate(capacity: Self.slotCount)
+    }
+
+    deinit {
+        for i in 0..<Self.slotCount where lengths[i] >= 0 { (values + i).deinitialize(count: 1) }
+        values.deallocate()
+        lengths.deallocate()
+        keys.deallocate()
     }
 
     func value(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> Value {
-        let i = Int(hash) & Self.mask
-        if let e = slots[i], e.bytes.count == len, memcmp(e.bytes, q, len) == 0 { return e.value }
+        guard len <= Self.maxLength else { return compute(q, len) }
+        let i = Int(hash) & (Self.slotCount - 1)
+        let key = keys + i * Self.maxLength
+        if lengths[i] == Int32(len) && memcmp(key, q, len) == 0 { return values[i] }
         let v = compute(q, len)
-        slots[i] = (Array(UnsafeBufferPointer(start: q, count: len)), v)
+        if lengths[i] >= 0 { values[i] = v } else { (values + i).initialize(to: v) }
+        key.update(from: q, count: len)
+        lengths[i] = Int32(len)
         return v
     }
 }

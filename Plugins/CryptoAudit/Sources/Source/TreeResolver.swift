@@ -86,6 +86,8 @@ struct TreeResolver {
 
     func observations(_ facts: FileFacts, base: Location) -> [Observation] {
         var out: [Observation] = []
+        // Most uses make one observation: grown once, not by doubling (an Observation is large).
+        out.reserveCapacity(facts.uses.count)
         for u in facts.uses {
             var loc = base
             loc.line = u.line
