@@ -78,8 +78,12 @@ final class FileDescriptorSource: ByteSource {
     private let ownsFD: Bool
     /// A regular file: the disk is asked for the bytes ahead of the reader (below).
     private let readAhead: Bool
+    /// A regular file's size when it was opened (nil: unknown, or not a regular file).
+    private let openedSize: Int64?
     private var offset: Int64 = 0
-    private var advisedUntil: Int64 = 0
+    private var advisedUntil: Int64
+    /// The end was seen: later reads return 0 without asking the kernel again.
+    private var reachedEnd = false
     /// How far ahead of the reader the disk is kept busy: twice what it has read of the file, from
     /// 1 MiB to 32 MiB (a plugin that reads a head and moves on does not pull the whole file from
     /// disk); asked for half a lead more at a time.
@@ -87,39 +91,66 @@ final class FileDescriptorSource: ByteSource {
     static let readAheadLead: Int64 = 32 << 20
     static func lead(after consumed: Int64) -> Int64 { min(readAheadLead, max(readAheadMinimum, 2 * consumed)) }
 
-    init(fd: Int32, ownsFD: Bool, regularFile: Bool = false) {
+    /// `size` is a regular file's size from its stat; `advised` the bytes from its start the disk
+    /// was already asked for (`prefetch`).
+    init(fd: Int32, ownsFD: Bool, regularFile: Bool = false, size: Int64? = nil, advised: Int64 = 0) {
         self.fd = fd; self.ownsFD = ownsFD; readAhead = regularFile
-        if regularFile { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
+        openedSize = regularFile ? size : nil
+        advisedUntil = advised
+        // A file within the first lead is asked for whole at the first read: the kernel's larger
+        // sequential window would change nothing (and it costs a system call per file).
+        if regularFile && (size ?? Int64.max) > Self.readAheadMinimum { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
     }
 
     func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard fd >= 0 else { return 0 }
+        guard fd >= 0, !reachedEnd, buffer.count > 0 else { return 0 }
         // Evidence on a cold disk: while the plugin works on what it has, the next megabytes are
-        // already being read (the kernel's own read-ahead is a few hundred KiB).
+        // already being read (the kernel's own read-ahead is a few hundred KiB). Nothing is asked
+        // beyond the size the file had when opened (a prefetched small file is asked for nothing).
         let lead = Self.lead(after: offset)
-        if readAhead && offset + lead > advisedUntil {
+        if readAhead && offset + lead > advisedUntil && advisedUntil < (openedSize ?? Int64.max) {
             let until = offset + lead + lead / 2
             _ = posix_fadvise(fd, off_t(advisedUntil), off_t(until - advisedUntil), POSIX_FADV_WILLNEED)
             advisedUntil = until
         }
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { offset += Int64(n); return n }
+            if n >= 0 {
+                offset += Int64(n)
+                // A short read that ends exactly at the size the file had when it was opened is
+                // its end: the read that would return 0 is saved (a small file is one read). A
+                // file that grew or shrank meanwhile is read on until a read returns 0.
+                if n == 0 || (n < buffer.count && offset == openedSize) { reachedEnd = true }
+                return n
+            }
             if errno == EINTR { continue }
             throw DSToolError.io(String(cString: strerror(errno)))
         }
     }
 
-    /// Starts reading the first bytes of a file the walk will deliver next (up to `bytes`), while
-    /// the current item is worked on. Best effort: a file that cannot be opened is reported when
-    /// it is visited.
-    static func prefetch(path: String, bytes: Int64) {
+    /// A file the walk will deliver next, opened early so the disk reads its first bytes while
+    /// the current item is worked on; the walk then reads it through this descriptor (no second
+    /// lookup, stat or open).
+    struct Prefetched {
+        let path: String
+        let fd: Int32
+        let st: stat
+        /// Bytes from the start the disk was asked for.
+        let advised: Int64
+    }
+
+    /// Opens a regular file the walk will deliver next and asks the disk for its first bytes (up to
+    /// `bytes`). Best effort: nil if it is not a regular file or cannot be opened (the visit then
+    /// looks again and reports why).
+    static func prefetch(path: String, bytes: Int64) -> Prefetched? {
         var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0 else { return }
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        // Non-blocking in case it was replaced by a fifo since the lstat (no effect on regular files).
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return }
-        _ = posix_fadvise(fd, 0, off_t(min(Int64(st.st_size), bytes)), POSIX_FADV_WILLNEED)
-        Glibc.close(fd)
+        guard fd >= 0 else { return nil }
+        let advised = min(Int64(st.st_size), bytes)
+        if advised > 0 { _ = posix_fadvise(fd, 0, off_t(advised), POSIX_FADV_WILLNEED) }
+        return Prefetched(path: path, fd: fd, st: st, advised: advised)
     }
     func close() {
         if fd >= 0 && ownsFD { Glibc.close(fd) }
@@ -254,21 +285,19 @@ public final class WalkItem {
     /// How archives with text headers begin: ar, and cpio's odc, newc and crc forms.
     static let textArchivePrefixes: [[UInt8]] = ["!<arch>\n", "070707", "070701", "070702"].map { Array($0.utf8) }
 
-    /// Reads the detection head and classifies the item (libmagic type, text encoding).
-    func detect(headSize: Int, magic detector: MagicDetector?, forced: TextEncoding?, magicForText: Bool = true) {
-        head = [UInt8](repeating: 0, count: headSize)
+    /// Reads the detection head (up to `scratch.count` bytes, into the walker's reusable buffer; the
+    /// item keeps a copy of what was read) and classifies the item (libmagic type, text encoding).
+    func detect(scratch: UnsafeMutableRawBufferPointer, magic detector: MagicDetector?, forced: TextEncoding?, magicForText: Bool = true) {
         var filled = 0
         var atEnd = false
-        head.withUnsafeMutableBytes { p in
-            while filled < headSize {
-                // A failure here (a limit, damaged data) was reported; the item is still delivered
-                // with what was read, and the plugin's read fails after it.
-                guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: p[filled...])) else { break }
-                if n == 0 { atEnd = true; break }
-                filled += n
-            }
+        while filled < scratch.count {
+            // A failure here (a limit, damaged data) was reported; the item is still delivered
+            // with what was read, and the plugin's read fails after it.
+            guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: scratch[filled...])) else { break }
+            if n == 0 { atEnd = true; break }
+            filled += n
         }
-        head.removeSubrange(filled...)
+        head = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<filled]))
         if atEnd && size == nil { size = Int64(filled) }
         head.withUnsafeBytes { p in
             let natural = TextEncoding.detect(p, atEnd: atEnd)

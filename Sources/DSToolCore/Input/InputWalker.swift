@@ -28,6 +28,11 @@ public final class InputWalker {
     private var stack: [Frame] = []
     private var current: WalkItem?
     private let magic = MagicDetector()
+    /// Where each item's detection head is read (options.headSize bytes, reused; the item keeps a
+    /// copy of what it got): a fresh zeroed 64 KiB per item cost more than the rest of detection.
+    private let headScratch: UnsafeMutableRawBufferPointer
+    /// The next file of the folder being walked, already opened by `prefetch`.
+    private var prefetched: FileDescriptorSource.Prefetched?
     public private(set) var itemCount = 0
     /// The last item was read to its end (or opened as an archive): the plugin reads whole
     /// files, so the next file is asked for whole; otherwise only its first MiB.
@@ -37,8 +42,28 @@ public final class InputWalker {
     var stdinFD: Int32 = STDIN_FILENO
 
     enum Frame {
-        case directory(display: String, path: String, names: [String], index: Int, id: FileID)
+        case directory(DirectoryFrame)
         case archive(ArchiveFrame)
+    }
+
+    /// A folder being walked: its entries' names in order, and the prefixes their paths and
+    /// display names get (computed once per folder, as `appendingPathComponent` would join them).
+    struct DirectoryFrame {
+        let pathPrefix: String
+        /// nil for the folder ".", whose entries are shown by their names alone.
+        let displayPrefix: String?
+        let names: [String]
+        var index: Int
+        let id: FileID
+
+        init(display: String, path: String, names: [String], id: FileID) {
+            // Entry names have no "/": joining one to the folder is appending it to this prefix.
+            pathPrefix = String((path as NSString).appendingPathComponent("x").dropLast())
+            displayPrefix = display == "." ? nil : String((display as NSString).appendingPathComponent("x").dropLast())
+            self.names = names; index = 0; self.id = id
+        }
+        func path(_ i: Int) -> String { pathPrefix + names[i] }
+        func display(_ i: Int) -> String { (displayPrefix ?? "") + names[i] }
     }
 
     struct FileID: Equatable { let dev: UInt64; let ino: UInt64 }
@@ -49,6 +74,12 @@ public final class InputWalker {
         self.reporter = InputReporter(error: report, finding: reportFinding)
         self.pending = inputs.reversed()
         self.archives = ArchiveExpander(limits: options.limits, reporter: reporter)
+        headScratch = .allocate(byteCount: max(options.headSize, 0), alignment: 16)
+    }
+
+    deinit {
+        if let p = prefetched { Glibc.close(p.fd) }
+        headScratch.deallocate()
     }
 
     /// The next item, or nil at the end. The previous item is finished first (and, if it is an
@@ -65,15 +96,15 @@ public final class InputWalker {
         while true {
             if let top = stack.popLast() {
                 switch top {
-                case .directory(let display, let path, let names, let index, let id):
-                    guard index < names.count else { continue }
-                    stack.append(.directory(display: display, path: path, names: names, index: index + 1, id: id))
-                    let childPath = (path as NSString).appendingPathComponent(names[index])
-                    let childDisplay = display == "." ? names[index] : (display as NSString).appendingPathComponent(names[index])
-                    if let item = visit(path: childPath, display: childDisplay, topLevel: false) {
-                        if index + 1 < names.count {
-                            FileDescriptorSource.prefetch(path: (path as NSString).appendingPathComponent(names[index + 1]),
-                                                          bytes: lastItemReadWhole ? FileDescriptorSource.readAheadLead : FileDescriptorSource.readAheadMinimum)
+                case .directory(var folder):
+                    let index = folder.index
+                    guard index < folder.names.count else { continue }
+                    folder.index = index + 1
+                    stack.append(.directory(folder))
+                    if let item = visit(path: folder.path(index), display: folder.display(index), topLevel: false) {
+                        if index + 1 < folder.names.count {
+                            prefetched = FileDescriptorSource.prefetch(path: folder.path(index + 1),
+                                bytes: lastItemReadWhole ? FileDescriptorSource.readAheadLead : FileDescriptorSource.readAheadMinimum)
                         }
                         return deliver(item)
                     }
@@ -104,7 +135,7 @@ public final class InputWalker {
     /// Classifies an item once its metadata is known (type, encoding, container).
     func prepare(_ item: WalkItem) -> WalkItem {
         if item.isEncrypted { return item }  // metadata only: the bytes cannot be read
-        item.detect(headSize: options.headSize, magic: magic, forced: options.forcedEncoding, magicForText: options.magicForText)
+        item.detect(scratch: headScratch, magic: magic, forced: options.forcedEncoding, magicForText: options.magicForText)
         // Type comes from the content (libmagic), never from the name.
         if ArchiveExpander.isContainer(mime: item.mime) {
             item.encoding = .binary
@@ -137,19 +168,37 @@ public final class InputWalker {
         return false
     }
 
-    private func makeItem(name: String, fd: Int32, ownsFD: Bool, diskPath: String?, st: stat?, flags: UInt32) -> WalkItem {
+    private func makeItem(name: String, fd: Int32, ownsFD: Bool, diskPath: String?, st: stat?, flags: UInt32, advised: Int64 = 0) -> WalkItem {
         WalkItem(name: name, path: name, entry: nil, chain: [name], depth: 0,
-                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD, regularFile: diskPath != nil), diskPath: diskPath,
+                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD, regularFile: diskPath != nil,
+                                              size: st.map { Int64($0.st_size) }, advised: advised), diskPath: diskPath,
                  size: st.map { Int64($0.st_size) }, mtime: st.map { Int64($0.st_mtim.tv_sec) }, mode: st.map { UInt32($0.st_mode) } ?? 0,
                  uid: st.map { Int64($0.st_uid) }, gid: st.map { Int64($0.st_gid) }, flags: flags,
                  reporter: reporter, spoolDirectory: options.spoolDirectory)
+    }
+
+    /// The prefetched file if it is `path` (a regular file's lstat, equal to its stat); any other
+    /// prefetched file is closed.
+    private func takePrefetched(_ path: String) -> FileDescriptorSource.Prefetched? {
+        guard let p = prefetched else { return nil }
+        prefetched = nil
+        if p.path == path { return p }
+        Glibc.close(p.fd)
+        return nil
     }
 
     private func visit(path: String, display: String, topLevel: Bool) -> WalkItem? {
         if path == "-" && topLevel {
             return prepare(makeItem(name: "-", fd: stdinFD, ownsFD: false, diskPath: nil, st: nil, flags: UInt32(DSTOOL_ITEM_STDIN)))
         }
-        if !topLevel && isExcluded(display) { return nil }
+        let ready = topLevel ? nil : takePrefetched(path)
+        if !topLevel && isExcluded(display) {
+            if let ready { Glibc.close(ready.fd) }
+            return nil
+        }
+        if let ready {
+            return prepare(makeItem(name: display, fd: ready.fd, ownsFD: true, diskPath: path, st: ready.st, flags: 0, advised: ready.advised))
+        }
         var st = stat()
         // A symlink named on the command line is followed; inside folders only with --follow-symlinks.
         let statResult = (options.followSymlinks || topLevel) ? stat(path, &st) : lstat(path, &st)
@@ -166,10 +215,10 @@ public final class InputWalker {
             }
             let id = FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
             // Followed symlinks can loop back to a folder being walked: its contents are already covered.
-            for case .directory(_, _, _, _, let open) in stack where open == id { return nil }
+            for case .directory(let open) in stack where open.id == id { return nil }
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                stack.append(.directory(display: display, path: path, names: names, index: 0, id: id))
+                stack.append(.directory(DirectoryFrame(display: display, path: path, names: names, id: id)))
             } catch {
                 report(ErrorRecord(input: display, reason: "cannot list directory: \(String(cString: strerror(errno == 0 ? EACCES : errno)))", code: "input.unreadable"))
             }
@@ -188,6 +237,7 @@ public final class InputWalker {
     /// Ends the walk early, releasing open files and temporary copies.
     public func close() {
         current?.cleanup(); current = nil
+        if let p = prefetched { Glibc.close(p.fd); prefetched = nil }
         for f in stack { if case .archive(let a) = f { a.close() } }
         stack.removeAll()
     }
