@@ -104,7 +104,7 @@ final class InputReadPathTests: XCTestCase {
         // ahead is reported as before.
         let s2 = Scratch()
         let x = s2.write("d/x.txt", "x\n")
-        s2.write("d/y.log", "y\n")
+        _ = s2.write("d/y.log", "y\n")
         let z = s2.write("d/z.txt", "z\n")
         let missing = s2.write("d/zz.txt", "zz\n")
         var o = WalkOptions()
@@ -114,6 +114,22 @@ final class InputReadPathTests: XCTestCase {
         })
         XCTAssertEqual(r2.names, [x, z])
         XCTAssertEqual(r2.errorLines, ["\(missing): No such file or directory"])
+    }
+
+    /// A folder's files are looked up in the open folder, not by their whole path: files of a
+    /// folder renamed while it is walked are still read (named as when the walk began).
+    func testFilesAreLookedUpInTheOpenFolder() throws {
+        let s = Scratch()
+        let a = s.write("d/a.txt", "a\n")
+        let b = s.write("d/b.txt", "b\n")
+        let c = s.write("d/c.txt", "c\n")
+        let e = s.write("d/e.txt", "e\n")
+        let r = walk([s.path + "/d"], afterRead: { item in
+            if item.name == a { XCTAssertEqual(rename(s.path + "/d", s.path + "/renamed"), 0) }
+        })
+        XCTAssertEqual(r.names, [a, b, c, e])
+        XCTAssertEqual(r.items.map { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }, ["a\n", "b\n", "c\n", "e\n"])
+        XCTAssertEqual(r.errors, [])
     }
 
     /// Every item's head is read into the same buffer: nothing of a longer earlier item shows in

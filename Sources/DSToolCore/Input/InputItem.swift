@@ -142,11 +142,12 @@ final class FileDescriptorSource: ByteSource {
     /// Opens a regular file the walk will deliver next and asks the disk for its first bytes (up to
     /// `bytes`). Best effort: nil if it is not a regular file or cannot be opened (the visit then
     /// looks again and reports why).
-    static func prefetch(path: String, bytes: Int64) -> Prefetched? {
+    static func prefetch(_ entry: FolderEntry, bytes: Int64) -> Prefetched? {
+        let path = entry.path
         var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard entry.status(&st, follow: false) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         // Non-blocking in case it was replaced by a fifo since the lstat (no effect on regular files).
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = entry.open(O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         let advised = min(Int64(st.st_size), bytes)
         if advised > 0 { _ = posix_fadvise(fd, 0, off_t(advised), POSIX_FADV_WILLNEED) }

@@ -46,8 +46,9 @@ public final class InputWalker {
         case archive(ArchiveFrame)
     }
 
-    /// A folder being walked: its entries' names in order, and the prefixes their paths and
-    /// display names get (computed once per folder, as `appendingPathComponent` would join them).
+    /// A folder being walked: its entries' names in order, the prefixes their paths and display
+    /// names get (computed once per folder, as `appendingPathComponent` would join them), and the
+    /// open folder its entries are looked up in.
     struct DirectoryFrame {
         let pathPrefix: String
         /// nil for the folder ".", whose entries are shown by their names alone.
@@ -55,14 +56,15 @@ public final class InputWalker {
         let names: [String]
         var index: Int
         let id: FileID
+        let folder: OpenFolder
 
-        init(display: String, path: String, names: [String], id: FileID) {
+        init(display: String, path: String, names: [String], id: FileID, folder: OpenFolder) {
             // Entry names have no "/": joining one to the folder is appending it to this prefix.
             pathPrefix = String((path as NSString).appendingPathComponent("x").dropLast())
             displayPrefix = display == "." ? nil : String((display as NSString).appendingPathComponent("x").dropLast())
-            self.names = names; index = 0; self.id = id
+            self.names = names; index = 0; self.id = id; self.folder = folder
         }
-        func path(_ i: Int) -> String { pathPrefix + names[i] }
+        func entry(_ i: Int) -> FolderEntry { FolderEntry(folder: folder, name: names[i], path: pathPrefix + names[i]) }
         func display(_ i: Int) -> String { (displayPrefix ?? "") + names[i] }
     }
 
@@ -101,9 +103,9 @@ public final class InputWalker {
                     guard index < folder.names.count else { continue }
                     folder.index = index + 1
                     stack.append(.directory(folder))
-                    if let item = visit(path: folder.path(index), display: folder.display(index), topLevel: false) {
+                    if let item = visit(folder.entry(index), display: folder.display(index)) {
                         if index + 1 < folder.names.count {
-                            prefetched = FileDescriptorSource.prefetch(path: folder.path(index + 1),
+                            prefetched = FileDescriptorSource.prefetch(folder.entry(index + 1),
                                 bytes: lastItemReadWhole ? FileDescriptorSource.readAheadLead : FileDescriptorSource.readAheadMinimum)
                         }
                         return deliver(item)
@@ -122,7 +124,7 @@ public final class InputWalker {
                 continue
             }
             guard let input = pending.popLast() else { return nil }
-            if let item = visit(path: input, display: input, topLevel: true) { return deliver(item) }
+            if let item = visit(FolderEntry(folder: nil, name: input, path: input), display: input, topLevel: true) { return deliver(item) }
         }
     }
 
@@ -187,7 +189,8 @@ public final class InputWalker {
         return nil
     }
 
-    private func visit(path: String, display: String, topLevel: Bool) -> WalkItem? {
+    private func visit(_ entry: FolderEntry, display: String, topLevel: Bool = false) -> WalkItem? {
+        let path = entry.path
         if path == "-" && topLevel {
             return prepare(makeItem(name: "-", fd: stdinFD, ownsFD: false, diskPath: nil, st: nil, flags: UInt32(DSTOOL_ITEM_STDIN)))
         }
@@ -201,7 +204,7 @@ public final class InputWalker {
         }
         var st = stat()
         // A symlink named on the command line is followed; inside folders only with --follow-symlinks.
-        let statResult = (options.followSymlinks || topLevel) ? stat(path, &st) : lstat(path, &st)
+        let statResult = entry.status(&st, follow: options.followSymlinks || topLevel)
         if statResult != 0 {
             report(ErrorRecord(input: display, reason: String(cString: strerror(errno)), code: "input.unreadable"))
             return nil
@@ -217,8 +220,9 @@ public final class InputWalker {
             // Followed symlinks can loop back to a folder being walked: its contents are already covered.
             for case .directory(let open) in stack where open.id == id { return nil }
             do {
+                let folder = OpenFolder(entry)
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                stack.append(.directory(DirectoryFrame(display: display, path: path, names: names, id: id)))
+                stack.append(.directory(DirectoryFrame(display: display, path: path, names: names, id: id, folder: folder)))
             } catch {
                 report(ErrorRecord(input: display, reason: "cannot list directory: \(String(cString: strerror(errno == 0 ? EACCES : errno)))", code: "input.unreadable"))
             }
@@ -226,7 +230,7 @@ public final class InputWalker {
         }
         guard type == S_IFREG else { return nil }  // sockets, devices, fifos are not evidence files
         if topLevel && isExcluded(display) { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = entry.open(O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             report(ErrorRecord(input: display, reason: String(cString: strerror(errno)), code: "input.unreadable"))
             return nil
@@ -252,5 +256,32 @@ enum InputFindings {
                 category: "input", severity: .medium,
                 location: Location(input: name, path: path, chain: (chain?.count ?? 0) > 1 ? chain : nil),
                 evidence: nil, properties: ["limit": .string(kind)])
+    }
+}
+
+/// A folder being walked, open: its entries are looked up in it (`fstatat`, `openat`) rather than
+/// by their whole path, which the kernel would walk again, component by component, per system call.
+/// Without a descriptor (none left, or the folder vanished) entries are looked up by path.
+final class OpenFolder {
+    let fd: Int32
+    init(_ entry: FolderEntry) { fd = entry.open(O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+}
+
+/// A file or folder the walk visits: its name in an open folder, and its path.
+struct FolderEntry {
+    let folder: OpenFolder?
+    let name: String
+    let path: String
+
+    /// stat (`follow`) or lstat of the entry.
+    func status(_ st: inout stat, follow: Bool) -> Int32 {
+        if let folder, folder.fd >= 0 { return fstatat(folder.fd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) }
+        return follow ? stat(path, &st) : lstat(path, &st)
+    }
+
+    func open(_ flags: Int32) -> Int32 {
+        if let folder, folder.fd >= 0 { return openat(folder.fd, name, flags) }
+        return Glibc.open(path, flags)
     }
 }
