@@ -150,3 +150,33 @@ final class PersonalDataPoolTests: XCTestCase {
         }
     }
 }
+
+extension PersonalDataPoolTests {
+    /// A long line with no word boundary near a cut (Chinese text written without spaces): a
+    /// value across the window's end, across the probe's end, or just before either, is counted
+    /// exactly once. (A value across the end of a window or of the probe was counted by neither
+    /// side: the split fell at the very end, past the value's start.)
+    func testValuesAcrossACutInALineWithoutWordBoundariesAreCountedOnce() throws {
+        let question = [ScanQuestion(roles: [.dataFile], kinds: ["cn_id_card"], minValues: .max)]
+        let (window, probe, overlap) = (PersonalDataFeeder.window, PersonalDataFeeder.probe, PersonalDataFeeder.overlap)
+        let filler = "这是一段没有空格的很长的中文记录"
+        for (seed, back) in [10, 17, 18, 40, overlap - 5, overlap + 5, 2 * overlap - 5, 2 * overlap + 5].enumerated() {
+            var pii = SyntheticPII(seed: UInt64(100 + seed))
+            var line = "身份证" + pii.value(.cnIDCard)
+            var values = 1
+            // An ID starting `back` bytes before the probe's end, and one before the first window's end.
+            for at in [probe - back, window - back] {
+                while line.utf8.count + filler.utf8.count < at { line += filler }
+                while line.utf8.count < at { line += "=" }
+                line += pii.value(.cnIDCard)
+                values += 1
+            }
+            while line.utf8.count < window + (200 << 10) { line += filler }
+            line += "身份证" + pii.value(.cnIDCard)
+            values += 1
+            let facts = try scan(line, question)
+            XCTAssertEqual(facts.counts["cn_id_card"], values, "IDs starting \(back) bytes before the probe's and the window's end")
+            XCTAssertTrue(facts.complete)
+        }
+    }
+}

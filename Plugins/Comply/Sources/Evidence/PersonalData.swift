@@ -352,7 +352,8 @@ struct PersonalDataFeeder {
 
     /// Scans the item's first `probe` bytes here (see `probe`) as its segment 0; the workers
     /// count from where it stopped. Cut like a segment: after the last line end in its second
-    /// half, else at a word boundary near its end (the scan sees up to `probe` bytes).
+    /// half, else at a split in its last `overlap` bytes (the scan sees up to `probe` bytes; the
+    /// worker's segment starts at the item's start, so it sees everything before the split).
     private mutating func scanProbe(_ bytes: [UInt8], count: Int) throws {
         let end = min(count, Self.probe)
         var until = end
@@ -360,8 +361,7 @@ struct PersonalDataFeeder {
             if let nl = Self.lastLineEnd(bytes, inSecondHalfOf: end) {
                 until = nl + 1
             } else {
-                until = end - Self.overlap
-                while until < end && !Self.isBoundary(bytes[until]) { until += 1 }
+                until = Self.split(bytes, end: end)
             }
         }
         let facts = try bytes.withUnsafeBytes {
@@ -400,17 +400,31 @@ struct PersonalDataFeeder {
         }
     }
 
+    /// Where a line longer than a window is split between what a segment ending at `end` counts
+    /// (values starting before) and what the next one counts: the first word boundary in the
+    /// last `overlap` bytes (no value spans one). Without one (CJK text written without spaces, a
+    /// run of letters) a value may run across `end`: the split is then `overlap` bytes before
+    /// `end`, so this segment sees whole every value it counts (values are shorter than
+    /// `overlap`), and the next segment starts another `overlap` bytes back (see `cut`), so it
+    /// sees every value it counts with what precedes it.
+    static func split(_ bytes: [UInt8], end: Int) -> Int {
+        var at = end - overlap
+        while at < end && !isBoundary(bytes[at]) { at += 1 }
+        return at < end ? at : end - overlap
+    }
+
     /// Hands the full segment to the pool and starts the next one with what must carry over.
     private mutating func cut() throws {
         let end = filled
         let nl = Self.lastLineEnd(pending, inSecondHalfOf: end)
         // At a line end: the segment takes the buffer itself; only the unfinished last line is
-        // copied. A very long line: the next segment starts `overlap` bytes back; the split point
-        // between what this segment and the next count is the first word boundary in that overlap.
+        // copied. A very long line: the segment counts values starting before `split`, the next
+        // one those from it on, and starts `overlap` bytes before `end` (before the split when it
+        // is not at a word boundary).
         let atLineEnd = nl != nil
-        let carryFrom = atLineEnd ? nl! + 1 : end - Self.overlap
-        var until = carryFrom
-        if !atLineEnd { while until < end && !Self.isBoundary(pending[until]) { until += 1 } }
+        let until = atLineEnd ? nl! + 1 : Self.split(pending, end: end)
+        let atWordBoundary = !atLineEnd && Self.isBoundary(pending[until])
+        let carryFrom = atLineEnd ? until : atWordBoundary ? end - Self.overlap : until - Self.overlap
         var next = pool.takeBuffer(count: Self.window)
         let carried = end - carryFrom
         next.withUnsafeMutableBytes { dst in
