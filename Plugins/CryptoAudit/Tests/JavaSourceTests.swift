@@ -167,6 +167,33 @@ final class JavaSourceTests: XCTestCase {
         XCTAssertEqual(key.cwe, ["CWE-321"])
     }
 
+    /// Redacted evidence lines judge each string literal with a per-scanner memo: one scanner
+    /// reused across files (the memo warm) writes exactly what a fresh one writes, for literals
+    /// that are algorithm names, keys, and longer than the memo keeps.
+    func testRedactedEvidenceIsTheSameWithTheScannersMemo() {
+        let long = String(repeating: "k", count: 70)
+        let files = [
+            "SecretKeySpec a = new SecretKeySpec(\"0123456789abcdef\".getBytes(), \"AES\");",
+            "SecretKeySpec b = new SecretKeySpec(\"AES/GCM/NoPadding\".getBytes(), \"AES\");",
+            "SecretKeySpec c = new SecretKeySpec(\"\(long)\".getBytes(), \"DESede\");",
+        ].map { "class A {\n  void f() throws Exception {\n    " + $0 + "\n  }\n}\n" }
+        let shared = SourceScanner()
+        var redacted = 0
+        for src in files + files {
+            let bytes = Array(src.utf8)
+            let warm = bytes.withUnsafeBufferPointer { shared.scan($0, language: .java, rawOffsets: true) }.uses.map(\.evidence)
+            let cold = bytes.withUnsafeBufferPointer { SourceScanner.scan($0, language: .java) }.uses.map(\.evidence)
+            XCTAssertEqual(warm, cold)
+            XCTAssertFalse(warm.isEmpty)
+            for e in warm where !e.contains("0123456789abcdef") && !e.contains(long) && !e.contains("AES/GCM/NoPadding\".get") {
+                XCTAssertTrue(e.contains("\"AES\"") || e.contains("\"DESede\""), e)
+                redacted += 1
+            }
+        }
+        // The keys are masked on their own evidence lines, in every file, both times.
+        XCTAssertGreaterThanOrEqual(redacted, 4)
+    }
+
     func testWeakRandomOnlyForSecurity() {
         let src = """
         class R {

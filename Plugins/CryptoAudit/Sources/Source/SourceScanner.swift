@@ -44,6 +44,7 @@ final class SourceScanner {
     private let wordFlags = IdentifierMemo(FileAnalyzer.identifierWordFlags)
     private let exportable = IdentifierMemo(FileAnalyzer.exportableName)
     private let algorithmNames = NameMemo(AlgorithmCatalog.parse)
+    private let pureAlgorithmNames = NameMemo(AlgorithmCatalog.isPureAlgorithmName)
 
     init() {}
 
@@ -63,7 +64,7 @@ final class SourceScanner {
         var a = FileAnalyzer(p: base, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
                              specs: tables.specs[family]!, byName: tables.byName[family]!,
                              prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags, exportable: exportable,
-                             algorithmNames: algorithmNames)
+                             algorithmNames: algorithmNames, pureAlgorithmNames: pureAlgorithmNames)
         return a.run()
     }
 }
@@ -84,6 +85,8 @@ struct FileAnalyzer {
     let exportable: IdentifierMemo<Bool>
     /// `AlgorithmCatalog.parse` remembered (EVP_ names).
     let algorithmNames: NameMemo<[AlgorithmComponent]>
+    /// `AlgorithmCatalog.isPureAlgorithmName` remembered (string literals on redacted evidence lines).
+    let pureAlgorithmNames: NameMemo<Bool>
 
     var uses: [PendingUse] = []
     /// Receiver variables bound to a kind of object (keygen, rng, keystore, cipher, ...).
@@ -100,8 +103,9 @@ struct FileAnalyzer {
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
          specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool,
          wordFlags: IdentifierMemo<(security: Bool, other: Bool)>, exportable: IdentifierMemo<Bool>,
-         algorithmNames: NameMemo<[AlgorithmComponent]>) {
+         algorithmNames: NameMemo<[AlgorithmComponent]>, pureAlgorithmNames: NameMemo<Bool>) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
+        self.pureAlgorithmNames = pureAlgorithmNames
         self.wordFlags = wordFlags
         self.exportable = exportable
         self.algorithmNames = algorithmNames

@@ -207,7 +207,10 @@ extension FileAnalyzer {
                 if j < toks.count && Int(toks[j].start) == k && toks[j].kind == .string && toks[j].line == line {
                     let inner = stringValue(j)
                     // Algorithm and encoding names stay readable; anything else is masked.
-                    let keep = Self.encodingNames.contains(inner) || AlgorithmCatalog.isPureAlgorithmName(inner)
+                    // Remembered per scanner for literals of up to 64 bytes (algorithm names are
+                    // at most 48 characters); longer ones are judged each time, not kept.
+                    let keep = Self.encodingNames.contains(inner)
+                        || (inner.utf8.count <= 64 ? pureAlgorithmNames[inner] : AlgorithmCatalog.isPureAlgorithmName(inner))
                     bytes += Array(("\"" + (keep ? inner : Redaction.redact(inner, keepFirst: 2, keepLast: 0)) + "\"").utf8)
                     k = Int(toks[j].end)
                     j += 1
