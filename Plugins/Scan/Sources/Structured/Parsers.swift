@@ -82,7 +82,9 @@ struct DelimitedParser {
         let batch = table.batch
         let affine = rawBase != nil, base = rawBase ?? 0
         @inline(__always) func raw(_ i: Int) -> Int64 { affine ? base + Int64(i) : rawLookup(i) }
-        var cellEnds = CellEndMask(separator: separator)
+        // With a plain-cell classifier, most cells are sorted by their digit bits (sortCellsByDigits).
+        let sortsByDigits = batch.plainCells != nil
+        var cellEnds = CellEndMask(separator: separator, tracksDigits: sortsByDigits)
         defer { cellEnds.deallocate() }
         // Batch bytes the whole cells below may still add before the batch can be full: each
         // adds at most its length + 1, so the batch is only asked when this runs out (reading
@@ -92,6 +94,17 @@ struct DelimitedParser {
             let c = b[i]
             switch state {
             case .fieldStart:
+                if sortsByDigits && room > 0 {
+                    let next = sortCellsByDigits(b, from: i, cellEnds, batch, room: &room, raw: raw)
+                    if next > i {
+                        i = next
+                        if room <= 0 {
+                            if batch.isFull { try flush() }
+                            room = batch.room
+                        }
+                        continue
+                    }
+                }
                 if c == separator { column += 1; i += 1; continue }
                 if c == 10 { column = 0; row += 1; if batch.isFull { try flush() }; i += 1; continue }
                 if c == 13 { i += 1; continue }
@@ -99,9 +112,9 @@ struct DelimitedParser {
                     room = 0
                     state = .quoted
                     batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i) + 1)
-                } else if let j = cellEnds.cellEnd(b, from: i + 1), j - i < CellBatch.maxCell {
+                } else if let j = cellEnds.cellEnd(b, from: i), j - i < CellBatch.maxCell {
                     // The common case, an unquoted cell that ends in this window: added whole,
-                    // without opening, growing and closing it.
+                    // without opening, growing and closing it. (Byte i itself ends no cell.)
                     batch.addCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn(column), row: row, rawOffset: raw(i))
                     if b[j] == separator { column += 1 } else { column = 0; row += 1 }
                     room -= j - i + 1
@@ -151,6 +164,86 @@ struct DelimitedParser {
         }
     }
 
+    /// The unquoted cells from `start` (the first byte of a field) on that end in the block the
+    /// mask has loaded, added as `CellBatch.addCell` would add them, but sorted by the mask's
+    /// digit bits in one loop over its separator bits rather than by their bytes, one call each:
+    /// a cell that can hold no value (no kind takes a plain number of its length; with the
+    /// digit-run search alone, no run of digits) is only counted, a plain number is classified,
+    /// the others go to the Hyperscan bytes. Stops before a cell the byte path must see (empty,
+    /// quoted, with spaces to trim, longer than 64 bytes, in a column not met before), at the
+    /// block's end, and after the cell that uses up `room`. Returns where parsing goes on.
+    @inline(__always) private mutating func sortCellsByDigits(_ b: UnsafeBufferPointer<UInt8>, from start: Int, _ mask: CellEndMask,
+                                                              _ batch: CellBatch, room: inout Int, raw: (Int) -> Int64) -> Int {
+        let base = mask.base, covered = mask.covered
+        guard mask.tracksDigits && start >= base && start < base + covered, let classifier = batch.plainCells else { return start }
+        let structural = mask.structuralWords, digitPlane = mask.digitWords, runPlane = mask.runEndWords
+        let digitRunsOnly = classifier.digitRunsOnly
+        var w = (start - base) >> 6
+        var ends = structural[w] & (~0 &<< UInt64((start - base) & 63))
+        // The loop's state in locals (stored properties and an inout would be written back per cell).
+        var i = start, column = self.column, row = self.row, left = room
+        // Counted cells are added up here and handed to the batch at the end.
+        let counted = batch.countedOnlyStorage
+        var countedCells = 0, countedSize = 0, countedColumns = 0
+        let separator = self.separator
+        // Not read through a closure: its captured locals would live in memory.
+        let positions = self.positions, known = positions.count
+        cells: while true {
+            while ends == 0 {
+                w &+= 1
+                guard w &<< 6 < covered else { break cells }
+                ends = structural[w]
+            }
+            let j = base &+ (w &<< 6) &+ ends.trailingZeroBitCount
+            let n = j &- i
+            guard n > 0 && n <= 64 && column < known else { break }
+            // A quote, or spaces to trim (tab, CR, space: all below 64), are the byte path's.
+            let first = b[i], last = b[j &- 1]
+            guard first >= 64 || (Self.specialFirst >> UInt64(first)) & 1 == 0,
+                  last >= 64 || (Self.specialLast >> UInt64(last)) & 1 == 0 else { break }
+            ends &= ends &- 1
+            let tableColumn = positions[column]
+            var countOnly = false
+            if digitRunsOnly && CellEndMask.bits(runPlane, from: i &- base, count: n) == 0 {
+                // No run of digits: no value, whether the cell is a plain number or not.
+                countOnly = true
+            } else {
+                let digits = CellEndMask.bits(digitPlane, from: i &- base, count: n)
+                let all: UInt64 = n == 64 ? ~0 : (1 &<< UInt64(n)) &- 1
+                let endsInX = digits | (1 &<< UInt64(n &- 1)) == all && last | 0x20 == 120
+                if digits == all || endsInX {
+                    if classifier.mayHoldValue(length: n, endsInX: endsInX) {
+                        batch.addPlainCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))
+                    } else {
+                        countOnly = true
+                    }
+                } else {
+                    batch.addSearchedCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))
+                }
+            }
+            if countOnly {
+                counted[tableColumn] &+= 1
+                countedCells &+= 1
+                countedSize &+= n &+ 1
+                if tableColumn >= countedColumns { countedColumns = tableColumn &+ 1 }
+            }
+            if b[j] == separator { column &+= 1 } else { column = 0; row &+= 1 }
+            i = j &+ 1
+            left &-= n &+ 1
+            if left <= 0 { break }
+        }
+        self.column = column
+        self.row = row
+        room = left
+        batch.addCounted(cells: countedCells, size: countedSize, columns: countedColumns)
+        return i
+    }
+
+    /// Bytes (below 64) the loop leaves to the byte path at a cell's start: quote, tab, CR,
+    /// space; and at its end: tab, CR, space.
+    private static let specialLast: UInt64 = 1 << 9 | 1 << 13 | 1 << 32
+    private static let specialFirst: UInt64 = specialLast | 1 << 34
+
     mutating func finish() {
         if inHeader && !firstLine.isEmpty { try? decideHeader(complete: false, flush: {}) }
         table.batch.closeCell()
@@ -161,21 +254,26 @@ struct DelimitedParser {
 /// the compiler vectorises: the unquoted cell starting at `from` ends at the lowest set bit at or
 /// after it, so a cell costs a bit scan rather than a byte loop whose exit mispredicts on every
 /// cell length. (Quotes need no bit: only a cell's first byte can open one, and the parser looks
-/// at that byte itself.)
+/// at that byte itself.) With `tracksDigits`, the same 4 KiB also get a bit per digit and a bit
+/// per end of a run of `PIICandidateCollector.minimumDigitRun` digits, so that the parser knows
+/// from a few bit operations whether a cell is a plain number or can hold a digit-run value.
 struct CellEndMask {
     let separator: UInt8
     let separatorBytes: UInt64
+    let tracksDigits: Bool
     static let words = 64
-    /// Bit k of words[w] is window byte base + 64 * w + k.
+    /// Bit k of words[w] is window byte base + 64 * w + k; digit bits from words[Self.words],
+    /// run-end bits from words[2 * Self.words].
     private let words: UnsafeMutablePointer<UInt64>
     /// Window index of words[0] bit 0, and how many bytes from there the words cover.
-    private var base = 0
-    private var covered = 0
+    private(set) var base = 0
+    private(set) var covered = 0
 
-    init(separator: UInt8) {
+    init(separator: UInt8, tracksDigits: Bool = false) {
         self.separator = separator
+        self.tracksDigits = tracksDigits
         separatorBytes = UInt64(separator) &* 0x0101_0101_0101_0101
-        words = .allocate(capacity: Self.words)
+        words = .allocate(capacity: 3 * Self.words)
     }
 
     func deallocate() { words.deallocate() }
@@ -200,23 +298,52 @@ struct CellEndMask {
         return nil
     }
 
+    /// The separator bits (words[w] for the block's word w), the digit bits and the run-end bits.
+    var structuralWords: UnsafeMutablePointer<UInt64> { words }
+    var digitWords: UnsafeMutablePointer<UInt64> { words + Self.words }
+    var runEndWords: UnsafeMutablePointer<UInt64> { words + 2 * Self.words }
+
+    /// Bits `from..<from + count` (count 1...64) of the digit bits (`runs` false) or of the
+    /// run-end bits, bit 0 for byte `from`; nil when the bytes are not all in the loaded block
+    /// (a run that started before it would be missed) or digits are not tracked.
+    @inline(__always) func digitBits(from: Int, count: Int, runs: Bool) -> UInt64? {
+        let offset = from - base
+        guard tracksDigits && offset >= 0 && offset + count <= covered else { return nil }
+        return Self.bits(runs ? runEndWords : digitWords, from: offset, count: count)
+    }
+
+    /// Bits `offset..<offset + count` (count 1...64) of a plane; the range must be covered.
+    @inline(__always) static func bits(_ plane: UnsafeMutablePointer<UInt64>, from offset: Int, count: Int) -> UInt64 {
+        let w = offset &>> 6, shift = offset & 63
+        var bits = plane[w] &>> UInt64(shift)
+        // The next word only when the range reaches into it (then it is covered).
+        if shift &+ count > 64 { bits |= plane[w &+ 1] &<< UInt64(64 &- shift) }
+        return count == 64 ? bits : bits & ((1 &<< UInt64(count)) &- 1)
+    }
+
     private mutating func load(_ b: UnsafeBufferPointer<UInt8>, _ at: Int) {
         base = at
         let whole = min(Self.words, (b.count - at) >> 6)
         Self.fill(words, UnsafeRawPointer(b.baseAddress! + at), whole, separatorBytes)
+        if tracksDigits { Self.fillDigits(digitWords, UnsafeRawPointer(b.baseAddress! + at), whole) }
         covered = whole << 6
+        var used = whole
         if whole < Self.words && at + covered < b.count {
             // The window's last bytes, fewer than 64: bits past its end stay clear.
-            var bits: UInt64 = 0
+            var bits: UInt64 = 0, digits: UInt64 = 0
             var k = 0
             while at + covered + k < b.count {
                 let c = b[at + covered + k]
                 if c == separator || c == 10 { bits |= 1 &<< UInt64(k) }
+                if c &- 48 < 10 { digits |= 1 &<< UInt64(k) }
                 k += 1
             }
             words[whole] = bits
+            words[Self.words + whole] = digits
             covered += k
+            used += 1
         }
+        if tracksDigits { Self.fillRunEnds(runEndWords, from: digitWords, used) }
     }
 
     /// The bits of `count` words from `p`: a loop without branches, vectorised.
@@ -231,6 +358,34 @@ struct CellEndMask {
         }
     }
 
+    /// The digit bits of `count` words from `p`, the same way (a second loop: one computing both
+    /// was no faster).
+    @inline(never) static func fillDigits(_ words: UnsafeMutablePointer<UInt64>, _ p: UnsafeRawPointer, _ count: Int) {
+        for w in 0..<count {
+            var bits: UInt64 = 0
+            for k in 0..<8 {
+                let v = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: w * 64 + k * 8, as: UInt64.self))
+                bits |= digits8(v) &<< UInt64(k * 8)
+            }
+            words[w] = bits
+        }
+    }
+
+    /// Bit k set where byte k ends a run of `minimumDigitRun` digits that lies in the block: the
+    /// digit bits ANDed with themselves shifted by 1...run-1 bytes, carried across words.
+    @inline(never) static func fillRunEnds(_ runs: UnsafeMutablePointer<UInt64>, from digits: UnsafeMutablePointer<UInt64>, _ count: Int) {
+        var previous: UInt64 = 0
+        for w in 0..<count {
+            let d = digits[w]
+            var r = d
+            for k in 1..<PIICandidateCollector.minimumDigitRun {
+                r &= (d &<< UInt64(k)) | (previous &>> UInt64(64 - k))
+            }
+            runs[w] = r
+            previous = d
+        }
+    }
+
     /// One bit per byte of `w` (bit i for byte i) that equals the separator or a newline. Exact:
     /// ((v & 0x7F) + 0x7F) | v has its high bit set iff byte v is not zero, with no carry into the
     /// next byte; the high bits are gathered by a multiplication whose partial products never overlap.
@@ -240,6 +395,15 @@ struct CellEndMask {
         let xNonZero = ((x & low7) &+ low7) | x
         let yNonZero = ((y & low7) &+ low7) | y
         let hit = ~(xNonZero & yNonZero) & 0x8080_8080_8080_8080
+        return ((hit >> 7) &* 0x0102_0408_1020_4080) >> 56
+    }
+
+    /// One bit per byte of `w` that is an ASCII digit: for y = w ^ '0'*8, ((y & 0x7F) + 0x76) | y
+    /// has its high bit clear exactly where y < 10 (as in PlainCell.isPlain).
+    @inline(__always) static func digits8(_ w: UInt64) -> UInt64 {
+        let y = w ^ 0x3030_3030_3030_3030
+        let notDigit = ((y & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | y
+        let hit = ~notDigit & 0x8080_8080_8080_8080
         return ((hit >> 7) &* 0x0102_0408_1020_4080) >> 56
     }
 }

@@ -121,6 +121,14 @@ final class PlainCellClassifier: @unchecked Sendable {
     /// no digit run either: seven digits in a row in at most seven bytes would make them plain.
     @inline(__always) static var shortestValue: Int { 8 }
 
+    /// Whether `classify` may find a value in a plain cell of this length (its last byte X or
+    /// not): the tests it makes before asking a validator.
+    @inline(__always) func mayHoldValue(length n: Int, endsInX: Bool) -> Bool {
+        guard n >= Self.shortestValue && n <= 19 && n - (endsInX ? 1 : 0) >= 7 else { return false }
+        let shape = n * 2 + (endsInX ? 1 : 0)
+        return shapeBounds[shape] < shapeBounds[shape + 1]
+    }
+
     /// The kind and confidence the resolver gives the plain cell `b` (before column context), or nil.
     @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
         let n = b.count
