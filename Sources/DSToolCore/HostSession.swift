@@ -63,6 +63,8 @@ public final class HostSession: @unchecked Sendable {
     /// Some input is standard input, a pipe or a device (see `beforeWaitingForInput`).
     let inputsMayWait: Bool
     let lock = NSLock()
+    /// Finding values already checked in this run's records (texts, references and properties repeat).
+    let recordMemo = CanonicalValueMemo()
     public private(set) var counts = RunCounts()
     public private(set) var maxSeverity: Severity?
     /// Inputs that were not (fully) processed: unreadable items and limit breaches.
@@ -117,7 +119,7 @@ public final class HostSession: @unchecked Sendable {
                 deliver(AcceptedRecord(essentials: canonical.essentials, canonical: bytes, decoded: canonical.record))
                 return true
             }
-        } else if let essentials = CanonicalRecordCheck.essentials(bytes) {
+        } else if let essentials = CanonicalRecordCheck.essentials(bytes, memo: recordMemo) {
             // Errors are printed as they come (ErrorLinePrinter), so they are always decoded.
             if essentials.kind != .error {
                 deliver(AcceptedRecord(essentials: essentials, canonical: bytes, decoded: nil))

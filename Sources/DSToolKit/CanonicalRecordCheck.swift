@@ -30,9 +30,14 @@ public struct RecordEssentials: Equatable, Sendable {
 /// decodes and re-encodes the record as before. So the bytes written never depend on which way a
 /// record went; a differential test holds the two ways together.
 public enum CanonicalRecordCheck {
-    public static func essentials(_ bytes: UnsafeRawBufferPointer) -> RecordEssentials? {
+    /// `memo`: values accepted in earlier records of the run, skipped when they come again.
+    public static func essentials(_ bytes: UnsafeRawBufferPointer, memo: CanonicalValueMemo? = nil) -> RecordEssentials? {
         guard !bytes.isEmpty else { return nil }
         var scanner = CanonicalRecordScanner(bytes.bindMemory(to: UInt8.self))
+        // Records may come from several threads: one that finds the memo in use goes without.
+        guard let memo, memo.lock.try() else { return scanner.record() }
+        defer { memo.lock.unlock() }
+        scanner.memo = memo
         return scanner.record()
     }
 
@@ -52,6 +57,55 @@ public enum CanonicalRecordCheck {
         }
         guard let record else { return nil }
         return (essentials, record)
+    }
+}
+
+/// Values of finding members the check accepted before, by their bytes. A plugin's findings repeat
+/// their texts, references and properties rule by rule, so a value equal byte for byte to one
+/// accepted before is passed with one comparison instead of being read again (most of a finding's
+/// bytes). A value's check depends on its own bytes only (objects, arrays and strings end with
+/// their closing byte), so the answer is the same either way. One per run.
+public final class CanonicalValueMemo: @unchecked Sendable {
+    /// Per member index of `CanonicalFields.finding`: remembered values (at most
+    /// `entriesPerMember`, replaced in turn) and a mix of each one's first sixteen bytes, which
+    /// rules most of them out without touching their bytes.
+    var values: [[[UInt8]]]
+    var heads: [[UInt64]]
+    var replaceNext: [Int]
+    /// Values passed by comparison (tests look).
+    private(set) var hits = 0
+    let lock = NSLock()
+    static let entriesPerMember = 64
+    static let largestValue = 4096
+
+    public init() {
+        values = Array(repeating: [], count: CanonicalFields.finding.count)
+        heads = Array(repeating: [], count: CanonicalFields.finding.count)
+        replaceNext = Array(repeating: 0, count: CanonicalFields.finding.count)
+    }
+
+    /// The remembered value of `member` that the bytes at `at` begin with, if any: its length.
+    func match(_ member: Int, head: UInt64, at: UnsafePointer<UInt8>, available: Int) -> Int? {
+        let candidates = heads[member]
+        for e in 0..<candidates.count where candidates[e] == head {
+            let length = values[member][e].withUnsafeBufferPointer { v in
+                v.count <= available && memcmp(at, v.baseAddress!, v.count) == 0 ? v.count : 0
+            }
+            if length > 0 { hits += 1; return length }
+        }
+        return nil
+    }
+
+    func remember(_ member: Int, head: UInt64, _ value: UnsafeBufferPointer<UInt8>) {
+        if values[member].count < Self.entriesPerMember {
+            values[member].append(Array(value))
+            heads[member].append(head)
+        } else {
+            let e = replaceNext[member]
+            values[member][e] = Array(value)
+            heads[member][e] = head
+            replaceNext[member] = (e + 1) % Self.entriesPerMember
+        }
     }
 }
 
@@ -79,6 +133,7 @@ private enum CanonicalFields {
 struct CanonicalRecordScanner {
     let p: UnsafeBufferPointer<UInt8>
     var i = 0
+    var memo: CanonicalValueMemo?
     /// Nesting allowed inside `properties` and `value` before giving up (the writer allows 512).
     static let maximumValueDepth = 64
 
@@ -161,12 +216,12 @@ struct CanonicalRecordScanner {
             switch k {
             case 0, 4, 5: return s.string()                              // category, evidence, fingerprint
             case 1: return s.double()                                    // confidence
-            case 2, 9: return s.strings()                                // cwe, references
+            case 2, 9: return s.remembered(k) { $0.strings() }           // cwe, references
             case 3: return s.dataLevel()                                 // data_level
             case 6: return s.location()                                  // location
-            case 7, 10, 13: return s.localized()                         // message, remediation, title
-            case 8: return !s.isNull() && s.value(depth: 0)              // properties (null is left out)
-            case 11: return s.ruleId()                                   // rule_id
+            case 7, 10, 13: return s.remembered(k) { $0.localized() }    // message, remediation, title
+            case 8: return !s.isNull() && s.remembered(k) { $0.value(depth: 0) }  // properties (null is left out)
+            case 11: return s.remembered(k) { $0.ruleId() }              // rule_id
             case 12: severity = s.severity(); return severity != nil     // severity
             default: return s.literalString("finding")                   // type
             }
@@ -204,6 +259,27 @@ struct CanonicalRecordScanner {
             default: return s.integer()                                  // column, end_line, length, line, offset, row
             }
         }
+    }
+
+    /// `check` of the value of finding member `k`, unless the memo holds these bytes for it.
+    mutating func remembered(_ k: Int, _ check: (inout CanonicalRecordScanner) -> Bool) -> Bool {
+        guard let memo else { return check(&self) }
+        let remaining = p.count - i
+        let head: UInt64
+        if remaining >= 16 {
+            let at = UnsafeRawPointer(p.baseAddress! + i)
+            head = at.loadUnaligned(as: UInt64.self) &* 0x9E37_79B9_7F4A_7C15 ^ at.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        } else {
+            head = 0
+        }
+        if let length = memo.match(k, head: head, at: p.baseAddress! + i, available: remaining) {
+            i += length
+            return true
+        }
+        let start = i
+        guard check(&self) else { return false }
+        if i - start <= CanonicalValueMemo.largestValue { memo.remember(k, head: head, UnsafeBufferPointer(rebasing: p[start..<i])) }
+        return true
     }
 
     mutating func localized() -> Bool {

@@ -98,12 +98,25 @@ public final class InputItem {
         flags = info.flags
         uid = info.uid >= 0 ? info.uid : nil
         gid = info.gid >= 0 ? info.gid : nil
-        if let cj = info.chain_json, let arr = try? RecordDecoder.decodeStrings(UnsafeRawBufferPointer(start: cj, count: strlen(cj))) {
-            chain = arr
+        if let cj = info.chain_json {
+            let json = UnsafeRawBufferPointer(start: cj, count: strlen(cj))
+            chain = Self.singleNameChain(json) ?? (try? RecordDecoder.decodeStrings(json)) ?? [name]
         } else {
             chain = [name]
         }
         self.host = host
+    }
+
+    /// A chain of one name without escapes (`["a/b.txt"]`, every file on disk) read without the
+    /// JSON parser; nil for anything else.
+    static func singleNameChain(_ json: UnsafeRawBufferPointer) -> [String]? {
+        let n = json.count
+        guard n >= 4, json[0] == UInt8(ascii: "["), json[1] == UInt8(ascii: "\""),
+              json[n - 2] == UInt8(ascii: "\""), json[n - 1] == UInt8(ascii: "]") else { return nil }
+        let inside = UnsafeRawBufferPointer(rebasing: json[2..<(n - 2)])
+        guard !inside.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }),
+              let name = String(validating: inside, as: UTF8.self) else { return nil }
+        return [name]
     }
 
     public var isStdin: Bool { flags & UInt32(DSTOOL_ITEM_STDIN) != 0 }

@@ -58,41 +58,41 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 }
 
 extension TextEncoding {
-    /// The common case decided eight bytes at a time: no NUL, nothing above 0x7F, and at most
+    /// The common case decided sixteen bytes at a time: no NUL, nothing above 0x7F, and at most
     /// one byte in 20 a control character (below 0x20, other than tab, LF, FF, CR and ESC, as in
     /// the full rules). The full rules give such a block `utf-8` (it has no BOM, no NUL, and pure
-    /// ASCII is valid UTF-8); false means only that they must look.
+    /// ASCII is valid UTF-8); false means only that they must look. One pass: only words with a
+    /// byte below 0x20 are looked at closer (tab-indented source, Go and Makefiles, is mostly
+    /// tabs and newlines, which are text).
     static func plainASCIIText(_ p: UnsafeRawBufferPointer) -> Bool {
         let n = p.count
-        var low = 0
-        var i = 0
-        while i + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if w & ASCIIWords.high != 0 { return false }
-            if ASCIIWords.zeroBytes(w) != 0 { return false }  // a NUL byte
-            low += ASCIIWords.below0x20(w).nonzeroBitCount
-            i += 8
+        var controls = 0
+        /// Control characters in a word of ASCII bytes; nil if one is NUL. Newlines and tabs are
+        /// ruled out first: most words with low bytes have nothing else.
+        @inline(__always) func controlsIn(_ w: UInt64) -> Int? {
+            let below = ASCIIWords.below0x20(w)
+            if below == 0 { return 0 }
+            if ASCIIWords.zeroBytes(w) != 0 { return nil }
+            let rest = below & ~(ASCIIWords.equal(w, 0x0A) | ASCIIWords.equal(w, 0x09))
+            if rest == 0 { return 0 }
+            return (rest & ~ASCIIWords.textControls(w)).nonzeroBitCount
         }
-        var tailControls = 0
+        var i = 0
+        while i + 16 <= n {
+            let a = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let b = p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+            if (a | b) & ASCIIWords.high != 0 { return false }
+            if (ASCIIWords.below0x20(a) | ASCIIWords.below0x20(b)) != 0 {
+                guard let ca = controlsIn(a), let cb = controlsIn(b) else { return false }
+                controls += ca + cb
+            }
+            i += 16
+        }
         while i < n {
             let c = p[i]
             if c == 0 || c >= 0x80 { return false }
-            if c < 0x20 {
-                low += 1
-                if !ASCIIWords.isTextControl(c) { tailControls += 1 }
-            }
+            if c < 0x20 && !ASCIIWords.isTextControl(c) { controls += 1 }
             i += 1
-        }
-        if low * 20 <= n { return true }
-        // Many bytes below 0x20: tab-indented source (Go, Makefiles) and short lines are mostly
-        // tabs and newlines, which are text. Count only the real control characters, once more.
-        var controls = tailControls
-        i = 0
-        while i + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let below = ASCIIWords.below0x20(w)
-            if below != 0 { controls += (below & ~ASCIIWords.textControls(w)).nonzeroBitCount }
-            i += 8
         }
         return controls * 20 <= n
     }

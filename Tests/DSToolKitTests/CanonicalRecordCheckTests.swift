@@ -86,27 +86,57 @@ final class CanonicalRecordCheckTests: XCTestCase {
         var r = Rng(state: 77)
         var seeds: [[UInt8]] = [Array(Self.scanFinding.utf8), Array(Self.cryptoFinding.utf8)]
         for _ in 0..<300 { if let b = try? CanonicalJSONTests.record(&r).canonicalJSON() { seeds.append(b) } }
-        let inserts: [[UInt8]] = [" ", "\\", "\"", ",", "}", "]", "0", "-", ".", "e", "\\u00e9", "\\/", "null", "{}", "\u{0}", "é", "\u{FF}"]
-            .map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
         for seed in seeds {
             // Every prefix of a few seeds (truncated records).
             if seeds.firstIndex(of: seed)! < 5 { for cut in 0..<seed.count { assertSound(Array(seed[..<cut])) } }
-            for _ in 0..<60 {
-                var m = seed
-                switch r.below(5) {
-                case 0: m[r.below(m.count)] = UInt8(truncatingIfNeeded: r.next())
-                case 1: m.insert(contentsOf: inserts[r.below(inserts.count)], at: r.below(m.count + 1))
-                case 2: m.remove(at: r.below(m.count))
-                case 3:
-                    let a = r.below(m.count), b = r.below(m.count)
-                    m.swapAt(a, b)
-                default:
-                    let at = r.below(m.count)
-                    m.replaceSubrange(at..<min(m.count, at + r.below(8)), with: inserts[r.below(inserts.count)])
-                }
-                assertSound(m)
+            for _ in 0..<60 { assertSound(Self.mutated(seed, &r)) }
+        }
+    }
+
+    /// A record with one random change: a byte replaced, removed or swapped, or a hostile
+    /// spelling inserted.
+    static func mutated(_ seed: [UInt8], _ r: inout Rng) -> [UInt8] {
+        let inserts: [[UInt8]] = [" ", "\\", "\"", ",", "}", "]", "0", "-", ".", "e", "\\u00e9", "\\/", "null", "{}", "\u{0}", "é", "\u{FF}"]
+            .map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80]]
+        var m = seed
+        switch r.below(5) {
+        case 0: m[r.below(m.count)] = UInt8(truncatingIfNeeded: r.next())
+        case 1: m.insert(contentsOf: inserts[r.below(inserts.count)], at: r.below(m.count + 1))
+        case 2: m.remove(at: r.below(m.count))
+        case 3:
+            let a = r.below(m.count), b = r.below(m.count)
+            m.swapAt(a, b)
+        default:
+            let at = r.below(m.count)
+            m.replaceSubrange(at..<min(m.count, at + r.below(8)), with: inserts[r.below(inserts.count)])
+        }
+        return m
+    }
+
+    /// With a memo of the values of earlier records (what the host keeps for a run), every answer
+    /// is the answer without it: records the SDK writes, again, and mutated so that values share
+    /// their start with remembered ones, end early or are damaged after a remembered value; and
+    /// repeated values are passed by comparison.
+    func testTheValueMemoChangesNoAnswer() throws {
+        let memo = CanonicalValueMemo()
+        var r = Rng(state: 4242)
+        var seeds: [[UInt8]] = [Array(Self.scanFinding.utf8), Array(Self.cryptoFinding.utf8)]
+        for _ in 0..<300 { if let b = try? CanonicalJSONTests.record(&r).canonicalJSON() { seeds.append(b) } }
+        var accepted = 0
+        for seed in seeds {
+            var records = [seed, seed]
+            for _ in 0..<20 { records.append(Self.mutated(seed, &r)) }
+            for cut in stride(from: 0, to: seed.count, by: 7) { records.append(Array(seed[..<cut])) }
+            for m in records {
+                let with = m.withUnsafeBytes { CanonicalRecordCheck.essentials($0, memo: memo) }
+                let without = m.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }
+                XCTAssertEqual(with, without, String(decoding: m, as: UTF8.self))
+                if with != nil { accepted += 1 }
             }
         }
+        XCTAssertGreaterThan(accepted, seeds.count)
+        // The second sighting of each finding passes its remembered values by comparison.
+        XCTAssertGreaterThan(memo.hits, seeds.count)
     }
 
     func testOtherSpellingsGoTheFullWay() {
