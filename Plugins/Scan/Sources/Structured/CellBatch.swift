@@ -155,6 +155,14 @@ final class CellBatch {
         }
     }
 
+    /// The raw offset the next byte appended to the open cell is taken to have (-1 when no
+    /// cell is open).
+    var openCellEndRaw: Int64 {
+        let st = s.pointee.openStart
+        guard st >= 0 else { return -1 }
+        return source(s.pointee.bytes.count, cellStart: st, cellRaw: s.pointee.openRaw, cellLine: s.pointee.openLine).raw
+    }
+
     /// Raw offset and line of batch byte `pos` inside `cell`.
     func source(of cell: Cell, at pos: Int) -> (raw: Int64, line: Int64) {
         source(pos, cellStart: Int(cell.start), cellRaw: cell.rawOffset, cellLine: cell.line)

@@ -83,7 +83,7 @@ struct DelimitedParser {
         let affine = rawBase != nil, base = rawBase ?? 0
         @inline(__always) func raw(_ i: Int) -> Int64 { affine ? base + Int64(i) : rawLookup(i) }
         // With a plain-cell classifier, most cells are sorted by their digit bits (sortCellsByDigits).
-        let sortsByDigits = batch.plainCells != nil
+        let sortsByDigits = batch.plainCells != nil && affine
         var cellEnds = CellEndMask(separator: separator, tracksDigits: sortsByDigits)
         defer { cellEnds.deallocate() }
         // Batch bytes the whole cells below may still add before the batch can be full: each
@@ -112,9 +112,10 @@ struct DelimitedParser {
                     room = 0
                     state = .quoted
                     batch.openCell(column: tableColumn(column), row: row, rawOffset: raw(i) + 1)
-                } else if let j = cellEnds.cellEnd(b, from: i), j - i < CellBatch.maxCell {
+                } else if affine, let j = cellEnds.cellEnd(b, from: i), j - i < CellBatch.maxCell {
                     // The common case, an unquoted cell that ends in this window: added whole,
                     // without opening, growing and closing it. (Byte i itself ends no cell.)
+                    // Decoded text (GB18030, UTF-16) takes the path below, which anchors raw offsets.
                     batch.addCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn(column), row: row, rawOffset: raw(i))
                     if b[j] == separator { column += 1 } else { column = 0; row += 1 }
                     room -= j - i + 1
@@ -135,7 +136,18 @@ struct DelimitedParser {
                 // Fast path: copy up to the next separator or newline.
                 var j = i
                 while j < n && b[j] != separator && b[j] != 10 { j += 1 }
-                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j]), newlineFree: true) }
+                if j > i {
+                    if affine {
+                        batch.append(UnsafeBufferPointer(rebasing: b[i..<j]), newlineFree: true)
+                    } else {
+                        // Trailing blanks (a CR after a closing quote) are trimmed: no anchor for
+                        // them, so a value's end stays where its last byte is.
+                        var end = j
+                        while end > i && (b[end - 1] == 13 || b[end - 1] == 32 || b[end - 1] == 9) { end -= 1 }
+                        if end > i { Self.appendDecoded(b, i, end, raw: raw, to: batch) }
+                        if j > end { batch.append(UnsafeBufferPointer(rebasing: b[end..<j]), newlineFree: true) }
+                    }
+                }
                 i = j
                 if i < n {
                     batch.closeCell()
@@ -147,7 +159,9 @@ struct DelimitedParser {
             case .quoted:
                 var j = i
                 while j < n && b[j] != 34 { j += 1 }
-                if j > i { batch.append(UnsafeBufferPointer(rebasing: b[i..<j])) }
+                if j > i {
+                    if affine { batch.append(UnsafeBufferPointer(rebasing: b[i..<j])) } else { Self.appendDecoded(b, i, j, raw: raw, to: batch) }
+                }
                 i = j
                 if i < n { state = .quoteInQuoted; i += 1 }
                 if batch.isFull { try flush() }
@@ -243,6 +257,26 @@ struct DelimitedParser {
     /// space; and at its end: tab, CR, space.
     private static let specialLast: UInt64 = 1 << 9 | 1 << 13 | 1 << 32
     private static let specialFirst: UInt64 = specialLast | 1 << 34
+
+    /// Appends b[from..<to] of decoded text (raw offsets looked up per byte) to the open cell,
+    /// anchoring each byte whose raw offset is not the one after the byte before it (a character
+    /// that was two or four bytes in GB18030 is three in UTF-8), so a value after it in the same
+    /// cell is reported at its own raw offset. Bytes that map one to one add no anchor.
+    @inline(never) static func appendDecoded(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, raw: (Int) -> Int64,
+                                             to batch: CellBatch) {
+        var segment = from
+        var expected = batch.openCellEndRaw
+        for k in from..<to {
+            let r = raw(k)
+            if r != expected {
+                if k > segment { batch.append(UnsafeBufferPointer(rebasing: b[segment..<k])) }
+                batch.anchor(raw: r, line: 0)
+                segment = k
+            }
+            expected = r + 1
+        }
+        if to > segment { batch.append(UnsafeBufferPointer(rebasing: b[segment..<to])) }
+    }
 
     mutating func finish() {
         if inHeader && !firstLine.isEmpty { try? decideHeader(complete: false, flush: {}) }
