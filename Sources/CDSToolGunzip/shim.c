@@ -1,10 +1,7 @@
-#define _GNU_SOURCE  /* pthread_setname_np */
 #include "dstool_gunzip.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <isa-l/igzip_lib.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,31 +10,8 @@ enum { IN_SIZE = 64 * 1024, OUT_SIZE = 64 * 1024 };
 /* libarchive's private ARCHIVE_ERRNO_MISC. */
 #define ERRNO_MISC (-1)
 
-/* The inflater runs on a thread of its own, up to RING_CHUNKS chunks (4 MiB) ahead of
- * libarchive, so tar parsing and the plugin's reading overlap with inflating. A chunk is exactly
- * what one read callback returned when inflating was done inside it (the same 64 KiB, the same
- * error at the same point), with the state that callback left behind (compressed bytes consumed,
- * the member's time and name): what libarchive and the limits see does not change. */
-enum { RING_CHUNKS = 64 };
-/* Each side wakes the other for 8 chunks at a time, not for every chunk (a wake-up is a context
- * switch; whichever side is faster would otherwise wait once per 64 KiB). */
-enum { WAKE_BATCH = 8 };
-
-struct chunk {
-    unsigned char data[OUT_SIZE];
-    size_t len;
-    int final;                   /* the end of the stream, or an error: nothing follows */
-    int status;                  /* ARCHIVE_OK or ARCHIVE_FATAL */
-    int error_number;
-    const char *error;           /* the message to set with a fatal status (NULL: none) */
-    int64_t consumed;            /* compressed bytes consumed once this chunk was inflated */
-    uint32_t mtime;              /* of the member header read last */
-    char *name;                  /* a name stored by a header read for this chunk (owned), or NULL */
-};
-
 struct dstool_gunzip {
     int fd, owns_fd;
-    /* The inflating thread's state (the caller's before it starts). */
     unsigned char in[IN_SIZE];
     size_t in_start, in_end;     /* unconsumed input: in[in_start..<in_end] */
     int in_eof;                  /* read() returned 0 */
@@ -47,24 +21,9 @@ struct dstool_gunzip {
     int64_t advised;             /* the disk was asked for the file up to here */
     int in_stream, eof;
     struct inflate_state state;
+    unsigned char out[OUT_SIZE];
     uint32_t mtime;
-    char *new_name;              /* stored name read since the last chunk was finished */
-
-    /* The ring: chunks [tail, tail + filled) are inflated; the one at tail is libarchive's while
-       `held` (its buffer must stay valid until the next read callback). */
-    struct chunk *ring;
-    unsigned head, tail, filled;
-    int held;
-    pthread_t thread;
-    int thread_started;
-    atomic_int stop;             /* the archive is being closed: the thread ends */
-    pthread_mutex_t lock;
-    pthread_cond_t chunk_ready, chunk_free;
-
-    /* What libarchive has been handed: its view of the stream. */
-    int64_t handed_consumed;
-    uint32_t handed_mtime;
-    char *handed_name;
+    char *name;
 };
 
 /* Makes at least `want` unconsumed bytes available if the file has them; returns how many are.
@@ -115,7 +74,7 @@ static size_t header_length(const unsigned char *p, size_t avail, dstool_gunzip 
     if (flags & 8) {
         size_t start = len;
         do { ++len; if (avail < len) return 0; } while (p[len - 1] != 0);
-        if (g) { free(g->new_name); g->new_name = strdup((const char *)p + start); }
+        if (g) { free(g->name); g->name = strdup((const char *)p + start); }
     }
     if (flags & 16) {
         do { ++len; if (avail < len) return 0; } while (p[len - 1] != 0);
@@ -139,41 +98,38 @@ static size_t next_header(dstool_gunzip *g) {
     }
 }
 
-/* Fills `c` with what one read callback returned when inflating was done inside it. */
-static void inflate_chunk(dstool_gunzip *g, struct chunk *c) {
+static la_ssize_t read_cb(struct archive *a, void *data, const void **buffer) {
+    dstool_gunzip *g = data;
     struct inflate_state *s = &g->state;
-    c->len = 0; c->final = 0; c->status = ARCHIVE_OK; c->error_number = 0; c->error = NULL;
-    s->next_out = c->data;
+    s->next_out = g->out;
     s->avail_out = OUT_SIZE;
     while (s->avail_out > 0 && !g->eof) {
-        /* Closing: nobody will read this chunk (a stream of empty blocks may not end soon). */
-        if (atomic_load_explicit(&g->stop, memory_order_relaxed)) { c->final = 1; break; }
         if (!g->in_stream) {
             size_t len = next_header(g);
             if (len == 0) { g->eof = 1; break; }
             consume(g, len);
             uint32_t room = s->avail_out;
             isal_inflate_init(s);  /* raw deflate: the gzip wrapper is read here, as libarchive does */
-            s->next_out = c->data + (OUT_SIZE - room);
+            s->next_out = g->out + (OUT_SIZE - room);
             s->avail_out = room;
             g->in_stream = 1;
         }
         size_t avail = ahead(g, 1);
         if (g->read_errno) {
-            c->status = ARCHIVE_FATAL; c->error_number = g->read_errno; c->error = "Error reading file";
-            break;
+            archive_set_error(a, g->read_errno, "Error reading file");
+            return ARCHIVE_FATAL;
         }
         if (avail == 0 && s->block_state != ISAL_BLOCK_INPUT_DONE) {
-            c->status = ARCHIVE_FATAL; c->error_number = ERRNO_MISC; c->error = "truncated gzip input";
-            break;
+            archive_set_error(a, ERRNO_MISC, "truncated gzip input");
+            return ARCHIVE_FATAL;
         }
         s->next_in = g->in + g->in_start;
         s->avail_in = (uint32_t)avail;
         int ret = isal_inflate(s);
         consume(g, avail - s->avail_in);
         if (ret < 0) {
-            c->status = ARCHIVE_FATAL; c->error_number = ERRNO_MISC; c->error = "gzip decompression failed";
-            break;
+            archive_set_error(a, ERRNO_MISC, "gzip decompression failed");
+            return ARCHIVE_FATAL;
         }
         if (s->block_state == ISAL_BLOCK_FINISH) {
             /* Whole bytes read into ISA-L's bit buffer past the end of the stream belong to the
@@ -183,122 +139,19 @@ static void inflate_chunk(dstool_gunzip *g, struct chunk *c) {
             g->consumed -= (int64_t)unused;
             /* The 8-byte trailer (CRC and length, not verified, as libarchive does not). */
             g->in_stream = 0;
-            if (ahead(g, 8) < 8) { c->status = ARCHIVE_FATAL; break; }  /* no message, as before */
+            if (ahead(g, 8) < 8) return ARCHIVE_FATAL;
             consume(g, 8);
         }
     }
-    if (c->status != ARCHIVE_OK) c->final = 1;
-    else c->len = OUT_SIZE - s->avail_out;
-    if (c->len == 0) c->final = 1;  /* the end of the stream */
-    c->consumed = g->consumed;
-    c->mtime = g->mtime;
-    c->name = g->new_name;
-    g->new_name = NULL;
+    size_t n = OUT_SIZE - s->avail_out;
+    *buffer = n ? g->out : NULL;
+    return (la_ssize_t)n;
 }
 
-/* One ring is kept for the next gzip file (most are opened one after the other): its 4 MiB are
- * not mapped and zeroed again for each. */
-static struct chunk *spare_ring;
-static pthread_mutex_t spare_ring_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static struct chunk *take_ring(void) {
-    pthread_mutex_lock(&spare_ring_lock);
-    struct chunk *ring = spare_ring;
-    spare_ring = NULL;
-    pthread_mutex_unlock(&spare_ring_lock);
-    return ring ? ring : malloc(sizeof(struct chunk) * RING_CHUNKS);
-}
-
-static void give_back_ring(struct chunk *ring) {
-    pthread_mutex_lock(&spare_ring_lock);
-    if (!spare_ring) { spare_ring = ring; ring = NULL; }
-    pthread_mutex_unlock(&spare_ring_lock);
-    free(ring);
-}
-
-static void *inflating_thread(void *data) {
-    dstool_gunzip *g = data;
-    pthread_setname_np(pthread_self(), "dstool-gunzip");  /* in perf, top, and the tests */
-    for (;;) {
-        pthread_mutex_lock(&g->lock);
-        if (g->filled == RING_CHUNKS)
-            while (g->filled > RING_CHUNKS - WAKE_BATCH && !atomic_load(&g->stop)) pthread_cond_wait(&g->chunk_free, &g->lock);
-        unsigned slot = g->head;
-        pthread_mutex_unlock(&g->lock);
-        if (atomic_load(&g->stop)) break;
-        struct chunk *c = &g->ring[slot];
-        inflate_chunk(g, c);  /* the slot is not the consumer's until `filled` counts it */
-        pthread_mutex_lock(&g->lock);
-        g->head = (slot + 1) % RING_CHUNKS;
-        g->filled++;
-        if (g->filled >= WAKE_BATCH || c->final) pthread_cond_signal(&g->chunk_ready);  /* no call if nobody waits */
-        pthread_mutex_unlock(&g->lock);
-        if (c->final) break;
-    }
-    return NULL;
-}
-
-/* Ends the inflating thread (it may be waiting for room, or inflating a chunk) and waits for it. */
-static void stop_thread(dstool_gunzip *g) {
-    if (!g->thread_started) return;
-    pthread_mutex_lock(&g->lock);
-    atomic_store(&g->stop, 1);
-    pthread_cond_broadcast(&g->chunk_free);
-    pthread_mutex_unlock(&g->lock);
-    pthread_join(g->thread, NULL);
-    g->thread_started = 0;
-}
-
-static la_ssize_t read_cb(struct archive *a, void *data, const void **buffer) {
-    dstool_gunzip *g = data;
-    if (!g->thread_started) {
-        if (!g->ring) g->ring = take_ring();
-        if (!g->ring || pthread_create(&g->thread, NULL, inflating_thread, g) != 0) {
-            archive_set_error(a, ENOMEM, "Can't start inflating gzip data");
-            return ARCHIVE_FATAL;
-        }
-        g->thread_started = 1;
-    }
-    pthread_mutex_lock(&g->lock);
-    if (g->held) {
-        if (g->ring[g->tail].final) {
-            /* After the end or an error, every later call answers the same. */
-            struct chunk *c = &g->ring[g->tail];
-            pthread_mutex_unlock(&g->lock);
-            *buffer = NULL;
-            return c->status == ARCHIVE_OK ? 0 : ARCHIVE_FATAL;
-        }
-        g->tail = (g->tail + 1) % RING_CHUNKS;
-        g->filled--;
-        g->held = 0;
-        if (g->filled <= RING_CHUNKS - WAKE_BATCH) pthread_cond_signal(&g->chunk_free);
-    }
-    if (g->filled == 0) {
-        /* Until a batch is ready, or the last chunk (the end or an error) is. */
-        while (g->filled < WAKE_BATCH && !(g->filled > 0 && g->ring[(g->tail + g->filled - 1) % RING_CHUNKS].final))
-            pthread_cond_wait(&g->chunk_ready, &g->lock);
-    }
-    struct chunk *c = &g->ring[g->tail];
-    g->held = 1;
-    pthread_mutex_unlock(&g->lock);
-    g->handed_consumed = c->consumed;
-    g->handed_mtime = c->mtime;
-    if (c->name) { free(g->handed_name); g->handed_name = c->name; c->name = NULL; }
-    if (c->status != ARCHIVE_OK) {
-        if (c->error) archive_set_error(a, c->error_number, "%s", c->error);
-        *buffer = NULL;
-        return c->status;
-    }
-    *buffer = c->len ? c->data : NULL;
-    return (la_ssize_t)c->len;
-}
-
-/* Closes the file only (after the thread reading it ended): libarchive may call it more than
- * once; dstool_gunzip_free frees. */
+/* Closes the file only: libarchive may call it more than once; dstool_gunzip_free frees. */
 static int close_cb(struct archive *a, void *data) {
     (void)a;
     dstool_gunzip *g = data;
-    stop_thread(g);
     if (g->owns_fd && g->fd >= 0) close(g->fd);
     g->fd = -1;
     return ARCHIVE_OK;
@@ -306,18 +159,8 @@ static int close_cb(struct archive *a, void *data) {
 
 void dstool_gunzip_free(dstool_gunzip *g) {
     if (!g) return;
-    stop_thread(g);
     if (g->owns_fd && g->fd >= 0) close(g->fd);
-    if (g->ring) {
-        /* Names of chunks inflated but never handed over. */
-        for (unsigned k = 0; k < g->filled; k++) free(g->ring[(g->tail + k) % RING_CHUNKS].name);
-        give_back_ring(g->ring);
-    }
-    pthread_mutex_destroy(&g->lock);
-    pthread_cond_destroy(&g->chunk_ready);
-    pthread_cond_destroy(&g->chunk_free);
-    free(g->new_name);
-    free(g->handed_name);
+    free(g->name);
     free(g);
 }
 
@@ -326,16 +169,13 @@ int dstool_gunzip_open(struct archive *a, int fd, int owns_fd, dstool_gunzip **o
     if (!g) { if (owns_fd) close(fd); archive_set_error(a, ENOMEM, "Can't allocate data for gzip decompression"); return ARCHIVE_FATAL; }
     g->fd = fd;
     g->owns_fd = owns_fd;
-    pthread_mutex_init(&g->lock, NULL);
-    pthread_cond_init(&g->chunk_ready, NULL);
-    pthread_cond_init(&g->chunk_free, NULL);
     *out = g;
     return archive_read_open(a, g, NULL, read_cb, close_cb);
 }
 
-int64_t dstool_gunzip_consumed(const dstool_gunzip *g) { return g->handed_consumed; }
+int64_t dstool_gunzip_consumed(const dstool_gunzip *g) { return g->consumed; }
 
 void dstool_gunzip_fill_raw_entry(const dstool_gunzip *g, struct archive_entry *entry) {
-    if (g->handed_mtime != 0) archive_entry_set_mtime(entry, g->handed_mtime, 0);
-    if (g->handed_name) archive_entry_set_pathname(entry, g->handed_name);
+    if (g->mtime != 0) archive_entry_set_mtime(entry, g->mtime, 0);
+    if (g->name) archive_entry_set_pathname(entry, g->name);
 }

@@ -1,7 +1,5 @@
 /* gzip streams inflated with ISA-L (igzip, 2-3x zlib's speed) and handed to libarchive as a
- * client stream, member by member exactly as libarchive's own gzip filter reads them. The
- * inflating runs on a thread of its own, a bounded 4 MiB ahead of libarchive; closing or freeing
- * the archive ends it. */
+ * client stream, member by member exactly as libarchive's own gzip filter reads them. */
 #ifndef DSTOOL_GUNZIP_H
 #define DSTOOL_GUNZIP_H
 #include <archive.h>
@@ -21,13 +19,11 @@ int dstool_gunzip_header_ok(const unsigned char *p, size_t n);
 int dstool_gunzip_open(struct archive *a, int fd, int owns_fd, dstool_gunzip **out);
 void dstool_gunzip_free(dstool_gunzip *g);
 
-/* Compressed bytes consumed for the inflated bytes handed to libarchive so far (what libarchive's
- * gzip filter reports as its position; not what the thread has inflated ahead). */
+/* Compressed bytes consumed so far (what libarchive's gzip filter reports as its position). */
 int64_t dstool_gunzip_consumed(const dstool_gunzip *g);
 
 /* What libarchive's gzip filter sets on a raw (single compressed file) entry: the stored
- * name and a non-zero modification time of the member header read last for the bytes handed
- * to libarchive so far. */
+ * name and a non-zero modification time of the member header read last. */
 void dstool_gunzip_fill_raw_entry(const dstool_gunzip *g, struct archive_entry *entry);
 
 #endif
