@@ -136,7 +136,14 @@ struct SQLDumpSampler {
 
     /// An identifier, possibly quoted and schema-qualified; the last part.
     mutating func identifier() -> String? {
-        var name: String?
+        identifierName().map { String(decoding: b[$0], as: UTF8.self) }
+    }
+
+    /// Moves past a possibly qualified, possibly quoted identifier (`db`.`t`, "t", [t], t); the
+    /// bytes of its last part's name, nil if there was none. `insert` skips statements by it
+    /// without making a String.
+    mutating func identifierName() -> Range<Int>? {
+        var name: Range<Int>?
         while true {
             skipSpace()
             guard i < b.count else { return name }
@@ -146,12 +153,12 @@ struct SQLDumpSampler {
                 let s = i + 1
                 i += 1
                 while i < b.count && b[i] != close { i += 1 }
-                name = String(decoding: b[s..<min(i, b.count)], as: UTF8.self)
+                name = s..<min(i, b.count)
                 i += 1
             } else if isIdent(c) {
                 let s = i
                 while i < b.count && isIdent(b[i]) { i += 1 }
-                name = String(decoding: b[s..<i], as: UTF8.self)
+                name = s..<i
             } else { return name }
             if i < b.count && b[i] == UInt8(ascii: ".") { i += 1; continue }
             return name
@@ -289,33 +296,12 @@ struct SQLDumpSampler {
 
     func hasEnoughRows(_ table: String) -> Bool { (samples[table]?.rows ?? 0) >= maxRows }
 
-    /// Moves past an identifier as `identifier()` reads it, without making its name; whether there was one.
-    mutating func skipIdentifier() -> Bool {
-        var found = false
-        while true {
-            skipSpace()
-            guard i < b.count else { return found }
-            let c = b[i]
-            if c == UInt8(ascii: "`") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "[") {
-                let close = c == UInt8(ascii: "[") ? UInt8(ascii: "]") : c
-                i += 1
-                while i < b.count && b[i] != close { i += 1 }
-                i += 1
-            } else if isIdent(c) {
-                while i < b.count && isIdent(b[i]) { i += 1 }
-            } else { return found }
-            found = true
-            if i < b.count && b[i] == UInt8(ascii: ".") { i += 1; continue }
-            return true
-        }
-    }
-
     mutating func insert() {
         // No CREATE TABLE read so far and no column list: the statement cannot be sampled, whatever
         // its table (a dump of INSERTs alone: most of its statements). Skipped without naming it.
         if tables.isEmpty {
             let start = i
-            if skipIdentifier() {
+            if identifierName() != nil {
                 skipSpace()
                 if i >= b.count || b[i] != UInt8(ascii: "(") { skipStatement(); return }
             }
