@@ -329,7 +329,7 @@ public final class HostSession: @unchecked Sendable {
         info.mtime = item.mtime ?? Int64.min
         info.mode = item.mode
         info.depth = UInt32(item.depth)
-        info.chain_json = chainCString(item.chain)
+        info.chain_json = c(String(decoding: Self.chainJSON(item.chain), as: UTF8.self))
         info.uid = item.uid ?? -1
         info.gid = item.gid ?? -1
         // Copy only as many bytes as the plugin's struct has room for (it may be older).
@@ -344,16 +344,6 @@ public final class HostSession: @unchecked Sendable {
     static func chainJSON(_ chain: [String]) -> [UInt8] {
         var writer = CanonicalJSONWriter(capacity: 256)
         do { try writer.write(chain); return writer.bytes } catch { return Array(DSJSON.string(chain).utf8) }
-    }
-
-    /// `chainJSON` as a C string, freed with the item's other strings.
-    func chainCString(_ chain: [String]) -> UnsafePointer<CChar> {
-        let json = Self.chainJSON(chain)
-        let p = malloc(json.count + 1)!.assumingMemoryBound(to: CChar.self)
-        json.withUnsafeBytes { UnsafeMutableRawPointer(p).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        p[json.count] = 0
-        currentStrings.append(p)
-        return UnsafePointer(p)
     }
 
     func openOutput(_ path: String, mode: UInt32, replace: Bool) -> Int64 {
