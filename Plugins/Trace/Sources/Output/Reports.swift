@@ -1,7 +1,8 @@
 import DSToolKit
 import Foundation
 
-/// `--timeline FILE`: one row per event of interest, in time order, as CSV or JSON lines.
+/// `--timeline FILE`: one row per event of interest, in time order, as CSV (RFC 4180, as `--format csv`)
+/// or JSON lines.
 public enum TimelineWriter {
     public static let columns = ["time_utc", "time_original", "zone_assumed", "source", "attributed_by", "user", "host", "format",
                                  "action", "method", "target", "status", "bytes", "severity", "rules", "techniques", "tactics",
@@ -33,41 +34,24 @@ public enum TimelineWriter {
         return r
     }
 
+    /// A timeline cell as CSV: arrays (rules, techniques, tactics) as space-separated words.
     public static func csvField(_ v: JSONValue) -> String {
-        let s: String
         switch v {
-        case .null: s = ""
-        case .string(let x): s = x
-        case .int(let i): s = String(i)
-        case .array(let a): s = a.compactMap(\.stringValue).joined(separator: " ")
-        default: s = DSJSON.string(v)
+        case .null: return ""
+        case .string(let x): return CSVField.encode(x)
+        case .int(let i): return String(i)
+        case .array(let a): return CSVField.encode(a.compactMap(\.stringValue).joined(separator: " "))
+        default: return CSVField.encode(DSJSON.string(v))
         }
-        // Spreadsheet formula injection: a leading =,+,-,@ is quoted with an apostrophe.
-        var t = s
-        if let b = t.utf8.first, b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40,
-           let f = t.first, "=+-@".contains(f), !(Double(t) != nil) { t = "'" + t }
-        // Quoting decided and done on bytes (Foundation's contains/replacingOccurrences compared
-        // Unicode-aware, slowly, and could miss a quote followed by a combining mark).
-        var quote = false
-        for b in t.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { quote = true; break }
-        if !quote { return t }
-        var out: [UInt8] = [0x22]
-        out.reserveCapacity(t.utf8.count + 8)
-        for b in t.utf8 {
-            out.append(b)
-            if b == 0x22 { out.append(0x22) }
-        }
-        out.append(0x22)
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func write(_ engine: TraceEngine, _ result: TraceResult, jsonl: Bool, to out: (String) throws -> Void) throws {
-        if !jsonl { try out(columns.joined(separator: ",") + "\n") }
+        if !jsonl { try out(columns.joined(separator: ",") + "\r\n") }
         var buffer = ""
         for i in result.order {
             let r = row(engine.interest[i], engine)
             if jsonl { buffer += DSJSON.string(JSONValue.object(r)) + "\n" }
-            else { buffer += columns.map { csvField(r[$0] ?? .null) }.joined(separator: ",") + "\n" }
+            else { buffer += columns.map { csvField(r[$0] ?? .null) }.joined(separator: ",") + "\r\n" }
             if buffer.utf8.count > 1 << 20 { try out(buffer); buffer = "" }
         }
         if !buffer.isEmpty { try out(buffer) }

@@ -84,8 +84,11 @@ final class PluginTests: XCTestCase {
         XCTAssertEqual(sudo.properties?["zone_assumed"]?.stringValue, "Asia/Shanghai")
         XCTAssertEqual(sudo.properties?["time"]?.stringValue, "2024-01-15T02:05:00Z")
         // Timeline: header and one row per event of interest, in time order.
-        let csv = try String(contentsOf: tl, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(csv.first.map(String.init), TimelineWriter.columns.joined(separator: ","))
+        // RFC 4180 line ends, as `--format csv`.
+        let csvText = try String(contentsOf: tl, encoding: .utf8)
+        XCTAssertTrue(csvText.hasSuffix("\r\n"))
+        let csv = csvText.components(separatedBy: "\r\n").dropLast()
+        XCTAssertEqual(csv.first, TimelineWriter.columns.joined(separator: ","))
         XCTAssertEqual(csv.count, 1 + 3)
         XCTAssertTrue(csv[1].hasPrefix("2024-01-15T02:00:01Z,15/Jan/2024:10:00:01 +0800,,203.0.113.7,"))
         XCTAssertTrue(csv[3].contains("run as www-data after 203.0.113.7 used a webshell"))
@@ -111,6 +114,18 @@ final class PluginTests: XCTestCase {
         XCTAssertTrue(page.contains("攻击溯源事件报告"))
         XCTAssertTrue(page.contains("union%20select"))
         XCTAssertFalse(page.contains("<script"))
+    }
+
+    /// Timeline cells go through the same encoder as `--format csv`: quoting on bytes (CR LF too)
+    /// and the spreadsheet formula guard, for text that an attacker wrote into a log.
+    func testTimelineCellsAreEncodedLikeFormatCSV() {
+        XCTAssertEqual(TimelineWriter.csvField(.null), "")
+        XCTAssertEqual(TimelineWriter.csvField(.int(404)), "404")
+        XCTAssertEqual(TimelineWriter.csvField(.string("=HYPERLINK(\"http://x\")")), "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        XCTAssertEqual(TimelineWriter.csvField(.string("GET /a,b HTTP/1.1\r\n")), "\"GET /a,b HTTP/1.1\r\n\"")
+        XCTAssertEqual(TimelineWriter.csvField(.array([.string("trace.web.sqli"), .string("trace.web.scanner")])),
+                       "trace.web.sqli trace.web.scanner")
+        XCTAssertEqual(TimelineWriter.csvField(.array([.string("-x"), .string("y")])), "\"'-x y\"")
     }
 
     func testArchiveOfVarLogWithRotatedFiles() throws {
