@@ -147,6 +147,36 @@ def corpus(ctx):
     return path, os.path.getsize(path)
 
 
+SQL_DUMP_ROWS = 2_860_000
+
+
+def sql_dump(ctx):
+    """A mysqldump whose data is one single-line `INSERT` of 2.86 million rows
+    `(n,'<ID number>','<mobile>','<UnionPay card>','ok')` (about 209 MB), and the same rows as a CSV
+    file: the dump parser's cost next to the CSV path's on the same values. Made on first use."""
+    dump, table = ctx.path("dump.sql"), ctx.path("dump-rows.csv")
+    if not (os.path.exists(dump) and os.path.exists(table)):
+        rng = random.Random(7)
+        with open(dump + ".tmp", "w") as sql, open(table + ".tmp", "w") as csv:
+            sql.write("-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)\n--\n-- Host: localhost    Database: hr\n"
+                      "-- ------------------------------------------------------\n\n"
+                      "DROP TABLE IF EXISTS `users`;\n"
+                      "CREATE TABLE `users` (\n  `id` int NOT NULL,\n  `id_no` varchar(18) DEFAULT NULL,\n"
+                      "  `mobile` varchar(11) DEFAULT NULL,\n  `card` varchar(19) DEFAULT NULL,\n"
+                      "  `status` varchar(8) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n\n"
+                      "LOCK TABLES `users` WRITE;\nINSERT INTO `users` VALUES ")
+            csv.write("id,id_no,mobile,card,status\n")
+            for n in range(1, SQL_DUMP_ROWS + 1):
+                row = (id_card(rng), f"1{rng.choice('3589')}{rand(rng, string.digits, 9)}",
+                       luhn_complete("622202" + rand(rng, string.digits, 12)))
+                sql.write(("," if n > 1 else "") + f"({n},'{row[0]}','{row[1]}','{row[2]}','ok')")
+                csv.write(f"{n},{row[0]},{row[1]},{row[2]},ok\n")
+            sql.write(";\nUNLOCK TABLES;\n")
+        os.replace(dump + ".tmp", dump)
+        os.replace(table + ".tmp", table)
+    return dump, table
+
+
 FLAT_TARGET = 10 << 30
 
 
@@ -166,6 +196,7 @@ def cases(ctx):
     text_dirs = [os.path.join(tree, "src"), os.path.join(tree, "conf")]
     text_bytes = sum(os.path.getsize(os.path.join(folder, f)) for t in text_dirs for folder, _, files in os.walk(t) for f in files)
     text_scan = [d, "scan", "--format", "jsonl", "-q", "--no-progress", "--jobs", "1"] + text_dirs
+    dump, dump_rows = sql_dump(ctx)
     return [
         # Without the rule cache every run compiles the Hyperscan database (once per rule set; later runs load it).
         Case("dstool scan without rule cache (compiles ~220 patterns)", [d, "scan", "-q", "--no-progress",
@@ -198,4 +229,9 @@ def cases(ctx):
              group="ID-card pattern, text", bytes=text_bytes, env=env),
         Case("rg -c -j1 (ID-card pattern, src + conf)", ["rg", "-j1", "-c", "--no-messages", ID_PATTERN] + text_dirs,
              peer=True, group="ID-card pattern, text", bytes=text_bytes),
+        # An SQL dump is a table too: its parser (quoted strings, escapes) against the CSV path, same rows.
+        Case("dstool scan (SQL dump: one single-line INSERT)", [d, "scan", "--format", "jsonl", "-q", "--no-progress", dump],
+             group="SQL dump", bytes=os.path.getsize(dump), env=env),
+        Case("dstool scan (the same rows as CSV)", [d, "scan", "--format", "jsonl", "-q", "--no-progress", dump_rows],
+             group="SQL dump", bytes=os.path.getsize(dump_rows), env=env),
     ]

@@ -58,6 +58,26 @@ final class StructuredTests: XCTestCase {
 
     /// A table of several batches: with --jobs 2 batches are scanned on a second thread while the
     /// next is parsed; counts, samples, rows and per-value findings are the same as with one job.
+    /// A column finding's data level is estimated from that column's own count of its kind; a
+    /// finding for one value in text is general data; the input's level is in scan.summary.
+    func testColumnFindingsCarryTheDataLevelOfTheirOwnVolume() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 12)
+        var csv = "id,id_no,phone\n"
+        for i in 0..<1000 { csv += "\(i),\(i % 10 == 0 ? "none" : g.idCard()),\(g.value(.cnMobile))\n" }
+        let table = try dir.file("users.csv", csv)
+        let text = try dir.file("note.txt", "id \(g.idCard())\n")
+        let cfg = try dir.file("levels.yaml", "important:\n  sensitive: 900\n  personal: 1001\ncore:\n  sensitive: 1_000_000\n")
+        let r = try scan([table, text, "--level-config", cfg])
+        XCTAssertEqual(column(r, "id_no", "pii.cn_id_card")?.dataLevel, .important, "900 ID numbers reach 900 sensitive")
+        XCTAssertEqual(column(r, "phone", "pii.cn_mobile")?.dataLevel, .general, "1,000 phone numbers stay under 1,001")
+        XCTAssertEqual(r.findings.first { $0.location.input.hasSuffix("note.txt") }?.dataLevel, .general)
+        let summary = try XCTUnwrap(r.data.first { $0.kind == "scan.summary" && $0.value["input"]?.stringValue?.hasSuffix("users.csv") == true })
+        XCTAssertEqual(summary.value["data_level"]?.stringValue, "重要")
+        // Default thresholds: 900 values are general data.
+        XCTAssertEqual(column(try scan([table]), "id_no", "pii.cn_id_card")?.dataLevel, .general)
+    }
+
     func testMultiBatchCSVGivesTheSameFindingsOnOneAndTwoJobs() throws {
         let dir = try TempDir()
         var g = SyntheticPII(seed: 23)

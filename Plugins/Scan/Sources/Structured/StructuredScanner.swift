@@ -524,6 +524,9 @@ final class StructuredScanner {
                                                "ratio": .double((Double(n) / Double(max(column.values, 1)) * 1000).rounded() / 1000),
                                                "scope": .string("column")])
             f.message = msg
+            // The finding stands for the whole column, so its level is that of the column's own
+            // volume (a column of 2 million ID numbers is important data by itself), not one value's.
+            f.dataLevel = options.levelThresholds.estimate([kind: Int(n)]).level
             f.fingerprint = Fingerprint.make(ruleId: kind.ruleId, location: l, evidence: "column")
             emit(f)
         }
