@@ -475,6 +475,22 @@ final class ArchiveTests: XCTestCase {
         XCTAssertEqual(r.names, [stub, after])
         XCTAssertEqual(r.errorLines, ["\(stub): truncated archive: truncated gzip input (at byte 12)"])
 
+        // Cut inside the compressed file's own header, or a header no decompressor takes (gzip's
+        // reserved flag bits): one error, not the same bytes opened again as their own entry.
+        let gzHeader = s.write("header.gz", Array(gz.prefix(8)))
+        var reserved = Array(gz.prefix(64)); reserved[3] |= 0x80
+        let gzReserved = s.write("reserved.gz", reserved)
+        let bzHeader = s.write("header.bz2", Array("BZh9".utf8))
+        r = walk([gzHeader, gzReserved, bzHeader, after])
+        XCTAssertEqual(r.names, [gzHeader, gzReserved, bzHeader, after])
+        XCTAssertEqual(r.errors.map(\.code), ["archive.corrupt", "archive.corrupt", "archive.corrupt"])
+        XCTAssertEqual(r.errorLines, [
+            "\(gzHeader): not a readable archive: no decompressor accepts its application/gzip header (8 bytes: cut short or damaged)",
+            "\(gzReserved): not a readable archive: no decompressor accepts its application/gzip header (64 bytes: cut short or damaged)",
+            "\(bzHeader): not a readable archive: no decompressor accepts its application/x-bzip2 header (4 bytes: cut short or damaged)",
+        ])
+        XCTAssertEqual(r.findings.count, 0, "no --max-depth finding")
+
         // A zip cut inside an entry.
         let zip = Fixture.archive("zip", [.file("a.txt", "a\n"), .file("b.bin", blob)])
         let cutZip = s.write("cut.zip", Array(zip.prefix(1000)))

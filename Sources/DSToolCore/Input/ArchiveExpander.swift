@@ -254,6 +254,18 @@ final class ArchiveFrame {
             return .end
         }
         inDamagedStretch = false
+        // The raw format with no filter under it is the container's own bytes: libmagic saw a
+        // compressed file, but no decompressor accepted its header (cut short, or damaged).
+        // Opened as an entry, it would be the same file again, down to --max-depth.
+        if gunzip == nil, archive_format(archive) == ARCHIVE_FORMAT_RAW, archive_filter_count(archive) == 1 {
+            entryDone = true
+            let size = containerSize.map { " (\($0) bytes: cut short or damaged)" } ?? " (cut short or damaged)"
+            reporter.error(ErrorRecord(input: container.name,
+                                       reason: "not a readable archive: no decompressor accepts its \(container.mime) header" + size,
+                                       code: "archive.corrupt", offset: nil))
+            abandon()
+            return .end
+        }
         // What libarchive's gzip filter gives a single compressed file's entry (its stored name
         // and time), when ISA-L inflated it.
         if let gunzip, archive_format(archive) == ARCHIVE_FORMAT_RAW, archive_filter_count(archive) == 1 {
