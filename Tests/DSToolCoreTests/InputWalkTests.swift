@@ -33,6 +33,59 @@ final class InputWalkTests: XCTestCase {
         XCTAssertEqual(walk([root + "/link-file"]).names, [root + "/link-file"])
     }
 
+    /// Names that are not UTF-8 (GBK from an old Windows or Samba share, stray bytes) are looked up
+    /// by their bytes: the files are read, shown decoded, a GBK-named folder is walked, a GBK-named
+    /// .gz is opened (from a temporary copy), and a plugin asking for a path gets a copy.
+    func testNamesThatAreNotUTF8AreReadByTheirBytes() throws {
+        let s = Scratch()
+        let root = s.path + "/share"
+        let gbkName: [UInt8] = [0xD6, 0xD0, 0xCE, 0xC4] + Array(".txt".utf8)  // 中文.txt
+        let gbkFolder: [UInt8] = [0xB1, 0xB8, 0xB7, 0xDD]  // 备份
+        let gbkArchive: [UInt8] = [0xD6, 0xD0] + Array(".gz".utf8)  // 中.gz
+        let stray: [UInt8] = Array("bad".utf8) + [0xFF, 0xFE] + Array("name.txt".utf8)
+        var made: [[UInt8]] = []
+        func path(_ parts: [UInt8]...) -> [UInt8] { Array(root.utf8) + parts.flatMap { [UInt8(ascii: "/")] + $0 } }
+        func create(_ p: [UInt8], _ content: [UInt8]) {
+            let fd = (p + [0]).withUnsafeBufferPointer { b in
+                b.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+            }
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            XCTAssertEqual(content.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }, content.count)
+            Glibc.close(fd)
+            made.append(p)
+        }
+        // Scratch removes its folder through FileManager, which cannot name these files.
+        defer {
+            for p in made.reversed() {
+                _ = (p + [0]).withUnsafeBufferPointer { b in b.withMemoryRebound(to: CChar.self) { remove($0.baseAddress!) } }
+            }
+        }
+        XCTAssertEqual(mkdir(root, 0o755), 0)
+        create(path(gbkName), Array("gbk name\n".utf8))
+        create(path(stray), Array("stray bytes\n".utf8))
+        create(path(Array("plain.txt".utf8)), Array("plain\n".utf8))
+        create(path(gbkArchive), Fixture.compressed("gzip", Array("inside\n".utf8)))
+        XCTAssertEqual((path(gbkFolder) + [0]).withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) }
+        }, 0)
+        create(path(gbkFolder, Array("a.txt".utf8)), Array("in a GBK folder\n".utf8))
+        made.insert(path(gbkFolder), at: made.count - 1)  // removed after its file
+
+        let expected = [root + "/bad\u{FFFD}\u{FFFD}name.txt", root + "/plain.txt", root + "/中.gz", root + "/中.gz!中",
+                        root + "/中文.txt", root + "/备份/a.txt"]
+        let contents = ["stray bytes\n", "plain\n", nil, "inside\n", "gbk name\n", "in a GBK folder\n"]
+        for style in [ReadStyle.raw, .localPath] {
+            let r = walk([root], read: style)
+            XCTAssertEqual(r.errorLines, [], "\(style)")
+            XCTAssertEqual(r.findings.count, 0, "\(style)")
+            XCTAssertEqual(r.names, expected, "\(style)")
+            for (name, content) in zip(expected, contents) {
+                guard let content else { continue }
+                XCTAssertEqual(r.item(name)?.bytes, Array(content.utf8), "\(name), \(style)")
+            }
+        }
+    }
+
     func testMissingInputsAreReportedAndTheWalkGoesOn() {
         let s = Scratch()
         let ok = s.write("ok.txt", "ok\n")

@@ -133,6 +133,8 @@ final class FileDescriptorSource: ByteSource {
     /// lookup, stat or open).
     struct Prefetched {
         let path: String
+        /// The raw name (two names not UTF-8 can be shown alike).
+        let name: [CChar]
         let fd: Int32
         let st: stat
         /// Bytes from the start the disk was asked for.
@@ -151,7 +153,7 @@ final class FileDescriptorSource: ByteSource {
         guard fd >= 0 else { return nil }
         let advised = min(Int64(st.st_size), bytes)
         if advised > 0 { _ = posix_fadvise(fd, 0, off_t(advised), POSIX_FADV_WILLNEED) }
-        return Prefetched(path: path, fd: fd, st: st, advised: advised)
+        return Prefetched(path: path, name: entry.name, fd: fd, st: st, advised: advised)
     }
     func close() {
         if fd >= 0 && ownsFD { Glibc.close(fd) }

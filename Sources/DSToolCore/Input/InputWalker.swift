@@ -51,21 +51,62 @@ public final class InputWalker {
     /// open folder its entries are looked up in.
     struct DirectoryFrame {
         let pathPrefix: String
+        /// The folder's path as the file system has it, with a trailing "/" (no NUL).
+        let rawPrefix: [CChar]
+        /// Every component of the folder's path is UTF-8 (see FolderEntry.pathIsReal).
+        let pathIsReal: Bool
         /// nil for the folder ".", whose entries are shown by their names alone.
         let displayPrefix: String?
-        let names: [String]
+        let names: [FolderName]
         var index: Int
         let id: FileID
         let folder: OpenFolder
 
-        init(display: String, path: String, names: [String], id: FileID, folder: OpenFolder) {
+        init(display: String, entry: FolderEntry, names: [FolderName], id: FileID, folder: OpenFolder) {
             // Entry names have no "/": joining one to the folder is appending it to this prefix.
-            pathPrefix = String((path as NSString).appendingPathComponent("x").dropLast())
+            pathPrefix = String((entry.path as NSString).appendingPathComponent("x").dropLast())
+            var raw = entry.rawPath.dropLast()  // its NUL
+            if raw.last != CChar(UInt8(ascii: "/")) { raw.append(CChar(UInt8(ascii: "/"))) }
+            rawPrefix = Array(raw)
+            pathIsReal = entry.pathIsReal
             displayPrefix = display == "." ? nil : String((display as NSString).appendingPathComponent("x").dropLast())
             self.names = names; index = 0; self.id = id; self.folder = folder
         }
-        func entry(_ i: Int) -> FolderEntry { FolderEntry(folder: folder, name: names[i], path: pathPrefix + names[i]) }
-        func display(_ i: Int) -> String { (displayPrefix ?? "") + names[i] }
+        func entry(_ i: Int) -> FolderEntry {
+            FolderEntry(folder: folder, name: names[i].raw, rawPrefix: rawPrefix, path: pathPrefix + names[i].display,
+                        pathIsReal: pathIsReal && names[i].isUTF8)
+        }
+        func display(_ i: Int) -> String { (displayPrefix ?? "") + names[i].display }
+    }
+
+    /// The names in a folder, read with readdir from its open descriptor (or its raw path), in
+    /// the order of their shown names (ties, such as two names that differ only in bytes that
+    /// are not UTF-8, by their bytes); nil, with errno set, if it cannot be listed.
+    static func list(_ folder: OpenFolder, rawPath: [CChar]) -> [FolderName]? {
+        var dir: OpaquePointer?
+        if folder.fd >= 0 {
+            let copy = dup(folder.fd)  // closedir closes the descriptor it is given
+            if copy >= 0 { dir = fdopendir(copy); if dir == nil { Glibc.close(copy) } }
+        } else {
+            dir = opendir(rawPath)
+        }
+        guard let dir else { return nil }
+        defer { closedir(dir) }
+        var names: [FolderName] = []
+        errno = 0
+        while let e = readdir(dir) {
+            let name = withUnsafePointer(to: &e.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { p in
+                    UnsafeBufferPointer(start: p, count: strlen(p) + 1)  // with its NUL
+                }
+            }
+            if name.count == 2 && name[0] == 0x2E { continue }  // "."
+            if name.count == 3 && name[0] == 0x2E && name[1] == 0x2E { continue }  // ".."
+            names.append(FolderName(raw: Array(name)))
+        }
+        if errno != 0 { return nil }
+        names.sort { $0.display != $1.display ? $0.display < $1.display : $0.raw.lexicographicallyPrecedes($1.raw) }
+        return names
     }
 
     struct FileID: Equatable { let dev: UInt64; let ino: UInt64 }
@@ -124,7 +165,7 @@ public final class InputWalker {
                 continue
             }
             guard let input = pending.popLast() else { return nil }
-            if let item = visit(FolderEntry(folder: nil, name: input, path: input), display: input, topLevel: true) { return deliver(item) }
+            if let item = visit(FolderEntry(topLevel: input), display: input, topLevel: true) { return deliver(item) }
         }
     }
 
@@ -170,9 +211,12 @@ public final class InputWalker {
         return false
     }
 
-    private func makeItem(name: String, fd: Int32, ownsFD: Bool, diskPath: String?, st: stat?, flags: UInt32, advised: Int64 = 0) -> WalkItem {
+    /// `diskPath`: the file's path for other programs (nil for stdin, and for a file whose path is
+    /// not UTF-8: it is read through `fd`, and a plugin asking for a path gets a temporary copy).
+    private func makeItem(name: String, fd: Int32, ownsFD: Bool, diskPath: String?, regularFile: Bool, st: stat?, flags: UInt32,
+                          advised: Int64 = 0) -> WalkItem {
         WalkItem(name: name, path: name, entry: nil, chain: [name], depth: 0,
-                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD, regularFile: diskPath != nil,
+                 source: FileDescriptorSource(fd: fd, ownsFD: ownsFD, regularFile: regularFile,
                                               size: st.map { Int64($0.st_size) }, advised: advised), diskPath: diskPath,
                  size: st.map { Int64($0.st_size) }, mtime: st.map { Int64($0.st_mtim.tv_sec) }, mode: st.map { UInt32($0.st_mode) } ?? 0,
                  uid: st.map { Int64($0.st_uid) }, gid: st.map { Int64($0.st_gid) }, flags: flags,
@@ -181,10 +225,10 @@ public final class InputWalker {
 
     /// The prefetched file if it is `path` (a regular file's lstat, equal to its stat); any other
     /// prefetched file is closed.
-    private func takePrefetched(_ path: String) -> FileDescriptorSource.Prefetched? {
+    private func takePrefetched(_ entry: FolderEntry) -> FileDescriptorSource.Prefetched? {
         guard let p = prefetched else { return nil }
         prefetched = nil
-        if p.path == path { return p }
+        if p.path == entry.path && p.name == entry.name { return p }
         Glibc.close(p.fd)
         return nil
     }
@@ -192,15 +236,18 @@ public final class InputWalker {
     private func visit(_ entry: FolderEntry, display: String, topLevel: Bool = false) -> WalkItem? {
         let path = entry.path
         if path == "-" && topLevel {
-            return prepare(makeItem(name: "-", fd: stdinFD, ownsFD: false, diskPath: nil, st: nil, flags: UInt32(DSTOOL_ITEM_STDIN)))
+            return prepare(makeItem(name: "-", fd: stdinFD, ownsFD: false, diskPath: nil, regularFile: false, st: nil,
+                                    flags: UInt32(DSTOOL_ITEM_STDIN)))
         }
-        let ready = topLevel ? nil : takePrefetched(path)
+        let diskPath = entry.pathIsReal ? path : nil
+        let ready = topLevel ? nil : takePrefetched(entry)
         if !topLevel && isExcluded(display) {
             if let ready { Glibc.close(ready.fd) }
             return nil
         }
         if let ready {
-            return prepare(makeItem(name: display, fd: ready.fd, ownsFD: true, diskPath: path, st: ready.st, flags: 0, advised: ready.advised))
+            return prepare(makeItem(name: display, fd: ready.fd, ownsFD: true, diskPath: diskPath, regularFile: true, st: ready.st,
+                                    flags: 0, advised: ready.advised))
         }
         var st = stat()
         // A symlink named on the command line is followed; inside folders only with --follow-symlinks.
@@ -219,11 +266,10 @@ public final class InputWalker {
             let id = FileID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
             // Followed symlinks can loop back to a folder being walked: its contents are already covered.
             for case .directory(let open) in stack where open.id == id { return nil }
-            do {
-                let folder = OpenFolder(entry)
-                let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                stack.append(.directory(DirectoryFrame(display: display, path: path, names: names, id: id, folder: folder)))
-            } catch {
+            let folder = OpenFolder(entry)
+            if let names = Self.list(folder, rawPath: entry.rawPath) {
+                stack.append(.directory(DirectoryFrame(display: display, entry: entry, names: names, id: id, folder: folder)))
+            } else {
                 report(ErrorRecord(input: display, reason: "cannot list directory: \(String(cString: strerror(errno == 0 ? EACCES : errno)))", code: "input.unreadable"))
             }
             return nil
@@ -235,7 +281,7 @@ public final class InputWalker {
             report(ErrorRecord(input: display, reason: String(cString: strerror(errno)), code: "input.unreadable"))
             return nil
         }
-        return prepare(makeItem(name: display, fd: fd, ownsFD: true, diskPath: path, st: st, flags: 0))
+        return prepare(makeItem(name: display, fd: fd, ownsFD: true, diskPath: diskPath, regularFile: true, st: st, flags: 0))
     }
 
     /// Ends the walk early, releasing open files and temporary copies.
@@ -268,20 +314,60 @@ final class OpenFolder {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 }
 
+/// A name in a folder: the bytes the file system stores, NUL-terminated, and how it is shown.
+/// Names are not always UTF-8 (a share copied from a GBK system): system calls get the bytes; the
+/// shown name is UTF-8, else GB18030 decoded, else UTF-8 with U+FFFD for the bad bytes.
+struct FolderName {
+    let raw: [CChar]
+    let display: String
+    let isUTF8: Bool
+
+    init(raw: [CChar]) {
+        self.raw = raw
+        (display, isUTF8) = raw.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: UInt8.self) { bytes in
+                let name = UnsafeBufferPointer(rebasing: bytes.dropLast())
+                let utf8 = UTF8Validation.isValid(name)
+                return (utf8 ? String(decoding: name, as: UTF8.self) : TextDecoders.decodeName(name), utf8)
+            }
+        }
+    }
+}
+
 /// A file or folder the walk visits: its name in an open folder, and its path.
 struct FolderEntry {
     let folder: OpenFolder?
-    let name: String
+    /// The name as stored, NUL-terminated: what system calls in the open folder get.
+    let name: [CChar]
+    /// The folder's raw path with a trailing "/" (no NUL), for lookups without an open folder.
+    let rawPrefix: [CChar]
+    /// The path as shown.
     let path: String
+    /// Every component of the path is UTF-8, so `path` is also the file's real path, which other
+    /// programs (SQLite, libarchive) can open.
+    let pathIsReal: Bool
+
+    init(folder: OpenFolder?, name: [CChar], rawPrefix: [CChar], path: String, pathIsReal: Bool) {
+        self.folder = folder; self.name = name; self.rawPrefix = rawPrefix; self.path = path; self.pathIsReal = pathIsReal
+    }
+
+    /// An input named on the command line.
+    init(topLevel path: String) {
+        self.init(folder: nil, name: Array(path.utf8CString), rawPrefix: [], path: path, pathIsReal: true)
+    }
+
+    /// The whole raw path, NUL-terminated.
+    var rawPath: [CChar] { rawPrefix + name }
 
     /// stat (`follow`) or lstat of the entry.
     func status(_ st: inout stat, follow: Bool) -> Int32 {
         if let folder, folder.fd >= 0 { return fstatat(folder.fd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) }
-        return follow ? stat(path, &st) : lstat(path, &st)
+        let raw = rawPath
+        return follow ? stat(raw, &st) : lstat(raw, &st)
     }
 
     func open(_ flags: Int32) -> Int32 {
         if let folder, folder.fd >= 0 { return openat(folder.fd, name, flags) }
-        return Glibc.open(path, flags)
+        return Glibc.open(rawPath, flags)
     }
 }
