@@ -42,7 +42,7 @@ public enum GlobalOptions {
         Spec(name: "encoding", short: nil, takesValue: true, repeatable: false,
              help: LocalizedText(en: "force the text encoding: utf-8, utf-16le, utf-16be, gb18030", zh: "强制文本编码：utf-8、utf-16le、utf-16be、gb18030")),
         Spec(name: "jobs", short: "j", takesValue: true, repeatable: false,
-             help: LocalizedText(en: "worker threads (default: all cores)", zh: "工作线程数（默认全部核心）")),
+             help: LocalizedText(en: "worker threads, 1 to 256 (default: all cores)", zh: "工作线程数，1 至 256（默认全部核心）")),
         Spec(name: "quiet", short: "q", takesValue: false, repeatable: false,
              help: LocalizedText(en: "no error lines or progress on stderr", zh: "不在标准错误输出错误行与进度")),
         Spec(name: "no-progress", short: nil, takesValue: false, repeatable: false,

@@ -22,6 +22,8 @@ public enum ExitCode {
 public final class Runner {
     public static let version = "0.1.0"
     public static let hostFormats = ["text", "json", "jsonl", "sarif", "csv"]
+    /// The most `--jobs` a run takes.
+    public static let maxJobs = 256
 
     public let invocation: Invocation
     public let plugin: DiscoveredPlugin?
@@ -118,9 +120,15 @@ public final class Runner {
             stderr.write("dstool: \(error)\n")
             return ExitCode.usage
         }
-        var jobs = ProcessInfo.processInfo.activeProcessorCount
+        var jobs = min(ProcessInfo.processInfo.activeProcessorCount, Self.maxJobs)
         if let j = invocation.globalValue("jobs") {
             guard let n = Int(j), n > 0 else { stderr.write("dstool: --jobs: '\(j)' is not a positive whole number\n"); return ExitCode.usage }
+            // Each job is a thread with its own buffers (scan: windows and a Hyperscan scratch):
+            // --jobs 100000 took 9 GB before doing any work.
+            guard n <= Self.maxJobs else {
+                stderr.write("dstool: --jobs: '\(j)' is more than \(Self.maxJobs) (each job is a thread with its own buffers)\n")
+                return ExitCode.usage
+            }
             jobs = n
         }
         let quiet = invocation.globalFlag("quiet")

@@ -33,6 +33,13 @@ final class CLITests: XCTestCase {
         let badFormat = try Built.dstool(prefix, ["inventory", "--format", "xml", "x"])
         XCTAssertEqual(badFormat.status, 2)
         XCTAssertEqual(badFormat.stderr, "dstool: --format: 'xml' is not one of text, json, jsonl, sarif, csv\n")
+        for (jobs, message) in [("0", "'0' is not a positive whole number"), ("-1", "'-1' is not a positive whole number"),
+                                ("two", "'two' is not a positive whole number"),
+                                ("100000", "'100000' is more than 256 (each job is a thread with its own buffers)")] {
+            let badJobs = try Built.dstool(prefix, ["inventory", "--jobs", jobs, "x"])
+            XCTAssertEqual(badJobs.status, 2, jobs)
+            XCTAssertEqual(badJobs.stderr, "dstool: --jobs: \(message)\n")
+        }
         let badFail = try Built.dstool(prefix, ["inventory", "--fail-on", "severe", "x"])
         XCTAssertEqual(badFail.status, 2)
         XCTAssertEqual(try Built.dstool(prefix, []).status, 2)
