@@ -120,12 +120,20 @@ struct CLI {
         s += zh ? "\n全局选项:\n" : "\nglobal options:\n"
         for g in GlobalOptions.all {
             let flag = "--\(g.name)" + (g.takesValue ? " V" : "") + (g.short.map { ", -\($0)" } ?? "")
-            s += "  " + flag.padding(toLength: 30, withPad: " ", startingAt: 0) + g.help.text(lang) + "\n"
+            s += Self.optionRow(flag, g.help.text(lang))
         }
         s += zh ? "\n退出码: 0 无达到 --fail-on 的发现; 1 有; 2 用法错误; 3 部分输入无法读取\n"
                 : "\nexit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error; 3 some inputs could not be read\n"
         for b in catalog.broken { s += (zh ? "注意: 插件清单损坏 " : "note: broken plugin manifest ") + "\(b.manifestPath): \(b.reason)\n" }
         out.write(s)
+    }
+
+    /// One option of a help listing: the flag, then its help from column 32; a flag too long for
+    /// that column gets a line of its own (never cut short, never run into its help).
+    static func optionRow(_ flag: String, _ help: String) -> String {
+        let column = 30
+        if flag.count < column - 1 { return "  " + flag.padding(toLength: column, withPad: " ", startingAt: 0) + help + "\n" }
+        return "  " + flag + "\n" + String(repeating: " ", count: column + 2) + help + "\n"
     }
 
     func printCommandHelp(_ name: String, _ catalog: PluginCatalog, lang: String) -> Int32 {
@@ -140,7 +148,7 @@ struct CLI {
             s += lang == "zh" ? "\n选项:\n" : "\noptions:\n"
             for o in cmd.options {
                 let flag = "--\(o.name)" + (o.kind == "flag" ? "" : " \(o.valueName ?? "V")") + (o.short.map { ", -\($0)" } ?? "")
-                s += "  " + flag.padding(toLength: 30, withPad: " ", startingAt: 0) + o.help.text(lang) + "\n"
+                s += Self.optionRow(flag, o.help.text(lang))
             }
         }
         if let f = cmd.formats, !f.isEmpty { s += (lang == "zh" ? "\n额外格式: " : "\nextra formats: ") + f.joined(separator: ", ") + "\n" }

@@ -21,6 +21,12 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(locale.stdout.contains("证据固定"), locale.stdout)
         let cmd = try Built.dstool(prefix, ["help", "inventory"])
         XCTAssertTrue(cmd.stdout.hasPrefix("usage: dstool inventory [--entries-only] PATH...\n"), cmd.stdout)
+        // A flag longer than the help column gets a line of its own, whole.
+        let mask = try Built.dstool(prefix, ["help", "mask"])
+        let indent = String(repeating: " ", count: 32)
+        XCTAssertTrue(mask.stdout.contains("\n  --output-encoding utf-8|gb18030|same\n\(indent)encoding of the masked output: "), mask.stdout)
+        XCTAssertTrue(mask.stdout.contains("\n  --on-invalid leave|redact|fail\n\(indent)values that do not fit "), mask.stdout)
+        XCTAssertTrue(mask.stdout.contains("\n  --k N                         report k-anonymity"), mask.stdout)
     }
 
     func testUsageErrorsExitTwo() throws {
