@@ -51,6 +51,23 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try Built.dstool(prefix, []).status, 2)
     }
 
+    /// One-character output names: Foundation's deletingLastPathComponent trapped on them.
+    func testOneCharacterOutputPathsAreWritten() throws {
+        let d = Built.tempDir()
+        try Data("ok\n".utf8).write(to: d.appendingPathComponent("a.txt"))
+        let report = try Built.dstool(prefix, ["inventory", "--format", "json", "--report", "r", "--case", "c", "a.txt"], cwd: d)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let keygen = try Built.dstool(prefix, ["keygen", "-o", "k"], cwd: d)
+        XCTAssertEqual(keygen.status, 0, keygen.stderr)
+        try Data("Jan 15 10:00:01 web sshd[1]: Accepted password for root from 203.0.113.7 port 22 ssh2\n".utf8)
+            .write(to: d.appendingPathComponent("auth.log"))
+        let trace = try Built.dstool(prefix, ["trace", "--db", "t", "auth.log"], cwd: d)
+        XCTAssertNotEqual(trace.status, 3, trace.stderr)
+        XCTAssertTrue(trace.stderr.isEmpty, trace.stderr)
+        let names = try FileManager.default.contentsOfDirectory(atPath: d.path).sorted()
+        XCTAssertEqual(names, ["a.txt", "auth.log", "c", "k", "k.pub", "r", "t"])
+    }
+
     func testMissingInputIsReportedAndRunContinues() throws {
         let d = Built.tempDir()
         try Data("ok\n".utf8).write(to: d.appendingPathComponent("a.txt"))

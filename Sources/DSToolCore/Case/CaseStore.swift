@@ -183,8 +183,7 @@ public final class CaseStore: RunRecorder {
     }
 
     public func begin(run: RunInfo) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        stage = try StagingFile(directory: dir.isEmpty ? "." : dir)
+        stage = try StagingFile(directory: FilePaths.folder(of: path))
     }
 
     public var wantsCanonicalJSON: Bool { true }

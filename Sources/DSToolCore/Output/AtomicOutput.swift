@@ -32,9 +32,8 @@ public final class AtomicOutput {
         if !replace && FileManager.default.fileExists(atPath: path) {
             throw DSToolError.io("\(path) exists; not overwriting it")
         }
-        let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
-        var template = Array(((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(".\(base).dstool-XXXXXX").utf8CString)
+        var template = Array((FilePaths.folder(of: path) as NSString).appendingPathComponent(".\(base).dstool-XXXXXX").utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw DSToolError.io("cannot create \(path): \(String(cString: strerror(errno)))") }
         tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

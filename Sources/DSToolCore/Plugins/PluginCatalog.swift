@@ -31,8 +31,8 @@ public struct PluginCatalog: Sendable {
         if let env = environment["DSTOOL_PLUGIN_PATH"] {
             dirs += env.split(separator: ":").map(String.init).filter { !$0.isEmpty }
         }
-        let binDir = (executablePath as NSString).deletingLastPathComponent
-        let prefix = (binDir as NSString).deletingLastPathComponent
+        let binDir = FilePaths.folder(of: executablePath)
+        let prefix = FilePaths.folder(of: binDir)
         dirs.append((prefix as NSString).appendingPathComponent("lib/dstool/plugins"))
         dirs.append(binDir)
         var seen = Set<String>()

@@ -30,9 +30,8 @@ public final class EventDatabase {
 
     public init(path: String, inputName: @escaping (Int) -> (String, String, String)) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
-        tempPath = ((dir.isEmpty ? "." : dir) as NSString).appendingPathComponent(".\(base).tmp-\(getpid())")
+        tempPath = (FilePaths.folder(of: path) as NSString).appendingPathComponent(".\(base).tmp-\(getpid())")
         nameFor = inputName
         unlink(tempPath)
         guard sqlite3_open_v2(tempPath, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
