@@ -108,9 +108,16 @@ public struct Invocation: Sendable {
                 else { throw DSToolError.usage("unknown option -\(ch)") }
                 if a.count > 2 { inline = String(a.dropFirst(2)) }
             }
+            // An empty file name would become a temporary SQLite database or a rename to nowhere:
+            // the report or case file asked for would be lost with nothing said.
+            func path(_ v: String) throws -> String {
+                if v.isEmpty { throw DSToolError.usage("option --\(name) needs a file name, not an empty one") }
+                return v
+            }
             if let g = GlobalOptions.all.first(where: { $0.name == name }) {
                 if g.takesValue {
-                    let v = try take(name, inline)
+                    var v = try take(name, inline)
+                    if name == "report" || name == "case" { v = try path(v) }
                     if g.repeatable { inv.global[name] = .array((inv.global[name]?.arrayValue ?? []) + [.string(v)]) }
                     else { inv.global[name] = .string(v) }
                 } else {
@@ -123,10 +130,13 @@ public struct Invocation: Sendable {
                     if inline != nil { throw DSToolError.usage("option --\(name) takes no value") }
                     inv.options[name] = .bool(true)
                 case "multi":
-                    let v = try take(name, inline)
+                    var v = try take(name, inline)
+                    if o.takesPath { v = try path(v) }
                     inv.options[name] = .array((inv.options[name]?.arrayValue ?? []) + [.string(v)])
                 default:
-                    inv.options[name] = .string(try take(name, inline))
+                    var v = try take(name, inline)
+                    if o.takesPath { v = try path(v) }
+                    inv.options[name] = .string(v)
                 }
             } else {
                 if let c = inv.command { throw DSToolError.usage("unknown option --\(name) for '\(c)'") }
@@ -157,4 +167,9 @@ public enum ByteSize {
         let (r, overflow) = v.multipliedReportingOverflow(by: mult)
         return overflow ? nil : r
     }
+}
+
+extension PluginManifest.Option {
+    /// The option's value names a file or folder (its value name says FILE or DIR).
+    var takesPath: Bool { valueName.map { $0.contains("FILE") || $0.contains("DIR") } ?? false }
 }

@@ -46,6 +46,13 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(badJobs.status, 2, jobs)
             XCTAssertEqual(badJobs.stderr, "dstool: --jobs: \(message)\n")
         }
+        for args in [["inventory", "--report", "", "x"], ["inventory", "--case=", "x"], ["keygen", "-o", ""],
+                     ["crypto-audit", "--cbom", "", "x"]] {
+            let empty = try Built.dstool(prefix, args)
+            XCTAssertEqual(empty.status, 2, "\(args)")
+            let option = args[1].hasPrefix("--case") ? "--case" : args[1] == "-o" ? "--output" : args[1]
+            XCTAssertEqual(empty.stderr, "dstool: option \(option) needs a file name, not an empty one\nTry 'dstool help'.\n", "\(args)")
+        }
         let badFail = try Built.dstool(prefix, ["inventory", "--fail-on", "severe", "x"])
         XCTAssertEqual(badFail.status, 2)
         XCTAssertEqual(try Built.dstool(prefix, []).status, 2)
