@@ -157,6 +157,77 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertEqual(r.findings.map { "\($0.location.line ?? 0):\($0.location.column ?? 0)" }, expected)
     }
 
+    /// Text with ID numbers planted in it, and where each one is (line, column in characters).
+    struct PlantedText {
+        var text = ""
+        var line = 1, column = 0
+        var expected: [String] = []
+        mutating func fill(_ c: Character, _ n: Int) { text += String(repeating: c, count: n); column += n }
+        mutating func newline() { text += "\n"; line += 1; column = 0 }
+        mutating func lines(_ n: Int) { for i in 0..<n { fill("x", i % 61); newline() } }
+        mutating func id() {
+            fill(" ", 1)
+            expected.append("\(line):\(column + 1)")
+            text += "11010519491231002X"; column += 18
+            fill(" ", 1)
+        }
+        /// Values before and after the first window's end on a line that crosses it; a line
+        /// longer than a window (a window with no newline at all); then short lines again.
+        static func acrossWindows(wide: Character) -> PlantedText {
+            var t = PlantedText()
+            t.fill(wide, 40); t.id(); t.newline()
+            while t.text.utf8.count < (1 << 20) - 30_000 { t.lines(200) }
+            t.id(); t.fill(wide, 5_000); t.id(); t.fill("y", 30_000); t.id(); t.fill(wide, 1_000); t.id()
+            t.newline()
+            t.lines(50)
+            t.fill("z", 10); t.id()
+            for _ in 0..<12 { t.fill(wide, 50_000); t.fill("y", 70_000); t.id() }   // 1.6 MiB without a newline
+            t.newline(); t.id(); t.newline()
+            t.lines(3_000); t.id()
+            return t
+        }
+    }
+
+    /// Workers count a window's lines from its own start; the findings get their line and column
+    /// when they are emitted, in order, from the windows before them. Lines and columns must be the
+    /// text's in every window and item, whatever the number of jobs: values on a line that crosses
+    /// a window's end, a window with no newline, a new item after a long one, UTF-8, GB18030 and
+    /// UTF-16 text (decoded windows), an empty file and a huge single-line file.
+    func testLinesAndColumnsHandedOverBetweenWindowsInOrder() throws {
+        let dir = try TempDir()
+        let utf8 = PlantedText.acrossWindows(wide: "值")
+        let a = try dir.file("a-utf8.txt", utf8.text)
+        var single = PlantedText()
+        for _ in 0..<30 { single.fill("值", 20_000); single.fill("q", 40_000); single.id() }   // 2.5 MiB, one line
+        let b = try dir.file("b-one-line.txt", single.text)
+        _ = try dir.file("c-empty.txt", "")
+        var small = PlantedText()
+        small.fill("值", 3); small.id(); small.newline(); small.id()
+        let d = try dir.file("d-small.txt", small.text)
+        let gb = PlantedText.acrossWindows(wide: "值")
+        let gbDir = try TempDir()
+        let pgb = try gbDir.file("gb18030.txt", try XCTUnwrap(gb.text.data(using: String.Encoding(rawValue: 0x80000632))))
+        let u16 = PlantedText.acrossWindows(wide: "值")
+        var u16bytes: [UInt8] = [0xFF, 0xFE]
+        u16bytes.reserveCapacity(u16.text.utf16.count * 2 + 2)
+        for u in u16.text.utf16 { u16bytes.append(UInt8(u & 0xFF)); u16bytes.append(UInt8(u >> 8)) }
+        let p16 = try dir.file("e-utf16.txt", Data(u16bytes))
+        func positions(_ r: InProcess.Result, _ path: String) -> [String] {
+            let name = (path as NSString).lastPathComponent
+            return r.findings.filter { ($0.location.path ?? "").hasSuffix("/" + name) }.map { "\($0.location.line ?? 0):\($0.location.column ?? 0)" }
+        }
+        for jobs in ["1", "2", "3"] {
+            let r = try scan([dir.url.path, "--only", "pii.cn_id_card", "--jobs", jobs])
+            XCTAssertEqual(positions(r, a), utf8.expected, "UTF-8, --jobs \(jobs)")
+            XCTAssertEqual(positions(r, b), single.expected, "one line, --jobs \(jobs)")
+            XCTAssertEqual(positions(r, d), small.expected, "small item after long ones, --jobs \(jobs)")
+            XCTAssertEqual(positions(r, p16), u16.expected, "UTF-16, --jobs \(jobs)")
+            XCTAssertEqual(r.findings.count, utf8.expected.count + single.expected.count + small.expected.count + u16.expected.count)
+            let rgb = try scan([pgb, "--only", "pii.cn_id_card", "--encoding", "gb18030", "--jobs", jobs])
+            XCTAssertEqual(positions(rgb, pgb), gb.expected, "GB18030, --jobs \(jobs)")
+        }
+    }
+
     func testBinaryFilesAreSearchedInPrintableRuns() throws {
         let dir = try TempDir()
         var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2, 3, 0xFF, 0xFE]

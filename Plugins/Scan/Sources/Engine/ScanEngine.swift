@@ -23,6 +23,9 @@ final class ScanJob: @unchecked Sendable {
     let binary: Bool
     let table: TableWork?
     var findings: [Finding] = []
+    /// Each finding's line and column counted from the window's start (placed at emission, once
+    /// the windows before it are counted).
+    var findingPositions: [LinePosition] = []
     /// Values found per kind (indexed by PIIKind.ordinal).
     var piiCounts = [Int](repeating: 0, count: PIIKind.count)
     var error: Error?
@@ -130,6 +133,8 @@ public final class ScanEngine {
         var pending: [ScanJob] = []
         var sequence = 0
         var itemStats: [Int: ItemStats] = [:]
+        /// Where the next text window drained begins (windows are drained in order).
+        var windowStart = LinePosition.itemStart
         let structured = StructuredScanner(rules: rules, options: options)
         defer { structured.shutdown() }
 
@@ -156,15 +161,25 @@ public final class ScanEngine {
                     status = .inputErrors
                 }
                 var stats = itemStats[first.item.sequence] ?? ItemStats(item: first.item)
+                let window = first.window!
+                if first.item.hasLines {
+                    if window.isFirst { windowStart = .itemStart }
+                    for i in first.findings.indices {
+                        let p = windowStart.then(first.findingPositions[i])
+                        first.findings[i].location.line = p.line
+                        first.findings[i].location.column = p.column + 1
+                    }
+                    if !window.isLast { windowStart = windowStart.then(window.linesToTail) }
+                }
                 for f in first.findings { emitChecked(f, context: context, stats: &stats) }
                 for k in PIIKind.allCases where first.piiCounts[k.ordinal] > 0 { stats.piiCounts[k, default: 0] += first.piiCounts[k.ordinal] }
-                if first.window!.isLast {
+                if window.isLast {
                     emitSummary(stats, context: context)
                     itemStats[first.item.sequence] = nil
                 } else {
                     itemStats[first.item.sequence] = stats
                 }
-                pool.recycle(first.window!)
+                pool.recycle(window)
             }
         }
 
@@ -183,7 +198,7 @@ public final class ScanEngine {
                 var first: TextWindow?
                 if !binary && !markup && kind != .sqlite && kind != .jsonLines {
                     // SQL dumps are recognised by their first statements, whatever their name or type.
-                    first = try reader.next(reuse: pool.takeFree(decode: decode))
+                    first = try pool.nextWindow(&reader)
                     if let w = first, let dialect = (w.bytes.withUnsafeBufferPointer { SQLDialect.sniff(UnsafeBufferPointer(rebasing: $0[0..<w.count])) }) {
                         kind = .sqlDump(dialect)
                     } else if kind == nil, !decode, let w = first,
@@ -191,7 +206,6 @@ public final class ScanEngine {
                         kind = .delimited(44)
                     }
                 }
-                if kind != nil { reader.countsLines = false }
                 if let kind, kind.runsOnWorker, pool.threads > 1, !options.perValue {
                     let ref = ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: false)
                     let table = TableWork(kind: kind)
@@ -201,17 +215,17 @@ public final class ScanEngine {
                     do {
                         var next = first
                         first = nil
-                        if next == nil { next = try reader.next(reuse: pool.takeFree(decode: decode)) }
+                        if next == nil { next = try pool.nextWindow(&reader) }
                         while let w = next {
                             guard table.feed.put(w) else { pool.recycle(w); break }
-                            next = try reader.next(reuse: pool.takeFree(decode: decode))
+                            next = try pool.nextWindow(&reader)
                         }
                         table.feed.finish(error: nil)
                     } catch {
                         table.feed.finish(error: error)
                     }
                     drain(all: false)
-                    while pending.count > pool.maxInFlight { drain(all: false); if pending.count > pool.maxInFlight { pool.waitAny() } }
+                    while pending.count > pool.maxInFlight { pool.wait(pending[0]); drain(all: false) }
                     continue
                 }
                 if let kind {
@@ -235,14 +249,14 @@ public final class ScanEngine {
                 var produced = false
                 while !context.isCancelled {
                     let w: TextWindow?
-                    if let f = first { w = f; first = nil } else { w = try reader.next(reuse: pool.takeFree(decode: decode)) }
+                    if let f = first { w = f; first = nil } else { w = try pool.nextWindow(&reader) }
                     guard let w else { break }
                     produced = true
                     let job = ScanJob(item: ref, window: w, binary: binary)
                     pending.append(job)
                     pool.submit(job)
                     drain(all: false)
-                    while pending.count > pool.maxInFlight { drain(all: false); if pending.count > pool.maxInFlight { pool.waitAny() } }
+                    while pending.count > pool.maxInFlight { pool.wait(pending[0]); drain(all: false) }
                 }
                 if !produced { continue }
             } catch {
@@ -395,24 +409,35 @@ final class WorkerPool: @unchecked Sendable {
         return job.done
     }
 
+    /// Waits for `job` (checked under the lock: a job that ends before the wait is not missed).
     func wait(_ job: ScanJob) {
         condition.lock()
         while !job.done { condition.wait() }
         condition.unlock()
     }
 
-    /// Waits until some job finishes.
-    func waitAny() {
+
+    /// Keeps a window for reuse. Every window is kept: their number is bounded by what the
+    /// pipeline holds at once (jobs in flight, and the windows queued for tables on workers), and
+    /// a window freed and allocated again costs the kernel a megabyte of fresh zeroed pages.
+    func recycle(_ w: TextWindow) {
         condition.lock()
-        condition.wait(until: Date().addingTimeInterval(0.05))
+        if w.offsets.isEmpty { free.append(w) } else { freeDecoded.append(w) }
         condition.unlock()
     }
 
-    func recycle(_ w: TextWindow) {
-        condition.lock()
-        if w.offsets.isEmpty { if free.count < maxInFlight + 2 { free.append(w) } }
-        else if freeDecoded.count < maxInFlight + 2 { freeDecoded.append(w) }
-        condition.unlock()
+    /// The reader's next window, read into a kept window when there is one; at the end of the
+    /// item (nil) or on a read error, the kept window is kept again rather than dropped.
+    func nextWindow(_ reader: inout TextWindowReader) throws -> TextWindow? {
+        let spare = takeFree(decode: reader.decodeText)
+        do {
+            if let w = try reader.next(reuse: spare) { return w }
+        } catch {
+            if let spare { recycle(spare) }
+            throw error
+        }
+        if let spare { recycle(spare) }
+        return nil
     }
 
     func takeFree(decode: Bool) -> TextWindow? {
@@ -454,6 +479,8 @@ enum TableRunner {
 enum JobRunner {
     static func run(_ job: ScanJob, scanner: WindowScanner, options: ScanOptions, rules: CompiledRuleSet) {
         let w = job.window!
+        // Counted before the scan, so that the next window's start is known even if this one fails.
+        if job.item.hasLines { w.countLinesToTail() }
         var hits: [ScanHit] = []
         scanner.printableOnly = job.binary
         do {
@@ -467,21 +494,27 @@ enum JobRunner {
         }
         guard !hits.isEmpty else { return }
         hits.sort { $0.start < $1.start }
-        var lineAt = 0, line = w.line, column = w.column
+        // Lines and columns from the window's start (see TextWindow.lineMarks).
+        var lineAt = 0, position = LinePosition.windowStart
         job.findings.reserveCapacity(hits.count)
+        if job.item.hasLines { job.findingPositions.reserveCapacity(hits.count) }
         for h in hits {
-            // From the reader's line mark before the value, when it is past the last position.
-            let mark = h.valueStart / TextWindow.lineMarkSpacing
-            if mark < w.lineMarks.count && mark * TextWindow.lineMarkSpacing > lineAt {
-                lineAt = mark * TextWindow.lineMarkSpacing
-                (line, column) = w.lineMarks[mark]
+            if job.item.hasLines {
+                // From the line mark before the value, when it is past the last position.
+                let mark = h.valueStart / TextWindow.lineMarkSpacing
+                if mark < w.lineMarks.count && mark * TextWindow.lineMarkSpacing > lineAt {
+                    lineAt = mark * TextWindow.lineMarkSpacing
+                    position = w.lineMarks[mark]
+                }
+                let (dl, col) = LineCounter.advance(w.bytes, lineAt, h.valueStart, column: position.column)
+                position = LinePosition(line: position.line + dl, column: col)
+                lineAt = h.valueStart
+                job.findingPositions.append(position)
             }
-            let (dl, col) = LineCounter.advance(w.bytes, lineAt, h.valueStart, column: column)
-            line += dl; column = col; lineAt = h.valueStart
             let value = String(decoding: w.bytes[h.valueStart..<h.valueEnd], as: UTF8.self)
             let raw = w.rawOffset(h.valueStart)
-            var location = job.item.location(line: job.item.hasLines ? line : nil, column: job.item.hasLines ? column + 1 : nil,
-                                             offset: Int64(raw))
+            // Line and column are placed when the finding is emitted (ScanEngine.run's drain).
+            var location = job.item.location(offset: Int64(raw))
             location.length = Int(w.rawOffset(h.valueEnd) - raw)
             switch h.what {
             case .pii(let kind):

@@ -13,22 +13,46 @@ public final class TextWindow: @unchecked Sendable {
     public var overlap = 0
     /// Raw offset of byte 0 when `offsets` is empty.
     public var rawBase: UInt64 = 0
-    /// 1-based line and 0-based column (in characters) of byte 0.
-    public var line = 1
-    public var column = 0
     public var isFirst = true
     public var isLast = false
     /// Sequence number within the item.
     public var index = 0
-    /// Line and column at bytes 0, `lineMarkSpacing`, 2 × `lineMarkSpacing`… (as many as the
-    /// reader counted: it counts lines up to the next window's start anyway), so that a finding's
-    /// line is counted from the mark before it rather than from the window's start.
-    var lineMarks: [(line: Int, column: Int)] = []
+    /// Where the next window's bytes begin (the reader keeps [tailStart, count) for it): lines are
+    /// counted up to here for the next window's start. Not set for the last window.
+    public var tailStart = 0
+    /// Lines are counted by the worker that scans the window, from the window's start (a
+    /// `LinePosition.windowStart`), since where the window starts is only known once the windows
+    /// before it are counted; the findings are placed when they are emitted, in order.
+    /// `lineMarks`: positions at bytes 0, `lineMarkSpacing`, 2 × `lineMarkSpacing`… up to
+    /// `tailStart`, so that a finding's line is counted from the mark before it rather than from
+    /// the window's start; `linesToTail`: the position at `tailStart`.
+    var lineMarks: [LinePosition] = []
+    var linesToTail = LinePosition.windowStart
     static let lineMarkSpacing = 16 << 10
 
     init(capacity: Int, withOffsets: Bool) {
         bytes = [UInt8](repeating: 0, count: capacity)
         offsets = withOffsets ? [UInt64](repeating: 0, count: capacity) : []
+    }
+
+    /// Counts the lines of [0, tailStart) from the window's start (`lineMarks`, `linesToTail`); on
+    /// the worker, before the window is scanned. The last window keeps no marks.
+    func countLinesToTail() {
+        lineMarks.removeAll(keepingCapacity: true)
+        linesToTail = .windowStart
+        guard !isLast else { return }
+        var position = LinePosition.windowStart, at = 0
+        bytes.withUnsafeBufferPointer { b in
+            while true {
+                lineMarks.append(position)
+                let to = min(tailStart, at + TextWindow.lineMarkSpacing)
+                let (lines, column) = LineCounter.advance(b, at, to, column: position.column)
+                position = LinePosition(line: position.line + lines, column: column)
+                at = to
+                if at == tailStart { break }
+            }
+        }
+        linesToTail = position
     }
 
     /// Raw input offset of decoded byte `i` (i may equal count: the end).
@@ -53,13 +77,8 @@ public struct TextWindowReader {
     private var tail: [UInt8] = []
     private var tailOffsets: [UInt64] = []
     private var tailRawBase: UInt64 = 0
-    private var tailLine = 1
-    private var tailColumn = 0
     private var rawRead: UInt64 = 0
     private var markup: MarkupText?
-    /// Whether windows get their line, column and line marks; tables do without (their cells
-    /// carry rows, and lines where a parser counts them), and skip counting every line.
-    public var countsLines = true
 
     /// `stripMarkup`: XML parts of office documents; tags are removed so text split across runs
     /// is contiguous again (needs `decodeText` for the offsets).
@@ -79,18 +98,19 @@ public struct TextWindowReader {
         if !decodeText { w.offsets = [] }
         w.index = nextIndex
         w.isFirst = !started
-        w.lineMarks.removeAll(keepingCapacity: true)
+        w.tailStart = 0
         let keep = tail.count
         if keep > 0 {
             w.bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: tail, count: keep) }
             if decodeText { w.offsets.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: tailOffsets, count: keep) } }
         }
         w.rawBase = tailRawBase
-        w.line = tailLine
-        w.column = tailColumn
         w.overlap = keep
         var filled = keep
-        while filled < windowSize {
+        // Decoded text comes in whole characters: a window is full when the next one (up to four
+        // bytes of UTF-8) may not fit, or the host's read fails ("buffer smaller than one character").
+        let room = decodeText ? windowSize - 3 : windowSize
+        while filled < room {
             if decodeText {
                 let got = try w.bytes.withUnsafeMutableBufferPointer { b in
                     try w.offsets.withUnsafeMutableBufferPointer { o in
@@ -133,20 +153,7 @@ public struct TextWindowReader {
         tail = Array(w.bytes[from..<w.count])
         tailOffsets = decodeText ? Array(w.offsets[from..<w.count]) : []
         tailRawBase = w.rawBase + UInt64(from)
-        guard countsLines else { return }
-        // Counted a mark's spacing at a time, the marks kept for the window's findings.
-        var line = w.line, column = w.column, at = 0
-        w.bytes.withUnsafeBufferPointer { b in
-            while true {
-                w.lineMarks.append((line, column))
-                let to = min(from, at + TextWindow.lineMarkSpacing)
-                let (lines, col) = LineCounter.advance(b, at, to, column: column)
-                line += lines; column = col; at = to
-                if at == from { break }
-            }
-        }
-        tailLine = line
-        tailColumn = column
+        w.tailStart = from
     }
 }
 
@@ -201,6 +208,23 @@ struct MarkupText {
     private func localName(_ name: [UInt8]) -> [UInt8] {
         if let colon = name.lastIndex(of: 58) { return Array(name[(colon + 1)...]) }
         return name
+    }
+}
+
+/// A 1-based line and 0-based column (in characters); or, counted from the start of a window
+/// whose own position is not known yet, the lines since that start and the column (characters
+/// since the start itself when no line has ended yet).
+struct LinePosition: Equatable {
+    var line: Int
+    var column: Int
+
+    static let itemStart = LinePosition(line: 1, column: 0)
+    static let windowStart = LinePosition(line: 0, column: 0)
+
+    /// Where `relative`, counted from this position, is.
+    func then(_ relative: LinePosition) -> LinePosition {
+        relative.line > 0 ? LinePosition(line: line + relative.line, column: relative.column)
+                          : LinePosition(line: line, column: column + relative.column)
     }
 }
 
