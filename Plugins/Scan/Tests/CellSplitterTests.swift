@@ -16,6 +16,27 @@ final class CellSplitterTests: XCTestCase {
     /// word-at-a-time test: the separator and newline with their high bit set (0xAC, 0x8A),
     /// quotes, CR, NUL and 0xFF, at lengths around the 8-, 64- and 4096-byte steps; starts asked
     /// in order (as the parser does) and out of order (the mask is reloaded).
+    /// The batch's byte buffer copies cells of every length (the word-copy cases 1-3, 4-7,
+    /// 8-16 and longer) exactly, back to back, through its growth from a tiny capacity.
+    func testTrivialBufferAppendsCellsOfEveryLengthExactly() {
+        var buffer = TrivialBuffer<UInt8>(capacity: 3)
+        defer { buffer.deallocate() }
+        var expected: [UInt8] = []
+        for round in 0..<3 {
+            for n in 0...40 {
+                let cell = (0..<n).map { UInt8(truncatingIfNeeded: 7 &* $0 &+ 31 &* n &+ round) }
+                cell.withUnsafeBufferPointer { buffer.appendCell($0) }
+                buffer.append(10)
+                expected += cell + [10]
+                XCTAssertEqual(Array(buffer.buffer), expected, "length \(n), round \(round)")
+            }
+        }
+        buffer.keepTail(from: 5)
+        XCTAssertEqual(Array(buffer.buffer), Array(expected[5...]))
+        buffer.truncate(to: 2)
+        XCTAssertEqual(Array(buffer.buffer), Array(expected[5..<7]))
+    }
+
     func testCellEndMaskAgreesWithAByteLoop() {
         let alphabet: [UInt8] = [44, 10, 34, 13, 0, 0xFF, 0xAC, 0x8A, 9, 49, 97, 0x2C | 0x40]
         var rng = SeededRandom(seed: 7)

@@ -114,6 +114,43 @@ final class StructuredTests: XCTestCase {
         XCTAssertEqual(summaryTwo.findings.count, 3)
     }
 
+    /// Quoted cells of 100 KB (with newlines and doubled quotes) fill a batch in ten: the batch is
+    /// handed to the second thread while a cell is open, and the open cell's bytes move on to the
+    /// next batch. Every value — before, in and after the cut, and in the plain cells around —
+    /// is found at its exact raw offset, with one job and with two.
+    func testOpenCellsCarriedAcrossBatchesKeepExactOffsets() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 31)
+        var csv = Array("id,id_no,note\n".utf8)
+        var expected: [Int64] = []
+        let filler = Array(String(repeating: "lorem \"\"ipsum\"\" dolor\n", count: 350).utf8)
+        for row in 0..<40 {
+            let plainID = g.idCard()
+            csv += Array("\(row),".utf8)
+            expected.append(Int64(csv.count))
+            csv += Array("\(plainID),\"".utf8)
+            for part in 0..<12 {
+                csv += filler
+                let id = g.idCard()
+                csv += Array(" 身份证 ".utf8)
+                expected.append(Int64(csv.count))
+                csv += Array("\(id) (\(part))".utf8)
+            }
+            csv += Array("\"\n".utf8)
+        }
+        XCTAssertGreaterThan(csv.count, 3 * CellBatch.capacity)
+        let path = dir.url.appendingPathComponent("long.csv").path
+        try Data(csv).write(to: URL(fileURLWithPath: path))
+        for jobs in ["1", "2"] {
+            let r = try scan([path, "--jobs", jobs, "--per-value", "--only", "pii.cn_id_card"])
+            let offsets = r.findings.filter { $0.properties?["scope"]?.stringValue != "column" }.compactMap(\.location.offset)
+            XCTAssertEqual(offsets.sorted(), expected, "jobs \(jobs)")
+            XCTAssertEqual(r.findings.filter { $0.location.columnName == "note" }.compactMap(\.location.length).max(), 18)
+            XCTAssertEqual(column(r, "note", "pii.cn_id_card")?.properties?["matched"]?.intValue, 40)
+            XCTAssertEqual(column(r, "id_no", "pii.cn_id_card")?.properties?["matched"]?.intValue, 40)
+        }
+    }
+
     /// With more than one job, CSV and JSON-lines items are scanned whole on the workers while the
     /// reader goes on to the next items: findings, errors and summaries come in the order one job
     /// gives, among text items, and a table of more windows than are handed over at a time is

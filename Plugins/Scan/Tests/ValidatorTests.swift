@@ -91,6 +91,34 @@ final class ValidatorTests: XCTestCase {
         }
     }
 
+    /// The two-digits-a-step check against the textbook one-digit loop: every length from 0 to
+    /// 20 (odd and even), valid and invalid sums, and a non-digit at each place (a slash, a
+    /// colon and a high byte: the bytes just outside 0-9 and one that wraps around).
+    func testLuhnPairLoopAgreesWithTheDigitLoop() {
+        func reference(_ b: [UInt8]) -> Bool {
+            guard b.count >= 2, b.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+            var sum = 0
+            for (i, c) in b.reversed().enumerated() {
+                let d = Int(c - 48)
+                sum += i % 2 == 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d
+            }
+            return sum % 10 == 0
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        var valid = 0
+        for length in 0...20 {
+            for _ in 0..<300 {
+                var b = (0..<length).map { _ in UInt8(48 + next() % 10) }
+                if length > 0 && next() % 4 == 0 { b[Int(next() % UInt64(length))] = [47, 58, 0xB0][Int(next() % 3)] }
+                let got = b.withUnsafeBufferPointer { Luhn.isValid($0) }
+                XCTAssertEqual(got, reference(b), String(decoding: b, as: UTF8.self))
+                if got { valid += 1 }
+            }
+        }
+        XCTAssertGreaterThan(valid, 300, "valid sums are among the cases")
+    }
+
     func testCardsAndBrands() {
         XCTAssertEqual(PIIValidators.classify("4532015112830366"), .creditCard)
         XCTAssertEqual(PIIValidators.classify("4532 0151 1283 0366"), .creditCard)

@@ -189,16 +189,24 @@ public enum Luhn {
     static func isValid(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
         guard d.count >= 2 else { return false }
         var sum = 0
-        var i = d.count - 1, double = false
-        while i >= 0 {
-            let c = Int(d[i] &- 48)
-            guard c < 10 else { return false }
-            // Doubled digits: 2c, minus 9 when above 9.
-            sum += double ? (c < 5 ? 2 * c : 2 * c - 9) : c
-            double.toggle()
-            i -= 1
+        var largest: UInt8 = 0
+        var i = d.count - 1
+        // Two digits a step, without a branch on a digit (every card number of a column is
+        // checked, and its digits are random): the digit as it is, and the one before it doubled
+        // — 2e, minus 9 when e > 4, and (e + 3) >> 3 is 1 exactly for 5...9. A byte that is not
+        // a digit makes the sum meaningless; the largest value decides at the end.
+        while i >= 1 {
+            let c = d[i] &- 48, e = d[i &- 1] &- 48
+            largest = max(largest, max(c, e))
+            sum &+= Int(c) &+ 2 &* Int(e) &- 9 &* Int((e &+ 3) &>> 3)
+            i &-= 2
         }
-        return sum % 10 == 0
+        if i == 0 {
+            let c = d[0] &- 48
+            largest = max(largest, c)
+            sum &+= Int(c)
+        }
+        return largest < 10 && sum % 10 == 0
     }
 
     static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == UInt8 {

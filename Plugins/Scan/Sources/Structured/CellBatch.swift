@@ -31,26 +31,42 @@ final class CellBatch {
     /// The mutable state, behind a pointer: parsers touch it for every cell, and stored
     /// properties of a class would pay a dynamic exclusivity check on each access.
     struct State {
-        var bytes: [UInt8] = []
-        var cells: [Cell] = []
+        var bytes: TrivialBuffer<UInt8>
+        var cells: TrivialBuffer<Cell>
         var openStart = -1
         var openColumn: Int32 = 0
         var openRow: Int64 = 0
         var openRaw: Int64 = 0
         var openLine: Int64 = 0
-        var anchors: [Anchor] = []
+        var anchors: TrivialBuffer<Anchor>
         /// Plain number cells (see PlainCell), classified as they come and kept apart from
         /// `bytes`: those that are personal data (start and end index `plainBytes`), and the
         /// column of each of the others (only counted).
-        var plainHits: [PlainHit] = []
-        var plainBytes: [UInt8] = []
-        var plainOthers: [Int32] = []
+        var plainHits: TrivialBuffer<PlainHit>
+        var plainBytes: TrivialBuffer<UInt8>
+        var plainOthers: TrivialBuffer<Int32>
         /// The bytes plain cells would have taken in `bytes`: batches end where they did when
         /// every cell went there (what is reported per value comes batch by batch).
         var plainSize = 0
-        /// Cells counted in `countedOnly`, and the columns it has counts for (0..<countedColumns).
+        /// Cells only counted (no list entry), and the columns `cellsPerColumn` has counts for
+        /// (0..<countedColumns).
         var countedCells = 0
         var countedColumns = 0
+
+        /// Empty buffers, sized once for a whole batch (with a classifier, for its plain cells too).
+        init(plainCells: Bool) {
+            bytes = TrivialBuffer(capacity: CellBatch.capacity + CellBatch.maxCell + 1)
+            cells = TrivialBuffer(capacity: CellBatch.capacity / 16)
+            anchors = TrivialBuffer(capacity: 16)
+            plainHits = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 8 : 1)
+            plainBytes = TrivialBuffer(capacity: plainCells ? CellBatch.capacity + 1 : 1)
+            plainOthers = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 4 : 1)
+        }
+
+        func deallocate() {
+            bytes.deallocate(); cells.deallocate(); anchors.deallocate()
+            plainHits.deallocate(); plainBytes.deallocate(); plainOthers.deallocate()
+        }
     }
     private let s: UnsafeMutablePointer<State>
     /// Classifies plain number cells, which then stay out of the Hyperscan buffer; nil: every
@@ -58,10 +74,10 @@ final class CellBatch {
     let plainCells: PlainCellClassifier?
     /// plainCells.digitRunsOnly, read per cell without retaining the classifier.
     private let digitRunsOnly: Bool
-    /// Per column, the cells `addCell` only counts (plain numbers that are nothing, and cells
-    /// that cannot hold a value): most cells of an export end here, so a counter each rather than
-    /// a list. (Cells opened and closed go to `plainOthers`, which a rollback can cut; `addCell`
-    /// is never rolled back.)
+    /// Per column, the batch's cells (searched, plain, and those `addCell` only counts: plain
+    /// numbers that are nothing, cells that cannot hold a value), counted as they are added, so
+    /// the tally need not walk the cell lists for the columns' value counts. (A rollback takes
+    /// its cells off again; `addCell`'s counted-only cells are never rolled back.)
     private let countedOnly: UnsafeMutablePointer<Int64>
     /// Where a parser that counts cells itself adds them up (then `addCounted`).
     var countedOnlyStorage: UnsafeMutablePointer<Int64> { countedOnly }
@@ -73,18 +89,11 @@ final class CellBatch {
         countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
         countedOnly.initialize(repeating: 0, count: Self.countedOnlyCapacity)
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
-        s.initialize(to: State())
-        s.pointee.bytes.reserveCapacity(Self.capacity + Self.maxCell + 1)
-        s.pointee.cells.reserveCapacity(Self.capacity / 16)
-        if plainCells != nil {
-            s.pointee.plainBytes.reserveCapacity(Self.capacity + 1)
-            s.pointee.plainHits.reserveCapacity(Self.capacity / 8)
-            s.pointee.plainOthers.reserveCapacity(Self.capacity / 4)
-        }
+        s.initialize(to: State(plainCells: plainCells != nil))
     }
-    /// A frozen copy of `other`'s cells for a scan on another thread (the arrays are shared
-    /// until `other` is reset, which then starts new ones).
-    init(snapshotOf other: CellBatch) {
+    /// Takes `other`'s cells (for a scan on another thread), leaving `other` with new buffers
+    /// that hold only its open cell, as `reset()` leaves it.
+    init(takingCellsOf other: CellBatch) {
         plainCells = other.plainCells
         digitRunsOnly = other.digitRunsOnly
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
@@ -92,27 +101,46 @@ final class CellBatch {
         countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
         countedOnly.initialize(repeating: 0, count: Self.countedOnlyCapacity)
         countedOnly.update(from: other.countedOnly, count: other.s.pointee.countedColumns)
+        // The open cell continues in `other`: its bytes and anchors move to the new buffers.
+        let taken = s.pointee
+        var fresh = State(plainCells: plainCells != nil)
+        fresh.openColumn = taken.openColumn; fresh.openRow = taken.openRow
+        fresh.openRaw = taken.openRaw; fresh.openLine = taken.openLine
+        if taken.openStart >= 0 {
+            let st = taken.openStart
+            fresh.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: taken.bytes.buffer[st...]))
+            fresh.openStart = 0
+            for a in taken.anchors.buffer where Int(a.pos) >= st {
+                var moved = a
+                moved.pos -= Int32(st)
+                fresh.anchors.append(moved)
+            }
+        }
+        other.s.pointee = fresh
+        other.countedOnly.update(repeating: 0, count: taken.countedColumns)
     }
 
     deinit {
         countedOnly.deallocate()
+        s.pointee.deallocate()
         s.deinitialize(count: 1)
         s.deallocate()
     }
 
-    var bytes: [UInt8] { s.pointee.bytes }
-    var cells: [Cell] { s.pointee.cells }
-    var plainBytes: [UInt8] { s.pointee.plainBytes }
-    var plainHits: [PlainHit] { s.pointee.plainHits }
-    var plainOthers: [Int32] { s.pointee.plainOthers }
+    /// The batch's buffers, valid until the next change to the batch.
+    var bytes: UnsafeBufferPointer<UInt8> { s.pointee.bytes.buffer }
+    var cells: UnsafeBufferPointer<Cell> { s.pointee.cells.buffer }
+    var plainBytes: UnsafeBufferPointer<UInt8> { s.pointee.plainBytes.buffer }
+    var plainHits: UnsafeBufferPointer<PlainHit> { s.pointee.plainHits.buffer }
+    var plainOthers: UnsafeBufferPointer<Int32> { s.pointee.plainOthers.buffer }
     var isFull: Bool { s.pointee.bytes.count + s.pointee.plainSize >= Self.capacity }
     /// How far the batch is from full.
     var room: Int { Self.capacity - s.pointee.bytes.count - s.pointee.plainSize }
     var hasCells: Bool {
         !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty || s.pointee.countedCells > 0
     }
-    /// The count of `addCell`'s counted-only cells per column, for columns 0..<count.
-    var countedOnlyPerColumn: UnsafeBufferPointer<Int64> { UnsafeBufferPointer(start: countedOnly, count: s.pointee.countedColumns) }
+    /// The batch's cells per column, for columns 0..<count.
+    var cellsPerColumn: UnsafeBufferPointer<Int64> { UnsafeBufferPointer(start: countedOnly, count: s.pointee.countedColumns) }
     var isEmpty: Bool { !hasCells && s.pointee.openStart < 0 }
 
     /// Starts a cell; bytes are appended with `append` until `closeCell`.
@@ -141,18 +169,17 @@ final class CellBatch {
         let plain = (cellRaw + Int64(pos - cellStart), cellLine)
         // Most cells have no anchor (no escape, no newline): the common case costs one comparison.
         guard let last = s.pointee.anchors.last, Int(last.pos) >= cellStart else { return plain }
-        return s.pointee.anchors.withUnsafeBufferPointer { anchors in
-            var lo = 0, hi = anchors.count - 1, found = -1
-            while lo <= hi {
-                let mid = (lo + hi) >> 1
-                if Int(anchors[mid].pos) <= pos { found = mid; lo = mid + 1 } else { hi = mid - 1 }
-            }
-            if found >= 0 && Int(anchors[found].pos) >= cellStart {
-                let a = anchors[found]
-                return (a.raw + Int64(pos - Int(a.pos)) * Int64(a.stride), a.line)
-            }
-            return plain
+        let anchors = s.pointee.anchors.buffer
+        var lo = 0, hi = anchors.count - 1, found = -1
+        while lo <= hi {
+            let mid = (lo + hi) >> 1
+            if Int(anchors[mid].pos) <= pos { found = mid; lo = mid + 1 } else { hi = mid - 1 }
         }
+        if found >= 0 && Int(anchors[found].pos) >= cellStart {
+            let a = anchors[found]
+            return (a.raw + Int64(pos - Int(a.pos)) * Int64(a.stride), a.line)
+        }
+        return plain
     }
 
     /// The raw offset the next byte appended to the open cell is taken to have (-1 when no
@@ -172,7 +199,7 @@ final class CellBatch {
     func discardOpenCell() {
         let st = s.pointee.openStart
         guard st >= 0 else { return }
-        s.pointee.bytes.removeSubrange(st...)
+        s.pointee.bytes.truncate(to: st)
         while let a = s.pointee.anchors.last, Int(a.pos) >= st { s.pointee.anchors.removeLast() }
         s.pointee.openStart = -1
     }
@@ -202,13 +229,21 @@ final class CellBatch {
     /// is personal data, or its count.
     @inline(__always) func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
         if !addPlainCell(p, column: Int32(column), row: row, rawOffset: rawOffset, line: 0) {
-            countOnly(column)
+            s.pointee.countedCells += 1
         }
+        countColumn(column)
         s.pointee.plainSize += p.count + 1
     }
 
+    /// addPlainCell for a parser that counts the cell's column itself (in `countedOnlyStorage`,
+    /// then `addCounted`): false when the cell is nothing, to be added to `addCounted`'s cells.
+    @inline(__always) func addPlainCellUncounted(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) -> Bool {
+        s.pointee.plainSize += p.count + 1
+        return addPlainCell(p, column: Int32(column), row: row, rawOffset: rawOffset, line: 0)
+    }
+
     /// Accounts for cells a parser counted in `countedOnlyStorage` (columns: one past the highest
-    /// it counted in), and the batch bytes they would have taken.
+    /// it counted in; cells: those it only counted), and the batch bytes they would have taken.
     @inline(__always) func addCounted(cells: Int, size: Int, columns: Int) {
         s.pointee.countedCells += cells
         s.pointee.plainSize += size
@@ -223,10 +258,16 @@ final class CellBatch {
 
     /// Adds a trimmed cell with no newline to the bytes Hyperscan searches.
     @inline(__always) func addSearchedCell(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
+        addSearchedCellUncounted(p, column: column, row: row, rawOffset: rawOffset)
+        countColumn(column)
+    }
+
+    /// addSearchedCell for a parser that counts the cell's column itself (`countedOnlyStorage`).
+    @inline(__always) func addSearchedCellUncounted(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
         let start = s.pointee.bytes.count
         s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: Int32(column), row: row,
                                     rawOffset: rawOffset, line: 0))
-        s.pointee.bytes.append(contentsOf: p)
+        s.pointee.bytes.appendCell(p)
         s.pointee.bytes.append(10)
     }
 
@@ -237,14 +278,18 @@ final class CellBatch {
         let cell = Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
                         rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count))
         s.pointee.plainHits.append(PlainHit(cell: cell, kind: v.kind, confidence: v.confidence))
-        s.pointee.plainBytes.append(contentsOf: p)
+        s.pointee.plainBytes.appendCell(p)
         return true
     }
 
     @inline(__always) private func countOnly(_ column: Int) {
+        countColumn(column)
+        s.pointee.countedCells += 1
+    }
+
+    @inline(__always) private func countColumn(_ column: Int) {
         countedOnly[column] += 1
         if column >= s.pointee.countedColumns { s.pointee.countedColumns = column + 1 }
-        s.pointee.countedCells += 1
     }
 
     @inline(__always) func append(_ c: UInt8) {
@@ -255,7 +300,7 @@ final class CellBatch {
     /// them (an unquoted CSV cell), so they are not searched for one.
     func append(_ p: UnsafeBufferPointer<UInt8>, newlineFree: Bool = false) {
         if newlineFree && p.count <= Self.maxCell - (s.pointee.bytes.count - s.pointee.openStart) - 1 {
-            s.pointee.bytes.append(contentsOf: p)
+            s.pointee.bytes.appendCell(p)
             return
         }
         var rest = p
@@ -265,11 +310,12 @@ final class CellBatch {
             let from = s.pointee.bytes.count
             s.pointee.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: rest[0..<n]))
             // One cell per line in the batch: a newline inside a cell becomes a space.
-            s.pointee.bytes.withUnsafeMutableBufferPointer { b in
+            do {
+                let b = s.pointee.bytes.base, count = s.pointee.bytes.count
                 var i = from
-                while i < b.count {
-                    guard let q = memchr(b.baseAddress! + i, 10, b.count - i) else { break }
-                    let at = UnsafeMutableRawPointer(q).assumingMemoryBound(to: UInt8.self) - b.baseAddress!
+                while i < count {
+                    guard let q = memchr(b + i, 10, count - i) else { break }
+                    let at = UnsafeMutableRawPointer(q).assumingMemoryBound(to: UInt8.self) - b
                     b[at] = 32
                     i = at + 1
                 }
@@ -292,24 +338,24 @@ final class CellBatch {
         let st = s.pointee.openStart
         guard st >= 0 else { return }
         // Trim surrounding spaces: whole-cell values compare cleanly.
-        let (cs, ce): (Int, Int) = s.pointee.bytes.withUnsafeBufferPointer { b in
+        let (cs, ce): (Int, Int) = { (b: UnsafeBufferPointer<UInt8>) in
             var a = st, e = b.count
             while a < e && (b[a] == 32 || b[a] == 9 || b[a] == 13) { a += 1 }
             while e > a && (b[e - 1] == 32 || b[e - 1] == 9 || b[e - 1] == 13) { e -= 1 }
             return (a, e)
-        }
+        }(s.pointee.bytes.buffer)
         // A plain cell without anchors (no escape, no newline, no hex) moves to the plain cells.
         if ce > cs && plainCells != nil && (s.pointee.anchors.last.map { Int($0.pos) < st } ?? true)
-            && s.pointee.bytes.withUnsafeBufferPointer({ PlainCell.isPlain($0.baseAddress! + cs, ce - cs) }) {
+            && PlainCell.isPlain(s.pointee.bytes.base + cs, ce - cs) {
             let raw = s.pointee.openRaw < 0 ? -1 : s.pointee.openRaw + Int64(cs - st)
             let line = s.pointee.openLine
-            let hit = s.pointee.bytes.withUnsafeBufferPointer { b in
-                addPlainCell(UnsafeBufferPointer(rebasing: b[cs..<ce]), column: s.pointee.openColumn, row: s.pointee.openRow, rawOffset: raw, line: line)
-            }
+            let hit = addPlainCell(UnsafeBufferPointer(start: s.pointee.bytes.base + cs, count: ce - cs), column: s.pointee.openColumn,
+                                   row: s.pointee.openRow, rawOffset: raw, line: line)
             if !hit { s.pointee.plainOthers.append(s.pointee.openColumn) }
+            countColumn(Int(s.pointee.openColumn))
             // Spaces around the value stayed in `bytes`, with the newline.
             s.pointee.plainSize += s.pointee.bytes.count - st + 1
-            s.pointee.bytes.removeSubrange(st...)
+            s.pointee.bytes.truncate(to: st)
             s.pointee.openStart = -1
             return
         }
@@ -318,8 +364,9 @@ final class CellBatch {
             s.pointee.cells.append(Cell(start: Int32(cs), end: Int32(ce), column: s.pointee.openColumn, row: s.pointee.openRow,
                                         rawOffset: at.raw, line: at.line))
             s.pointee.bytes.append(10)
+            countColumn(Int(s.pointee.openColumn))
         } else {
-            s.pointee.bytes.removeSubrange(st...)
+            s.pointee.bytes.truncate(to: st)
             while let a = s.pointee.anchors.last, Int(a.pos) >= st { s.pointee.anchors.removeLast() }
         }
         s.pointee.openStart = -1
@@ -327,26 +374,29 @@ final class CellBatch {
 
     /// Empties the batch after a scan, keeping a cell still being read (it continues in the next batch).
     func reset() {
-        s.pointee.cells.removeAll(keepingCapacity: true)
-        s.pointee.plainHits.removeAll(keepingCapacity: true)
-        s.pointee.plainBytes.removeAll(keepingCapacity: true)
-        s.pointee.plainOthers.removeAll(keepingCapacity: true)
+        s.pointee.cells.removeAll()
+        s.pointee.plainHits.removeAll()
+        s.pointee.plainBytes.removeAll()
+        s.pointee.plainOthers.removeAll()
         s.pointee.plainSize = 0
         countedOnly.update(repeating: 0, count: s.pointee.countedColumns)
         s.pointee.countedColumns = 0
         s.pointee.countedCells = 0
         let st = s.pointee.openStart
         if st >= 0 {
-            let rest = Array(s.pointee.bytes[st...])
-            s.pointee.bytes.removeAll(keepingCapacity: true)
-            s.pointee.bytes.append(contentsOf: rest)
+            s.pointee.bytes.keepTail(from: st)
             s.pointee.openStart = 0
-            let kept = s.pointee.anchors.filter { Int($0.pos) >= st }.map { a -> Anchor in var a = a; a.pos -= Int32(st); return a }
-            s.pointee.anchors.removeAll(keepingCapacity: true)
-            s.pointee.anchors.append(contentsOf: kept)
+            var kept = 0
+            for k in 0..<s.pointee.anchors.count where Int(s.pointee.anchors[k].pos) >= st {
+                var a = s.pointee.anchors[k]
+                a.pos -= Int32(st)
+                s.pointee.anchors[kept] = a
+                kept += 1
+            }
+            s.pointee.anchors.truncate(to: kept)
         } else {
-            s.pointee.bytes.removeAll(keepingCapacity: true)
-            s.pointee.anchors.removeAll(keepingCapacity: true)
+            s.pointee.bytes.removeAll()
+            s.pointee.anchors.removeAll()
         }
     }
 
@@ -357,11 +407,14 @@ final class CellBatch {
              plainBytes: s.pointee.plainBytes.count, plainOthers: s.pointee.plainOthers.count, plainSize: s.pointee.plainSize)
     }
     func rollback(to m: Mark) {
-        s.pointee.cells.removeSubrange(m.cells...)
-        s.pointee.bytes.removeSubrange(m.bytes...)
-        s.pointee.plainHits.removeSubrange(m.plainHits...)
-        s.pointee.plainBytes.removeSubrange(m.plainBytes...)
-        s.pointee.plainOthers.removeSubrange(m.plainOthers...)
+        for c in s.pointee.cells.buffer[m.cells...] { countedOnly[Int(c.column)] -= 1 }
+        for h in s.pointee.plainHits.buffer[m.plainHits...] { countedOnly[Int(h.cell.column)] -= 1 }
+        for c in s.pointee.plainOthers.buffer[m.plainOthers...] { countedOnly[Int(c)] -= 1 }
+        s.pointee.cells.truncate(to: m.cells)
+        s.pointee.bytes.truncate(to: m.bytes)
+        s.pointee.plainHits.truncate(to: m.plainHits)
+        s.pointee.plainBytes.truncate(to: m.plainBytes)
+        s.pointee.plainOthers.truncate(to: m.plainOthers)
         s.pointee.plainSize = m.plainSize
         while let a = s.pointee.anchors.last, Int(a.pos) >= m.bytes { s.pointee.anchors.removeLast() }
         s.pointee.openStart = -1
@@ -369,15 +422,14 @@ final class CellBatch {
 
     /// The cell containing byte `offset` (cells are in offset order).
     func cellIndex(at offset: Int) -> Int? {
-        s.pointee.cells.withUnsafeBufferPointer { cells in
-            var lo = 0, hi = cells.count - 1
-            while lo <= hi {
-                let mid = (lo + hi) >> 1
-                let c = cells[mid]
-                if offset < Int(c.start) { hi = mid - 1 } else if offset >= Int(c.end) { lo = mid + 1 } else { return mid }
-            }
-            return nil
+        let cells = s.pointee.cells.buffer
+        var lo = 0, hi = cells.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) >> 1
+            let c = cells[mid]
+            if offset < Int(c.start) { hi = mid - 1 } else if offset >= Int(c.end) { lo = mid + 1 } else { return mid }
         }
+        return nil
     }
 }
 

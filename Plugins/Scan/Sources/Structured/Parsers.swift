@@ -217,6 +217,9 @@ struct DelimitedParser {
                   last >= 64 || (Self.specialLast >> UInt64(last)) & 1 == 0 else { break }
             ends &= ends &- 1
             let tableColumn = positions[column]
+            // Every cell counts for its column, here rather than in the batch.
+            counted[tableColumn] &+= 1
+            if tableColumn >= countedColumns { countedColumns = tableColumn &+ 1 }
             var countOnly = false
             if digitRunsOnly && CellEndMask.bits(runPlane, from: i &- base, count: n) == 0 {
                 // No run of digits: no value, whether the cell is a plain number or not.
@@ -227,19 +230,19 @@ struct DelimitedParser {
                 let endsInX = digits | (1 &<< UInt64(n &- 1)) == all && last | 0x20 == 120
                 if digits == all || endsInX {
                     if classifier.mayHoldValue(length: n, endsInX: endsInX) {
-                        batch.addPlainCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))
+                        if !batch.addPlainCellUncounted(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i)) {
+                            countedCells &+= 1
+                        }
                     } else {
                         countOnly = true
                     }
                 } else {
-                    batch.addSearchedCell(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))
+                    batch.addSearchedCellUncounted(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))
                 }
             }
             if countOnly {
-                counted[tableColumn] &+= 1
                 countedCells &+= 1
                 countedSize &+= n &+ 1
-                if tableColumn >= countedColumns { countedColumns = tableColumn &+ 1 }
             }
             if b[j] == separator { column &+= 1 } else { column = 0; row &+= 1 }
             i = j &+ 1

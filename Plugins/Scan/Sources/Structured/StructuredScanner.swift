@@ -214,9 +214,7 @@ final class StructuredScanner {
         guard !batch.cells.isEmpty else { return }
         try finishPending(ref: ref, emit: emit)
         var hits: [ScanHit] = []
-        try batch.bytes.withUnsafeBufferPointer { b in
-            try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
-        }
+        try scanner!.scan(batch.bytes, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
         hits.sort { $0.valueStart < $1.valueStart }
         for h in hits {
             guard let ci = batch.cellIndex(at: h.valueStart) else { continue }
@@ -245,7 +243,7 @@ final class StructuredScanner {
                 // The batch is scanned on the background thread while the parser fills the next
                 // one; its hits are counted here at the next flush, so counts and findings keep
                 // their order.
-                let job = background.submit(CellBatch(snapshotOf: batch))
+                let job = background.submit(CellBatch(takingCellsOf: batch))
                 try finishPending(ref: ref, emit: emit)
                 pending = (table, job)
             } else {
@@ -253,9 +251,7 @@ final class StructuredScanner {
                 var hits = hitBuffer
                 hitBuffer = []
                 hits.removeAll(keepingCapacity: true)
-                try batch.bytes.withUnsafeBufferPointer { b in
-                    try scanner!.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
-                }
+                try scanner!.scan(batch.bytes, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
                 count(hits, in: table, batch: batch, ref: ref, emit: emit)
                 hitBuffer = hits
             }
@@ -299,17 +295,19 @@ final class StructuredScanner {
         let table: Table
         let batch: CellBatch
         let ref: ItemRef
-        let cells: [CellBatch.Cell], bytes: [UInt8]
-        let plainHits: [PlainHit], plainBytes: [UInt8]
+        /// The batch's buffers (it is not changed while they are counted).
+        let cells: UnsafeBufferPointer<CellBatch.Cell>, bytes: UnsafeBufferPointer<UInt8>
+        let plainHits: UnsafeBufferPointer<PlainHit>, plainBytes: UnsafeBufferPointer<UInt8>
         var columns: [ColumnStats]
         let names: [String]
         let kindCount = PIIKind.count
         /// Per (column, kind) counters in flat arrays for the hit loop (no uniqueness check of
         /// nested arrays per hit), started from the columns' values and written back after it,
-        /// so the sums add up in the same order.
-        var counts: [Int64]
-        var sums: [Double]
-        var nameMatches: [Bool]
+        /// so the sums add up in the same order. Raw pointers (freed by finish()): an array
+        /// written through `self` is checked for uniqueness on every write.
+        let counts: UnsafeMutablePointer<Int64>
+        let sums: UnsafeMutablePointer<Double>
+        let nameMatches: UnsafeMutablePointer<Bool>
         let minimumConfidence: Double, perValue: Bool
         /// Hits come mostly in offset order: the next one is looked for next to the last cell.
         var cursor = 0
@@ -326,14 +324,15 @@ final class StructuredScanner {
             minimumConfidence = scanner.options.minimumConfidence
             perValue = scanner.options.perValue
             var perColumn = [Int64](repeating: 0, count: columns.count)
-            for c in cells { perColumn[Int(c.column)] += 1 }
-            for h in plainHits { perColumn[Int(h.cell.column)] += 1 }
-            for c in batch.plainOthers { perColumn[Int(c)] += 1 }
-            for (c, n) in batch.countedOnlyPerColumn.enumerated() { perColumn[c] += n }
+            for (c, n) in batch.cellsPerColumn.enumerated() { perColumn[c] += n }
             for i in 0..<perColumn.count { columns[i].values += perColumn[i] }
-            counts = [Int64](repeating: 0, count: columns.count * PIIKind.count)
-            sums = [Double](repeating: 0, count: columns.count * PIIKind.count)
-            nameMatches = [Bool](repeating: false, count: columns.count * PIIKind.count)
+            let slots = max(columns.count * PIIKind.count, 1)
+            counts = .allocate(capacity: slots)
+            counts.initialize(repeating: 0, count: slots)
+            sums = .allocate(capacity: slots)
+            sums.initialize(repeating: 0, count: slots)
+            nameMatches = .allocate(capacity: slots)
+            nameMatches.initialize(repeating: false, count: slots)
             for (i, c) in columns.enumerated() {
                 for k in 0..<kindCount {
                     counts[i * kindCount + k] = c.kindCounts[k]
@@ -351,6 +350,7 @@ final class StructuredScanner {
                     columns[i].confidenceSums[k] = sums[i * kindCount + k]
                 }
             }
+            counts.deallocate(); sums.deallocate(); nameMatches.deallocate()
             table.columns = columns
         }
 
@@ -452,8 +452,8 @@ final class StructuredScanner {
             guard !nameColumns.isEmpty else { return }
             let conf = 0.85
             guard conf >= minimumConfidence else { return }
-            let bytes = bytes
-            bytes.withUnsafeBufferPointer { b in
+            do {
+                let b = bytes
                 for i in nameColumns {
                     for cell in cells where Int(cell.column) == i {
                         let v = UnsafeBufferPointer(rebasing: b[Int(cell.start)..<Int(cell.end)])
@@ -476,13 +476,13 @@ final class StructuredScanner {
     /// A secret counts for a cell when its match, and the keyword that confirmed it, lie inside
     /// the cell: the batch joins cells with newlines, which patterns such as `password\s*:`
     /// would otherwise read across (a value of one column confirmed by a word in another).
-    fileprivate func isInside(_ hit: ScanHit, _ cell: CellBatch.Cell, rule r: Int, _ bytes: [UInt8]) -> Bool {
+    fileprivate func isInside(_ hit: ScanHit, _ cell: CellBatch.Cell, rule r: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = Int(cell.start), end = Int(cell.end)
         guard hit.start >= start && hit.end <= end else { return false }
         let keywords = rules.secretRuntime[r].keywords
         if keywords.isEmpty { return true }
         let from = max(start, hit.start - rules.secretRules[r].keywordWindow)
-        return bytes.withUnsafeBufferPointer { b in keywords.contains { ByteSearch.containsCaseless(b, from, hit.end, $0) } }
+        return keywords.contains { ByteSearch.containsCaseless(bytes, from, hit.end, $0) }
     }
 
     /// A plain cell's location: its bytes are the source bytes (no escape, no newline).
@@ -624,9 +624,7 @@ final class BackgroundBatchScanner: @unchecked Sendable {
             var hits: [ScanHit] = []
             hits.reserveCapacity(lastHits + lastHits / 4)
             do {
-                try job.batch.bytes.withUnsafeBufferPointer { b in
-                    try scanner.scan(b, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
-                }
+                try scanner.scan(job.batch.bytes, continuesBefore: false, continuesAfter: false, ownStart: 0, into: &hits)
             } catch {
                 job.error = error
             }
