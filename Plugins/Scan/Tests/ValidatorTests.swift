@@ -2,6 +2,37 @@
 import XCTest
 
 final class ValidatorTests: XCTestCase {
+    /// The bits ID checks use are read from the codes alone; they hold what the named table holds.
+    func testDivisionCodeBitsHoldExactlyTheTablesCodes() {
+        let table = DivisionCodes.table, bits = DivisionCodes.bits
+        for p in 0..<100 {
+            XCTAssertEqual(bits.provinces[p], table.provinces[p] != nil || DivisionCodes.permitProvinces[p] != nil, "province \(p)")
+        }
+        for c in 0..<10_000 { XCTAssertEqual(bits.cities[c], table.cities[c] != nil, "city \(c)") }
+        var counties = 0
+        for c in 0..<1_000_000 where bits.county(c) {
+            counties += 1
+            XCTAssertNotNil(table.counties[c], "county \(c)")
+        }
+        XCTAssertEqual(counties, table.counties.count)
+        XCTAssertGreaterThan(counties, 2_800)
+    }
+
+    /// Patterns for a set of kinds are those of the whole list, filtered, in the same order (the
+    /// index is the Hyperscan id); addresses come last and only when asked for.
+    func testSelectedPatternsAreTheWholeListFiltered() {
+        let sets: [Set<PIIKind>] = [[.cnIDCard], [.address], [.cnMobile, .address, .email], Set(PIIKind.allCases), []]
+        for kinds in sets {
+            let expected = PIIPatterns.all.compactMap { p -> String? in
+                let k = p.kinds.filter(kinds.contains)
+                return k.isEmpty ? nil : "\(k) \(p.expression) \(p.flags)"
+            }
+            XCTAssertEqual(PIIPatterns.selected(kinds).map { "\($0.kinds) \($0.expression) \($0.flags)" }, expected, "\(kinds)")
+        }
+        XCTAssertEqual(PIIPatterns.selected([.cnIDCard]).count, 1)
+        XCTAssertGreaterThan(PIIPatterns.selected([.address]).count, 3)
+    }
+
     // MARK: shared standard vectors (GB 11643, GB 32100)
 
     func testIDCardAgainstSharedVectors() throws {

@@ -7,6 +7,14 @@ public struct DiscoveredPlugin: Sendable {
     public var manifestPath: String
     public var libraryPath: String
     public var directory: String
+    /// The manifest file's bytes: a library whose embedded manifest is the same text needs no
+    /// second decoding at load time.
+    public var manifestJSON: [UInt8] = []
+
+    public init(manifest: PluginManifest, manifestPath: String, libraryPath: String, directory: String, manifestJSON: [UInt8] = []) {
+        self.manifest = manifest; self.manifestPath = manifestPath; self.libraryPath = libraryPath
+        self.directory = directory; self.manifestJSON = manifestJSON
+    }
 }
 
 /// A manifest that could not be read; listed, never fatal for the other plugins.
@@ -60,7 +68,7 @@ public struct PluginCatalog: Sendable {
                     }
                     let found = DiscoveredPlugin(manifest: manifest, manifestPath: path,
                                                  libraryPath: (dir as NSString).appendingPathComponent(manifest.library),
-                                                 directory: dir)
+                                                 directory: dir, manifestJSON: [UInt8](data))
                     if byId[manifest.id] != nil { shadowed.append(found); continue }
                     byId[manifest.id] = plugins.count
                     plugins.append(found)

@@ -62,12 +62,29 @@ public enum DivisionCodes {
         var counties = [UInt64](repeating: 0, count: 1_000_000 / 64 + 1)
         func county(_ c: Int) -> Bool { counties[c >> 6] & (1 << UInt64(c & 63)) != 0 }
     }
+    /// Read from the codes alone: an ID check needs no names, and building `table` (3,200 Strings
+    /// in three dictionaries) was a seventh of `scan --only pii.cn_id_card`'s start-up.
     static let bits: Bits = {
         var b = Bits()
-        for p in table.provinces.keys { b.provinces[p] = true }
         for p in permitProvinces.keys { b.provinces[p] = true }
-        for c in table.cities.keys { b.cities[c] = true }
-        for c in table.counties.keys { b.counties[c >> 6] |= 1 << UInt64(c & 63) }
+        var data = divisionCodesData
+        data.withUTF8 { u in
+            var i = 0
+            while i < u.count {
+                var code = 0, digits = 0
+                while i < u.count, u[i] >= 48, u[i] <= 57 { code = code * 10 + Int(u[i] - 48); digits += 1; i += 1 }
+                if i < u.count, u[i] == 0x20 {
+                    switch digits {
+                    case 2: b.provinces[code] = true
+                    case 4: b.cities[code] = true
+                    case 6: b.counties[code >> 6] |= 1 << UInt64(code & 63)
+                    default: break
+                    }
+                }
+                while i < u.count, u[i] != 0x0A { i += 1 }
+                i += 1
+            }
+        }
         return b
     }()
 

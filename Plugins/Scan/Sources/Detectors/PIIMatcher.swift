@@ -42,10 +42,7 @@ final class PIICompiledSet: @unchecked Sendable {
     let database: HSDatabase?
 
     init(kinds: Set<PIIKind>) throws {
-        patterns = PIIPatterns.all.compactMap { p in
-            let k = p.kinds.filter(kinds.contains)
-            return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
-        }
+        patterns = PIIPatterns.selected(kinds)
         let expressions = patterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
         database = expressions.isEmpty ? nil : try HSDatabase.cached(expressions)
     }

@@ -101,8 +101,24 @@ enum PIIPatterns {
     static let nameLabels = "姓名|名字|联系人|收货人|收件人|寄件人|持卡人|开户名|户名|法定代表人|法人代表|负责人|经办人|申请人|投保人|被保险人|受益人|患者|客户姓名|真实姓名|监护人|紧急联系人"
     static let addressDetail = "路|街|大道|巷|弄|胡同|号|村|组|室|栋|幢|单元|楼|小区|大厦|社区"
 
+    /// The patterns that find `kinds`, in the order of `all` (the index is the Hyperscan id). The
+    /// address patterns (every province and city name, built from the division table) are made
+    /// only when addresses are asked for.
+    static func selected(_ kinds: Set<PIIKind>) -> [PIIPattern] {
+        func only(_ patterns: [PIIPattern]) -> [PIIPattern] {
+            patterns.compactMap { p in
+                let k = p.kinds.filter(kinds.contains)
+                return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
+            }
+        }
+        return only(base) + (kinds.contains(.address) ? only(address) : [])
+    }
+
     /// All patterns; the index in this array is the Hyperscan id.
-    static let all: [PIIPattern] = {
+    static var all: [PIIPattern] { base + address }
+
+    /// Every pattern but the address ones.
+    static let base: [PIIPattern] = {
         var p: [PIIPattern] = []
         // Runs of seven or more digits, extended over digits, capitals and x (not Hyperscan: see
         // PIIExtent.digitRun): the token's shape decides which validators apply.
@@ -146,8 +162,13 @@ enum PIIPatterns {
                             flags: HSFlag.somLeftmost | HSFlag.utf8, extent: .som))
         p.append(PIIPattern(kinds: [.personName], expression: "(?:\(nameLabels))[ \\t:：]{0,3}[\\x{4e00}-\\x{9fa5}]{2}",
                             flags: HSFlag.utf8, extent: .labelledName))
-        // Addresses start with a province or city name: one literal set per name length, so the
-        // start is the end minus the width without asking Hyperscan for start offsets.
+        return p
+    }()
+
+    /// Addresses start with a province or city name: one literal set per name length, so the
+    /// start is the end minus the width without asking Hyperscan for start offsets.
+    static let address: [PIIPattern] = {
+        var p: [PIIPattern] = []
         var byWidth: [Int: [String]] = [:]
         for name in AddressNames.starts { byWidth[name.utf8.count, default: []].append(name) }
         for (width, names) in byWidth.sorted(by: { $0.key < $1.key }) {

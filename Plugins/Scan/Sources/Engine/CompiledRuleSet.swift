@@ -36,10 +36,7 @@ public final class CompiledRuleSet: @unchecked Sendable {
     public init(secretRules: [SecretRule], piiKinds: Set<PIIKind>) throws {
         self.secretRules = secretRules
         self.piiKinds = piiKinds
-        piiPatterns = PIIPatterns.all.compactMap { p in
-            let k = p.kinds.filter(piiKinds.contains)
-            return k.isEmpty ? nil : PIIPattern(kinds: k, expression: p.expression, flags: p.flags, extent: p.extent)
-        }
+        piiPatterns = PIIPatterns.selected(piiKinds)
         var expressions = piiPatterns.enumerated().map { HSExpression($1.expression, flags: $1.flags, id: UInt32($0)) }.filter { !$0.expression.isEmpty }
         var runtime: [SecretRuntime] = []
         let allWidths = try HSDatabase.cachedWidths(secretRules.map(\.pattern)) { i, error in
