@@ -173,3 +173,130 @@ final class IdentifierMemoTests: XCTestCase {
         XCTAssertEqual(look("k\u{FFFD}\u{FFFD}", 13), "K\u{FFFD}\u{FFFD}"); XCTAssertEqual(calls, 9)
     }
 }
+
+/// Token boundaries the lexer's white-space and comment handling must get exactly right: deep
+/// indentation, block comments full of stars and slashes (and cut off at the end of the text),
+/// punctuation before regex literals, and identifier prefixes as triggers. Exact tokens, lines
+/// and offsets.
+final class LexerBoundaryTests: XCTestCase {
+    private func tokens(_ bytes: [UInt8], _ family: SourceLanguage.Family, names: [String] = [], prefixes: [String] = []) -> ([String], LexResult) {
+        var out = LexResult()
+        let set = TriggerSet(names: names, prefixes: prefixes)
+        bytes.withUnsafeBufferPointer { Lexer.lex($0, rules: LexerRules.forFamily(family), triggers: set, into: &out) }
+        let shown = out.tokens.buffer.map { "\(String(decoding: bytes[Int($0.start)..<Int($0.end)], as: UTF8.self))@\($0.line):\($0.start)" }
+        return (shown, out)
+    }
+
+    func testIndentationOfEveryWidth() {
+        // 0 to 20 spaces after a newline (around the eight-byte step), then a token; the text ends
+        // in spaces shorter and longer than a word too.
+        var src = ""
+        var expected: [String] = []
+        var offset = 0
+        for width in 0...20 {
+            src += "\n" + String(repeating: " ", count: width) + "t\(width)"
+            offset += 1 + width
+            expected.append("t\(width)@\(width + 2):\(offset)")
+            offset += "t\(width)".utf8.count
+        }
+        for tail in [3, 8, 13] {
+            let (got, _) = tokens(Array((src + "\n" + String(repeating: " ", count: tail)).utf8), .jvm)
+            XCTAssertEqual(got, expected)
+        }
+        // Spaces then a tab, and a newline inside the spaces.
+        let (mixed, _) = tokens(Array("a\n        \tb\n    \n        c".utf8), .csharp)
+        XCTAssertEqual(mixed, ["a@1:0", "b@2:11", "c@4:26"])
+    }
+
+    func testBlockCommentsWithStarsAndNewlines() {
+        let src = "a /* * ** *\n * / *\n*/ b /**/ c /***/ d /* x */\ne /*/ f */ g"
+        let (got, _) = tokens(Array(src.utf8), .jvm)
+        XCTAssertEqual(got, ["a@1:0", "b@3:22", "c@3:29", "d@3:37", "e@4:47", "g@4:58"])
+        // Unterminated: a star at the very end, a star and a slash apart, and `/*` as the last bytes.
+        for text in ["x /* a\n*", "x /* *\n/", "x /*", "x /*\n*\n*"] {
+            let (t, _) = tokens(Array(text.utf8), .c)
+            XCTAssertEqual(t, ["x@1:0"], text)
+        }
+        // The lines after a long comment of many lines are counted exactly.
+        let long = "p /*" + String(repeating: "line * / *\n", count: 300) + "*/ q"
+        let (l, _) = tokens(Array(long.utf8), .go)
+        XCTAssertEqual(l.last, "q@301:\(long.utf8.count - 1)")
+    }
+
+    func testLonePunctuationAndRegexAfterIt() {
+        let (js, _) = tokens(Array("f(/a,b/g);{x}[/c/]\n(a)/2/1".utf8), .javascript)
+        // Regex literals make no token: `/a,b/g` after "(" and `/c/` after "[" are skipped, and
+        // after ")" a "/" divides.
+        XCTAssertEqual(js, ["f@1:0", "(@1:1", ")@1:8", ";@1:9", "{@1:10", "x@1:11", "}@1:12", "[@1:13", "]@1:17",
+                            "(@2:19", "a@2:20", ")@2:21", "/@2:22", "2@2:23", "/@2:24", "1@2:25"])
+        let (_, r) = tokens(Array("a=(b);c==d;e:=f".utf8), .go)
+        XCTAssertEqual(r.assignments, [1, 11])
+        XCTAssertEqual(r.tokens.buffer.map(\.op), [0, 0x3D, 0x28, 0, 0x29, 0x3B, 0, 0x3D3D, 0, 0x3B, 0, 0x3D3A, 0])
+    }
+
+    func testPrefixTriggers() {
+        let src = "EVP_md5(); EVP_ E EV EVX_a eVP_x xEVP_y EVP_sha1 _EVP_z MD5"
+        let (got, r) = tokens(Array(src.utf8), .c, names: ["MD5"], prefixes: ["EVP_"])
+        let triggered = r.triggers.map { got[Int($0)] }
+        XCTAssertEqual(triggered, ["EVP_md5@1:0", "EVP_sha1@1:40", "MD5@1:56"])
+        // Without prefixes an identifier starting with E is not a trigger.
+        let (_, none) = tokens(Array(src.utf8), .c, names: [], prefixes: [])
+        XCTAssertEqual(none.triggers, [])
+    }
+}
+
+/// Literal values as the analysis reads them: string contents through the fast path for literals
+/// without escapes and through the decoding path for the rest (each must give what decoding the
+/// bytes gives), and number literals parsed in a temporary buffer. Bad input included: invalid
+/// UTF-8 and NUL inside a literal, unterminated strings, a lone quote at the end of the text.
+final class LiteralValueTests: XCTestCase {
+    private func withAnalyzer(_ src: [UInt8], _ family: SourceLanguage.Family, _ body: (FileAnalyzer) -> Void) {
+        var lex = LexResult()
+        let tables = LanguageTables.shared
+        src.withUnsafeBufferPointer { text in
+            Lexer.lex(text, rules: LexerRules.forFamily(family), triggers: tables.triggers[family]!, into: &lex)
+            let a = FileAnalyzer(p: text.baseAddress!, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
+                                 specs: tables.specs[family]!, byName: tables.byName[family]!, prefixSpecs: tables.prefixSpecs[family]!,
+                                 rawOffsets: true, wordFlags: IdentifierMemo(FileAnalyzer.identifierWordFlags),
+                                 exportable: IdentifierMemo(FileAnalyzer.exportableName),
+                                 algorithmNames: NameMemo(AlgorithmCatalog.parse),
+                                 pureAlgorithmNames: NameMemo(AlgorithmCatalog.isPureAlgorithmName))
+            body(a)
+        }
+    }
+
+    private func stringValues(_ src: [UInt8], _ family: SourceLanguage.Family) -> [String] {
+        var values: [String] = []
+        withAnalyzer(src, family) { a in
+            for i in 0..<a.toks.count where a.toks[i].kind == .string {
+                let value = a.stringValue(i)
+                // Whichever path is taken, the value is the decoded bytes.
+                XCTAssertEqual(value, String(decoding: a.stringBytes(i), as: UTF8.self))
+                values.append(value)
+            }
+        }
+        return values
+    }
+
+    func testStringValuesWithAndWithoutEscapes() {
+        let py: [UInt8] = Array(#"a = "AES/ECB/PKCS5Padding"; b = "x\ty\\z\x41\101\u0042"; c = ''; d = """tri"ple"""; e = r"raw\n"; q = "a\"b"; f = "bad "#.utf8)
+            + [0xFF, 0xC3, 0x00] + Array("\"\ng = \"open\nh = \"".utf8)
+        XCTAssertEqual(stringValues(py, .python), ["AES/ECB/PKCS5Padding", "x\ty\\zAAB", "", "tri\"ple", "raw\\n", "a\"b",
+                                                   "bad \u{FFFD}\u{FFFD}\u{0}", "open", ""])
+        // C: a raw string, a character literal, an escape at the very end of an unterminated string.
+        let c = Array(#"k = R"x(DES\n)x"; ch = 'a'; s = "plain"; t = "tail\"#.utf8)
+        XCTAssertEqual(stringValues(c, .c), ["DES\\n", "a", "plain", "tail\\"])
+        // JavaScript template literals and C# verbatim strings take the decoding path.
+        XCTAssertEqual(stringValues(Array("a = `x\\n${y}`; b = 'SHA1'".utf8), .javascript), ["x\\n${y}", "SHA1"])
+        XCTAssertEqual(stringValues(Array(#"var v = @"C:\k""q"; var w = "w";"#.utf8), .csharp), [#"C:\k""q"#, "w"])
+    }
+
+    func testNumberLiterals() {
+        let src = Array("0x1F 1_000 10L 0 077 1e5 1e-5 12f 0xFFFFFFFFFFFFFFFFFF 0b101 1.5 0x1fL 9223372036854775807 9223372036854775808 0X10UL".utf8)
+        var values: [Int?] = []
+        withAnalyzer(src, .c) { a in
+            for i in 0..<a.toks.count where a.toks[i].kind == .number { values.append(a.number(i)) }
+        }
+        XCTAssertEqual(values, [31, 1000, 10, 0, 77, nil, nil, 12, nil, 5, nil, 31, Int.max, nil, 16])
+    }
+}

@@ -57,10 +57,14 @@ struct SourceResult {
     var base: Location
 }
 
-/// A source file's results until the second pass takes them (once, on whichever worker).
+/// A source file's results until the second pass takes them (once, on whichever worker). The
+/// worker that lexed the file puts them in the box, so sorting, merging and handing them over
+/// moves a reference, not the results (copying them retained and released every part).
 final class SourceSlot: @unchecked Sendable {
     private var result: SourceResult?
     init(_ result: SourceResult) { self.result = result }
+    /// Reads the results before the second pass takes them.
+    func read<T>(_ body: (SourceResult) -> T) -> T { body(result!) }
     func take() -> SourceResult {
         defer { result = nil }
         return result!
@@ -95,13 +99,13 @@ final class AuditRun {
 
     func execute() throws -> PluginStatus {
         let scanners = (0..<options.jobs).map { _ in SourceScanner() }
-        let pool = WorkerPool<(bytes: [UInt8], lang: SourceLanguage, raw: Bool, base: Location), SourceResult>(threads: options.jobs) { job, w in
+        let pool = WorkerPool<(bytes: [UInt8], lang: SourceLanguage, raw: Bool, base: Location), SourceSlot>(threads: options.jobs) { job, w in
             let facts = job.bytes.withUnsafeBufferPointer { scanners[w].scan($0, language: job.lang, rawOffsets: job.raw) }
             var embedded = CertificateAnalyzer.Result()
             if CertificateAnalyzer.contains(job.bytes, CertificateAnalyzer.pemMarker) {
                 CertificateAnalyzer.analyzePEM(job.bytes, base: job.base, into: &embedded)
             }
-            return SourceResult(facts: facts, embedded: embedded, base: job.base)
+            return SourceSlot(SourceResult(facts: facts, embedded: embedded, base: job.base))
         }
         var seq = 0
         var done: UInt64 = 0
@@ -152,9 +156,11 @@ final class AuditRun {
         var sources = pool.finish()
 
         // Second pass: constants and configuration values of the whole tree.
-        for (_, r) in sources { constants.merge(r.facts.constants) }
-        for (_, r) in sources {
-            for e in r.embedded.errors { error(r.base.input, e.reason, e.code) }
+        for (_, slot) in sources { slot.read { constants.merge($0.facts.constants) } }
+        for (_, slot) in sources {
+            slot.read { r in
+                for e in r.embedded.errors { error(r.base.input, e.reason, e.code) }
+            }
         }
 
         // Live endpoints, after the files (their order is the order given).
@@ -176,7 +182,7 @@ final class AuditRun {
         // Each source file's results in a box of its own, released by the worker that resolves
         // the file (not all at once on this thread at the end).
         let sourceSeqs = sources.map(\.0)
-        let sourceSlots = sources.map { SourceSlot($0.1) }
+        let sourceSlots = sources.map(\.1)
         sources = []
         var units: [Unit] = []
         units.reserveCapacity(direct.count + sourceSeqs.count + 1)

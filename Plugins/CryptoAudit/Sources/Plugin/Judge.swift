@@ -95,6 +95,8 @@ final class Judge {
     func judge(_ observations: [Observation]) -> JudgedUnit {
         var unit = JudgedUnit(observations: observations, hitEnds: [], hits: [])
         unit.hitEnds.reserveCapacity(observations.count)
+        // About one hit per observation in source trees: grown once rather than by doubling.
+        unit.hits.reserveCapacity(observations.count)
         for o in observations {
             judge(o, into: &unit.hits)
             unit.hitEnds.append(unit.hits.count)

@@ -64,6 +64,8 @@ struct FindingDeduplicator {
         mutating func insert(_ k: Key) -> Bool {
             if set != nil { return set!.insert(k).inserted }
             for e in list where e.rule == k.rule && e.line == k.line && e.row == k.row && e.subject == k.subject { return false }
+            // An input has a few findings: room for them at once, not by doubling from one.
+            if list.isEmpty { list.reserveCapacity(8) }
             list.append(k)
             if list.count > Self.listLimit { set = Set(list); list = [] }
             return true

@@ -244,29 +244,56 @@ struct FileAnalyzer {
         default: return nil
         }
     }
-    func stringValue(_ i: Int) -> String { String(decoding: stringBytes(i), as: UTF8.self) }
+    func stringValue(_ i: Int) -> String {
+        // Most literals have no escapes: their String is made from the text itself, without the
+        // byte array `stringBytes` makes.
+        if let plain = plainStringContent(i) { return String(decoding: plain, as: UTF8.self) }
+        return String(decoding: stringBytes(i), as: UTF8.self)
+    }
+
+    /// The content of string token `i` when `stringBytes` would return exactly those bytes of the
+    /// text: no prefix that changes how it is read (C++ `R"(...)"`), and no backslash to decode.
+    /// nil when the slower path must decide.
+    func plainStringContent(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
+        let t = toks[i]
+        var s = Int(t.start), e = Int(t.end)
+        guard s < e, p[s] == 0x22 || p[s] == 0x27 else { return nil }
+        let q = p[s]
+        var ql = 1
+        if s + 2 < e && p[s + 1] == q && p[s + 2] == q && e - s >= 6 { ql = 3 }
+        s += ql
+        if e - ql >= s && e - ql < n && p[e - 1] == q { e -= ql }
+        guard e >= s else { return nil }
+        guard memchr(p + s, 0x5C, e - s) == nil else { return nil }
+        return UnsafeBufferPointer(start: p + s, count: e - s)
+    }
 
     /// A number literal's value: `_` and `'` separators and C/Java suffixes dropped; hex, binary,
     /// decimal; nil for anything else (floats, overflow). On the token's bytes, no String.
     func number(_ i: Int) -> Int? {
         let t = toks[i]
-        var d: [UInt8] = []
-        d.reserveCapacity(Int(t.end - t.start))
-        for k in Int(t.start)..<Int(t.end) where p[k] != 0x5F && p[k] != 0x27 { d.append(p[k]) }
-        let hex = d.count >= 2 && d[0] == 0x30 && (d[1] == 0x78 || d[1] == 0x58)
-        while let l = d.last {
-            let lu = l == 0x6C || l == 0x4C || l == 0x75 || l == 0x55          // l L u U
-            let fd = l == 0x66 || l == 0x46 || l == 0x64 || l == 0x44          // f F d D
-            guard lu || (fd && !hex) else { break }
-            d.removeLast()
+        // The digits are gathered in a temporary buffer (on the stack for any real number):
+        // an array per number literal was one allocation each.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(Int(t.end - t.start), 1)) { buffer -> Int? in
+            var count = 0
+            for k in Int(t.start)..<Int(t.end) where p[k] != 0x5F && p[k] != 0x27 { buffer[count] = p[k]; count += 1 }
+            let hex = count >= 2 && buffer[0] == 0x30 && (buffer[1] == 0x78 || buffer[1] == 0x58)
+            while count > 0 {
+                let l = buffer[count - 1]
+                let lu = l == 0x6C || l == 0x4C || l == 0x75 || l == 0x55          // l L u U
+                let fd = l == 0x66 || l == 0x46 || l == 0x64 || l == 0x44          // f F d D
+                guard lu || (fd && !hex) else { break }
+                count -= 1
+            }
+            let d = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            if hex { return Self.parseInt(d[2...], radix: 16) }
+            if count >= 2 && d[0] == 0x30 && (d[1] == 0x62 || d[1] == 0x42) { return Self.parseInt(d[2...], radix: 2) }
+            return Self.parseInt(d[...], radix: 10)
         }
-        if hex { return Self.parseInt(d[2...], radix: 16) }
-        if d.count >= 2 && d[0] == 0x30 && (d[1] == 0x62 || d[1] == 0x42) { return Self.parseInt(d[2...], radix: 2) }
-        return Self.parseInt(d[...], radix: 10)
     }
 
     /// As `Int(_:radix:)` on ASCII bytes: optional sign, at least one digit, nil on overflow.
-    static func parseInt(_ d: ArraySlice<UInt8>, radix: Int) -> Int? {
+    static func parseInt<Digits: Collection<UInt8>>(_ d: Digits, radix: Int) -> Int? where Digits.Index == Int {
         var i = d.startIndex
         var negative = false
         if i < d.endIndex && (d[i] == 0x2B || d[i] == 0x2D) { negative = d[i] == 0x2D; i += 1 }
@@ -399,6 +426,8 @@ struct FileAnalyzer {
     /// Splits `(`...`)` contents at depth-0 commas.
     func splitArgs(_ from: Int, _ close: Int) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        // Calls have a few arguments: one allocation rather than one per doubling.
+        if close > from { out.reserveCapacity(4) }
         var depth = 0
         var s = from
         var j = from
@@ -677,7 +706,12 @@ struct FileAnalyzer {
             let o = toks[j].op
             if o == 0x28 || o == 0x5B || o == 0x7B { depth += 1 }
             else if o == 0x29 || o == 0x5D || o == 0x7D { depth -= 1 }
-            else if o == op && depth == 0 { if j == s { return nil }; out.append(s..<j); s = j + 1 }
+            else if o == op && depth == 0 {
+                if j == s { return nil }
+                if out.isEmpty { out.reserveCapacity(4) }
+                out.append(s..<j)
+                s = j + 1
+            }
         }
         if out.isEmpty { return nil }
         out.append(s..<b)

@@ -198,6 +198,8 @@ extension FileAnalyzer {
         while le < n && p[le] != 0x0A { le += 1 }
         var bytes: [UInt8] = []
         if redact {
+            // The line's length and a little for redaction marks: one allocation, not one per doubling.
+            bytes.reserveCapacity(le - ls + 16)
             var first = t
             while first > 0 && toks[first - 1].line == line { first -= 1 }
             var k = ls

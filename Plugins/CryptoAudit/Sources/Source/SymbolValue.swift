@@ -1,5 +1,8 @@
 /// What an argument or a constant evaluates to, as far as lexical analysis can tell.
-indirect enum SymbolValue: Hashable, Sendable {
+/// Only the case that holds another value is `indirect`: an indirect enum boxes every case on the
+/// heap, and values are made for every argument and assignment evaluated (a third of the run's
+/// allocations were these boxes).
+enum SymbolValue: Hashable, Sendable {
     case string(String)
     /// A byte array written in the code (`new byte[16]`, `b"\x00" * 16`, `{0x01, 0x02}`).
     case bytes(count: Int, allZero: Bool)
@@ -7,7 +10,7 @@ indirect enum SymbolValue: Hashable, Sendable {
     /// An identifier not resolved yet: its last component and the whole qualified text.
     case symbol(name: String, text: String)
     /// A configuration or environment value, with the default the code gives.
-    case config(key: String, fallback: SymbolValue?)
+    indirect case config(key: String, fallback: SymbolValue?)
     /// Strings and symbols joined with `+`.
     case concat([SymbolValue])
     /// Produced by a random source (not a constant, whatever its quality).

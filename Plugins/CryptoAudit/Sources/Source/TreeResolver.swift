@@ -168,19 +168,17 @@ struct TreeResolver {
     /// cipher named without a mode where the API defaults to ECB (Java's Cipher) is ECB.
     private func addAlgorithms(_ name: String, role: AlgorithmRole, defaultECB: Bool, mode: SymbolValue?,
                                add: (Observation.Kind, SecurityLayer, Bool?, Double) -> Void) {
-        var comps = parsed[name]
+        let comps = parsed[name]
         if comps.isEmpty { return }
         let modeName = mode?.nameText.flatMap { parsed[$0].first(where: { $0.mode != nil })?.mode }
-        for i in comps.indices {
-            let c = comps[i]
+        // Each component is adjusted as a copy: changing the remembered array in place copied it.
+        for parsedComponent in comps {
+            var c = parsedComponent
             let prim = AlgorithmCatalog.family(c.family)?.primitive
             if role == .encrypt && (prim == .blockCipher) && c.mode == nil {
-                if let modeName { comps[i].mode = modeName }
-                else if defaultECB && !name.utf8.contains(0x2F) { comps[i].mode = "ECB" }
+                if let modeName { c.mode = modeName }
+                else if defaultECB && !name.utf8.contains(0x2F) { c.mode = "ECB" }
             }
-        }
-        for c in comps {
-            let prim = AlgorithmCatalog.family(c.family)?.primitive
             var comp = c
             var r = role
             switch role {
