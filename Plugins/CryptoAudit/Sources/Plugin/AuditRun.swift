@@ -65,9 +65,11 @@ final class SourceSlot: @unchecked Sendable {
     init(_ result: SourceResult) { self.result = result }
     /// Reads the results before the second pass takes them.
     func read<T>(_ body: (SourceResult) -> T) -> T { body(result!) }
+    /// Moves the results out (no copy of them, and none left to destroy here).
     func take() -> SourceResult {
-        defer { result = nil }
-        return result!
+        var taken: SourceResult?
+        swap(&taken, &result)
+        return taken!
     }
 }
 
@@ -314,12 +316,13 @@ final class AuditRun {
 
         mutating func add(_ unit: JudgedUnit) {
             var h = 0
-            for (j, o) in unit.observations.enumerated() {
-                let ids = inventory.add(o)
+            // Observations are read in place (a `for o in` copied each, retaining all its parts).
+            for j in unit.observations.indices {
+                let ids = inventory.add(unit.observations[j])
                 while h < unit.hitEnds[j] {
                     let hit = unit.hits[h]
                     h += 1
-                    guard dedup.accept(rule: hit.rule, location: o.location, subject: hit.subject) else { continue }
+                    guard dedup.accept(rule: hit.rule, location: unit.observations[j].location, subject: hit.subject) else { continue }
                     run.context.emit(hit.finding)
                     inventory.attach(ruleId: AuditRules.definitions[hit.rule].id, to: ids)
                 }

@@ -97,8 +97,9 @@ final class Judge {
         unit.hitEnds.reserveCapacity(observations.count)
         // About one hit per observation in source trees: grown once rather than by doubling.
         unit.hits.reserveCapacity(observations.count)
-        for o in observations {
-            judge(o, into: &unit.hits)
+        // Read in place: `for o in` copied each observation.
+        for j in observations.indices {
+            judge(observations[j], into: &unit.hits)
             unit.hitEnds.append(unit.hits.count)
         }
         return unit
