@@ -184,4 +184,74 @@ final class ParserTests: XCTestCase {
         }
     }
 
+
+    /// Heads of large items are reused from item to item: a buffer comes back empty with its
+    /// storage (no fresh pages per table), a head a sampler still holds is never written over,
+    /// and small heads are not kept.
+    func testHeadBuffersAreReusedWithoutTouchingAHeadStillInUse() {
+        let heads = HeadBuffers()
+        var a = heads.take(capacity: 2 << 20)
+        XCTAssertEqual(a.count, 0)
+        XCTAssertGreaterThanOrEqual(a.capacity, 2 << 20)
+        a.append(contentsOf: [1, 2, 3])
+        let storage = a.withUnsafeBufferPointer { $0.baseAddress }
+        heads.giveBack(a)
+        a = []
+        var b = heads.take(capacity: 1 << 20)
+        XCTAssertEqual(b.count, 0)
+        XCTAssertEqual(b.withUnsafeBufferPointer { $0.baseAddress }, storage, "the spare buffer is reused in place")
+        b.append(contentsOf: [4, 5])
+        // A sampler on a worker still reading the head when it is given back: the next taker
+        // writes into storage of its own.
+        let held = b
+        heads.giveBack(b)
+        b = []
+        var c = heads.take(capacity: 1 << 20)
+        c.append(contentsOf: [9, 9, 9, 9])
+        XCTAssertEqual(held, [4, 5])
+        XCTAssertEqual(c, [9, 9, 9, 9])
+        // Too small to keep; a spare buffer too small for the request is not used.
+        heads.giveBack([UInt8](repeating: 7, count: 1000))
+        XCTAssertEqual(heads.spareCount, 0)
+        heads.giveBack(c)
+        let d = heads.take(capacity: 64 << 20)
+        XCTAssertGreaterThanOrEqual(d.capacity, 64 << 20)
+        XCTAssertEqual(heads.spareCount, 1)
+    }
+
+    /// Many tables with multi-megabyte heads in a row (their head buffers reused), sampled on the
+    /// workers with 1 and 2 jobs: each table's sample is its own rows, whatever the order in which
+    /// the samplers ran and gave their buffers back (a shorter head after a longer one included).
+    func testLargeTableHeadsInARowAreEachSampledFromTheirOwnBytes() throws {
+        let ev = EvidenceFolder()
+        var expected: [(String, [String], [String: Int], Int)] = []
+        for k in 0..<6 {
+            // Rows long enough that the 1000 sampled rows span more than a megabyte.
+            let pad = String(repeating: "x", count: 1200 + 300 * (k % 3))
+            let rows = 1100 - 30 * k
+            if k % 2 == 0 {
+                var csv = "n\(k),mobile\(k),note\n"
+                for (i, m) in mobiles(rows).enumerated() { csv += "\(i),\(m),\(pad)\n" }
+                _ = ev.write("data/t\(k).csv", csv)
+                expected.append(("t\(k).csv", ["n\(k)", "mobile\(k)", "note"], ["cn_mobile": min(rows, 1000)], min(rows, 1000)))
+            } else {
+                var sql = "CREATE TABLE p\(k) (id int, id_no varchar(18), note text);\n"
+                for (i, v) in ids(rows).enumerated() { sql += "INSERT INTO p\(k) VALUES (\(i),'\(v)','\(pad)');\n" }
+                _ = ev.write("data/t\(k).sql", sql)
+                expected.append(("t\(k).sql.p\(k)", ["id", "id_no", "note"], ["cn_id_card": min(rows, 1000)], min(rows, 1000)))
+            }
+        }
+        for jobs in ["1", "2"] {
+            _ = try comply(["--pack", "cn-data-security", "--jobs", jobs, ev.root])
+            let tables = try XCTUnwrap(lastEvidence?.tables)
+            XCTAssertEqual(tables.map { ($0.item as NSString).lastPathComponent + ($0.table.map { "." + $0 } ?? "") }, expected.map(\.0), "--jobs \(jobs)")
+            for (t, e) in zip(tables, expected) {
+                XCTAssertEqual(t.columns.map(\.name), e.1, e.0)
+                XCTAssertEqual(t.rowsSampled, e.3, e.0)
+                XCTAssertEqual(t.columns[1].pi.counts, e.2, e.0)
+                XCTAssertEqual(t.columns[0].pi.counts, [:], e.0)
+            }
+        }
+    }
+
 }

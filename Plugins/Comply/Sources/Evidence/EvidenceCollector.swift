@@ -24,6 +24,7 @@ final class EvidenceCollector {
     /// Tables sampled on a worker: where their rows go in `evidence.tables`, filled by `finish()`.
     private var tableSlots: [(at: Int, task: Int, item: String, format: String, roles: ItemRoles)] = []
     private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    let heads = HeadBuffers()
 
     static let configLimit = 4 << 20
     static let logHead = 64 << 10
@@ -179,7 +180,9 @@ final class EvidenceCollector {
         if wantTable && cls.table == .sqlDump { headLimit = max(headLimit, Self.dumpHead) }
         if wantMagic { headLimit = max(headLimit, 64) }
         if office || ext == "pdf" { headLimit = wantMagic ? 64 : 0 }
-        var head: [UInt8] = []
+        var head = headLimit > 0 ? heads.take(capacity: min(headLimit, Int(clamping: item.size ?? Int64(headLimit)))) : []
+        // A head handed to a table sampler is given back by the sampler (and `head` emptied).
+        defer { heads.giveBack(head) }
         var complete = false
         if headLimit > 0 || scan {
             let decode = ["utf-16le", "utf-16be", "gb18030"].contains(item.encoding)
@@ -189,7 +192,6 @@ final class EvidenceCollector {
                     feeder = try PersonalDataFeeder(pool: pool, item: index, questions: asked)
                     scanned.append(index)
                 }
-                if headLimit > 0 { head.reserveCapacity(min(headLimit, Int(clamping: item.size ?? Int64(headLimit)))) }
                 func readSome(_ p: UnsafeMutableRawBufferPointer) throws -> Int {
                     if decode { return try item.readText(into: p.bindMemory(to: UInt8.self)) }
                     return try item.read(into: p)
@@ -268,15 +270,23 @@ final class EvidenceCollector {
             evidence.documents.append(doc)
         }
         if wantTable {
-            let (rows, counter) = (sampleRows, self.counter)
+            let (rows, counter, heads) = (sampleRows, self.counter, self.heads)
             var sample: (() -> [(String?, ColumnAccumulator)])?
             switch cls.table {
             case .delimited(let d)?:
                 let headBytes = head
-                sample = { [complete] in DelimitedSampler.sample(headBytes, delimiter: d, complete: complete, maxRows: rows, counter: counter).map { [(nil, $0)] } ?? [] }
+                head = []
+                sample = { [complete] in
+                    defer { heads.giveBack(headBytes) }
+                    return DelimitedSampler.sample(headBytes, delimiter: d, complete: complete, maxRows: rows, counter: counter).map { [(nil, $0)] } ?? []
+                }
             case .sqlDump?:
                 let headBytes = head
-                sample = { SQLDumpSampler.sample(headBytes, maxRows: rows, counter: counter).map { ($0.0, $0.1) } }
+                head = []
+                sample = {
+                    defer { heads.giveBack(headBytes) }
+                    return SQLDumpSampler.sample(headBytes, maxRows: rows, counter: counter).map { ($0.0, $0.1) }
+                }
             default: break
             }
             // Parsing a table's head is the reading thread's largest own cost: a worker does it
