@@ -93,8 +93,11 @@ public final class InputWalker {
         guard let dir else { return nil }
         defer { closedir(dir) }
         var names: [FolderName] = []
-        errno = 0
-        while let e = readdir(dir) {
+        while true {
+            // readdir says "end" and "error" both with nil; only errno tells them apart, and the
+            // name decoding below (allocations) may leave errno set, so it is cleared per call.
+            errno = 0
+            guard let e = readdir(dir) else { break }
             let name = withUnsafePointer(to: &e.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) { p in
                     UnsafeBufferPointer(start: p, count: strlen(p) + 1)  // with its NUL
