@@ -307,6 +307,20 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertEqual(r.findings.map(\.location.line), [2])
     }
 
+    /// A file name from the evidence cannot start a line of its own in the summary text.
+    func testSummaryTextEscapesControlCharactersInTheName() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 8)
+        let path = try dir.file("a\nHIGH forged\u{1b}[31m.txt", "id \(g.idCard())\n")
+        let r = try scan([path])
+        let s = try XCTUnwrap(r.data.first { $0.kind == "scan.summary" })
+        XCTAssertEqual(s.value["input"]?.stringValue, path, "the value keeps the name as it is")
+        let dirPrefix = String(path.dropLast("a\nHIGH forged\u{1b}[31m.txt".count))
+        XCTAssertTrue(s.text?.en.hasPrefix(dirPrefix + "a\\x0AHIGH forged\\x1B[31m.txt: 1 Resident identity card number") ?? false,
+                      s.text?.en ?? "")
+        XCTAssertFalse(s.text?.zh.contains("\n") ?? true)
+    }
+
     func testDataLevelThresholdsFromYAML() throws {
         let dir = try TempDir()
         var g = SyntheticPII(seed: 7)

@@ -170,40 +170,8 @@ public enum TextCell {
     }
 
     /// Control characters (C0, DEL, C1) as `\xNN`; `keepLayout` keeps newlines and tabs.
-    public static func sanitize(_ s: String, keepLayout: Bool = false) -> String {
-        // Most text has no control character: found out on bytes (C1 controls are C2 80…C2 9F).
-        var copy = s
-        let clean = copy.withUTF8 { u -> Bool in
-            var i = 0
-            while i < u.count {
-                let b = u[i]
-                if b < 0x20 {
-                    if !(keepLayout && (b == 0x0A || b == 0x09)) { return false }
-                } else if b == 0x7F || (b == 0xC2 && i + 1 < u.count && u[i + 1] <= 0x9F) {
-                    return false
-                }
-                i += 1
-            }
-            return true
-        }
-        if clean { return s }
-        return sanitizeScalars(s, keepLayout: keepLayout)
-    }
-
-    static func sanitizeScalars(_ s: String, keepLayout: Bool = false) -> String {
-        guard s.unicodeScalars.contains(where: { isControl($0) && !(keepLayout && ($0 == "\n" || $0 == "\t")) }) else { return s }
-        var out = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            if isControl(u) && !(keepLayout && (u == "\n" || u == "\t")) {
-                out.append(contentsOf: String(format: "\\x%02X", u.value).unicodeScalars)
-            } else {
-                out.append(u)
-            }
-        }
-        return String(out)
-    }
-
-    static func isControl(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) }
+    public static func sanitize(_ s: String, keepLayout: Bool = false) -> String { ControlCharacters.escaped(s, keepLayout: keepLayout) }
+    static func sanitizeScalars(_ s: String, keepLayout: Bool = false) -> String { ControlCharacters.escapedScalars(s, keepLayout: keepLayout) }
 }
 
 /// Prints each error record as one line on stderr as it happens: `dstool: INPUT: REASON`.

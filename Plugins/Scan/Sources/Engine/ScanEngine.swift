@@ -307,9 +307,12 @@ public final class ScanEngine {
         let zh = kindText.map { "\($0.key.title.zh) \($0.value) 条" }.joined(separator: "，")
         let secretsEN = stats.secrets > 0 ? "\(stats.secrets) secret(s)" + (en.isEmpty ? "" : "; ") : ""
         let secretsZH = stats.secrets > 0 ? "密钥凭据 \(stats.secrets) 处" + (zh.isEmpty ? "" : "；") : ""
+        // The name comes from the evidence: a newline in it would start a line of its own in the
+        // text report (the host keeps this text's layout).
+        let name = ControlCharacters.escaped(stats.item.name)
         let text = LocalizedText(
-            en: "\(stats.item.name): \(secretsEN)\(en) — data level \(estimate.level.en) (\(estimate.reason.en))",
-            zh: "\(stats.item.name)：\(secretsZH)\(zh) —— 数据级别 \(estimate.level.rawValue)（\(estimate.reason.zh)）")
+            en: "\(name): \(secretsEN)\(en) — data level \(estimate.level.en) (\(estimate.reason.en))",
+            zh: "\(name)：\(secretsZH)\(zh) —— 数据级别 \(estimate.level.rawValue)（\(estimate.reason.zh)）")
         context.emit(DataRecord(kind: "scan.summary", text: text, value: .object([
             "input": .string(stats.item.name),
             "secrets": .int(Int64(stats.secrets)),
