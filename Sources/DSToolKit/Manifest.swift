@@ -80,7 +80,8 @@ public struct PluginManifest: Codable, Hashable, Sendable {
     }
 
     public static func decode(_ data: Data) throws -> PluginManifest {
-        try JSONDecoder().decode(PluginManifest.self, from: data)
+        if let manifest = data.withUnsafeBytes({ ManifestReader.read($0) }) { return manifest }
+        return try JSONDecoder().decode(PluginManifest.self, from: data)
     }
 
     public func command(named name: String) -> Command? { commands.first { $0.name == name } }

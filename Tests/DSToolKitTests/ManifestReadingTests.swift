@@ -1,0 +1,101 @@
+@testable import DSToolKit
+import Foundation
+import XCTest
+
+/// PluginManifest.decode reads manifests with the SDK's byte reader and asks JSONDecoder only
+/// when that reader declines. The reader must give JSONDecoder's value for everything it accepts.
+final class ManifestReadingTests: XCTestCase {
+    static let manifestsFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Manifests")
+
+    func shipped() throws -> [(String, [UInt8])] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.manifestsFolder.path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 7)
+        return try names.map { ($0, [UInt8](try Data(contentsOf: Self.manifestsFolder.appendingPathComponent($0)))) }
+    }
+
+    func fast(_ bytes: [UInt8]) -> PluginManifest? { bytes.withUnsafeBytes { ManifestReader.read($0) } }
+    func slow(_ bytes: [UInt8]) -> PluginManifest? { try? JSONDecoder().decode(PluginManifest.self, from: Data(bytes)) }
+
+    func testEveryShippedManifestReadsAsJSONDecoderReadsIt() throws {
+        for (name, bytes) in try shipped() {
+            let expected = try JSONDecoder().decode(PluginManifest.self, from: Data(bytes))
+            XCTAssertEqual(fast(bytes), expected, name)
+            XCTAssertEqual(try PluginManifest.decode(Data(bytes)), expected, name)
+            XCTAssertFalse(expected.commands.isEmpty, name)
+        }
+    }
+
+    /// Escaped keys and values, unknown members, null optionals, a byte order mark and trailing
+    /// commas (JSONDecoder's leniencies): the same value either way.
+    func testLenienciesAndEscapesAgreeWithJSONDecoder() {
+        let text = "\u{FEFF}" + #"""
+        {"\u0069d":"x\u00e9","version":"1.0","abi":1,"library":"libdstool-x.so","extra":{"a":[1,2,{}]},
+         "name":{"en":"X","zh":"\u4e2d"},"description":{"en":"d","zh":"d"},"category":"inventory",
+         "tool_library":[],"inputs":["files",],
+         "commands":[{"name":"x","summary":{"en":"s","zh":"s"},"usage":"x","input":"items","report":"stdout",
+           "options":[{"name":"o","short":null,"kind":"flag","help":{"en":"h","zh":"h"}}],"formats":null,"type_detection":"binary"}],
+         "rules":[{"id":"r","severity":"high","title":{"en":"t","zh":"t"},"references":null},]}
+        """#
+        let bytes = [UInt8](text.utf8)
+        let expected = slow(bytes)
+        XCTAssertNotNil(expected)
+        XCTAssertEqual(fast(bytes), expected)
+        XCTAssertEqual(expected?.id, "xé")
+        XCTAssertNil(expected?.commands.first?.formats)
+        XCTAssertEqual(expected?.commands.first?.typeDetection, "binary")
+    }
+
+    /// Wrong types, missing members, nulls where a value is required, an unknown severity: the
+    /// reader declines and the error is JSONDecoder's, with its coding path.
+    func testBadManifestsAreDeclinedAndReportedByJSONDecoder() throws {
+        let (_, good) = try shipped()[0]
+        let goodText = String(decoding: good, as: UTF8.self)
+        let edits: [(String, String)] = [
+            (#""abi": 1"#, #""abi": "1""#), (#""abi": 1"#, #""abi": 1.5"#), (#""abi": 1"#, #""abi": null"#),
+            (#""id": "#, #""ident": "#), (#""category": "#, #""category": 7, "x": "#),
+        ]
+        var tried = 0
+        for (from, to) in edits where goodText.contains(from) {
+            let bytes = [UInt8](goodText.replacingOccurrences(of: from, with: to).utf8)
+            XCTAssertNil(fast(bytes), to)
+            XCTAssertNil(slow(bytes), to)
+            XCTAssertThrowsError(try PluginManifest.decode(Data(bytes))) { XCTAssertTrue($0 is DecodingError, "\($0)") }
+            tried += 1
+        }
+        XCTAssertEqual(tried, edits.count, "the edits no longer fit the first shipped manifest")
+    }
+
+    /// Thousands of corrupted manifests (bytes replaced, deleted, inserted, the text cut short):
+    /// whatever the reader accepts, JSONDecoder accepts with the same value.
+    func testCorruptedManifestsNeverReadDifferentlyFromJSONDecoder() throws {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+        let significant = [UInt8]("{}[]\",:0 -1e.nulltrue\\\u{0}\u{FF}".utf8) + [0xC3, 0xFF, 0x80]
+        var bothAccepted = 0, bothRejected = 0
+        for (name, original) in try shipped() {
+            for _ in 0..<400 {
+                var bytes = original
+                for _ in 0...next(3) {
+                    guard !bytes.isEmpty else { break }
+                    let at = next(bytes.count)
+                    switch next(4) {
+                    case 0: bytes[at] = significant[next(significant.count)]
+                    case 1: bytes.remove(at: at)
+                    case 2: bytes.insert(significant[next(significant.count)], at: at)
+                    default: bytes.removeLast(next(min(bytes.count, 40)) + 1)
+                    }
+                }
+                let f = fast(bytes), s = slow(bytes)
+                if let f { XCTAssertEqual(f, s, "\(name): the reader accepted what JSONDecoder reads differently: \(String(decoding: bytes, as: UTF8.self))") }
+                if s == nil { XCTAssertNil(f, name) }
+                if f != nil && s != nil { bothAccepted += 1 } else if f == nil && s == nil { bothRejected += 1 }
+            }
+        }
+        // Both outcomes must occur, or the corruption is not exercising anything.
+        XCTAssertGreaterThan(bothAccepted, 100)
+        XCTAssertGreaterThan(bothRejected, 100)
+    }
+}
