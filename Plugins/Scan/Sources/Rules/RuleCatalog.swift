@@ -108,11 +108,15 @@ public enum UserRules {
                 guard let v = Double(s), v >= 0, v <= 8 else { throw fail("rule \(id): '\(k)' must be a number from 0 to 8") }
                 return v
             }
+            // Read in this order so that the first bad field is the one reported, as before.
+            let keywords = try strings("keywords").map { $0.lowercased() }
+            let minEntropy = try number("min_entropy"), maxEntropy = try number("max_entropy")
+            let examples = try strings("examples"), counterExamples = try strings("counter_examples")
+            let references = try strings("references")
             out.append(.add(SecretRule(id: id, title: title, category: scalar("category") ?? "custom", severity: severity,
-                                       keywords: try strings("keywords").map { $0.lowercased() }, pattern: pattern, secret: part,
-                                       minEntropy: try number("min_entropy"), maxEntropy: try number("max_entropy"),
-                                       examples: try strings("examples"), counterExamples: try strings("counter_examples"),
-                                       references: try strings("references"))))
+                                       keywords: keywords, pattern: pattern, secret: part,
+                                       minEntropy: minEntropy, maxEntropy: maxEntropy,
+                                       examples: examples, counterExamples: counterExamples, references: references)))
         }
         return out
     }
