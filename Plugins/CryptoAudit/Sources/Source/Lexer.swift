@@ -54,6 +54,8 @@ struct TriggerSet: @unchecked Sendable {
     private let bits: UnsafeMutablePointer<UInt64>
     private let exact: Set<UInt32>
     let prefixes: [[UInt8]]
+    /// Whether some prefix starts with this byte: most identifiers are ruled out by one load.
+    private let prefixStarts: UnsafeMutablePointer<Bool>
 
     init(names: [String], prefixes: [String]) {
         bits = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024)
@@ -67,7 +69,13 @@ struct TriggerSet: @unchecked Sendable {
         }
         exact = e
         self.prefixes = prefixes.map { Array($0.utf8) }
+        prefixStarts = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        prefixStarts.initialize(repeating: false, count: 256)
+        for pre in self.prefixes where !pre.isEmpty { prefixStarts[Int(pre[0])] = true }
     }
+
+    /// Whether an identifier starting with `b` may begin with one of the prefixes.
+    @inline(__always) func mayHavePrefix(startingWith b: UInt8) -> Bool { prefixStarts[Int(b)] }
 
     @inline(__always) func contains(_ h: UInt32) -> Bool {
         let b = Int(h & 0xFFFF)
@@ -142,10 +150,12 @@ enum Lexer {
         return t
     }()
 
-    @inline(__always) static func isIdentOrDigit(_ c: UInt8) -> Bool {
-        let k = classes[Int(c)]
-        return k == cIdent || k == cDigit
-    }
+    /// Bytes that continue an identifier (`cIdent` or `cDigit`): one load and test per byte.
+    static let identOrDigit: UnsafeMutablePointer<Bool> = {
+        let t = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+        for c in 0..<256 { t[c] = classes[c] == cIdent || classes[c] == cDigit }
+        return t
+    }()
 
     static func hash(_ bytes: [UInt8]) -> UInt32 {
         var h: UInt32 = 2166136261
@@ -170,6 +180,9 @@ enum Lexer {
         // Whether a `/` here would start a regex (JavaScript): after an operator or at the start.
         var regexAllowed = true
 
+        // The tables in locals: a static's every use checks that it was initialized.
+        let identOrDigit = Lexer.identOrDigit
+        let twoCharOperatorBits = Lexer.twoCharOperatorBits
         let tokens = out.tokens
         var tokenBase = tokens.base
         var tokenCount = 0
@@ -214,7 +227,11 @@ enum Lexer {
                 // White space comes in runs (the space after a token; a newline and the next
                 // line's indentation): taken in one go here, so each token costs one dispatch.
                 repeat {
-                    if k == cNewline { line += 1 }
+                    if k == cNewline {
+                        line += 1
+                        // Indentation: eight spaces at a time (the newline itself is passed below).
+                        while i + 9 <= n && UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
+                    }
                     i += 1
                     guard i < n else { break }
                     c = p[i]
@@ -225,7 +242,7 @@ enum Lexer {
             if k == cIdent {
                 let s = i
                 var h: UInt32 = 2166136261
-                while i < n && isIdentOrDigit(p[i]) { h = (h ^ UInt32(p[i])) &* 16777619; i += 1 }
+                while i < n && identOrDigit[Int(p[i])] { h = (h ^ UInt32(p[i])) &* 16777619; i += 1 }
                 // String prefixes glued to a quote: Python r"", b'', f"", C# @"" / $"", C++ R"(...)".
                 if i < n && (p[i] == 0x22 || p[i] == 0x27) {
                     let len = i - s
@@ -248,7 +265,7 @@ enum Lexer {
                 let idx = tokenCount
                 push(.ident, s, i, line, hash: h)
                 if triggers.contains(h) { out.triggers.append(Int32(idx)) }
-                else if !triggers.prefixes.isEmpty {
+                else if triggers.mayHavePrefix(startingWith: p[s]) {
                     for pre in triggers.prefixes where i - s > pre.count {
                         var match = true
                         for (j, b) in pre.enumerated() where p[s + j] != b { match = false; break }
@@ -264,7 +281,7 @@ enum Lexer {
                 i += 1
                 while i < n {
                     let d = p[i]
-                    if isIdentOrDigit(d) || d == UInt8(ascii: ".") { i += 1; continue }
+                    if identOrDigit[Int(d)] || d == UInt8(ascii: ".") { i += 1; continue }
                     // Exponent signs: 1e-5.
                     if (d == UInt8(ascii: "-") || d == UInt8(ascii: "+")) && (p[i - 1] | 0x20) == UInt8(ascii: "e") && p[s] != UInt8(ascii: "0") { i += 1; continue }
                     break
@@ -340,13 +357,14 @@ enum Lexer {
             var len = 1
             if i + 1 < n {
                 let d = p[i + 1]
-                if isTwoCharOp(c, d) { op |= UInt16(d) << 8; len = 2 }
+                let pair = Int(c) << 8 | Int(d)
+                if twoCharOperatorBits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { op |= UInt16(d) << 8; len = 2 }
             }
             let idx = tokenCount
             push(.op, i, i + len, line, op: op)
             if op == 0x3D || op == 0x3D3A { out.assignments.append(Int32(idx)) }  // "=" or ":="
             // After ")", "]" or "}" a "/" divides; after other operators it starts a regex.
-            regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D)
+            if rules.regexLiterals { regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D) }
             i += len
         }
     }
@@ -357,18 +375,21 @@ enum Lexer {
         return UnsafeRawPointer(q) - UnsafeRawPointer(p)
     }
 
-    @inline(__always) static func isTwoCharOp(_ a: UInt8, _ b: UInt8) -> Bool {
-        // One 16-bit key (first byte high) instead of a tuple pattern per pair.
-        switch UInt16(a) << 8 | UInt16(b) {
-        case 0x3D3D, 0x213D, 0x3C3D, 0x3E3D, 0x3D3E, 0x2D3E, 0x3A3A,
-             0x3A3D, 0x2B3D, 0x2D3D, 0x2A3D, 0x2F3D, 0x2626, 0x7C7C,
-             0x3C3C, 0x3E3E, 0x2A2A, 0x2B2B, 0x2D2D, 0x3F2E, 0x3F3F,
-             0x7C3D, 0x263D:
-            return true
-        default:
-            return false
+    /// The two-character operators that matter for the analysis.
+    static let twoCharOperators: [String] = ["==", "!=", "<=", ">=", "=>", "->", "::", ":=", "+=", "-=", "*=", "/=",
+                                             "&&", "||", "<<", ">>", "**", "++", "--", "?.", "??", "|=", "&="]
+    /// `twoCharOperators` as a bit per byte pair (first byte high): one bit test per operator
+    /// token, where a `switch` over the pairs was a chain of compares.
+    static let twoCharOperatorBits: UnsafeMutablePointer<UInt64> = {
+        let t = UnsafeMutablePointer<UInt64>.allocate(capacity: 1024)
+        t.initialize(repeating: 0, count: 1024)
+        for o in twoCharOperators {
+            let b = Array(o.utf8)
+            let key = Int(b[0]) << 8 | Int(b[1])
+            t[key >> 6] |= 1 << UInt64(key & 63)
         }
-    }
+        return t
+    }()
 
     static func isPythonPrefix(_ p: UnsafePointer<UInt8>, _ len: Int) -> Bool {
         for j in 0..<len {
