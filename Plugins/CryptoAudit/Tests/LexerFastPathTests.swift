@@ -2,8 +2,9 @@ import DSToolKit
 import XCTest
 @testable import DSToolCryptoAudit
 
-/// The lexer's fast paths (identifier bytes and two-character operators from tables, indentation
-/// eight spaces at a time, the prefix-trigger filter, regex state only for JavaScript) against
+/// The lexer's fast paths (identifier bytes and two-character operators from tables, the pair
+/// looked up only before punctuation, indentation eight spaces at a time, the prefix-trigger
+/// filter, regex state only for JavaScript, numbers after a leading point) against
 /// `ReferenceLexer`, the lexer before them: the same tokens (offsets, lines, kinds, operators,
 /// hashes) and the same trigger, assignment and http:// lists, on source of every language family
 /// and on hostile input.

@@ -3,8 +3,9 @@ import DSToolKit
 
 /// The lexer as it was before its fast paths (identifier bytes and two-character operators
 /// looked up in tables of their own, indentation eight spaces at a time, the prefix-trigger
-/// filter, the regex state kept only for JavaScript): every byte looked at on its own, operators
-/// matched by a `switch`. The tests compare the lexer with it token by token.
+/// filter, the regex state kept only for JavaScript, wrapping arithmetic in the hot loops): every
+/// byte looked at on its own, operators matched by a `switch`. The tests compare the lexer with it
+/// token by token.
 enum ReferenceLexer {
     @inline(__always) static func isIdentOrDigit(_ c: UInt8) -> Bool {
         let k = Lexer.classes[Int(c)]

@@ -180,7 +180,9 @@ enum Lexer {
         // Whether a `/` here would start a regex (JavaScript): after an operator or at the start.
         var regexAllowed = true
 
-        // The tables in locals: a static's every use checks that it was initialized.
+        // The tables in locals: a static's every use checks that it was initialized. In the hot
+        // loops positions and line numbers are advanced with wrapping arithmetic (`&+=`): a
+        // position stays below `n`, and the overflow checks were 8% of the lexer's instructions.
         let identOrDigit = Lexer.identOrDigit
         let twoCharOperatorBits = Lexer.twoCharOperatorBits
         let tokens = out.tokens
@@ -195,7 +197,7 @@ enum Lexer {
                 tokenCapacity = tokens.capacity
             }
             (tokenBase + tokenCount).initialize(to: Token(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), line: l, kind: kind, op: op, hash: hash))
-            tokenCount += 1
+            tokenCount &+= 1
         }
         /// A string token from `s` (its prefix) to `e`, quote at `q`; noted if it holds an http:// URL.
         @inline(__always) func pushString(_ s: Int, quote q: Int, _ e: Int, _ l: Int32) {
@@ -228,11 +230,11 @@ enum Lexer {
                 // line's indentation): taken in one go here, so each token costs one dispatch.
                 repeat {
                     if k == cNewline {
-                        line += 1
+                        line &+= 1
                         // Indentation: eight spaces at a time (the newline itself is passed below).
                         while i + 9 <= n && UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
                     }
-                    i += 1
+                    i &+= 1
                     guard i < n else { break }
                     c = p[i]
                     k = classes[Int(c)]
@@ -242,7 +244,7 @@ enum Lexer {
             if k == cIdent {
                 let s = i
                 var h: UInt32 = 2166136261
-                while i < n && identOrDigit[Int(p[i])] { h = (h ^ UInt32(p[i])) &* 16777619; i += 1 }
+                while i < n && identOrDigit[Int(p[i])] { h = (h ^ UInt32(p[i])) &* 16777619; i &+= 1 }
                 // String prefixes glued to a quote: Python r"", b'', f"", C# @"" / $"", C++ R"(...)".
                 if i < n && (p[i] == 0x22 || p[i] == 0x27) {
                     let len = i - s
@@ -276,21 +278,23 @@ enum Lexer {
                 if rules.regexLiterals { regexAllowed = isKeywordBeforeExpression(p + s, i - s) }
                 continue
             }
-            if k == cDigit || (c == UInt8(ascii: ".") && i + 1 < n && classes[Int(p[i + 1])] == cDigit) {
+            if k == cDigit {
                 let s = i
-                i += 1
-                while i < n {
-                    let d = p[i]
-                    if identOrDigit[Int(d)] || d == UInt8(ascii: ".") { i += 1; continue }
-                    // Exponent signs: 1e-5.
-                    if (d == UInt8(ascii: "-") || d == UInt8(ascii: "+")) && (p[i - 1] | 0x20) == UInt8(ascii: "e") && p[s] != UInt8(ascii: "0") { i += 1; continue }
-                    break
-                }
+                i = numberEnd(p, n, from: s, identOrDigit: identOrDigit)
                 push(.number, s, i, line)
                 regexAllowed = false
                 continue
             }
             switch c {
+            case 0x2E: // .
+                // A number that starts with its decimal point (.5); else the operator.
+                if i + 1 < n && classes[Int(p[i + 1])] == cDigit {
+                    let s = i
+                    i = numberEnd(p, n, from: s, identOrDigit: identOrDigit)
+                    push(.number, s, i, line)
+                    regexAllowed = false
+                    continue
+                }
             case 0x22, 0x27: // " '
                 if c == 0x27 && rules.charLiterals {
                     // A character literal: short, escape-aware, never spans lines.
@@ -340,7 +344,7 @@ enum Lexer {
                     }
                     if p[i + 1] == 0x2A {
                         i += 2
-                        while i + 1 < n && !(p[i] == 0x2A && p[i + 1] == 0x2F) { if p[i] == 0x0A { line += 1 }; i += 1 }
+                        while i + 1 < n && !(p[i] == 0x2A && p[i + 1] == 0x2F) { if p[i] == 0x0A { line &+= 1 }; i &+= 1 }
                         i = min(i + 2, n)
                         continue
                     }
@@ -355,7 +359,9 @@ enum Lexer {
             // Operators: two-character forms that matter for the analysis, else one character.
             var op = UInt16(c)
             var len = 1
-            if i + 1 < n {
+            // The second byte of a two-character operator is punctuation: an operator followed by a
+            // name, a number or white space (most are) is one character without the pair look-up.
+            if i + 1 < n && classes[Int(p[i + 1])] == cOther {
                 let d = p[i + 1]
                 let pair = Int(c) << 8 | Int(d)
                 if twoCharOperatorBits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { op |= UInt16(d) << 8; len = 2 }
@@ -367,6 +373,19 @@ enum Lexer {
             if rules.regexLiterals { regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D) }
             i += len
         }
+    }
+
+    /// Where a number literal that starts at `s` (a digit, or a point before one) ends: digits,
+    /// letters (hex digits, suffixes), points, and the sign of a decimal exponent (1e-5).
+    @inline(__always) static func numberEnd(_ p: UnsafePointer<UInt8>, _ n: Int, from s: Int, identOrDigit: UnsafeMutablePointer<Bool>) -> Int {
+        var i = s + 1
+        while i < n {
+            let d = p[i]
+            if identOrDigit[Int(d)] || d == UInt8(ascii: ".") { i += 1; continue }
+            if (d == UInt8(ascii: "-") || d == UInt8(ascii: "+")) && (p[i - 1] | 0x20) == UInt8(ascii: "e") && p[s] != UInt8(ascii: "0") { i += 1; continue }
+            break
+        }
+        return i
     }
 
     /// The position of the next newline at or after `from`, or `n` (memchr: comments are long runs).
