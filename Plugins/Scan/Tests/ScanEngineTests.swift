@@ -228,6 +228,100 @@ final class ScanEngineTests: XCTestCase {
         }
     }
 
+    /// Findings come out in input order, each once, with their lines and columns, however items
+    /// and windows are spread over the threads (the reader scans part of a backlog itself, and
+    /// text windows after a table are scanned, and held, while the table is): empty and tiny
+    /// files, files of several windows (values across window ends, a 2.5 MiB line, a dense file),
+    /// tables scanned whole on the workers between them, a file that fails half-way, and a folder
+    /// of many small files. Every finding and summary, and their order, must be the same with 1, 2,
+    /// 3 and 4 jobs (the errors too, but the host reports an archive's own error when it meets it,
+    /// so where it falls among the plugin's records depends on how far the plugin is behind).
+    func testFindingsInInputOrderAcrossItemsWindowsAndTablesWithSeveralJobs() throws {
+        let dir = try TempDir()
+        // "name line:column" of every value in a text item, in input order.
+        var expected: [String] = []
+        func plant(_ name: String, _ t: PlantedText) throws {
+            _ = try dir.file(name, t.text)
+            expected += t.expected.map { "\(name) \($0)" }
+        }
+        try plant("a00-empty.txt", PlantedText())
+        for i in 1...30 {
+            var t = PlantedText()
+            if i % 3 != 0 {
+                t.lines(i % 7); t.fill("值", i % 5); t.id()
+                if i % 2 == 0 { t.newline(); t.id() }
+            }
+            try plant(String(format: "a%02d-tiny.txt", i), t)
+        }
+        try plant("b-long.txt", PlantedText.acrossWindows(wide: "值"))
+        var line = PlantedText()
+        for _ in 0..<30 { line.fill("值", 20_000); line.fill("q", 40_000); line.id() }
+        try plant("b2-one-line.txt", line)
+        var g = SyntheticPII(seed: 5)
+        var csv = "id,id_no,note\n"
+        for i in 0..<3000 { csv += "\(i),\(g.idCard()),x\n" }
+        _ = try dir.file("c-table.csv", csv)
+        var dense = PlantedText()
+        while dense.text.utf8.count < 3 << 20 { dense.lines(40); dense.fill("y", 17); dense.id(); dense.newline() }
+        try plant("d-dense.txt", dense)
+        _ = try dir.file("e-table.csv", csv)
+        // A gzip stream cut in the middle: the item fails after some of its windows.
+        var log = ""
+        for i in 0..<150_000 { log += i % 100 == 0 ? "line \(i) id 11010519491231002X\n" : "line \(i) nothing\n" }
+        let plain = try dir.file("f-broken.log", log)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = ["-1", plain]
+        try p.run(); p.waitUntilExit()
+        let gz = try Data(contentsOf: URL(fileURLWithPath: plain + ".gz"))
+        try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: plain + ".gz"))
+        var after = PlantedText()
+        after.fill("x", 3); after.id()
+        try plant("g-after.txt", after)
+        for i in 0..<200 {
+            var t = PlantedText()
+            t.lines(i % 4); t.fill("q", i % 13); t.id()
+            try plant(String(format: "h-many/%03d.txt", i), t)
+        }
+        let prefix = dir.url.path + "/"
+        func text(_ r: InProcess.Result) -> [String] {
+            r.findings.compactMap { f in
+                guard let path = f.location.path, path.hasSuffix(".txt") else { return nil }
+                return "\(path.replacingOccurrences(of: prefix, with: "")) \(f.location.line ?? 0):\(f.location.column ?? 0)"
+            }
+        }
+        func records(_ r: InProcess.Result) -> [String] {
+            r.records.compactMap { record in
+                switch record {
+                case .finding(let f):
+                    return "finding \(f.ruleId) \(f.location.path ?? "") \(f.location.chain ?? []) \(f.location.line ?? 0):\(f.location.column ?? 0) "
+                        + "@\(f.location.offset ?? -1)+\(f.location.length ?? 0) \(f.location.columnName ?? "") \(f.evidence ?? "") \(f.message?.en ?? "")"
+                case .error: return nil
+                case .data(let d): return "data \(d.kind) \(d.text?.en ?? "")"
+                }
+            }
+        }
+        /// The first records where two runs differ (the whole lists are too long to read).
+        func firstDifference(_ a: [String], _ b: [String]) -> String {
+            guard let i = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) else { return "" }
+            return "at record \(i) of \(a.count)/\(b.count): \(a[i..<min(a.count, i + 3)]) against \(b[i..<min(b.count, i + 3)])"
+        }
+        let gzPath = plain + ".gz"
+        var reference: [String] = []
+        for jobs in ["1", "2", "3", "4"] {
+            let r = try scan([dir.url.path, "--only", "pii.cn_id_card", "--jobs", jobs])
+            XCTAssertEqual(text(r), expected, "text values in order, --jobs \(jobs)")
+            XCTAssertEqual(r.errors.map { "\($0.code) \($0.input)" }, ["archive.truncated \(gzPath)", "scan.read \(gzPath)!f-broken.log"],
+                           "--jobs \(jobs)")
+            let broken = r.findings.filter { $0.location.path?.contains("f-broken") == true }
+            XCTAssertGreaterThan(broken.count, 300, "the windows read before the failure are scanned, --jobs \(jobs)")
+            XCTAssertEqual(broken.map { $0.location.line ?? 0 }, broken.indices.map { $0 * 100 + 1 }, "--jobs \(jobs)")
+            XCTAssertEqual(r.findings.filter { $0.location.columnName == "id_no" }.count, 2, "one column finding per table, --jobs \(jobs)")
+            let got = records(r)
+            if jobs == "1" { reference = got } else { XCTAssertTrue(got == reference, "--jobs \(jobs) against --jobs 1 " + firstDifference(got, reference)) }
+        }
+    }
+
     func testBinaryFilesAreSearchedInPrintableRuns() throws {
         let dir = try TempDir()
         var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2, 3, 0xFF, 0xFE]

@@ -19,9 +19,17 @@ struct ItemRef: Sendable {
 /// One window to scan and, once scanned, its findings; or a whole table item (`table`).
 final class ScanJob: @unchecked Sendable {
     let item: ItemRef
-    let window: TextWindow?
+    /// Until it is scanned: the window is kept for reuse as soon as the scan is over, so that a
+    /// job waiting for its turn to be emitted (behind a table still being scanned) holds only
+    /// its findings.
+    var window: TextWindow?
     let binary: Bool
     let table: TableWork?
+    /// The window's place in its item, and the position at its tail (the next window's start),
+    /// kept when the window is let go.
+    let startsItem: Bool
+    let endsItem: Bool
+    var linesToTail = LinePosition.windowStart
     var findings: [Finding] = []
     /// Each finding's line and column counted from the window's start (placed at emission, once
     /// the windows before it are counted).
@@ -30,8 +38,11 @@ final class ScanJob: @unchecked Sendable {
     var piiCounts = [Int](repeating: 0, count: PIIKind.count)
     var error: Error?
     var done = false
-    init(item: ItemRef, window: TextWindow, binary: Bool) { self.item = item; self.window = window; self.binary = binary; table = nil }
-    init(item: ItemRef, table: TableWork) { self.item = item; window = nil; binary = false; self.table = table }
+    init(item: ItemRef, window: TextWindow, binary: Bool) {
+        self.item = item; self.window = window; self.binary = binary; table = nil
+        startsItem = window.isFirst; endsItem = window.isLast
+    }
+    init(item: ItemRef, table: TableWork) { self.item = item; window = nil; binary = false; self.table = table; startsItem = true; endsItem = true }
 }
 
 /// A table item (CSV/TSV, JSON lines) scanned whole on a worker while the reader thread goes on
@@ -161,25 +172,38 @@ public final class ScanEngine {
                     status = .inputErrors
                 }
                 var stats = itemStats[first.item.sequence] ?? ItemStats(item: first.item)
-                let window = first.window!
                 if first.item.hasLines {
-                    if window.isFirst { windowStart = .itemStart }
+                    if first.startsItem { windowStart = .itemStart }
                     for i in first.findings.indices {
                         let p = windowStart.then(first.findingPositions[i])
                         first.findings[i].location.line = p.line
                         first.findings[i].location.column = p.column + 1
                     }
-                    if !window.isLast { windowStart = windowStart.then(window.linesToTail) }
+                    if !first.endsItem { windowStart = windowStart.then(first.linesToTail) }
                 }
                 for f in first.findings { emitChecked(f, context: context, stats: &stats) }
                 for k in PIIKind.allCases where first.piiCounts[k.ordinal] > 0 { stats.piiCounts[k, default: 0] += first.piiCounts[k.ordinal] }
-                if window.isLast {
+                if first.endsItem {
                     emitSummary(stats, context: context)
                     itemStats[first.item.sequence] = nil
                 } else {
                     itemStats[first.item.sequence] = stats
                 }
-                pool.recycle(window)
+            }
+        }
+
+        /// After a window job is handed over: emits what is done, in order. With a backlog of
+        /// windows waiting for the workers, the reader scans the newest itself (it has just read
+        /// it: the bytes are still in this core's cache) instead of going to sleep, which on an
+        /// idle machine costs a wake-up later. It waits only when `maxPending` jobs are held,
+        /// i.e. behind a table still being scanned.
+        func keepUp() {
+            drain(all: false)
+            while true {
+                if pool.runBacklogInline() { drain(all: false); continue }
+                guard pending.count > pool.maxPending else { return }
+                pool.wait(pending[0])
+                drain(all: false)
             }
         }
 
@@ -255,8 +279,7 @@ public final class ScanEngine {
                     let job = ScanJob(item: ref, window: w, binary: binary)
                     pending.append(job)
                     pool.submit(job)
-                    drain(all: false)
-                    while pending.count > pool.maxInFlight { pool.wait(pending[0]); drain(all: false) }
+                    keepUp()
                 }
                 if !produced { continue }
             } catch {
@@ -339,7 +362,10 @@ final class WorkerPool: @unchecked Sendable {
     let rules: CompiledRuleSet
     let options: ScanOptions
     let threads: Int
+    /// Table items in flight (each holds a few windows in its feed).
     let maxInFlight: Int
+    /// Jobs held for their turn to be emitted (their findings); reached only behind a table.
+    let maxPending: Int
     private let condition = NSCondition()
     private var queue: [ScanJob] = []
     private var stopping = false
@@ -348,13 +374,15 @@ final class WorkerPool: @unchecked Sendable {
     private var workers: [Thread] = []
     /// Scanner for inline work when there is one job.
     private var inlineScanner: WindowScanner?
-    private var running = 0
+    /// The reader's scanner for the backlog it scans itself (more than one job).
+    private var readerScanner: WindowScanner?
 
     init(rules: CompiledRuleSet, options: ScanOptions) throws {
         self.rules = rules
         self.options = options
         threads = max(1, options.jobs)
         maxInFlight = threads * 2
+        maxPending = threads * 8
         if threads == 1 {
             inlineScanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
         } else {
@@ -372,6 +400,7 @@ final class WorkerPool: @unchecked Sendable {
     func submit(_ job: ScanJob) {
         if let s = inlineScanner {
             JobRunner.run(job, scanner: s, options: options, rules: rules)
+            if let w = job.window { job.window = nil; recycle(w) }
             job.done = true
             return
         }
@@ -390,7 +419,6 @@ final class WorkerPool: @unchecked Sendable {
             while queue.isEmpty && !stopping { condition.wait() }
             if queue.isEmpty && stopping { condition.unlock(); return }
             let job = queue.removeFirst()
-            running += 1
             condition.unlock()
             if let table = job.table {
                 if structured == nil { structured = StructuredScanner(rules: rules, options: options) }
@@ -399,11 +427,32 @@ final class WorkerPool: @unchecked Sendable {
                 JobRunner.run(job, scanner: scanner, options: options, rules: rules)
             }
             condition.lock()
+            if let w = job.window { job.window = nil; keep(w) }
             job.done = true
-            running -= 1
             condition.broadcast()
             condition.unlock()
         }
+    }
+
+    /// When more window jobs wait than there are workers, the reader takes the newest and scans
+    /// it (see ScanEngine.run's keepUp); true if it did. Tables stay with the workers.
+    func runBacklogInline() -> Bool {
+        guard inlineScanner == nil else { return false }
+        condition.lock()
+        guard queue.count > threads, let last = queue.last, last.table == nil else { condition.unlock(); return false }
+        let job = queue.removeLast()
+        condition.unlock()
+        if readerScanner == nil {
+            // A scratch could fail to be allocated only for lack of memory: the workers then take the job.
+            guard let s = try? WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence) else { submit(job); return false }
+            readerScanner = s
+        }
+        JobRunner.run(job, scanner: readerScanner!, options: options, rules: rules)
+        condition.lock()
+        if let w = job.window { job.window = nil; keep(w) }
+        job.done = true
+        condition.unlock()
+        return true
     }
 
     func isDone(_ job: ScanJob) -> Bool {
@@ -425,8 +474,13 @@ final class WorkerPool: @unchecked Sendable {
     /// a window freed and allocated again costs the kernel a megabyte of fresh zeroed pages.
     func recycle(_ w: TextWindow) {
         condition.lock()
-        if w.offsets.isEmpty { free.append(w) } else { freeDecoded.append(w) }
+        keep(w)
         condition.unlock()
+    }
+
+    /// `recycle` with the lock held.
+    private func keep(_ w: TextWindow) {
+        if w.offsets.isEmpty { free.append(w) } else { freeDecoded.append(w) }
     }
 
     /// The reader's next window, read into a kept window when there is one; at the end of the
@@ -483,7 +537,7 @@ enum JobRunner {
     static func run(_ job: ScanJob, scanner: WindowScanner, options: ScanOptions, rules: CompiledRuleSet) {
         let w = job.window!
         // Counted before the scan, so that the next window's start is known even if this one fails.
-        if job.item.hasLines { w.countLinesToTail() }
+        if job.item.hasLines { w.countLinesToTail(); job.linesToTail = w.linesToTail }
         var hits: [ScanHit] = []
         scanner.printableOnly = job.binary
         do {
