@@ -62,7 +62,9 @@ final class TableWork: @unchecked Sendable {
 }
 
 /// The windows of one item, handed from the reader thread to the worker scanning it, at most
-/// `capacity` at a time (memory stays bounded however long the item is).
+/// `capacity` at a time (memory stays bounded however long the item is). Two are enough to keep
+/// the parser fed (the reader fills a window in a fraction of the time a table's parse takes);
+/// each window more per table in flight is a megabyte of fresh pages to fault in.
 final class WindowFeed: @unchecked Sendable {
     let capacity: Int
     private let condition = NSCondition()
@@ -71,7 +73,7 @@ final class WindowFeed: @unchecked Sendable {
     private var readError: Error?
     private var abandoned = false
 
-    init(capacity: Int = 4) { self.capacity = capacity }
+    init(capacity: Int = 2) { self.capacity = capacity }
 
     /// Hands a window over, waiting while `capacity` are queued; false when the worker no longer
     /// takes them (the item failed), and the window is the caller's again.
@@ -255,14 +257,25 @@ public final class ScanEngine {
                 if let kind {
                     drain(all: true)
                     var stats = ItemStats(item: ItemRef(sequence: sequence, name: item.name, path: item.path, chain: item.chain, hasLines: false))
+                    // The windows come from the pool's kept ones and go back to them once parsed: a
+                    // table read on this thread would otherwise get a fresh window from the kernel
+                    // (a megabyte of new pages to fault in and zero) for every item.
+                    let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
+                    var unread = first
+                    first = nil
                     do {
-                        try structured.scan(item, kind: kind, context: context, reader: &reader, first: first) { f in
+                        try structured.scan(ref, kind: kind, next: {
+                            if let w = unread { unread = nil; return w }
+                            return try pool.nextWindow(&reader)
+                        }, release: pool.recycle, localPath: { try item.localPath() },
+                        onError: { context.emitError(input: item.name, reason: $0, code: $1) }, emit: { f in
                             self.emitChecked(f, context: context, stats: &stats, count: false)
-                        }
+                        })
                     } catch {
                         context.emitError(input: item.name, reason: "\(error)", code: kind == .sqlite ? "scan.sqlite" : "scan.read")
                         status = .inputErrors
                     }
+                    if let w = unread { pool.recycle(w) }
                     if structured.inputFailed { status = .inputErrors }
                     stats.piiCounts = structured.piiCounts
                     stats.secrets = structured.secretCount
