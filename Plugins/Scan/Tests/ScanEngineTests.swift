@@ -74,6 +74,12 @@ final class ScanEngineTests: XCTestCase {
         XCTAssertTrue(r.errors.first?.reason.contains("bad.json") ?? false)
     }
 
+    /// A scan run keeps large blocks in the heap (see Allocator): the C library must take both
+    /// settings (the run goes on without them, only slower).
+    func testAllocatorKeepsLargeBlocksForTheRun() {
+        XCTAssertTrue(Allocator.keepLargeBlocks())
+    }
+
     func testOnlyAndSkip() throws {
         let dir = try TempDir()
         let path = try dir.file("mixed.txt", "token ghp_\(Fake.alnum(36, "os")) phone 13812345678 mail li.wei@163.com\n")
