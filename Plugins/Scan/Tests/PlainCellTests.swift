@@ -274,6 +274,142 @@ final class PlainCellTests: XCTestCase {
         }
     }
 
+    /// A plain hit whose column already counted one of its kind in the batch is only added up
+    /// (no record, no bytes kept). The findings are the full path's (off: a user rule that could
+    /// match digits), confidence sums to the last bit: hits of 0.8 and 0.95 (ID numbers of
+    /// retired counties) and of 0.8 and 0.85 (mobile numbers with 86 before them) in one column,
+    /// mixed with the same kinds found by Hyperscan in text with a context word, in columns
+    /// whose name raises confidence or not, under --min-confidence floors that drop a column's
+    /// first hits or all its unraised ones, over two batches; and JSON lines taken back when
+    /// they turn out not to be JSON after their numbers were classified.
+    func testRecordlessPlainHitsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 45)
+        func retiredCountyID() -> String {
+            let id = g.idCard()
+            let first17 = String(id.prefix(4)) + "99" + String(id.dropFirst(6).prefix(11))
+            return first17 + String(CNIDCard.checkCharacter(first17: first17)!)
+        }
+        XCTAssertEqual(DivisionCodes.validate(digits: Array(retiredCountyID().utf8).prefix(6)), .provinceOnly)
+        // A long text column makes two batches of a few thousand rows.
+        let filler = String(repeating: "abcdefghij", count: 20)
+        var csv = "id,手机,x,mixed,text\n"
+        for i in 0..<6_000 {
+            let phone = i % 5 == 0 ? "86" + g.value(.cnMobile) : g.value(.cnMobile)
+            let x = i % 4 == 1 ? retiredCountyID() : (i % 4 == 3 ? phone : g.idCard())
+            let mixed: String
+            switch i % 6 {
+            case 0: mixed = g.value(.cnMobile)
+            case 1: mixed = "手机 \(g.value(.cnMobile))"
+            case 2: mixed = "86" + g.value(.cnMobile)
+            case 3: mixed = "身份证 \(g.idCard())"
+            case 4: mixed = retiredCountyID()
+            default: mixed = g.idCard()
+            }
+            csv += "\(i),\(phone),\(x),\(mixed),\(filler)\n"
+        }
+        var jsonl = ""
+        for i in 0..<1_500 {
+            // Every seventh line turns out not to be JSON after its values were taken as cells.
+            let tail = i % 7 == 3 ? " trailing" : ""
+            jsonl += "{\"phone\":\"\(g.value(.cnMobile))\",\"id\":\"\(i % 2 == 0 ? g.idCard() : retiredCountyID())\"}\(tail)\n"
+        }
+        let dir = try TempDir()
+        XCTAssertGreaterThan(csv.utf8.count, CellBatch.capacity + CellBatch.capacity / 4)
+        let path = try dir.file("t.csv", csv), jsonlPath = try dir.file("t.jsonl", jsonl)
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        for (minimum, perValue) in [([String](), ["--per-value"]), ([], []), (["--min-confidence", "0.82"], []), (["--min-confidence", "0.9"], [])] {
+            let args = ["scan", "--format", "json", path, jsonlPath] + minimum + perValue
+            let off = try InProcess.run(ScanPlugin.self, args + ["--jobs", "1", "--rules", rules])
+            XCTAssertGreaterThan(off.findings.count, 6, "\(minimum) \(perValue)")
+            for jobs in perValue.isEmpty ? ["1", "2"] : ["1"] {
+                let on = try InProcess.run(ScanPlugin.self, args + ["--jobs", jobs])
+                XCTAssertEqual(on.findings.map(Self.key), off.findings.map(Self.key), "\(minimum) \(perValue) jobs \(jobs)")
+            }
+        }
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", path])
+        let x = r.findings.filter { $0.location.columnName == "x" }
+        // Column x: ID numbers of both confidences (three rows of four; a retired county's number
+        // that also passes the credit-code check, one in 31, is a credit code), mobile numbers.
+        XCTAssertEqual(x.first?.ruleId, "pii.cn_id_card")
+        XCTAssertTrue((4_350...4_500).contains(x.first?.properties?["matched"]?.intValue ?? 0), "\(x.map(\.message))")
+        XCTAssertTrue(x.contains { $0.ruleId == "pii.cn_mobile" })
+    }
+
+    /// Short cells without digits are counted from what the first cell of their value gave:
+    /// the findings are the full path's (off: a user rule that could match digits, which also
+    /// turns the memo off), on one and two jobs, over three batches: names in a name column,
+    /// cities, addresses that are hits and place names that are not, labelled names, e-mail
+    /// addresses, short words, cells holding a secret rule's keyword (密码, pass), invalid UTF-8,
+    /// the same values in columns of different names.
+    func testMemoisedCellsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 46)
+        let places = ["北京", "上海", "北京市朝阳区建国路", "杭州市西湖区文三路", "深圳", "广东省广州市天河路", "某地"]
+        let notes = ["姓名张伟", "联系人：王芳", "ok", "li@example.cn", "密码：abcdefgh", "pass=qwertyu", "备注", "无",
+                     "\u{FFFD}", "ab:cd::ef", "N/A"]
+        // A long text column makes three batches of a few thousand rows.
+        let filler = String(repeating: "klmnopqrst", count: 25)
+        var csv = "id,姓名,city,note,place,amount,text\n"
+        for i in 0..<8_000 {
+            let note = notes[(i * 7 + i / 13) % notes.count]
+            csv += "\(i),\(g.name()),\(places[i % places.count]),\(note),\(places[(i / 3) % places.count]),\(g.digits(4)).\(g.digits(2)),\(filler)\n"
+        }
+        var bytes = Array(csv.utf8)
+        // Short cells of invalid UTF-8 too (the memo keys bytes, not characters).
+        bytes += Array("8000,张伟,".utf8) + [0xFF, 0xFE] + Array(",ok,北京,1.00,x\n".utf8)
+        bytes += Array("8001,王芳,".utf8) + [0xFF, 0xFE] + Array(",ok,北京,1.00,x\n".utf8)
+        let dir = try TempDir()
+        XCTAssertGreaterThan(bytes.count, 2 * CellBatch.capacity)
+        let path = try dir.file("m.csv", Data(bytes))
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        let off = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", "--rules", rules, path])
+        XCTAssertGreaterThan(off.findings.count, 4)
+        for jobs in ["1", "2"] {
+            let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", jobs, path])
+            XCTAssertEqual(on.findings.map(Self.key), off.findings.map(Self.key), "jobs \(jobs)")
+        }
+        let names = off.findings.first { $0.location.columnName == "姓名" }
+        XCTAssertEqual(names?.ruleId, "pii.person_name")
+        XCTAssertEqual(names?.properties?["matched"]?.intValue, 8_002)
+        XCTAssertTrue(off.findings.contains { $0.location.columnName == "city" && $0.ruleId == "pii.address" })
+        XCTAssertTrue(off.findings.contains { $0.location.columnName == "note" && $0.ruleId == "pii.person_name" })
+    }
+
+    /// The memo is made only when a cell's hits are a function of its bytes: no personal-data
+    /// pattern can match a newline, and every secret rule has keywords; a value holding a
+    /// keyword is never memoised.
+    func testCellMemoIsMadeOnlyWhenExact() throws {
+        let builtIn = try CompiledRuleSet(secretRules: RuleRegistry.all, piiKinds: Set(PIIKind.allCases))
+        let memo = try XCTUnwrap(CellMemo(rules: builtIn))
+        var noKeywords = RuleRegistry.all[0]
+        noKeywords.id = "bare"
+        noKeywords.keywords = []
+        XCTAssertNil(CellMemo(rules: try CompiledRuleSet(secretRules: RuleRegistry.all + [noKeywords], piiKinds: [.cnIDCard])))
+        func slot(_ s: String) -> (Int, Bool) { Array(s.utf8).withUnsafeBufferPointer { memo.slot($0.baseAddress!, $0.count) } }
+        let first = slot("北京")
+        XCTAssertTrue(first.1)
+        XCTAssertEqual(memo.states[first.0], CellMemo.firstSeen)
+        XCTAssertEqual(slot("北京").0, first.0)
+        XCTAssertFalse(slot("北京").1)
+        XCTAssertNotEqual(slot("上海").0, first.0)
+        XCTAssertEqual(memo.states[slot("密码：abc").0], CellMemo.searched)
+        XCTAssertEqual(memo.states[slot("PASSWORD").0], CellMemo.searched)
+        // Keys of every length up to 16 bytes tell values apart.
+        for n in 1...16 {
+            let a = String(repeating: "a", count: n), b = String(repeating: "a", count: n - 1) + "b"
+            XCTAssertNotEqual(slot(a).0, slot(b).0, "\(n)")
+            if n < 16 { XCTAssertNotEqual(slot(a).0, slot(a + "a").0, "\(n)") }
+        }
+        func newline(_ p: String, _ flags: UInt32 = 0) -> Bool { CellMemo.mayMatchNewline(p, flags: flags) }
+        for p in [#"a\sb"#, #"[^a]"#, #"[\t-\r]"#, #"[\x00-\x7f]"#, #"\x0a"#, #"\x{0A}"#, #"\n"#, #"\cJ"#, #"\012"#, #"\p{Z}"#, "a\nb",
+                  #"[[:space:]]"#, #"\S+"#, #"\D"#, #"\W"#, #"\R"#] {
+            XCTAssertTrue(newline(p), p)
+        }
+        XCTAssertTrue(newline("a.b", HSFlag.dotall))
+        for p in ["abc", "[a-z]+", #"\d{4}"#, #"[\x{4e00}-\x{9fa5}]{2}"#, "a.b", "[:-]", #"\.\d"#, #"[ \t:：]{0,3}"#, #"\([A-Z]\)"#, "[]a]"] {
+            XCTAssertFalse(newline(p), p)
+        }
+    }
+
     /// A secret counts for a cell only when its match and keyword lie inside the cell: the
     /// batch joins cells with newlines, which `password\s*:` would read across.
     func testSecretsDoNotSpanCells() throws {

@@ -47,7 +47,10 @@ public enum CNIDCard {
         guard notDigits & 0x8080_8080_8080_8080 == 0, digit16 < 10 else { return nil }
         let head = raw.loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
         let weights = SIMD16<UInt16>(7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4)
-        let sum = Int((SIMD16<UInt16>(truncatingIfNeeded: head) &* weights).wrappedSum()) + Int(digit16) * Int(weight(16))
+        // Summed by halves (wrappedSum() was a call to a generic reduction).
+        let products = SIMD16<UInt16>(truncatingIfNeeded: head) &* weights
+        let eight = products.lowHalf &+ products.highHalf, four = eight.lowHalf &+ eight.highHalf, two = four.lowHalf &+ four.highHalf
+        let sum = Int(two[0]) + Int(two[1]) + Int(digit16) * Int(weight(16))
         guard checkByte(remainder: sum % 11) == last else { return nil }
         guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14])) else { return nil }
         let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6))

@@ -30,9 +30,7 @@ public enum PIIValidators {
     /// Same over raw UTF-8 bytes (what the scanner calls, no allocation for most kinds).
     public static func confidence(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
         switch kind {
-        case .cnIDCard:
-            guard let v = CNIDCard.validity(b) else { return nil }
-            return v == .known ? 0.95 : 0.8
+        case .cnIDCard: return idCard(b)
         case .cnIDCard15:
             guard let v = CNIDCard.legacyValidity(b) else { return nil }
             return v == .known ? 0.6 : 0.45
@@ -57,6 +55,12 @@ public enum PIIValidators {
             return IBAN.isValid(b) ? 0.9 : nil
         case .usSSN: return ssn(b)
         }
+    }
+
+    /// 居民身份证号: a county of the 2023 table is surer than a retired or unknown one.
+    @inline(__always) static func idCard(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard let v = CNIDCard.validity(b) else { return nil }
+        return v == .known ? 0.95 : 0.8
     }
 
     /// The highest confidence `confidence(kind, _)` gives: a caller holding a verdict at least
@@ -198,11 +202,16 @@ public enum PIIValidators {
 
     /// China UnionPay (62) and the older domestic prefixes, 16-19 digits, Luhn.
     static func bankCard(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        withCardDigits(b) { d in
-            guard d.count >= 16, d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
-            let bin = digitValue(d, 0, 6)
-            return knownBankBINBits[bin >> 6] & (1 << UInt64(bin & 63)) != 0 ? 0.95 : 0.85
-        }
+        // A plain number (a table's card column) is checked in place, without a closure call.
+        if allDigits(b) { return b.count >= 16 && b.count <= 19 ? bankCardDigits(b) : nil }
+        return withCardDigits(b) { d in d.count >= 16 ? bankCardDigits(d) : nil }
+    }
+
+    /// bankCard over 16 to 19 ASCII digits.
+    @inline(__always) static func bankCardDigits(_ d: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
+        let bin = digitValue(d, 0, 6)
+        return knownBankBINBits[bin >> 6] & (1 << UInt64(bin & 63)) != 0 ? 0.95 : 0.85
     }
 
     enum CardBrand { case visa, mastercard, amex, jcb, discover, diners, unionpay }

@@ -8,6 +8,8 @@ final class CellBatch {
         var start: Int32
         var end: Int32
         var column: Int32
+        /// The CellMemo slot whose first cell this is (its hits are taken at the tally), or -1.
+        var memo: Int32 = -1
         var row: Int64
         var rawOffset: Int64
         /// 1-based line of the cell's first byte; 0 when not known (CSV, SQLite).
@@ -45,6 +47,15 @@ final class CellBatch {
         var plainHits: TrivialBuffer<PlainHit>
         var plainBytes: TrivialBuffer<UInt8>
         var plainOthers: TrivialBuffer<Int32>
+        /// Every plain cell that is personal data, in order: what the tally adds up. Only those
+        /// with `hasRecord` have a `plainHits` entry (and bytes), in the same order.
+        var plainCounts: TrivialBuffer<PlainCount>
+        /// Columns that `kindsCounted` has bits for (0..<kindsCountedColumns).
+        var kindsCountedColumns = 0
+        /// Cells counted from the memo (not in `bytes`), in order; and the `cells` that are the
+        /// first of their value (their hits go to the memo at the tally).
+        var memoCells: TrivialBuffer<MemoCell>
+        var memoFirsts: TrivialBuffer<Int32>
         /// The bytes plain cells would have taken in `bytes`: batches end where they did when
         /// every cell went there (what is reported per value comes batch by batch).
         var plainSize = 0
@@ -61,11 +72,15 @@ final class CellBatch {
             plainHits = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 8 : 1)
             plainBytes = TrivialBuffer(capacity: plainCells ? CellBatch.capacity + 1 : 1)
             plainOthers = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 4 : 1)
+            plainCounts = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 8 : 1)
+            memoCells = TrivialBuffer(capacity: plainCells ? CellBatch.capacity / 8 : 1)
+            memoFirsts = TrivialBuffer(capacity: 16)
         }
 
         func deallocate() {
             bytes.deallocate(); cells.deallocate(); anchors.deallocate()
-            plainHits.deallocate(); plainBytes.deallocate(); plainOthers.deallocate()
+            plainHits.deallocate(); plainBytes.deallocate(); plainOthers.deallocate(); plainCounts.deallocate()
+            memoCells.deallocate(); memoFirsts.deallocate()
         }
     }
     private let s: UnsafeMutablePointer<State>
@@ -82,12 +97,31 @@ final class CellBatch {
     /// Where a parser that counts cells itself adds them up (then `addCounted`).
     var countedOnlyStorage: UnsafeMutablePointer<Int64> { countedOnly }
     private static let countedOnlyCapacity = StructuredScanner.Table.maxColumns + 1
+    /// A plain hit of at least this confidence whose column already has a hit of its kind in
+    /// the batch (of at least this confidence too) gets no record: the tally only adds it up.
+    /// The tally's confidence floor (every such hit counts: a column name only raises
+    /// confidence), or infinity when every hit needs its record (values reported one by one).
+    let recordlessFrom: Double
+    /// Per column, bit `kind.ordinal` set once a plain hit of that kind of at least
+    /// `recordlessFrom` was added to the batch (the first, with a record, sets the column's
+    /// sample when it is the table's first).
+    private let kindsCounted: UnsafeMutablePointer<UInt32>
 
-    init(plainCells: PlainCellClassifier? = nil) {
+    /// Hits of short cells without digits by their bytes (the CSV cell sorter's; nil: every
+    /// such cell is searched).
+    let memo: CellMemo?
+
+    /// `recordlessFrom`: see the property (the default keeps a record of every plain hit).
+    init(plainCells: PlainCellClassifier? = nil, recordlessFrom: Double = .infinity, memo: CellMemo? = nil) {
         self.plainCells = plainCells
+        self.recordlessFrom = recordlessFrom
+        self.memo = plainCells == nil ? nil : memo
+        precondition(PIIKind.count <= 32, "kindsCounted has 32 bits per column")
         digitRunsOnly = plainCells?.digitRunsOnly ?? false
         countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
         countedOnly.initialize(repeating: 0, count: Self.countedOnlyCapacity)
+        kindsCounted = .allocate(capacity: Self.countedOnlyCapacity)
+        kindsCounted.initialize(repeating: 0, count: Self.countedOnlyCapacity)
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: State(plainCells: plainCells != nil))
     }
@@ -95,7 +129,12 @@ final class CellBatch {
     /// that hold only its open cell, as `reset()` leaves it.
     init(takingCellsOf other: CellBatch) {
         plainCells = other.plainCells
+        recordlessFrom = other.recordlessFrom
+        memo = other.memo
         digitRunsOnly = other.digitRunsOnly
+        // Only the parser's batch adds plain cells: this one's bits stay clear.
+        kindsCounted = .allocate(capacity: Self.countedOnlyCapacity)
+        kindsCounted.initialize(repeating: 0, count: Self.countedOnlyCapacity)
         s = UnsafeMutablePointer<State>.allocate(capacity: 1)
         s.initialize(to: other.s.pointee)
         countedOnly = .allocate(capacity: Self.countedOnlyCapacity)
@@ -118,10 +157,12 @@ final class CellBatch {
         }
         other.s.pointee = fresh
         other.countedOnly.update(repeating: 0, count: taken.countedColumns)
+        other.kindsCounted.update(repeating: 0, count: taken.kindsCountedColumns)
     }
 
     deinit {
         countedOnly.deallocate()
+        kindsCounted.deallocate()
         s.pointee.deallocate()
         s.deinitialize(count: 1)
         s.deallocate()
@@ -133,11 +174,15 @@ final class CellBatch {
     var plainBytes: UnsafeBufferPointer<UInt8> { s.pointee.plainBytes.buffer }
     var plainHits: UnsafeBufferPointer<PlainHit> { s.pointee.plainHits.buffer }
     var plainOthers: UnsafeBufferPointer<Int32> { s.pointee.plainOthers.buffer }
+    var plainCounts: UnsafeBufferPointer<PlainCount> { s.pointee.plainCounts.buffer }
+    var memoCells: UnsafeBufferPointer<MemoCell> { s.pointee.memoCells.buffer }
+    var memoFirsts: UnsafeBufferPointer<Int32> { s.pointee.memoFirsts.buffer }
     var isFull: Bool { s.pointee.bytes.count + s.pointee.plainSize >= Self.capacity }
     /// How far the batch is from full.
     var room: Int { Self.capacity - s.pointee.bytes.count - s.pointee.plainSize }
     var hasCells: Bool {
-        !s.pointee.cells.isEmpty || !s.pointee.plainHits.isEmpty || !s.pointee.plainOthers.isEmpty || s.pointee.countedCells > 0
+        !s.pointee.cells.isEmpty || !s.pointee.plainCounts.isEmpty || !s.pointee.plainOthers.isEmpty || s.pointee.countedCells > 0
+            || !s.pointee.memoCells.isEmpty
     }
     /// The batch's cells per column, for columns 0..<count.
     var cellsPerColumn: UnsafeBufferPointer<Int64> { UnsafeBufferPointer(start: countedOnly, count: s.pointee.countedColumns) }
@@ -262,21 +307,44 @@ final class CellBatch {
         countColumn(column)
     }
 
-    /// addSearchedCell for a parser that counts the cell's column itself (`countedOnlyStorage`).
-    @inline(__always) func addSearchedCellUncounted(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) {
+    /// addSearchedCell for a parser that counts the cell's column itself (`countedOnlyStorage`);
+    /// `memo`: the CellMemo slot it is the first cell of, or -1.
+    @inline(__always) func addSearchedCellUncounted(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64,
+                                                    memo: Int32 = -1) {
         let start = s.pointee.bytes.count
-        s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: Int32(column), row: row,
+        if memo >= 0 { s.pointee.memoFirsts.append(Int32(s.pointee.cells.count)) }
+        s.pointee.cells.append(Cell(start: Int32(start), end: Int32(start + p.count), column: Int32(column), memo: memo, row: row,
                                     rawOffset: rawOffset, line: 0))
         s.pointee.bytes.appendCell(p)
         s.pointee.bytes.append(10)
     }
 
+    /// Adds a cell of `length` bytes counted from the memo's result `result` (its column counted
+    /// by the parser, as for addSearchedCellUncounted).
+    @inline(__always) func addMemoCellUncounted(length: Int, column: Int, row: Int64, result: Int32) {
+        s.pointee.memoCells.append(MemoCell(order: Int32(s.pointee.cells.count), column: Int32(column), result: result, row: row))
+        s.pointee.plainSize += length + 1
+    }
+
     /// Adds a plain cell that is personal data to the plain hits; false when it is nothing.
     @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) -> Bool {
         guard let v = plainCells!.classify(p) else { return false }
+        let order = Int32(s.pointee.cells.count)
+        if v.confidence >= recordlessFrom {
+            // Most hits of a column are of the kind its first hit was: only counted.
+            let bit: UInt32 = 1 &<< UInt32(v.kind.ordinal), seen = kindsCounted[Int(column)]
+            if seen & bit != 0 {
+                s.pointee.plainCounts.append(PlainCount(confidence: v.confidence, order: order, column: UInt16(column), kind: v.kind,
+                                                        hasRecord: false))
+                return true
+            }
+            kindsCounted[Int(column)] = seen | bit
+            if Int(column) >= s.pointee.kindsCountedColumns { s.pointee.kindsCountedColumns = Int(column) + 1 }
+        }
+        s.pointee.plainCounts.append(PlainCount(confidence: v.confidence, order: order, column: UInt16(column), kind: v.kind, hasRecord: true))
         let start = s.pointee.plainBytes.count
         let cell = Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
-                        rawOffset: rawOffset, line: line, order: Int32(s.pointee.cells.count))
+                        rawOffset: rawOffset, line: line, order: order)
         s.pointee.plainHits.append(PlainHit(cell: cell, kind: v.kind, confidence: v.confidence))
         s.pointee.plainBytes.appendCell(p)
         return true
@@ -378,7 +446,12 @@ final class CellBatch {
         s.pointee.plainHits.removeAll()
         s.pointee.plainBytes.removeAll()
         s.pointee.plainOthers.removeAll()
+        s.pointee.plainCounts.removeAll()
+        s.pointee.memoCells.removeAll()
+        s.pointee.memoFirsts.removeAll()
         s.pointee.plainSize = 0
+        kindsCounted.update(repeating: 0, count: s.pointee.kindsCountedColumns)
+        s.pointee.kindsCountedColumns = 0
         countedOnly.update(repeating: 0, count: s.pointee.countedColumns)
         s.pointee.countedColumns = 0
         s.pointee.countedCells = 0
@@ -401,14 +474,27 @@ final class CellBatch {
     }
 
     /// A point to come back to (a JSON line that turns out not to be JSON).
-    struct Mark { var cells: Int; var bytes: Int; var plainHits: Int; var plainBytes: Int; var plainOthers: Int; var plainSize: Int }
+    struct Mark {
+        var cells: Int; var bytes: Int; var plainHits: Int; var plainBytes: Int; var plainOthers: Int; var plainSize: Int; var plainCounts: Int
+        var memoCells: Int; var memoFirsts: Int
+    }
     var mark: Mark {
         Mark(cells: s.pointee.cells.count, bytes: s.pointee.bytes.count, plainHits: s.pointee.plainHits.count,
-             plainBytes: s.pointee.plainBytes.count, plainOthers: s.pointee.plainOthers.count, plainSize: s.pointee.plainSize)
+             plainBytes: s.pointee.plainBytes.count, plainOthers: s.pointee.plainOthers.count, plainSize: s.pointee.plainSize,
+             plainCounts: s.pointee.plainCounts.count, memoCells: s.pointee.memoCells.count, memoFirsts: s.pointee.memoFirsts.count)
     }
     func rollback(to m: Mark) {
         for c in s.pointee.cells.buffer[m.cells...] { countedOnly[Int(c.column)] -= 1 }
-        for h in s.pointee.plainHits.buffer[m.plainHits...] { countedOnly[Int(h.cell.column)] -= 1 }
+        for h in s.pointee.plainCounts.buffer[m.plainCounts...] { countedOnly[Int(h.column)] -= 1 }
+        for h in s.pointee.memoCells.buffer[m.memoCells...] { countedOnly[Int(h.column)] -= 1 }
+        s.pointee.memoCells.truncate(to: m.memoCells)
+        s.pointee.memoFirsts.truncate(to: m.memoFirsts)
+        if s.pointee.plainCounts.count > m.plainCounts {
+            // A kind whose first hit is taken off gets a record for its next hit again.
+            kindsCounted.update(repeating: 0, count: s.pointee.kindsCountedColumns)
+            s.pointee.kindsCountedColumns = 0
+            s.pointee.plainCounts.truncate(to: m.plainCounts)
+        }
         for c in s.pointee.plainOthers.buffer[m.plainOthers...] { countedOnly[Int(c)] -= 1 }
         s.pointee.cells.truncate(to: m.cells)
         s.pointee.bytes.truncate(to: m.bytes)

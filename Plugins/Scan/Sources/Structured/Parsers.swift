@@ -192,6 +192,7 @@ struct DelimitedParser {
         guard mask.tracksDigits && start >= base && start < base + covered, let classifier = batch.plainCells else { return start }
         let structural = mask.structuralWords, digitPlane = mask.digitWords, runPlane = mask.runEndWords
         let digitRunsOnly = classifier.digitRunsOnly
+        let memo = batch.memo
         var w = (start - base) >> 6
         var ends = structural[w] & (~0 &<< UInt64((start - base) & 63))
         // The loop's state in locals (stored properties and an inout would be written back per cell).
@@ -235,6 +236,17 @@ struct DelimitedParser {
                         }
                     } else {
                         countOnly = true
+                    }
+                } else if digits == 0 && n <= CellMemo.maxLength, let memo {
+                    // A short cell without digits (a name, a city): counted from the memo when
+                    // its value was met before; the first of each value is searched.
+                    let (slot, isNew) = memo.slot(b.baseAddress! + i, n)
+                    let state = slot >= 0 ? memo.states[slot] : CellMemo.searched
+                    if state >= 0 {
+                        batch.addMemoCellUncounted(length: n, column: tableColumn, row: row, result: state)
+                    } else {
+                        batch.addSearchedCellUncounted(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i),
+                                                       memo: isNew && state == CellMemo.firstSeen ? Int32(slot) : -1)
                     }
                 } else {
                     batch.addSearchedCellUncounted(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: raw(i))

@@ -27,6 +27,8 @@ final class StructuredScanner {
     /// Classifies plain number cells apart from the Hyperscan pass; nil when some rule could
     /// match inside such a cell (then every cell is scanned).
     let plainCells: PlainCellClassifier?
+    /// Hits of short cells without digits by value (CSV; not when every value is reported).
+    let memo: CellMemo?
 
     /// With more than one job: scans batches on a second thread while this one parses.
     private var background: BackgroundBatchScanner?
@@ -36,6 +38,7 @@ final class StructuredScanner {
         self.rules = rules
         self.options = options
         plainCells = Self.plainCellClassifier(rules)
+        memo = plainCells == nil || options.perValue ? nil : CellMemo(rules: rules)
     }
 
     /// A classifier for plain number cells, when no pattern of the rule set (personal data or
@@ -49,6 +52,12 @@ final class StructuredScanner {
             if case .digitRun = $0.extent { return true } else { return false }
         }
         return PlainCellClassifier(piiPatterns: rules.piiPatterns, digitRunsOnly: digitRunsOnly)
+    }
+
+    /// A table's batch: plain cells classified apart, and counted without a record when the
+    /// tally only adds them up (not when every value is reported).
+    private func newBatch() -> CellBatch {
+        CellBatch(plainCells: plainCells, recordlessFrom: options.perValue ? .infinity : options.minimumConfidence, memo: memo)
     }
 
     /// Ends the background thread (if one was started).
@@ -126,7 +135,7 @@ final class StructuredScanner {
         }
         switch kind {
         case .sqlDump(let dialect):
-            let batch = CellBatch(plainCells: plainCells), text = CellBatch()
+            let batch = newBatch(), text = CellBatch()
             let textTable = Table(name: "", batch: text)
             var parser = SQLDumpParser(dialect: dialect, batch: batch, text: text)
             func flushText() throws { try scanText(textTable, ref: ref, emit: emit) }
@@ -149,11 +158,11 @@ final class StructuredScanner {
             let path = try localPath()
             try SQLiteTables.read(path: path) { table in
                 try flush(table, ref: ref, emit: emit, final: true)
-            } newTable: { name in Table(name: name, batch: CellBatch(plainCells: plainCells)) } flush: { table in
+            } newTable: { name in Table(name: name, batch: newBatch()) } flush: { table in
                 try flush(table, ref: ref, emit: emit, final: false)
             }
         case .delimited(let sep):
-            let table = Table(name: Self.baseName(ref.name), batch: CellBatch(plainCells: plainCells))
+            let table = Table(name: Self.baseName(ref.name), batch: newBatch())
             var parser = DelimitedParser(separator: sep, table: table)
             try feed { bytes, raw, rawBase in
                 try parser.consume(bytes, raw: raw, rawBase: rawBase) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -161,7 +170,7 @@ final class StructuredScanner {
             parser.finish()
             try flush(table, ref: ref, emit: emit, final: true)
         case .jsonLines:
-            let table = Table(name: Self.baseName(ref.name), batch: CellBatch(plainCells: plainCells))
+            let table = Table(name: Self.baseName(ref.name), batch: newBatch())
             var parser = JSONLinesParser(table: table)
             try feed { bytes, raw, _ in
                 try parser.consume(bytes, raw: raw) { try flush(table, ref: ref, emit: emit, final: false) }
@@ -284,6 +293,7 @@ final class StructuredScanner {
         var tally = BatchTally(scanner: self, table: table, batch: batch, ref: ref)
         // Hits read in place (a copy per hit would retain its context string).
         hits.withUnsafeBufferPointer { tally.count($0, emit: emit) }
+        tally.resolveMemo()
         tally.countNameColumns(emit: emit)
         tally.finish()
     }
@@ -298,6 +308,13 @@ final class StructuredScanner {
         /// The batch's buffers (it is not changed while they are counted).
         let cells: UnsafeBufferPointer<CellBatch.Cell>, bytes: UnsafeBufferPointer<UInt8>
         let plainHits: UnsafeBufferPointer<PlainHit>, plainBytes: UnsafeBufferPointer<UInt8>
+        let plainCounts: UnsafeBufferPointer<PlainCount>
+        let memoCells: UnsafeBufferPointer<MemoCell>
+        let memo: CellMemo?
+        /// Hits found in the first cells of memoised values (by memo slot), in hit order; and the
+        /// slots whose first cell had a secret after all.
+        var memoHits: [Int32: [CellMemo.Hit]] = [:]
+        var memoExcluded: [Int32] = []
         var columns: [ColumnStats]
         let names: [String]
         let kindCount = PIIKind.count
@@ -311,13 +328,17 @@ final class StructuredScanner {
         let minimumConfidence: Double, perValue: Bool
         /// Hits come mostly in offset order: the next one is looked for next to the last cell.
         var cursor = 0
-        /// Plain cells' hits counted so far.
+        /// Plain cells' hits counted so far, and how many of them had a record.
         var nextPlain = 0
+        var nextRecord = 0
+        /// Memo cells counted so far.
+        var nextMemo = 0
 
         init(scanner: StructuredScanner, table: Table, batch: CellBatch, ref: ItemRef) {
             self.scanner = scanner; self.table = table; self.batch = batch; self.ref = ref
             cells = batch.cells; bytes = batch.bytes
-            plainHits = batch.plainHits; plainBytes = batch.plainBytes
+            plainHits = batch.plainHits; plainBytes = batch.plainBytes; plainCounts = batch.plainCounts
+            memoCells = batch.memoCells; memo = batch.memo
             columns = table.columns
             table.columns = []
             names = columns.map(\.name)
@@ -385,20 +406,23 @@ final class StructuredScanner {
 
         /// Counts the hits of plain cells that come before general cell `upTo`.
         mutating func countPlainCells(before upTo: Int, emit: (Finding) -> Void) {
-            while nextPlain < plainHits.count {
-                let v = plainHits[nextPlain]
-                let cell = v.cell
-                guard Int(cell.order) <= upTo else { return }
+            while nextPlain < plainCounts.count {
+                let v = plainCounts[nextPlain]
+                guard Int(v.order) <= upTo else { return }
                 nextPlain += 1
-                let slot = Int(cell.column) * kindCount + v.kind.ordinal
+                let slot = Int(v.column) * kindCount + v.kind.ordinal
                 // Most cells only add to the counters; the value is read for a sample or per value.
-                if !perValue && counts[slot] > 0 {
+                // (A hit without a record comes after one of its column and kind that counted.)
+                if !v.hasRecord || (!perValue && counts[slot] > 0) {
+                    if v.hasRecord { nextRecord += 1 }
                     let conf = nameMatches[slot] ? min(0.99, v.confidence + PIIContext.boost(v.kind)) : v.confidence
                     guard conf >= minimumConfidence else { continue }
                     counts[slot] += 1
                     sums[slot] += conf
                     continue
                 }
+                let cell = plainHits[nextRecord].cell
+                nextRecord += 1
                 let value = plainBytes[Int(cell.start)..<Int(cell.end)]
                 let (scanner, ref, table, name) = (scanner, ref, table, names[Int(cell.column)])
                 _ = countPII(v.kind, confidence: v.confidence, cell: cell, value: { String(decoding: value, as: UTF8.self) },
@@ -422,12 +446,18 @@ final class StructuredScanner {
                 switch h.pointee.what {
                 case .pii(let kind):
                     countPlainCells(before: ci, emit: emit)
+                    countMemoCells(before: ci, emit: emit)
+                    if cell.memo >= 0 {
+                        memoHits[cell.memo, default: []].append(CellMemo.Hit(kind: kind, confidence: h.pointee.confidence,
+                                                                              context: h.pointee.context, value: value()))
+                    }
                     if lastCellKind == (ci, kind.ordinal) { continue }
                     if countPII(kind, confidence: h.pointee.confidence, cell: cell, value: value, location: location, emit: emit) {
                         lastCellKind = (ci, kind.ordinal)
                     }
                 case .secret(let r):
                     guard scanner.isInside(h.pointee, cell, rule: r, bytes) else { continue }
+                    if cell.memo >= 0 { memoExcluded.append(cell.memo) }
                     if lastCellKind == (ci, 1000 + r) { continue }
                     lastCellKind = (ci, 1000 + r)
                     columns[col].secrets[r, default: 0] += 1
@@ -442,6 +472,41 @@ final class StructuredScanner {
                 }
             }
             countPlainCells(before: Int.max, emit: emit)
+            countMemoCells(before: Int.max, emit: emit)
+        }
+
+        /// Counts the hits of memo cells that come before general cell `upTo`, as the hit loop
+        /// above counts those of their value's first cell (one per kind per cell).
+        mutating func countMemoCells(before upTo: Int, emit: (Finding) -> Void) {
+            while nextMemo < memoCells.count {
+                let m = memoCells[nextMemo]
+                guard Int(m.order) <= upTo else { return }
+                nextMemo += 1
+                // Most values (names, cities) have no hit.
+                guard memo!.resultHasHits[Int(m.result)] else { continue }
+                let cell = CellBatch.Cell(start: 0, end: 0, column: m.column, row: m.row, rawOffset: -1)
+                var lastKind = -1
+                for hit in memo!.results[Int(m.result)].hits {
+                    if lastKind == hit.kind.ordinal { continue }
+                    let (scanner, ref, table, name) = (scanner, ref, table, names[Int(m.column)])
+                    // The location is asked for per value only, when there is no memo.
+                    if countPII(hit.kind, confidence: hit.confidence, cell: cell, value: { hit.value },
+                                location: { scanner.plainCellLocation(ref, table, name, cell) }, emit: emit) {
+                        lastKind = hit.kind.ordinal
+                    }
+                }
+            }
+        }
+
+        /// Hands the memo the hits of its values' first cells in this batch.
+        mutating func resolveMemo() {
+            guard let memo else { return }
+            for ci in batch.memoFirsts {
+                let cell = cells[Int(ci)]
+                memo.resolve(cell.memo, value: UnsafeBufferPointer(rebasing: bytes[Int(cell.start)..<Int(cell.end)]),
+                             hits: memoHits[cell.memo] ?? [])
+            }
+            for slot in memoExcluded { memo.exclude(slot) }
         }
 
         /// Names are found in free text only after a label; in a column named for names, a cell
@@ -455,10 +520,27 @@ final class StructuredScanner {
             do {
                 let b = bytes
                 for i in nameColumns {
-                    for cell in cells where Int(cell.column) == i {
+                    let slot = i * kindCount + PIIKind.personName.ordinal
+                    // Memo cells are counted in their place among the others (the first name is the sample).
+                    var m = 0
+                    func countMemoNames(before upTo: Int) {
+                        while m < memoCells.count && Int(memoCells[m].order) <= upTo {
+                            let memoCell = memoCells[m]
+                            m += 1
+                            guard Int(memoCell.column) == i && memo!.resultIsName[Int(memoCell.result)] else { continue }
+                            if counts[slot] == 0 {
+                                columns[i].samples[.personName] = memo!.results[Int(memoCell.result)].value
+                                columns[i].firstRow[.personName] = memoCell.row
+                            }
+                            counts[slot] += 1
+                            sums[slot] += conf
+                        }
+                    }
+                    for ci in 0..<cells.count where Int(cells[ci].column) == i {
+                        let cell = cells[ci]
+                        countMemoNames(before: ci)
                         let v = UnsafeBufferPointer(rebasing: b[Int(cell.start)..<Int(cell.end)])
                         guard ChineseSurnames.isPlausibleName(v) else { continue }
-                        let slot = i * kindCount + PIIKind.personName.ordinal
                         if counts[slot] == 0 { columns[i].samples[.personName] = String(decoding: v, as: UTF8.self); columns[i].firstRow[.personName] = cell.row }
                         counts[slot] += 1
                         sums[slot] += conf
@@ -468,6 +550,7 @@ final class StructuredScanner {
                                                     item: ref, options: scanner.options))
                         }
                     }
+                    countMemoNames(before: Int.max)
                 }
             }
         }
