@@ -190,6 +190,7 @@ public enum Luhn {
 
     /// The same over bytes in place, from the last digit back.
     static func isValid(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
+        if d.count >= 16 && d.count <= 19 { return isValid16to19(d) }
         guard d.count >= 2 else { return false }
         var sum = 0
         var largest: UInt8 = 0
@@ -210,6 +211,40 @@ public enum Luhn {
             sum &+= Int(c)
         }
         return largest < 10 && sum % 10 == 0
+    }
+
+    /// isValid for 16 to 19 bytes (card numbers): the last sixteen as one vector — each digit,
+    /// every second one from the right doubled (2e, minus 9 when e > 4) — and the one to three
+    /// before them one by one. False when a byte is not a digit.
+    @inline(__always) static func isValid16to19(_ d: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = d.count
+        let raw = UnsafeRawPointer(d.baseAddress! + n - 16)
+        // Digits everywhere (as in PlainCell.isPlain: for y = x ^ '0'*8, ((y & 0x7F..) + 0x76..) | y
+        // has a byte's high bit set exactly where x is not a digit).
+        let low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030
+        let high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) ^ 0x3030_3030_3030_3030
+        let notDigits = (((low & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | low)
+            | (((high & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | high)
+        guard notDigits & 0x8080_8080_8080_8080 == 0 else { return false }
+        let v = raw.loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
+        // Lane k is 15 - k places from the right: the even lanes are doubled, v + (v - 9 when
+        // v > 4), in wrapping bytes (each lane ends in 0...9).
+        let evenLanes = SIMD16<UInt8>(255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0)
+        let nines = SIMD16<UInt8>(repeating: 0).replacing(with: 9, where: v .> SIMD16<UInt8>(repeating: 4))
+        let lanes = v &+ ((v &- nines) & evenLanes)
+        // At most 16 * 9 = 144: the byte sums do not overflow.
+        let eight = lanes.lowHalf &+ lanes.highHalf, four = eight.lowHalf &+ eight.highHalf, two = four.lowHalf &+ four.highHalf
+        var sum = Int(two[0]) + Int(two[1])
+        // Places 16 (as it is), 17 (doubled) and 18 (as it is) from the right.
+        var place = 16, i = n - 17
+        while i >= 0 {
+            let e = d[i] &- 48
+            guard e < 10 else { return false }
+            sum += place & 1 == 0 ? Int(e) : 2 * Int(e) - (e > 4 ? 9 : 0)
+            place += 1
+            i -= 1
+        }
+        return sum % 10 == 0
     }
 
     static func isValid<C: BidirectionalCollection>(_ digits: C) -> Bool where C.Element == UInt8 {

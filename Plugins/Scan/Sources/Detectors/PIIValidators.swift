@@ -143,11 +143,17 @@ public enum PIIValidators {
     static let mobilePrefixTable: [Bool] = (0..<1000).map { mobilePrefixes.contains($0) }
 
     static func mobile(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        if b.count == 11 && allDigits(b) { return mobilePrefixTable[digitValue(b, 0, 3)] ? 0.85 : nil }
-        // 86 country code written without a plus sign, as in exported contact lists.
-        if b.count == 13 && b[0] == 56 && b[1] == 54 && allDigits(b) { return mobilePrefixTable[digitValue(b, 2, 3)] ? 0.8 : nil }
-        guard b.count <= 20, !allDigits(b), let d = compactDigits(b, allowCountryCode: true), d.count == 11 else { return nil }
+        if allDigits(b) { return mobileDigits(b) }
+        guard b.count <= 20, let d = compactDigits(b, allowCountryCode: true), d.count == 11 else { return nil }
         return d.withUnsafeBufferPointer { mobilePrefixTable[digitValue($0, 0, 3)] } ? 0.85 : nil
+    }
+
+    /// mobile over ASCII digits only (a table's phone column: the caller knows they are digits).
+    @inline(__always) static func mobileDigits(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        if b.count == 11 { return mobilePrefixTable[digitValue(b, 0, 3)] ? 0.85 : nil }
+        // 86 country code written without a plus sign, as in exported contact lists.
+        if b.count == 13 && b[0] == 56 && b[1] == 54 { return mobilePrefixTable[digitValue(b, 2, 3)] ? 0.8 : nil }
+        return nil
     }
 
     /// 010-12345678, 0571-8888888, (020)12345678, with an optional extension -123.
@@ -207,7 +213,7 @@ public enum PIIValidators {
         return withCardDigits(b) { d in d.count >= 16 ? bankCardDigits(d) : nil }
     }
 
-    /// bankCard over 16 to 19 ASCII digits.
+    /// bankCard over 16 to 19 ASCII digits (the caller knows they are digits).
     @inline(__always) static func bankCardDigits(_ d: UnsafeBufferPointer<UInt8>) -> Double? {
         guard d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
         let bin = digitValue(d, 0, 6)

@@ -182,23 +182,47 @@ final class CellMemo {
         return (UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16, 0)
     }
 
+    /// The memo's table by raw pointers, for the parser's loop over cells (a class reference
+    /// there is retained and released per cell).
+    struct Table {
+        let key0: UnsafeMutablePointer<UInt64>
+        let key1: UnsafeMutablePointer<UInt64>
+        let lengths: UnsafeMutablePointer<Int32>
+        let states: UnsafeMutablePointer<Int32>
+
+        /// The slot holding the value p[0..<n] (1...maxLength bytes), or the empty slot where it
+        /// goes (`found` false).
+        @inline(__always) func find(_ p: UnsafePointer<UInt8>, _ n: Int) -> (slot: Int, found: Bool) {
+            let (k0, k1) = CellMemo.key(p, n)
+            var s = Int(truncatingIfNeeded: ((k0 &* 0x9E37_79B9_7F4A_7C15) ^ (k1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) &>> 52)
+            while true {
+                let length = lengths[s]
+                if length == 0 { return (s, false) }
+                if Int(length) == n && key0[s] == k0 && key1[s] == k1 { return (s, true) }
+                s = (s &+ 1) & (CellMemo.slotCount - 1)
+            }
+        }
+    }
+    var table: Table { Table(key0: key0, key1: key1, lengths: lengths, states: states) }
+
     /// The slot of the value p[0..<n] (1...maxLength bytes), added as `firstSeen` when new
     /// (`isNew`) — or as `searched` when it holds a keyword; slot -1 when new and the table is full.
-    @inline(__always) func slot(_ p: UnsafePointer<UInt8>, _ n: Int) -> (slot: Int, isNew: Bool) {
-        let (k0, k1) = Self.key(p, n)
-        var s = Int(truncatingIfNeeded: ((k0 &* 0x9E37_79B9_7F4A_7C15) ^ (k1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)) &>> 52)
-        while true {
-            let length = lengths[s]
-            if length == 0 { break }
-            if Int(length) == n && key0[s] == k0 && key1[s] == k1 { return (s, false) }
-            s = (s &+ 1) & (Self.slotCount - 1)
-        }
-        guard used.pointee < Self.maxValues else { return (-1, false) }
+    func slot(_ p: UnsafePointer<UInt8>, _ n: Int) -> (slot: Int, isNew: Bool) {
+        let (s, found) = table.find(p, n)
+        if found { return (s, false) }
+        return add(p, n, at: s) ? (s, true) : (-1, false)
+    }
+
+    /// Adds the value p[0..<n] in the empty slot `s` that `Table.find` gave; false when the
+    /// memo is full.
+    @inline(never) func add(_ p: UnsafePointer<UInt8>, _ n: Int, at s: Int) -> Bool {
+        guard used.pointee < Self.maxValues else { return false }
         used.pointee += 1
+        let (k0, k1) = Self.key(p, n)
         key0[s] = k0; key1[s] = k1; lengths[s] = Int32(n)
         let cell = UnsafeBufferPointer(start: p, count: n)
         states[s] = keywords.contains { ByteSearch.containsCaseless(cell, 0, n, $0) } ? Self.searched : Self.firstSeen
-        return (s, true)
+        return true
     }
 
     /// Records the hits found in the first cell of the value in `slot` (its bytes `value`).

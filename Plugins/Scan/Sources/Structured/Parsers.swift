@@ -192,7 +192,7 @@ struct DelimitedParser {
         guard mask.tracksDigits && start >= base && start < base + covered, let classifier = batch.plainCells else { return start }
         let structural = mask.structuralWords, digitPlane = mask.digitWords, runPlane = mask.runEndWords
         let digitRunsOnly = classifier.digitRunsOnly
-        let memo = batch.memo
+        let memo = batch.memo, memoTable = memo?.table
         var w = (start - base) >> 6
         var ends = structural[w] & (~0 &<< UInt64((start - base) & 63))
         // The loop's state in locals (stored properties and an inout would be written back per cell).
@@ -237,11 +237,12 @@ struct DelimitedParser {
                     } else {
                         countOnly = true
                     }
-                } else if digits == 0 && n <= CellMemo.maxLength, let memo {
+                } else if digits == 0 && n <= CellMemo.maxLength, let memoTable {
                     // A short cell without digits (a name, a city): counted from the memo when
                     // its value was met before; the first of each value is searched.
-                    let (slot, isNew) = memo.slot(b.baseAddress! + i, n)
-                    let state = slot >= 0 ? memo.states[slot] : CellMemo.searched
+                    let (slot, found) = memoTable.find(b.baseAddress! + i, n)
+                    let isNew = !found && memo!.add(b.baseAddress! + i, n, at: slot)
+                    let state = found || isNew ? memoTable.states[slot] : CellMemo.searched
                     if state >= 0 {
                         batch.addMemoCellUncounted(length: n, column: tableColumn, row: row, result: state)
                     } else {

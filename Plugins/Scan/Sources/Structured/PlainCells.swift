@@ -106,13 +106,15 @@ final class PlainCellClassifier: @unchecked Sendable {
         shapeMaxConfidence.deallocate()
     }
 
-    /// PIIValidators.confidence, with the kinds of most table columns called directly (the
-    /// dispatching function's own call was a twentieth of the CSV path).
+    /// PIIValidators.confidence of a plain value `b` of a shape `mayAccept` lets `kind` take,
+    /// with the kinds of most table columns called directly (the dispatching function's own call
+    /// was a twentieth of the CSV path) and without checking again that their bytes are digits:
+    /// mobile and bank card numbers do not end in X (mayAccept), so they are all digits.
     @inline(__always) static func confidence(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
         switch kind {
         case .cnIDCard: return PIIValidators.idCard(b)
-        case .cnMobile: return PIIValidators.mobile(b)
-        case .bankCard: return PIIValidators.bankCard(b)
+        case .cnMobile: return PIIValidators.mobileDigits(b)
+        case .bankCard: return b.count >= 16 && b.count <= 19 ? PIIValidators.bankCardDigits(b) : nil
         default: return PIIValidators.confidence(kind, b)
         }
     }
@@ -127,9 +129,9 @@ final class PlainCellClassifier: @unchecked Sendable {
         case .cnMobile: return (length == 11 || length == 13) && !endsInX
         case .bankCard: return length >= 16 && length <= 19 && !endsInX
         case .creditCard: return length >= 13 && length <= 19 && !endsInX
-        case .passport: return length == 8 || length == 9
-        case .hkMacaoPermit: return length >= 9
-        case .taiwanPermit: return length == 8 || length == 9 || length == 13
+        // Passports and permits start with a letter, except the bare 8-digit Taiwan permit.
+        case .passport, .hkMacaoPermit: return false
+        case .taiwanPermit: return length == 8 && !endsInX
         default: return true
         }
     }
@@ -154,15 +156,15 @@ final class PlainCellClassifier: @unchecked Sendable {
         let endsInX = b[n - 1] &- 48 >= 10
         guard n - (endsInX ? 1 : 0) >= 7 else { return nil }
         let shape = n * 2 + (endsInX ? 1 : 0)
-        var best: (kind: PIIKind, confidence: Double)?
+        var found = false, bestKind = PIIKind.cnIDCard, bestConfidence = -1.0
         for k in shapeBounds[shape]..<shapeBounds[shape + 1] {
-            let kind = shapeKinds[k]
             // A later kind only wins with a higher confidence.
-            if let best, best.confidence >= shapeMaxConfidence[k] { continue }
+            if found && bestConfidence >= shapeMaxConfidence[k] { continue }
+            let kind = shapeKinds[k]
             guard let conf = Self.confidence(kind, b) else { continue }
-            if conf > (best?.confidence ?? -1) { best = (kind, conf) }
+            if conf > bestConfidence { found = true; bestKind = kind; bestConfidence = conf }
         }
-        return best
+        return found ? (bestKind, bestConfidence) : nil
     }
 }
 

@@ -311,6 +311,8 @@ final class StructuredScanner {
         let plainCounts: UnsafeBufferPointer<PlainCount>
         let memoCells: UnsafeBufferPointer<MemoCell>
         let memo: CellMemo?
+        /// The memo's per-result flags (raw pointers: read per memo cell).
+        let memoHasHits: UnsafeMutablePointer<Bool>?, memoIsName: UnsafeMutablePointer<Bool>?
         /// Hits found in the first cells of memoised values (by memo slot), in hit order; and the
         /// slots whose first cell had a secret after all.
         var memoHits: [Int32: [CellMemo.Hit]] = [:]
@@ -339,6 +341,7 @@ final class StructuredScanner {
             cells = batch.cells; bytes = batch.bytes
             plainHits = batch.plainHits; plainBytes = batch.plainBytes; plainCounts = batch.plainCounts
             memoCells = batch.memoCells; memo = batch.memo
+            memoHasHits = memo?.resultHasHits; memoIsName = memo?.resultIsName
             columns = table.columns
             table.columns = []
             names = columns.map(\.name)
@@ -483,7 +486,7 @@ final class StructuredScanner {
                 guard Int(m.order) <= upTo else { return }
                 nextMemo += 1
                 // Most values (names, cities) have no hit.
-                guard memo!.resultHasHits[Int(m.result)] else { continue }
+                guard memoHasHits![Int(m.result)] else { continue }
                 let cell = CellBatch.Cell(start: 0, end: 0, column: m.column, row: m.row, rawOffset: -1)
                 var lastKind = -1
                 for hit in memo!.results[Int(m.result)].hits {
@@ -521,13 +524,14 @@ final class StructuredScanner {
                 let b = bytes
                 for i in nameColumns {
                     let slot = i * kindCount + PIIKind.personName.ordinal
-                    // Memo cells are counted in their place among the others (the first name is the sample).
+                    // Memo cells are counted in their place among the others (the first name is
+                    // the sample): cell ci after the memo cells whose order is at most ci.
                     var m = 0
-                    func countMemoNames(before upTo: Int) {
-                        while m < memoCells.count && Int(memoCells[m].order) <= upTo {
+                    for ci in 0...cells.count {
+                        while m < memoCells.count && Int(memoCells[m].order) <= ci {
                             let memoCell = memoCells[m]
                             m += 1
-                            guard Int(memoCell.column) == i && memo!.resultIsName[Int(memoCell.result)] else { continue }
+                            guard Int(memoCell.column) == i && memoIsName![Int(memoCell.result)] else { continue }
                             if counts[slot] == 0 {
                                 columns[i].samples[.personName] = memo!.results[Int(memoCell.result)].value
                                 columns[i].firstRow[.personName] = memoCell.row
@@ -535,10 +539,8 @@ final class StructuredScanner {
                             counts[slot] += 1
                             sums[slot] += conf
                         }
-                    }
-                    for ci in 0..<cells.count where Int(cells[ci].column) == i {
+                        guard ci < cells.count && Int(cells[ci].column) == i else { continue }
                         let cell = cells[ci]
-                        countMemoNames(before: ci)
                         let v = UnsafeBufferPointer(rebasing: b[Int(cell.start)..<Int(cell.end)])
                         guard ChineseSurnames.isPlausibleName(v) else { continue }
                         if counts[slot] == 0 { columns[i].samples[.personName] = String(decoding: v, as: UTF8.self); columns[i].firstRow[.personName] = cell.row }
@@ -550,7 +552,6 @@ final class StructuredScanner {
                                                     item: ref, options: scanner.options))
                         }
                     }
-                    countMemoNames(before: Int.max)
                 }
             }
         }
