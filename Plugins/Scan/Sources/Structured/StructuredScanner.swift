@@ -102,23 +102,6 @@ final class StructuredScanner {
     /// The last item had input errors (a SQL statement that does not parse, a truncated dump).
     private(set) var inputFailed = false
 
-    /// Scans the item; `emit` receives findings in order. Errors that end the item are thrown.
-    /// Text kinds are read from `reader`, whose first window (`first`) may have been read already.
-    func scan(_ item: InputItem, kind: Kind, context: PluginContext, reader: inout TextWindowReader, first: TextWindow?,
-              emit: (Finding) -> Void) throws {
-        var first = first
-        // The window just parsed is read into again (the parsers keep no reference to it).
-        var spare: TextWindow?
-        func next() throws -> TextWindow? {
-            if let f = first { first = nil; return f }
-            defer { spare = nil }
-            return try reader.next(reuse: spare)
-        }
-        let ref = ItemRef(sequence: 0, name: item.name, path: item.path, chain: item.chain, hasLines: false)
-        try scan(ref, kind: kind, next: next, release: { spare = $0 }, localPath: { try item.localPath() },
-                 onError: { context.emitError(input: item.name, reason: $0, code: $1) }, emit: emit)
-    }
-
     /// Scans one item whose windows come from `next` (each handed back to `release` once parsed);
     /// errors that do not end the item go to `onError` (reason, code).
     func scan(_ ref: ItemRef, kind: Kind, next: () throws -> TextWindow?, release: (TextWindow) -> Void,
