@@ -48,6 +48,18 @@ final class ManifestReadingTests: XCTestCase {
         XCTAssertEqual(expected?.commands.first?.typeDetection, "binary")
     }
 
+    /// JSONDecoder takes an Int written as 1.0, 1e0 or 10E-1 and refuses 1.5 or 1e400: so does the reader.
+    func testABINumberFormsAgreeWithJSONDecoder() throws {
+        let (_, good) = try shipped()[0]
+        let goodText = String(decoding: good, as: UTF8.self)
+        XCTAssertTrue(goodText.contains(#""abi": 1,"#))
+        for (form, accepted) in [("1.0", true), ("1e0", true), ("10E-1", true), ("1.5", false), ("1e400", false), ("-0", true)] {
+            let bytes = [UInt8](goodText.replacingOccurrences(of: #""abi": 1,"#, with: #""abi": \#(form),"#).utf8)
+            XCTAssertEqual(slow(bytes) != nil, accepted, form)
+            XCTAssertEqual(fast(bytes), slow(bytes), form)
+        }
+    }
+
     /// Wrong types, missing members, nulls where a value is required, an unknown severity: the
     /// reader declines and the error is JSONDecoder's, with its coding path.
     func testBadManifestsAreDeclinedAndReportedByJSONDecoder() throws {
