@@ -328,6 +328,42 @@ final class ScanEngineTests: XCTestCase {
         }
     }
 
+    /// A table of more windows than the reader hands over at once (it waits for the worker to
+    /// take them), between another table and text, scanned on a worker that has no thread of its
+    /// own for cell batches: the same records in the same order with 1, 2 and 3 jobs, and every
+    /// value of the long table counted in its column.
+    func testTableLongerThanItsFeedGivesTheSameRecordsWithSeveralJobs() throws {
+        let dir = try TempDir()
+        var g = SyntheticPII(seed: 11)
+        var block = ""
+        for i in 0..<2_000 { block += "\(i),\(g.idCard()),note \(i % 7),\(String(repeating: "v", count: 20))\n" }
+        var big = "id,id_no,note,pad\n"
+        for _ in 0..<90 { big += block }
+        XCTAssertGreaterThan(big.utf8.count, 6 << 20, "more than four 1 MiB windows")
+        _ = try dir.file("b-big.csv", big)
+        _ = try dir.file("a-small.csv", "id,id_no\n1,\(g.idCard())\n2,\(g.idCard())\n")
+        var after = PlantedText()
+        after.lines(3); after.fill("x", 5); after.id()
+        _ = try dir.file("c-after.txt", after.text)
+        var reference: [String] = []
+        for jobs in ["1", "2", "3"] {
+            let r = try scan([dir.url.path, "--only", "pii.cn_id_card", "--jobs", jobs])
+            XCTAssertEqual(r.exitCode, 1)
+            XCTAssertEqual(r.errors.count, 0)
+            let column = try XCTUnwrap(r.findings.first { $0.location.path?.hasSuffix("b-big.csv") == true })
+            XCTAssertEqual(column.message?.en, "b-big.csv.id_no: 180,000 of 180,000 values are Resident identity card number", "--jobs \(jobs)")
+            let got = r.records.compactMap { record -> String? in
+                switch record {
+                case .finding(let f): return "finding \(f.ruleId) \(f.location.path ?? "") \(f.location.line ?? 0):\(f.location.column ?? 0) \(f.message?.en ?? "")"
+                case .error: return nil
+                case .data(let d): return "data \(d.kind) \(d.text?.en ?? "")"
+                }
+            }
+            XCTAssertEqual(got.count, 6, "two column findings, one text finding, three summaries, --jobs \(jobs): \(got)")
+            if jobs == "1" { reference = got } else { XCTAssertEqual(got, reference, "--jobs \(jobs) against --jobs 1") }
+        }
+    }
+
     func testBinaryFilesAreSearchedInPrintableRuns() throws {
         let dir = try TempDir()
         var bytes: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0, 0, 1, 2, 3, 0xFF, 0xFE]

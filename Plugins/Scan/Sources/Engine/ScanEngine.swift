@@ -62,9 +62,11 @@ final class TableWork: @unchecked Sendable {
 }
 
 /// The windows of one item, handed from the reader thread to the worker scanning it, at most
-/// `capacity` at a time (memory stays bounded however long the item is). Two are enough to keep
-/// the parser fed (the reader fills a window in a fraction of the time a table's parse takes);
-/// each window more per table in flight is a megabyte of fresh pages to fault in.
+/// `capacity` at a time (memory stays bounded however long the item is). Four, so that the
+/// reader hands a table of up to about 4 MiB over whole and goes on to the next item at once:
+/// with two, it waited for the worker to parse the table's first window before it could start
+/// the next table, and a worker went idle at every table the other had just taken. Windows are
+/// reused once parsed, so the larger feed costs no page faults after the first tables.
 final class WindowFeed: @unchecked Sendable {
     let capacity: Int
     private let condition = NSCondition()
@@ -73,7 +75,7 @@ final class WindowFeed: @unchecked Sendable {
     private var readError: Error?
     private var abandoned = false
 
-    init(capacity: Int = 2) { self.capacity = capacity }
+    init(capacity: Int = 4) { self.capacity = capacity }
 
     /// Hands a window over, waiting while `capacity` are queued; false when the worker no longer
     /// takes them (the item failed), and the window is the caller's again.
@@ -379,7 +381,12 @@ final class WorkerPool: @unchecked Sendable {
     let maxInFlight: Int
     /// Jobs held for their turn to be emitted (their findings); reached only behind a table.
     let maxPending: Int
+    /// Guards the queue and the kept windows; workers wait on it for jobs.
     private let condition = NSCondition()
+    /// Guards `ScanJob.done`; the reader thread waits on it for a job to end. Apart from
+    /// `condition` so that a job's end does not wake idle workers only for them to sleep again
+    /// (on an idle machine each wake-up of a halted core costs more than the hand-over itself).
+    private let doneCondition = NSCondition()
     private var queue: [ScanJob] = []
     private var stopping = false
     private var free: [TextWindow] = []
@@ -434,17 +441,29 @@ final class WorkerPool: @unchecked Sendable {
             let job = queue.removeFirst()
             condition.unlock()
             if let table = job.table {
-                if structured == nil { structured = StructuredScanner(rules: rules, options: options) }
+                if structured == nil {
+                    // Without a background thread of its own (what `jobs` 1 means to it): the
+                    // workers already keep every core busy, and a thread more per worker only
+                    // added hand-overs (a sleep and a wake-up per cell batch).
+                    var alone = options
+                    alone.jobs = 1
+                    structured = StructuredScanner(rules: rules, options: alone)
+                }
                 TableRunner.run(job.item, table, structured: structured!, recycle: self.recycle)
             } else {
                 JobRunner.run(job, scanner: scanner, options: options, rules: rules)
             }
-            condition.lock()
-            if let w = job.window { job.window = nil; keep(w) }
-            job.done = true
-            condition.broadcast()
-            condition.unlock()
+            if let w = job.window { job.window = nil; recycle(w) }
+            markDone(job)
         }
+    }
+
+    /// Tells the reader thread (the only one that waits for jobs) that `job` has ended.
+    private func markDone(_ job: ScanJob) {
+        doneCondition.lock()
+        job.done = true
+        doneCondition.signal()
+        doneCondition.unlock()
     }
 
     /// When more window jobs wait than there are workers, the reader takes the newest and scans
@@ -461,24 +480,22 @@ final class WorkerPool: @unchecked Sendable {
             readerScanner = s
         }
         JobRunner.run(job, scanner: readerScanner!, options: options, rules: rules)
-        condition.lock()
-        if let w = job.window { job.window = nil; keep(w) }
-        job.done = true
-        condition.unlock()
+        if let w = job.window { job.window = nil; recycle(w) }
+        markDone(job)
         return true
     }
 
     func isDone(_ job: ScanJob) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
+        doneCondition.lock()
+        defer { doneCondition.unlock() }
         return job.done
     }
 
     /// Waits for `job` (checked under the lock: a job that ends before the wait is not missed).
     func wait(_ job: ScanJob) {
-        condition.lock()
-        while !job.done { condition.wait() }
-        condition.unlock()
+        doneCondition.lock()
+        while !job.done { doneCondition.wait() }
+        doneCondition.unlock()
     }
 
 
