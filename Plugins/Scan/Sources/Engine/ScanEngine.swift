@@ -157,6 +157,7 @@ public final class ScanEngine {
             while let first = pending.first, all || pool.isDone(first) {
                 pool.wait(first)
                 pending.removeFirst()
+                pool.release(first)
                 if let table = first.table {
                     var stats = ItemStats(item: first.item)
                     for event in table.events {
@@ -199,13 +200,13 @@ public final class ScanEngine {
         /// After a window job is handed over: emits what is done, in order. With a backlog of
         /// windows waiting for the workers, the reader scans the newest itself (it has just read
         /// it: the bytes are still in this core's cache) instead of going to sleep, which on an
-        /// idle machine costs a wake-up later. It waits only when `maxPending` jobs are held,
-        /// i.e. behind a table still being scanned.
+        /// idle machine costs a wake-up later. It waits only when `maxPending` jobs or
+        /// `maxHeldFindings` findings are held, i.e. behind a table still being scanned.
         func keepUp() {
             drain(all: false)
             while true {
                 if pool.runBacklogInline() { drain(all: false); continue }
-                guard pending.count > pool.maxPending else { return }
+                guard !pending.isEmpty, pending.count > pool.maxPending || pool.holdsTooManyFindings else { return }
                 pool.wait(pending[0])
                 drain(all: false)
             }
@@ -379,8 +380,16 @@ final class WorkerPool: @unchecked Sendable {
     let threads: Int
     /// Table items in flight (each holds a few windows in its feed).
     let maxInFlight: Int
-    /// Jobs held for their turn to be emitted (their findings); reached only behind a table.
+    /// Jobs held for their turn to be emitted; reached only behind a table. A scanned job holds
+    /// only its findings (its window is reused), so the text after a table runs on for as long
+    /// as parsing a table of a few megabytes takes: with 8 per thread the other worker had
+    /// scanned them all and waited (~6 ms with the ID pattern) before the table was done.
     let maxPending: Int
+    /// Findings of scanned jobs not emitted yet, above which the reader waits as well (dense
+    /// text behind a slow table would otherwise hold up to `maxPending` windows' findings).
+    static let maxHeldFindings = 1 << 16
+    /// Guarded by `doneCondition`.
+    private var heldFindings = 0
     /// Guards the queue and the kept windows; workers wait on it for jobs.
     private let condition = NSCondition()
     /// Guards `ScanJob.done`; the reader thread waits on it for a job to end. Apart from
@@ -402,7 +411,7 @@ final class WorkerPool: @unchecked Sendable {
         self.options = options
         threads = max(1, options.jobs)
         maxInFlight = threads * 2
-        maxPending = threads * 8
+        maxPending = threads * 32
         if threads == 1 {
             inlineScanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
         } else {
@@ -421,7 +430,7 @@ final class WorkerPool: @unchecked Sendable {
         if let s = inlineScanner {
             JobRunner.run(job, scanner: s, options: options, rules: rules)
             if let w = job.window { job.window = nil; recycle(w) }
-            job.done = true
+            markDone(job)
             return
         }
         condition.lock()
@@ -462,8 +471,22 @@ final class WorkerPool: @unchecked Sendable {
     private func markDone(_ job: ScanJob) {
         doneCondition.lock()
         job.done = true
+        heldFindings += job.findings.count
         doneCondition.signal()
         doneCondition.unlock()
+    }
+
+    /// `job` has been emitted: its findings are no longer held.
+    func release(_ job: ScanJob) {
+        doneCondition.lock()
+        heldFindings -= job.findings.count
+        doneCondition.unlock()
+    }
+
+    var holdsTooManyFindings: Bool {
+        doneCondition.lock()
+        defer { doneCondition.unlock() }
+        return heldFindings > Self.maxHeldFindings
     }
 
     /// When more window jobs wait than there are workers, the reader takes the newest and scans
