@@ -5,8 +5,8 @@ import PackageDescription
 // C modules over the Debian system libraries (each header also wraps the macros Swift cannot import).
 let systemModules: [Target] = [
     .target(name: "CDSToolPluginABI", path: "Sources/CDSToolPluginABI"),
-    .target(name: "CDSToolCrypto", path: "Sources/CDSToolCrypto",
-            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+    .target(name: "CDSToolCrypto", path: "Sources/CDSToolCrypto", linkerSettings: [.linkedLibrary("crypto")]),
+    .target(name: "CDSToolTLS", path: "Sources/CDSToolTLS", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
     .target(name: "CDSToolArchive", path: "Sources/CDSToolArchive", linkerSettings: [.linkedLibrary("archive")]),
     .target(name: "CDSToolMagic", path: "Sources/CDSToolMagic", linkerSettings: [.linkedLibrary("magic")]),
     // gzip inflated with ISA-L (libisal-dev) for libarchive: 2-3x zlib's speed.
@@ -47,7 +47,7 @@ swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSTo
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash
 swiftPlugins.append(SwiftPlugin(folder: "Encrypt", id: "encrypt", dependencies: ["CDSToolCrypto", "CDSToolSM"]))
 // crypto-usage audit: dstool crypto-audit
-swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolHyperscan"]))
+swiftPlugins.append(SwiftPlugin(folder: "CryptoAudit", id: "cryptoaudit", dependencies: ["CDSToolCrypto", "CDSToolTLS", "CDSToolHyperscan"]))
 // attack tracing: dstool trace
 swiftPlugins.append(SwiftPlugin(folder: "Trace", id: "trace", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
 // compliance check: dstool comply

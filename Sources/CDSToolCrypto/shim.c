@@ -17,9 +17,6 @@ void dstool_openssl_last_error(char *buf, size_t len) {
     ERR_error_string_n(e, buf, len);
     ERR_clear_error();
 }
-long dstool_ssl_set_tlsext_host_name(SSL *ssl, const char *name) { return SSL_set_tlsext_host_name(ssl, name); }
-long dstool_ssl_ctx_set_min_proto(SSL_CTX *ctx, int version) { return SSL_CTX_set_min_proto_version(ctx, version); }
-long dstool_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version) { return SSL_CTX_set_max_proto_version(ctx, version); }
 int dstool_sk_x509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
 X509 *dstool_sk_x509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
 void dstool_sk_x509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_free); }

@@ -1,5 +1,7 @@
 /* OpenSSL 3 for Swift: the headers, plus functions for what OpenSSL provides only as macros
- * (function-like macros do not import into Swift). */
+ * (function-like macros do not import into Swift). Links libcrypto only: <openssl/ssl.h> is
+ * here for its types and constants; a target that calls into libssl links it itself (see
+ * CDSToolTLS). */
 #ifndef DSTOOL_CRYPTO_H
 #define DSTOOL_CRYPTO_H
 #include <openssl/bio.h>
@@ -29,9 +31,6 @@ int dstool_evp_md_ctx_set_sm2_id(EVP_MD_CTX *ctx, const void *id, int len);
 const char *dstool_openssl_version(void);
 /* The first error on OpenSSL's queue as text (queue cleared); buf gets at most len-1 chars. */
 void dstool_openssl_last_error(char *buf, size_t len);
-long dstool_ssl_set_tlsext_host_name(SSL *ssl, const char *name);
-long dstool_ssl_ctx_set_min_proto(SSL_CTX *ctx, int version);
-long dstool_ssl_ctx_set_max_proto(SSL_CTX *ctx, int version);
 int dstool_sk_x509_num(const STACK_OF(X509) *sk);
 X509 *dstool_sk_x509_value(const STACK_OF(X509) *sk, int i);
 void dstool_sk_x509_pop_free(STACK_OF(X509) *sk);

@@ -1,4 +1,5 @@
 import CDSToolCrypto
+import CDSToolTLS
 import DSToolKit
 import Foundation
 
