@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Shell completion scripts generated from the built-in commands and every plugin manifest:
 /// command names (with their summaries where the shell shows them), each command's options,
@@ -67,7 +68,7 @@ public enum Completion {
 
     static func bashWord(_ s: String) -> String {
         // Names are [a-z0-9-]; anything else is dropped rather than risk breaking the script.
-        String(s.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_.".unicodeScalars.contains($0) })
+        String(s.unicodeScalars.filter { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
     }
 
     static func bash(_ commands: [Command]) -> String {
@@ -259,7 +260,17 @@ public enum Completion {
     // MARK: fish
 
     static func fishString(_ s: String) -> String {
-        "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'").replacingOccurrences(of: "\n", with: " ") + "'"
+        // Scalar by scalar: a quote followed by a combining mark is still a quote to fish.
+        var out = "'"
+        for u in s.unicodeScalars {
+            switch u {
+            case "\\": out += "\\\\"
+            case "'": out += "\\'"
+            case "\n": out += " "
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "'"
     }
 
     static func fish(_ commands: [Command]) -> String {

@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Receives what a run produces, in order. Output writers and the case store implement it.
 public protocol RecordSink: AnyObject {
@@ -62,7 +63,7 @@ public final class HostSession: @unchecked Sendable {
     let needsDecodedRecords: Bool
     /// Some input is standard input, a pipe or a device (see `beforeWaitingForInput`).
     let inputsMayWait: Bool
-    let lock = NSLock()
+    let lock = MutexLock()
     /// Finding values already checked in this run's records (texts, references and properties repeat).
     let recordMemo = CanonicalValueMemo()
     public private(set) var counts = RunCounts()
@@ -72,7 +73,7 @@ public final class HostSession: @unchecked Sendable {
     public var log: (Int32, String) -> Void = { level, msg in
         if level >= 2 || ProcessInfo.processInfo.environment["DSTOOL_DEBUG"] != nil {
             ReportStream.flushAll()
-            FileHandle.standardError.write(Data("dstool: \(msg)\n".utf8))
+            StandardError.write("dstool: \(msg)\n")
         }
     }
     public var progressHandler: ((UInt64, UInt64, String) -> Void)?

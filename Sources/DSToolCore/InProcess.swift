@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Runs a Swift plugin type in this process through the real host (same ABI table, same input
 /// layer, same report writers) — what plugin tests use instead of dlopen().
@@ -17,7 +18,7 @@ public enum InProcess {
 
     final class Collector: RecordSink, @unchecked Sendable {
         var records: [Record] = []
-        let lock = NSLock()
+        let lock = MutexLock()
         func record(_ record: AcceptedRecord) { lock.lock(); records.append(record.decoded!); lock.unlock() }
     }
 
@@ -33,7 +34,7 @@ public enum InProcess {
         let runner = Runner(invocation: invocation, manifest: manifest, command: command, plugin: nil,
                             commandLine: ["dstool"] + arguments)
         var report = Data()
-        let lock = NSLock()
+        let lock = MutexLock()
         let stream = ReportStream(collect: { d in lock.lock(); report.append(d); lock.unlock() })
         runner.stdout = stream
         runner.stderr = stream

@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Something that records a whole run (the case file).
 public protocol RunRecorder: RecordSink {
@@ -164,8 +165,8 @@ public final class Runner {
         for input in positionals where command.input != "none" {
             var t = RunTarget(input: input)
             if hashInputs && input != "-" {
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: input, isDirectory: &isDir), !isDir.boolValue,
+                var st = stat()
+                if stat(input, &st) == 0, st.st_mode & S_IFMT != S_IFDIR,
                    let d = try? Digest.fileDigests(path: input) {
                     t.size = d.size; t.sha256 = d.sha256; t.sm3 = d.sm3
                 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writes records as canonical JSON — byte for byte what `DSJSON.encoder()` (Foundation's
 /// JSONEncoder, sorted keys, slashes unescaped) writes — straight into a byte buffer. Every record

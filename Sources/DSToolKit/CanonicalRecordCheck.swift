@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What the host needs of a record to count and route it, read without decoding the record.
 public struct RecordEssentials: Equatable, Sendable {
@@ -74,7 +75,7 @@ public final class CanonicalValueMemo: @unchecked Sendable {
     var replaceNext: [Int]
     /// Values passed by comparison (tests look).
     private(set) var hits = 0
-    let lock = NSLock()
+    let lock = MutexLock()
     static let entriesPerMember = 64
     static let largestValue = 4096
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Control characters made visible, so text from evidence (file names, log lines) cannot move the
 /// cursor, colour a terminal or start a line of its own in a report: the host's text report and
@@ -31,7 +32,8 @@ public enum ControlCharacters {
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if isControl(u) && !(keepLayout && (u == "\n" || u == "\t")) {
-                out.append(contentsOf: String(format: "\\x%02X", u.value).unicodeScalars)
+                let hex = String(u.value, radix: 16, uppercase: true)
+                out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" + hex : hex)).unicodeScalars)
             } else {
                 out.append(u)
             }

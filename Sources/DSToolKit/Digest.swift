@@ -1,5 +1,6 @@
 import CDSToolCrypto
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Streaming message digests through OpenSSL EVP (SHA-256, SM3, and any other name OpenSSL knows).
 public final class Digest {

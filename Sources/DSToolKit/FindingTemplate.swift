@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The parts of a finding that stay the same from one sighting to the next (rule, texts, severity,
 /// references, properties), written as canonical JSON once. A plugin that reports the same problem

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A JSON value, for the open-ended parts of records (properties, data) and of requests.
 public enum JSONValue: Codable, Hashable, Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A plugin's manifest (Manifests/<id>.json, Manifests/schema/manifest.schema.json).
 /// The host reads it to list, route and parse options without loading the plugin.

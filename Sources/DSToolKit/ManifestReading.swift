@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads a manifest straight from its bytes, in one pass, with the SDK's JSON parser
 /// (RecordDecoding.swift). The host reads every installed manifest on each run to find the
@@ -163,5 +164,59 @@ enum ManifestReader {
         }
         guard let id, let severity, let title else { throw Declined() }
         return PluginManifest.Rule(id: id, severity: severity, title: title, references: references ?? nil)
+    }
+}
+
+/// `plugins.lock` read in one pass like the manifests (JSONDecoder's first use costs ~1 ms of
+/// every run): `{"version": 1, "plugins": {"<id>": {"library": …, "version": …, "sha256": …}}}`,
+/// other members skipped. Anything else gives nil, and the host asks JSONDecoder instead.
+public enum PluginLockReader {
+    public struct Entry: Equatable, Sendable {
+        public var library: String
+        public var version: String
+        public var sha256: String
+    }
+
+    public static func read(_ bytes: UnsafeRawBufferPointer) -> (version: Int, plugins: [String: Entry])? {
+        bytes.withMemoryRebound(to: UInt8.self) { p -> (Int, [String: Entry])? in
+            var s = JSONByteParser(p)
+            if p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { s.i = 3 }
+            guard let lock = try? lock(&s) else { return nil }
+            s.skipSpace()
+            return s.i == p.count ? lock : nil
+        }
+    }
+
+    static func lock(_ s: inout JSONByteParser) throws -> (Int, [String: Entry]) {
+        var version: Int?, plugins: [String: Entry]?
+        try ManifestReader.members(&s) { s, key in
+            switch key {
+            case "version": try ManifestReader.once(&version, ManifestReader.int(&s))
+            case "plugins":
+                var table: [String: Entry] = [:]
+                try ManifestReader.members(&s) { s, id in
+                    guard table[id] == nil else { throw ManifestReader.Declined() }
+                    table[id] = try entry(&s)
+                }
+                try ManifestReader.once(&plugins, table)
+            default: _ = try s.value()
+            }
+        }
+        guard let version, let plugins else { throw ManifestReader.Declined() }
+        return (version, plugins)
+    }
+
+    static func entry(_ s: inout JSONByteParser) throws -> Entry {
+        var library: String?, version: String?, sha256: String?
+        try ManifestReader.members(&s) { s, key in
+            switch key {
+            case "library": try ManifestReader.once(&library, ManifestReader.string(&s))
+            case "version": try ManifestReader.once(&version, ManifestReader.string(&s))
+            case "sha256": try ManifestReader.once(&sha256, ManifestReader.string(&s))
+            default: _ = try s.value()
+            }
+        }
+        guard let library, let version, let sha256 else { throw ManifestReader.Declined() }
+        return Entry(library: library, version: version, sha256: sha256)
     }
 }

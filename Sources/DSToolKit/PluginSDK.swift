@@ -1,5 +1,6 @@
 import CDSToolPluginABI
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A dstool plugin written in Swift: one type conforming to this protocol, plus an Entry target
 /// of a few lines that calls `PluginExport.entry(MyPlugin.self)` from `dstool_plugin_entry_v1`.
@@ -241,7 +242,7 @@ public func memset_s_portable(_ p: UnsafeMutableRawPointer, _ n: Int) {
 public final class PluginContext: @unchecked Sendable {
     public let request: PluginRequest
     public let host: UnsafePointer<dstool_host_api>
-    private let lock = NSLock()
+    private let lock = MutexLock()
     private var current: InputItem?
     public private(set) var emittedErrors = 0
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Why bytes are not a valid record: where and what.
 public struct RecordDecodingError: Error, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import CDSToolCrypto
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Text in English and Chinese. Output picks one by `--lang`.
 public struct LocalizedText: Codable, Hashable, Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Text encodings the input layer recognises.
 public enum TextEncoding: String, Sendable, CaseIterable {

@@ -2,7 +2,8 @@ import CDSToolCrypto
 import CDSToolPluginABI
 import DSToolCore
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 enum Builtins {
     static func version(_ inv: Invocation, catalog: PluginCatalog, out: ReportStream) -> Int32 {
@@ -38,7 +39,7 @@ enum Builtins {
             } else {
                 var s = ""
                 for p in catalog.plugins {
-                    s += "\(p.manifest.id.padding(toLength: 14, withPad: " ", startingAt: 0)) \(p.manifest.version.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.manifest.name.text(lang)) — \(p.manifest.commands.map(\.name).joined(separator: ", "))\n"
+                    s += "\(p.manifest.id.padded(to: 14)) \(p.manifest.version.padded(to: 8)) \(p.manifest.name.text(lang)) — \(p.manifest.commands.map(\.name).joined(separator: ", "))\n"
                 }
                 for b in catalog.broken { s += "broken: \(b.manifestPath): \(b.reason)\n" }
                 if catalog.plugins.isEmpty { s += "no plugins found in: \(catalog.searchPath.joined(separator: ", "))\n" }
@@ -90,7 +91,7 @@ enum Builtins {
             }
             do {
                 let lock = try PluginLock.write(directory: inv.positionals[1])
-                out.write("locked \(lock.plugins.count) plugins in \((inv.positionals[1] as NSString).appendingPathComponent(PluginLock.fileName))\n")
+                out.write("locked \(lock.plugins.count) plugins in \(FilePaths.appending(to: inv.positionals[1], PluginLock.fileName))\n")
                 return ExitCode.ok
             } catch {
                 err.write("dstool: plugins lock: \(error)\n")

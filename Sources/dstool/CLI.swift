@@ -1,7 +1,8 @@
 import CDSToolPluginABI
 import DSToolCore
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Built-in commands of the host (they need no plugin).
 enum BuiltinCommand: String, CaseIterable {
@@ -116,7 +117,7 @@ struct CLI {
         for p in catalog.plugins { for c in p.manifest.commands { rows.append((c.name, c.summary.text(lang))) } }
         for b in BuiltinCommand.allCases { rows.append((b.rawValue, b.summary.text(lang))) }
         let width = (rows.map(\.0.count).max() ?? 8) + 2
-        for (name, summary) in rows { s += "  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + summary + "\n" }
+        for (name, summary) in rows { s += "  " + name.padded(to: width) + summary + "\n" }
         s += zh ? "\n全局选项:\n" : "\nglobal options:\n"
         for g in GlobalOptions.all {
             let flag = "--\(g.name)" + (g.takesValue ? " V" : "") + (g.short.map { ", -\($0)" } ?? "")
@@ -132,7 +133,7 @@ struct CLI {
     /// that column gets a line of its own (never cut short, never run into its help).
     static func optionRow(_ flag: String, _ help: String) -> String {
         let column = 30
-        if flag.count < column - 1 { return "  " + flag.padding(toLength: column, withPad: " ", startingAt: 0) + help + "\n" }
+        if flag.count < column - 1 { return "  " + flag.padded(to: column) + help + "\n" }
         return "  " + flag + "\n" + String(repeating: " ", count: column + 2) + help + "\n"
     }
 
@@ -154,5 +155,15 @@ struct CLI {
         if let f = cmd.formats, !f.isEmpty { s += (lang == "zh" ? "\n额外格式: " : "\nextra formats: ") + f.joined(separator: ", ") + "\n" }
         out.write(s)
         return ExitCode.ok
+    }
+}
+
+extension String {
+    /// `NSString.padding(toLength:withPad: " ", startingAt: 0)`: cut or filled with spaces to
+    /// `length` UTF-16 units (what the help and plugin listings align on).
+    func padded(to length: Int) -> String {
+        let units = Array(utf16)
+        if units.count >= length { return String(decoding: units.prefix(length), as: UTF16.self) }
+        return self + String(repeating: " ", count: length - units.count)
     }
 }

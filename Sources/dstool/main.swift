@@ -1,6 +1,7 @@
 import DSToolCore
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 // dstool: the host. Built-in commands are handled here; every other command is routed to the
 // plugin whose manifest declares it, and only that plugin is loaded.

@@ -83,23 +83,9 @@ final class ManifestReadingTests: XCTestCase {
     /// Thousands of corrupted manifests (bytes replaced, deleted, inserted, the text cut short):
     /// whatever the reader accepts, JSONDecoder accepts with the same value.
     func testCorruptedManifestsNeverReadDifferentlyFromJSONDecoder() throws {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
-        let significant = [UInt8]("{}[]\",:0 -1e.nulltrue\\\u{0}\u{FF}".utf8) + [0xC3, 0xFF, 0x80]
         var bothAccepted = 0, bothRejected = 0
         for (name, original) in try shipped() {
-            for _ in 0..<400 {
-                var bytes = original
-                for _ in 0...next(3) {
-                    guard !bytes.isEmpty else { break }
-                    let at = next(bytes.count)
-                    switch next(4) {
-                    case 0: bytes[at] = significant[next(significant.count)]
-                    case 1: bytes.remove(at: at)
-                    case 2: bytes.insert(significant[next(significant.count)], at: at)
-                    default: bytes.removeLast(next(min(bytes.count, 40)) + 1)
-                    }
-                }
+            for bytes in Self.corrupted(original, copies: 400, seed: 0x2545_F491_4F6C_DD1D) {
                 let f = fast(bytes), s = slow(bytes)
                 if let f { XCTAssertEqual(f, s, "\(name): the reader accepted what JSONDecoder reads differently: \(String(decoding: bytes, as: UTF8.self))") }
                 if s == nil { XCTAssertNil(f, name) }
@@ -107,6 +93,74 @@ final class ManifestReadingTests: XCTestCase {
             }
         }
         // Both outcomes must occur, or the corruption is not exercising anything.
+        XCTAssertGreaterThan(bothAccepted, 100)
+        XCTAssertGreaterThan(bothRejected, 100)
+    }
+
+    /// `copies` damaged copies of a JSON text: one to four edits each — a byte replaced by, or a
+    /// byte inserted from, JSON's significant characters and bad UTF-8, a byte deleted, the end
+    /// cut off — from a fixed seed, so a failure is the same on every run.
+    static func corrupted(_ original: [UInt8], copies: Int, seed: UInt64) -> [[UInt8]] {
+        var state = seed
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+        let significant = [UInt8]("{}[]\",:0 -1e.nulltrue\\\u{0}\u{FF}".utf8) + [0xC3, 0xFF, 0x80]
+        return (0..<copies).map { _ in
+            var bytes = original
+            for _ in 0...next(3) {
+                guard !bytes.isEmpty else { break }
+                let at = next(bytes.count)
+                switch next(4) {
+                case 0: bytes[at] = significant[next(significant.count)]
+                case 1: bytes.remove(at: at)
+                case 2: bytes.insert(significant[next(significant.count)], at: at)
+                default: bytes.removeLast(next(min(bytes.count, 40)) + 1)
+                }
+            }
+            return bytes
+        }
+    }
+
+    /// plugins.lock: the reader gives JSONDecoder's entries for a lock as `dstool plugins lock`
+    /// writes it, and for thousands of damaged copies it accepts only what JSONDecoder reads the same.
+    struct LockShape: Decodable, Equatable {  // DSToolCore's PluginLock, as JSONDecoder reads it
+        struct Entry: Decodable, Equatable { var library: String; var version: String; var sha256: String }
+        var version: Int
+        var plugins: [String: Entry]
+    }
+
+    func testPluginLocksNeverReadDifferentlyFromJSONDecoder() throws {
+        let original = [UInt8](#"""
+        {
+          "plugins" : {
+            "comply" : {
+              "library" : "libdstool-comply.so",
+              "sha256" : "8f28d25bd85499a445d604c654d95f8cd845eaef7eb52d1525fa40a54fdad82e",
+              "version" : "0.1.0"
+            },
+            "scan" : {
+              "library" : "libdstool-scan.so",
+              "sha256" : "e2e04de600af20e1b9c226a610fc71000340fee3b6c542b979c2cf4cbf9a6abc",
+              "version" : "0.1.0"
+            }
+          },
+          "version" : 1
+        }
+        """#.utf8)
+        func fastLock(_ b: [UInt8]) -> LockShape? {
+            b.withUnsafeBytes { PluginLockReader.read($0) }.map { v, e in
+                LockShape(version: v, plugins: e.mapValues { .init(library: $0.library, version: $0.version, sha256: $0.sha256) })
+            }
+        }
+        func slowLock(_ b: [UInt8]) -> LockShape? { try? JSONDecoder().decode(LockShape.self, from: Data(b)) }
+        XCTAssertEqual(fastLock(original)?.plugins["scan"]?.library, "libdstool-scan.so")
+        XCTAssertEqual(fastLock(original), slowLock(original))
+        var bothAccepted = 0, bothRejected = 0
+        for bytes in Self.corrupted(original, copies: 2000, seed: 0x9E37_79B9_7F4A_7C15) {
+            let f = fastLock(bytes), s = slowLock(bytes)
+            if let f { XCTAssertEqual(f, s, String(decoding: bytes, as: UTF8.self)) }
+            if s == nil { XCTAssertNil(f) }
+            if f != nil && s != nil { bothAccepted += 1 } else if f == nil && s == nil { bothRejected += 1 }
+        }
         XCTAssertGreaterThan(bothAccepted, 100)
         XCTAssertGreaterThan(bothRejected, 100)
     }

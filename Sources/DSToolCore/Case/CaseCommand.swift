@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `dstool case show|export|verify FILE`: reads a case file, never writes it.
 /// Exit codes: 0 done (verify: intact); 1 verify found a problem; 2 usage; 3 the file cannot be

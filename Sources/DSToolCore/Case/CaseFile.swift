@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A run as stored in a case file.
 public struct StoredRun: Sendable {

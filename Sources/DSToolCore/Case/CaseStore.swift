@@ -1,6 +1,7 @@
 import CDSToolSQLite
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The case file: an SQLite database that records every run made with `--case FILE` — the run
 /// record (command line, operator, host, times, versions, inputs with SHA-256 and SM3) and every
@@ -95,9 +96,18 @@ public enum CaseFormat {
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw DSToolError.invalid("is a folder, not a dstool case file") }
         if st.st_size > 0 {
-            guard let fh = FileHandle(forReadingAtPath: path) else { throw DSToolError.io(String(cString: strerror(errno))) }
-            let header = (try? fh.read(upToCount: 100)) ?? Data()
-            try? fh.close()
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw DSToolError.io(String(cString: strerror(errno))) }
+            var header = [UInt8](repeating: 0, count: 100)
+            var got = 0
+            while got < header.count {
+                let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            close(fd)
+            header.removeSubrange(got...)
             let magic = Array("SQLite format 3\0".utf8)
             let looksLikeSQLite = header.count >= magic.count ? header.starts(with: magic) : magic.starts(with: header)
             guard looksLikeSQLite else { throw DSToolError.invalid("not a dstool case file (not an SQLite database)") }

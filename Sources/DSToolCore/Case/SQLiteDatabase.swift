@@ -1,6 +1,7 @@
 import CDSToolSQLite
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A thin SQLite connection for the case file: prepared statements, text and integer columns,
 /// errors carrying SQLite's message.

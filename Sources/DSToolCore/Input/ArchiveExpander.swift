@@ -2,7 +2,8 @@ import CDSToolArchive
 import CDSToolGunzip
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Opens containers (archives and single compressed files) with libarchive, as streams, and
 /// keeps the run-wide archive budget (--max-total-size).
@@ -418,13 +419,13 @@ final class ArchiveFrame {
     }
 
     static func rawEntryName(stored: String?, container: WalkItem) -> String {
-        let base = ((container.chain.last ?? container.name) as NSString).lastPathComponent
+        let base = FilePaths.lastComponent(of: container.chain.last ?? container.name)
         if container.flags & UInt32(DSTOOL_ITEM_STDIN) != 0 || base == "-" {
-            if let stored, stored != "data", !stored.isEmpty { return (stored as NSString).lastPathComponent }
+            if let stored, stored != "data", !stored.isEmpty { return FilePaths.lastComponent(of: stored) }
             return "data"
         }
-        let ext = (base as NSString).pathExtension.lowercased()
-        let stem = (base as NSString).deletingPathExtension
+        let (stem, rawExt) = FilePaths.splitExtension(ofName: base)
+        let ext = rawExt.lowercased()
         switch ext {
         case "": return base
         case "tgz", "taz", "tbz", "tbz2", "txz", "tzst", "tlz": return stem + ".tar"

@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Limits that end one item (never the run); each breach is reported as an `input.limit.*`
 /// finding and counts as an input error (exit 3).
@@ -175,7 +176,7 @@ final class Spool {
     private var closed = false
 
     init(directory: String, named: Bool) throws {
-        var template = Array((directory as NSString).appendingPathComponent("dstool-spool-XXXXXX").utf8CString)
+        var template = Array(FilePaths.appending(to: directory, "dstool-spool-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw DSToolError.io("cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")

@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Walks the inputs of a run and yields items one at a time: files, directories (recursively,
 /// symlinks not followed unless asked), stdin as "-", and (through ArchiveExpander) the entries of
@@ -64,12 +65,12 @@ public final class InputWalker {
 
         init(display: String, entry: FolderEntry, names: [FolderName], id: FileID, folder: OpenFolder) {
             // Entry names have no "/": joining one to the folder is appending it to this prefix.
-            pathPrefix = String((entry.path as NSString).appendingPathComponent("x").dropLast())
+            pathPrefix = String(FilePaths.appending(to: entry.path, "x").dropLast())
             var raw = entry.rawPath.dropLast()  // its NUL
             if raw.last != CChar(UInt8(ascii: "/")) { raw.append(CChar(UInt8(ascii: "/"))) }
             rawPrefix = Array(raw)
             pathIsReal = entry.pathIsReal
-            displayPrefix = display == "." ? nil : String((display as NSString).appendingPathComponent("x").dropLast())
+            displayPrefix = display == "." ? nil : String(FilePaths.appending(to: display, "x").dropLast())
             self.names = names; index = 0; self.id = id; self.folder = folder
         }
         func entry(_ i: Int) -> FolderEntry {
@@ -206,7 +207,7 @@ public final class InputWalker {
 
     func isExcluded(_ display: String) -> Bool {
         guard !options.excludes.isEmpty else { return false }
-        let base = (display as NSString).lastPathComponent
+        let base = FilePaths.lastComponent(of: display)
         for pattern in options.excludes {
             if fnmatch(pattern, display, 0) == 0 || fnmatch(pattern, base, 0) == 0 { return true }
             if fnmatch(pattern, display, 1 << 3) == 0 { return true }  // FNM_LEADING_DIR: a pattern naming a folder skips what is inside it

@@ -1,5 +1,6 @@
 import CDSToolMagic
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// libmagic: MIME type and description from content, never from the file name.
 final class MagicDetector {

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A file written to a temporary name in its destination folder and renamed into place only when
 /// complete; "-" writes straight to standard output.
@@ -32,8 +33,8 @@ public final class AtomicOutput {
         if !replace && FileManager.default.fileExists(atPath: path) {
             throw DSToolError.io("\(path) exists; not overwriting it")
         }
-        let base = (path as NSString).lastPathComponent
-        var template = Array((FilePaths.folder(of: path) as NSString).appendingPathComponent(".\(base).dstool-XXXXXX").utf8CString)
+        let base = FilePaths.lastComponent(of: path)
+        var template = Array(FilePaths.appending(to: FilePaths.folder(of: path), ".\(base).dstool-XXXXXX").utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw DSToolError.io("cannot create \(path): \(String(cString: strerror(errno)))") }
         tempPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `--format csv`: one row per finding (RFC 4180: comma-separated, CRLF line ends, fields encoded by
 /// `CSVField`). Errors are not rows; they go to stderr as lines.

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A one-line progress bar on stderr (the Runner draws it only when stderr is a terminal).
 /// Anything else printed to the terminal first clears it (see ProgressClearingSink), so report
@@ -7,10 +8,10 @@ import Foundation
 public final class ProgressBar: @unchecked Sendable {
     private var last = Date.distantPast
     private var drawn = false
-    private let lock = NSLock()
+    private let lock = MutexLock()
     let write: (String) -> Void
 
-    public init(write: @escaping (String) -> Void = { ReportStream.flushAll(); FileHandle.standardError.write(Data($0.utf8)) }) { self.write = write }
+    public init(write: @escaping (String) -> Void = { ReportStream.flushAll(); StandardError.write($0) }) { self.write = write }
 
     public func update(done: UInt64, total: UInt64, label: String, now: Date = Date()) {
         lock.lock(); defer { lock.unlock() }

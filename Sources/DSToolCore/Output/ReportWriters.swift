@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A report format: sees the run start, every record as it arrives, and the end.
 public protocol ReportWriter: RecordSink {
@@ -19,7 +20,7 @@ public final class ReportStream {
     /// Set for a stream that only passes on to another (and leaves closing it to the caller).
     private let target: ReportStream?
     public let isTerminal: Bool
-    private let lock = NSLock()
+    private let lock = MutexLock()
     /// Collected record output (only streams to a file descriptor or file, not on a terminal).
     private var buffer: UnsafeMutableRawPointer?
     private var buffered = 0
@@ -27,17 +28,20 @@ public final class ReportStream {
 
     public init(fd: Int32) {
         isTerminal = isatty(fd) != 0
-        sink = { p in
-            var off = 0
-            while off < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
+        sink = { Self.writeAll(fd, $0) }
         closeAction = {}
         target = nil
         if !isTerminal { startBuffering() }
+    }
+
+    /// Writes all of `bytes` to `fd` (a write error other than EINTR ends it: nothing to tell).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+        var off = 0
+        while off < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 { if errno == EINTR { continue }; return }
+            off += n
+        }
     }
 
     public init(file: AtomicOutput) {
@@ -129,7 +133,7 @@ public final class ReportStream {
 
     /// The streams that collect, so that a line printed elsewhere can write them out first.
     final class Registry: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = MutexLock()
         private var streams: [ObjectIdentifier: Unmanaged<ReportStream>] = [:]
         func add(_ s: ReportStream) {
             lock.lock(); streams[ObjectIdentifier(s)] = .passUnretained(s); lock.unlock()
@@ -248,5 +252,13 @@ public final class JSONLReportWriter: ReportWriter {
         line.append(10)
         out.write(line)
         try out.close()
+    }
+}
+
+/// Unbuffered lines on standard error, for messages printed outside any report stream.
+public enum StandardError {
+    public static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { ReportStream.writeAll(STDERR_FILENO, UnsafeRawBufferPointer($0)) }
     }
 }

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A top-level input of a run, with its digests when they were taken (--case, --hash-inputs).
 public struct RunTarget: Codable, Sendable {

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `--format sarif`: SARIF 2.1.0. A finding inside an archive is located by its chain: the result's
 /// artifact URI is the whole chain (`backup.tar.gz!db/users.csv`), and `run.artifacts` lists each
@@ -160,11 +161,19 @@ public final class SARIFReportWriter: ReportWriter {
     /// A URI reference for an input chain: percent-encoded UTF-8; `!` kept as the chain separator,
     /// `:` encoded so that no name reads as a URI scheme.
     static func uri(_ input: String) -> String {
-        input.addingPercentEncoding(withAllowedCharacters: uriAllowed) ?? input
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.utf8.count)
+        for b in input.utf8 {
+            if uriAllowed[Int(b)] { out.append(b) } else { out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]] }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
-    static let uriAllowed: CharacterSet = {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#[]@:%")
+    /// The bytes kept as they are: CharacterSet.urlPathAllowed without "?#[]@:%" (SARIFTests
+    /// compare with Foundation's addingPercentEncoding).
+    static let uriAllowed: [Bool] = {
+        var allowed = [Bool](repeating: false, count: 256)
+        for b in "!$&'()*+,-./0123456789=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~".utf8 { allowed[Int(b)] = true }
         return allowed
     }()
 
@@ -250,7 +259,10 @@ public final class SARIFReportWriter: ReportWriter {
 public enum ShellQuote {
     public static func quote(_ arg: String) -> String {
         if !arg.isEmpty && arg.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }) { return arg }
-        return "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        // Scalar by scalar: a quote followed by a combining mark is still a quote to the shell.
+        var out = "'"
+        for u in arg.unicodeScalars { if u == "'" { out += "'\\''" } else { out.unicodeScalars.append(u) } }
+        return out + "'"
     }
     public static func join(_ args: [String]) -> String { args.map(quote).joined(separator: " ") }
 }

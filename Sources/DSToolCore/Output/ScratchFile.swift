@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An unlinked temporary file: written, then read back from the start. It has no name from the
 /// moment it is made, so nothing is left behind when the process ends, however it ends.
@@ -11,7 +12,7 @@ final class ScratchFile {
         fd = -1
         var why = ""
         for dir in directories {
-            var template = Array((dir as NSString).appendingPathComponent(".\(prefix)-XXXXXX").utf8CString)
+            var template = Array(FilePaths.appending(to: dir, ".\(prefix)-XXXXXX").utf8CString)
             fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             if fd >= 0 {
                 template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `--format text`: a table readable in a terminal, streamed as findings arrive — one row per
 /// finding (severity, rule, location) with its message and evidence indented below — then a
@@ -178,7 +179,7 @@ public enum TextCell {
 public final class ErrorLinePrinter: RecordSink {
     let quiet: Bool
     let write: (String) -> Void
-    public init(quiet: Bool, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    public init(quiet: Bool, write: @escaping (String) -> Void = { StandardError.write($0) }) {
         self.quiet = quiet; self.write = write
     }
     public var needsDecodedRecords: Bool { false }  // errors and input-limit findings come decoded

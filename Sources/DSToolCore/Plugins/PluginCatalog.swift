@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A plugin found on the search path: its manifest (read without loading anything) and files.
 public struct DiscoveredPlugin: Sendable {
@@ -41,10 +42,10 @@ public struct PluginCatalog: Sendable {
         }
         let binDir = FilePaths.folder(of: executablePath)
         let prefix = FilePaths.folder(of: binDir)
-        dirs.append((prefix as NSString).appendingPathComponent("lib/dstool/plugins"))
+        dirs.append(FilePaths.appending(to: prefix, "lib/dstool/plugins"))
         dirs.append(binDir)
         var seen = Set<String>()
-        return dirs.map { ($0 as NSString).standardizingPath }.filter { seen.insert($0).inserted }
+        return dirs.map { FilePaths.standardized($0) }.filter { seen.insert($0).inserted }
     }
 
     /// The running binary, resolved through /proc so a copied tree finds its own plugins.
@@ -59,7 +60,7 @@ public struct PluginCatalog: Sendable {
         for dir in searchPath {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { continue }
             for name in names.sorted() where name.hasSuffix(Self.manifestSuffix) {
-                let path = (dir as NSString).appendingPathComponent(name)
+                let path = FilePaths.appending(to: dir, name)
                 do {
                     let data = try Data(contentsOf: URL(fileURLWithPath: path))
                     let manifest = try PluginManifest.decode(data)
@@ -67,7 +68,7 @@ public struct PluginCatalog: Sendable {
                         throw DSToolError.invalid("library must be a file name in the same folder, not \(manifest.library)")
                     }
                     let found = DiscoveredPlugin(manifest: manifest, manifestPath: path,
-                                                 libraryPath: (dir as NSString).appendingPathComponent(manifest.library),
+                                                 libraryPath: FilePaths.appending(to: dir, manifest.library),
                                                  directory: dir, manifestJSON: [UInt8](data))
                     if byId[manifest.id] != nil { shadowed.append(found); continue }
                     byId[manifest.id] = plugins.count

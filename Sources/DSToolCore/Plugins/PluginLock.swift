@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `plugins.lock`: the SHA-256 of every plugin library in a plugin folder, written at install.
 /// At load, a plugin whose digest differs, that the lock does not list, or whose file or folder
@@ -16,9 +17,12 @@ public struct PluginLock: Codable, Sendable {
     }
 
     public static func read(directory: String) throws -> PluginLock? {
-        let path = (directory as NSString).appendingPathComponent(fileName)
+        let path = FilePaths.appending(to: directory, fileName)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        if let (version, entries) = data.withUnsafeBytes({ PluginLockReader.read($0) }) {
+            return PluginLock(version: version, plugins: entries.mapValues { Entry(library: $0.library, version: $0.version, sha256: $0.sha256) })
+        }
         do { return try JSONDecoder().decode(PluginLock.self, from: data) }
         catch { throw DSToolError.invalid("\(path): unreadable lock file") }
     }
@@ -32,7 +36,7 @@ public struct PluginLock: Codable, Sendable {
             let d = try Digest.fileDigests(path: p.libraryPath)
             lock.plugins[p.manifest.id] = Entry(library: p.manifest.library, version: p.manifest.version, sha256: d.sha256)
         }
-        let path = (directory as NSString).appendingPathComponent(fileName)
+        let path = FilePaths.appending(to: directory, fileName)
         let data = try DSJSON.encode(lock, pretty: true)
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         return lock
