@@ -1,6 +1,7 @@
 import CDSToolPluginABI
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A loaded plugin's function table. Swift images are never dlclose()d.
 public struct LoadedPlugin {
@@ -14,6 +15,7 @@ public enum PluginLoader {
     /// Verifies (unless allowed not to), dlopen()s with RTLD_NOW|RTLD_LOCAL, checks the ABI handshake
     /// and that the manifest compiled into the plugin agrees with its file.
     public static func load(_ plugin: DiscoveredPlugin, allowUnverified: Bool) throws -> LoadedPlugin {
+        PluginPreload.start(libraryPath: plugin.libraryPath)
         let verdict = PluginVerification.check(plugin)
         if !verdict.ok && !allowUnverified {
             throw DSToolError.failed("refusing plugin \(plugin.manifest.id): \(verdict.problems.joined(separator: "; ")) (run 'dstool plugins verify', or pass --allow-unverified-plugins)")
