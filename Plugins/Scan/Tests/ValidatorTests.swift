@@ -2,6 +2,14 @@
 import XCTest
 
 final class ValidatorTests: XCTestCase {
+    /// The province and city names the address patterns are built from are the table's.
+    func testRegionNamesAreTheTablesProvincesAndCities() {
+        XCTAssertEqual(DivisionCodes.regionNames.provinces, DivisionCodes.table.provinces)
+        XCTAssertEqual(DivisionCodes.regionNames.cities, DivisionCodes.table.cities)
+        XCTAssertEqual(DivisionCodes.regionNames.provinces[44], "广东省")
+        XCTAssertGreaterThan(DivisionCodes.regionNames.cities.count, 300)
+    }
+
     /// The bits ID checks use are read from the codes alone; they hold what the named table holds.
     func testDivisionCodeBitsHoldExactlyTheTablesCodes() {
         let table = DivisionCodes.table, bits = DivisionCodes.bits

@@ -103,7 +103,7 @@ public enum CNIDCard {
         // Without a checksum an unknown county is too weak unless its city exists.
         var city = 0
         for x in b[s..<(s + 4)] { city = city * 10 + Int(x - 48) }
-        return (region == .provinceOnly && DivisionCodes.cityName(city) != nil) ? .provinceOnly : nil
+        return (region == .provinceOnly && DivisionCodes.bits.cities[city]) ? .provinceOnly : nil
     }
 
     /// Upgrades a 15-digit number to 18 digits (century 19 inserted, check character appended).
