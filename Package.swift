@@ -15,6 +15,8 @@ let systemModules: [Target] = [
     .target(name: "CDSToolHyperscan", path: "Sources/CDSToolHyperscan", linkerSettings: [.linkedLibrary("hs")]),
     // The encrypt plugin's SIMD SM4/SM3 kernels (C); optimised in debug builds too, where -O0 intrinsics run 10-100x slower.
     .target(name: "CDSToolSM", path: "Plugins/Encrypt/CSM", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+    // The input layer's byte scans (text detection) with SSE2, which Swift cannot express.
+    .target(name: "CDSToolText", path: "Sources/CDSToolText"),
 ]
 
 /// A Swift plugin is a folder under Plugins/: `Sources/` holds the logic target (what tests
@@ -66,7 +68,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: systemModules + [
-        .target(name: "DSToolKit", dependencies: ["CDSToolPluginABI", "CDSToolCrypto"], path: "Sources/DSToolKit"),
+        .target(name: "DSToolKit", dependencies: ["CDSToolPluginABI", "CDSToolCrypto", "CDSToolText"], path: "Sources/DSToolKit"),
         .target(name: "DSToolCore",
                 dependencies: ["DSToolKit", "CDSToolPluginABI", "CDSToolArchive", "CDSToolGunzip", "CDSToolMagic", "CDSToolSQLite", "CDSToolCrypto"],
                 path: "Sources/DSToolCore"),

@@ -236,6 +236,56 @@ final class TextDecodingTests: XCTestCase {
         XCTAssertEqual(tabsAndControls.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .binary)
     }
 
+    /// The SSE2 scan counts control characters per byte lane and sums the lanes every 255 blocks:
+    /// controls crowded into one lane, far past 255 of them, are still counted exactly (at the one
+    /// in 20 threshold, and one over it), at every start alignment and tail length; a NUL or a
+    /// high byte anywhere (first block, last block, tail) decides at once.
+    func testPlainASCIIScanCountsControlsExactlyPastLaneLimits() {
+        func expected(_ b: ArraySlice<UInt8>) -> Bool {
+            let textControls: Set<UInt8> = [0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+            return !b.contains(0) && !b.contains { $0 >= 0x80 }
+                && b.filter { $0 < 0x20 && !textControls.contains($0) }.count * 20 <= b.count
+        }
+        for tail in [0, 1, 15] {
+            let n = 20 * 1024 + tail
+            // 1024 + tail/20 controls allowed; all in lane 0 of the 16-byte blocks (1,281 of them).
+            var b = [UInt8](repeating: UInt8(ascii: "x"), count: n + 16)
+            for k in 0..<(n / 20) { b[k * 16] = 0x01 }
+            for shift in 0..<3 {
+                let slice = b[shift..<(shift + n)]
+                XCTAssertEqual(slice.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, expected(slice), "tail \(tail) shift \(shift)")
+            }
+            XCTAssertTrue(b[0..<n].withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            var over = Array(b[0..<n])
+            over[n - 1] = 0x02  // one more control, in the last block or the tail
+            XCTAssertFalse(over.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            // Text controls in every lane of every block are never counted.
+            var text = Array(b[0..<n])
+            for k in stride(from: 1, to: n, by: 2) { text[k] = [0x09, 0x0A, 0x0C, 0x0D, 0x1B][k % 5] }
+            XCTAssertTrue(text.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            for bad: UInt8 in [0x00, 0x80, 0xFF] {
+                for at in [0, 15, 16, n / 2, n - 17, n - 1] {
+                    var c = Array(b[0..<n])
+                    c[at] = bad
+                    XCTAssertFalse(c.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, "byte \(bad) at \(at)")
+                }
+            }
+        }
+        // Random 64 KiB blocks (the detection head), sliced at random places, against the count.
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+        for trial in 0..<24 {
+            var b = (0..<(64 << 10)).map { _ in UInt8(0x20 + next() % 0x5F) }
+            let controls = Int(next() % 7000)
+            for _ in 0..<controls { b[Int(next() % UInt64(b.count))] = UInt8(1 + next() % 0x1F) }
+            if trial % 4 == 1 { b[Int(next() % UInt64(b.count))] = trial % 8 == 1 ? 0 : 0xC3 }
+            let from = Int(next() % 64), to = b.count - Int(next() % 64)
+            let slice = b[from..<to]
+            XCTAssertEqual(slice.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, expected(slice), "trial \(trial)")
+        }
+        XCTAssertTrue(TextEncoding.plainASCIIText(UnsafeRawBufferPointer(start: nil, count: 0)))
+    }
+
     func testNames() {
         XCTAssertEqual(gb18030("客户名单.csv").withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "客户名单.csv")
         XCTAssertEqual(Array("报告.docx".utf8).withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "报告.docx")

@@ -1,0 +1,12 @@
+/* Byte scans of the input layer's text detection, sixteen bytes at a time with SSE2 (part of
+ * baseline x86-64; other targets get the plain loop). */
+#ifndef DSTOOL_TEXT_H
+#define DSTOOL_TEXT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Whether the n bytes at p are plain ASCII text: no NUL, nothing above 0x7F, and at most one byte
+ * in 20 a control character (below 0x20, other than tab, LF, FF, CR and ESC). 1 or 0. */
+int dstool_plain_ascii_text(const uint8_t *p, size_t n);
+
+#endif
