@@ -27,3 +27,16 @@ int dstool_sk_ssl_cipher_num(const STACK_OF(SSL_CIPHER) *sk) { return sk_SSL_CIP
 const SSL_CIPHER *dstool_sk_ssl_cipher_value(const STACK_OF(SSL_CIPHER) *sk, int i) { return sk_SSL_CIPHER_value(sk, i); }
 long dstool_bio_mem_contents(BIO *bio, const char **data) { char *p = NULL; long n = BIO_get_mem_data(bio, &p); *data = p; return n; }
 int dstool_x509_name_print(BIO *bio, const X509_NAME *name) { return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB); }
+
+#include <openssl/sha.h>
+/* SHA256_Init/Update/Final are deprecated in favour of EVP, but are the same implementation
+ * (SHA-NI where the CPU has it) without EVP's per-call context. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+void dstool_sha256(const void *data, size_t len, unsigned char out[32]) {
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, data, len);
+    SHA256_Final(out, &c);
+}
+#pragma GCC diagnostic pop

@@ -133,6 +133,12 @@ public struct CanonicalJSONWriter {
             var i = 0
             let n = u.count
             while i < n {
+                // Eight bytes at a time while none needs escaping (paths and evidence have none):
+                // a clean string is one copy, not a test per byte.
+                if n - i >= 8 && !CanonicalRecordScanner.hasQuoteBackslashOrControl(UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let b = u[i]
                 if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { i += 1; continue }
                 if i > mark { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[mark..<i])) }

@@ -174,38 +174,35 @@ public enum Fingerprint {
 
     /// The fingerprint's 16 bytes (in memory order): SHA-256 over the rule id, the input, the table
     /// and column name when present, and the evidence, joined by U+001F; its first 16 bytes. The
-    /// parts are joined in one stack buffer and digested with one EVP call (a digest object and
-    /// five updates per finding cost more than the hashing).
+    /// parts are joined in one stack buffer (no array of them) and digested in one call without
+    /// the EVP layer (a digest object per finding cost more than the hashing).
     static func digest(ruleId: UnsafeRawBufferPointer, location: Location, evidence: String) -> (UInt64, UInt64) {
-        var parts = [location.input, evidence]
-        if let c = location.columnName { parts.insert(c, at: 1) }
-        if let t = location.table { parts.insert(t, at: 1) }
-        var total = ruleId.count
-        for p in parts { total += 1 + p.utf8.count }
+        var total = ruleId.count + 1 + location.input.utf8.count + 1 + evidence.utf8.count
+        if let t = location.table { total += 1 + t.utf8.count }
+        if let c = location.columnName { total += 1 + c.utf8.count }
         var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: total) { joined in
             // memcpy on plain pointers: the buffer-slice copy went through Foundation's generic DataProtocol.
             let base = joined.baseAddress!
             if let r = ruleId.baseAddress { memcpy(base, r, ruleId.count) }
             var at = ruleId.count
-            for var p in parts {
+            func join(_ part: String) {
                 base[at] = 0x1F
                 at += 1
-                p.withUTF8 { u in
+                var part = part
+                part.withUTF8 { u in
                     if let b = u.baseAddress { memcpy(base + at, b, u.count) }
                     at += u.count
                 }
             }
-            withUnsafeMutableBytes(of: &out) { o in
-                var len: UInt32 = 0
-                _ = EVP_Digest(base, total, o.baseAddress!.assumingMemoryBound(to: UInt8.self), &len, sha256, nil)
-            }
+            join(location.input)
+            if let t = location.table { join(t) }
+            if let c = location.columnName { join(c) }
+            join(evidence)
+            withUnsafeMutableBytes(of: &out) { o in dstool_sha256(base, total, o.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
         }
         return (out.0, out.1)
     }
-
-    /// SHA-256, fetched from its provider once.
-    nonisolated(unsafe) static let sha256: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil)
 }
 
 /// Never print a secret in full by default: keep a little of each end so a person can find it.

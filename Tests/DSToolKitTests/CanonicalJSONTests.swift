@@ -124,6 +124,24 @@ final class CanonicalJSONTests: XCTestCase {
                        #""a/\"\\\u0001\u001f\n""#)
     }
 
+    /// Strings are passed eight bytes at a time while no byte needs escaping: each character that
+    /// does (every C0 control, quote, backslash), and runs of them, at every offset of long ASCII
+    /// and non-ASCII strings, in the first and last word and in the tail, as JSONEncoder writes them.
+    func testWriterEscapesAtEveryOffsetOfLongStrings() throws {
+        let encoder = DSJSON.encoder()
+        let specials = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "\"\\\u{1}", "\n\n"]
+        for base in [String(repeating: "abcdefgh/", count: 4), String(repeating: "é手😀x", count: 4), "0123456789ABCDEF"] {
+            let chars = Array(base)
+            for special in specials {
+                for at in 0...chars.count {
+                    let s = String(chars[..<at]) + special + String(chars[at...])
+                    XCTAssertEqual(try JSONValue.string(s).canonicalJSON(), Array(try encoder.encode(JSONValue.string(s))), s.debugDescription)
+                }
+            }
+            XCTAssertEqual(try JSONValue.string(base).canonicalJSON(), Array(try encoder.encode(JSONValue.string(base))))
+        }
+    }
+
     func testWriterRefusesNestingWhereJSONEncoderDoes() throws {
         for depth in 508...514 {
             var v: JSONValue = .int(1)

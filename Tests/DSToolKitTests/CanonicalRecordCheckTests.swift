@@ -158,6 +158,9 @@ final class CanonicalRecordCheckTests: XCTestCase {
             (#""title":{"en":"e","zh":"z"}"#, #""title":{"zh":"z","en":"e"}"#), (#""title":{"en":"e","zh":"z"}"#, #""title":{"en":"e"}"#),
             (#""fingerprint":"f","#, ""), (#"{"category""#, "\u{FEFF}{\"category\""), (#""type":"finding"}"#, #""type":"finding",}"#),
             (#""type":"finding"}"#, "\"type\":\"finding\"}\n"), (#""category":"c""#, #""categor\u0079":"c""#),
+            // Keys compared name by name with the bytes: a name's prefix, a longer key, no colon.
+            (#""rule_id":"r""#, #""rule":"r""#), (#""rule_id":"r""#, #""rule_idx":"r""#), (#""line":3"#, #""lin":3"#),
+            (#""line":3"#, #""line"3"#), (#""line":3"#, #""line" :3"#), (#""line":3"#, #""line\":3"#), (#""severity":"low""#, #""Severity":"low""#),
         ]
         for (from, to) in variants {
             let v = base.replacingOccurrences(of: from, with: to)
@@ -209,6 +212,14 @@ final class CanonicalRecordCheckTests: XCTestCase {
                              columnName: r.chance() ? CanonicalJSONTests.string(&r) : nil)
             let rule = CanonicalJSONTests.string(&r), evidence = CanonicalJSONTests.string(&r)
             XCTAssertEqual(Fingerprint.make(ruleId: rule, location: l, evidence: evidence), oldFingerprint(rule, l, evidence))
+        }
+        // Joined lengths on both sides of SHA-256's 64-byte blocks and its 55/56-byte padding edge,
+        // and long evidence, with and without table and column.
+        for length in [0, 1, 40, 41, 42, 43, 48, 49, 50, 51, 52, 100, 106, 107, 108, 1000, 70_000] {
+            let evidence = String(repeating: "e", count: length)
+            for l in [Location(input: "in.txt"), Location(input: "db.sqlite", table: "t", columnName: "col"), Location(input: "", table: "")] {
+                XCTAssertEqual(Fingerprint.make(ruleId: "r.x", location: l, evidence: evidence), oldFingerprint("r.x", l, evidence), "\(length)")
+            }
         }
         let pieces = ["a", "Z", "0", "\r", "\n", "\r\n", "*", "é", "手", "e\u{301}", "😀", "\u{0}"]
         for _ in 0..<5000 {
