@@ -169,6 +169,57 @@ final class InputReadPathTests: XCTestCase {
         XCTAssertEqual(text.item(zip + "!short.txt")?.string, "s\n")
     }
 
+    /// An item smaller than the head is read straight into a buffer of its size plus one: whatever
+    /// size it claims (right, too small because it grew, too large because it shrank, at and around
+    /// the head size, unknown), it is classified exactly as when read through the scratch buffer,
+    /// and its reader gets every byte once. Text, UTF-16, GB18030, binary with NUL bytes, empty.
+    func testItemsReadIntoTheirOwnHeadMatchTheScratchPath() throws {
+        let s = Scratch()
+        let headSize = 64
+        let contents: [[UInt8]] = [
+            Array("hello\n".utf8), [], Array(repeating: UInt8(ascii: "x"), count: 63), Array(repeating: UInt8(ascii: "y"), count: 64),
+            Array(repeating: UInt8(ascii: "z"), count: 65), [0xFF, 0xFE, 0x61, 0x00, 0x62, 0x00], [0xC4, 0xE3, 0xBA, 0xC3, 0x0A],
+            [0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01, 0x00, 0x00, 0x80], Array("caf\u{e9} \u{4e2d}\u{6587}".utf8) + [0xE4],
+        ]
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: headSize, alignment: 16)
+        defer { scratch.deallocate() }
+        func item(_ path: String, claim: Int64?) -> WalkItem {
+            let fd = open(path, O_RDONLY)
+            precondition(fd >= 0)
+            let source = FileDescriptorSource(fd: fd, ownsFD: true, regularFile: true, size: claim)
+            let reporter = InputReporter(error: { XCTFail("\($0)") }, finding: { XCTFail("\($0)") })
+            return WalkItem(name: path, path: path, entry: nil, chain: [], depth: 0, source: source, diskPath: path, size: claim,
+                            mtime: nil, mode: 0o644, uid: nil, gid: nil, flags: 0, reporter: reporter, spoolDirectory: s.path)
+        }
+        func drain(_ w: WalkItem) throws -> [UInt8] {
+            var out: [UInt8] = []
+            var buf = [UInt8](repeating: 0, count: 7)
+            while true {
+                let n = try buf.withUnsafeMutableBytes { try w.read(into: $0) }
+                if n == 0 { return out }
+                out += buf[0..<n]
+            }
+        }
+        for (k, bytes) in contents.enumerated() {
+            let path = s.write("f\(k)", bytes)
+            let n = Int64(bytes.count)
+            // Through the scratch buffer (no size known): what every claim must agree with.
+            let reference = item(path, claim: nil)
+            reference.detect(scratch: scratch, magic: nil, forced: nil)
+            let referenceHead = reference.head
+            XCTAssertEqual(try drain(reference), bytes)
+            for claim in Set([n, n - 1, n + 1, 0, 1, Int64(headSize) - 1, Int64(headSize), Int64(headSize) + 1]) where claim >= 0 {
+                let w = item(path, claim: claim)
+                w.detect(scratch: scratch, magic: nil, forced: nil)
+                XCTAssertEqual(w.head, referenceHead, "file \(k) claim \(claim)")
+                XCTAssertEqual(w.encoding, reference.encoding, "file \(k) claim \(claim)")
+                XCTAssertEqual(w.undecidedASCII, reference.undecidedASCII, "file \(k) claim \(claim)")
+                XCTAssertEqual(w.flags, reference.flags, "file \(k) claim \(claim)")
+                XCTAssertEqual(try drain(w), bytes, "file \(k) claim \(claim)")
+            }
+        }
+    }
+
     /// The chain handed to plugins (`chain_json`) is the JSON DSJSON writes, byte for byte, for
     /// names with quotes, backslashes, control characters, slashes and non-ASCII text.
     func testChainJSONIsWhatDSJSONWrites() {

@@ -294,14 +294,33 @@ public final class WalkItem {
     func detect(scratch: UnsafeMutableRawBufferPointer, magic detector: MagicDetector?, forced: TextEncoding?, magicForText: Bool = true) {
         var filled = 0
         var atEnd = false
-        while filled < scratch.count {
-            // A failure here (a limit, damaged data) was reported; the item is still delivered
-            // with what was read, and the plugin's read fails after it.
-            guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: scratch[filled...])) else { break }
-            if n == 0 { atEnd = true; break }
-            filled += n
+        var readEnded = false
+        if let expected = size, expected >= 0, expected < Int64(scratch.count) {
+            // An item smaller than the head (most files) is read straight into a buffer of its own,
+            // one byte longer than its size so that its end is seen: no copy out of the scratch.
+            let capacity = Int(expected) + 1
+            head = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                while filled < capacity {
+                    guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: raw[filled...])) else { readEnded = true; break }
+                    if n == 0 { atEnd = true; readEnded = true; break }
+                    filled += n
+                }
+                count = filled
+            }
+            // It has grown since its size was taken: read on into the scratch, as for a large item.
+            if !readEnded { head.withUnsafeBytes { scratch.copyMemory(from: $0) } }
         }
-        head = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<filled]))
+        if !readEnded {
+            while filled < scratch.count {
+                // A failure here (a limit, damaged data) was reported; the item is still delivered
+                // with what was read, and the plugin's read fails after it.
+                guard let n = try? pull(UnsafeMutableRawBufferPointer(rebasing: scratch[filled...])) else { break }
+                if n == 0 { atEnd = true; break }
+                filled += n
+            }
+            head = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<filled]))
+        }
         if atEnd && size == nil { size = Int64(filled) }
         head.withUnsafeBytes { p in
             let natural = TextEncoding.detect(p, atEnd: atEnd)
