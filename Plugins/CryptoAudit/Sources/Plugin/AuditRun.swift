@@ -101,12 +101,15 @@ final class AuditRun {
 
     func execute() throws -> PluginStatus {
         let scanners = (0..<options.jobs).map { _ in SourceScanner() }
-        let pool = WorkerPool<(bytes: [UInt8], lang: SourceLanguage, raw: Bool, base: Location), SourceSlot>(threads: options.jobs) { job, w in
-            let facts = job.bytes.withUnsafeBufferPointer { scanners[w].scan($0, language: job.lang, rawOffsets: job.raw) }
+        let buffers = SourceBufferPool()
+        let pool = WorkerPool<(bytes: SourceBuffer, lang: SourceLanguage, raw: Bool, base: Location), SourceSlot>(threads: options.jobs) { job, w in
+            let text = job.bytes.bytes
+            let facts = scanners[w].scan(text, language: job.lang, rawOffsets: job.raw)
             var embedded = CertificateAnalyzer.Result()
-            if CertificateAnalyzer.contains(job.bytes, CertificateAnalyzer.pemMarker) {
-                CertificateAnalyzer.analyzePEM(job.bytes, base: job.base, into: &embedded)
+            if ByteSearch.find(CertificateAnalyzer.pemMarker, in: text) != nil {
+                CertificateAnalyzer.analyzePEM(Array(text), base: job.base, into: &embedded)
             }
+            buffers.give(job.bytes)
             return SourceSlot(SourceResult(facts: facts, embedded: embedded, base: job.base))
         }
         var seq = 0
@@ -124,7 +127,7 @@ final class AuditRun {
             case .skip:
                 continue
             case .source(let lang):
-                guard let (bytes, raw) = readText(item, limit: Self.maxTextSize) else { continue }
+                guard let (bytes, raw) = readSource(item, limit: Self.maxTextSize, into: buffers.take()) else { continue }
                 pool.submit(index: seq, job: (bytes, lang, raw, base), bytes: bytes.count)
             case .configuration:
                 guard let (bytes, _) = readText(item, limit: Self.maxTextSize) else { continue }
@@ -233,6 +236,28 @@ final class AuditRun {
                 return (try Self.readBytes(item, limit: limit), true)
             }
             return (Array(try item.readAllText(limit: limit).utf8), false)
+        } catch {
+            // Read errors are reported by the host already.
+            inputErrors += 1
+            return nil
+        }
+    }
+
+    /// `readText` into a buffer used again for later files (see `SourceBuffer`).
+    func readSource(_ item: InputItem, limit: Int, into buffer: SourceBuffer) -> (SourceBuffer, Bool)? {
+        if let size = item.size, size > Int64(limit) {
+            error(item.name, "skipped: larger than \(limit >> 20) MiB", "crypto.input.too-large")
+            return nil
+        }
+        do {
+            if item.encoding == "utf-8" || item.encoding == "binary" {
+                try buffer.read(item, limit: limit)
+                return (buffer, true)
+            }
+            var decoded = try item.readAllText(limit: limit)
+            buffer.removeAll()
+            decoded.withUTF8 { buffer.append(UnsafeRawBufferPointer($0)) }
+            return (buffer, false)
         } catch {
             // Read errors are reported by the host already.
             inputErrors += 1

@@ -428,14 +428,17 @@ extension FileAnalyzer {
     /// cipher in the same statement (within 60 tokens).
     mutating func mergeModes() {
         var drop = Set<Int>()
-        for (i, u) in uses.enumerated() {
-            guard case .mode(let m) = u.kind else { continue }
+        // By index, reading in place: a `for (i, u) in uses.enumerated()` kept the array alive, so
+        // setting a mode copied the whole list (and the copy, not the original, was kept).
+        for i in uses.indices {
+            guard case .mode(let m) = uses[i].kind else { continue }
+            let token = uses[i].token
             var best: Int?
             var bestDistance = 61
-            for (j, c) in uses.enumerated() where c.mode == nil {
-                switch c.kind {
+            for j in uses.indices where uses[j].mode == nil {
+                switch uses[j].kind {
                 case .algorithm(.encrypt, _, _), .algorithmFixed(.encrypt, _):
-                    let d = abs(c.token - u.token)
+                    let d = abs(uses[j].token - token)
                     if d < bestDistance { best = j; bestDistance = d }
                 default: break
                 }
