@@ -2,9 +2,10 @@ import DSToolKit
 import Foundation
 
 /// A source file's bytes on their way to a worker, in storage that is filled again for a later
-/// file once the worker is done with it. A new array per file came from fresh heap pages every
-/// time (the first pass's results, kept for the second, take the holes the freed arrays leave):
-/// malloc's slow path and the page faults were ~6% of a run's samples.
+/// file once the worker is done with it. A new array per file went through malloc's slow path
+/// (too large for its per-thread cache) and came from fresh heap pages each time, since the first
+/// pass's results, kept for the second, take the holes freed arrays leave. (The page faults are
+/// set by that peak heap: they move to whoever touches new pages first.)
 final class SourceBuffer: @unchecked Sendable {
     private var base: UnsafeMutableRawPointer
     private(set) var capacity: Int
