@@ -49,6 +49,82 @@ final class PlainCellTests: XCTestCase {
         XCTAssertTrue(may("(unclosed"))               // does not parse: may match
     }
 
+    /// The fewest decimal points a match over digits and points needs: a sum along a sequence,
+    /// the least of alternatives, times a quantifier's minimum, nothing for optional parts and
+    /// assertions, nil when nothing over the alphabet matches, 0 when not understood.
+    func testPatternAlphabetCountsTheFewestPoints() {
+        let alphabet = ByteClass("0-9."), point = ByteClass(".")
+        func fewest(_ p: String, _ flags: UInt32 = 0) -> Int? { PatternAlphabet.fewest(of: point, in: p, flags: flags, within: alphabet) }
+        XCTAssertEqual(fewest(#"\.\d{1,3}\.\d{1,3}\.\d"#), 3)            // IPv4, anchored on its points
+        XCTAssertEqual(fewest(#"\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}"#), 2)  // dotted MAC
+        XCTAssertEqual(fewest(#"\d+"#), 0)
+        XCTAssertEqual(fewest(#"\d{2}(?:\.\d+)?"#), 0)
+        XCTAssertEqual(fewest(#"(?:\.\d){2,}"#), 2)
+        XCTAssertEqual(fewest(#"[.,]\d"#), 1)
+        XCTAssertEqual(fewest(#"[^0-9]5"#), 1)                           // only the point is not a digit
+        XCTAssertEqual(fewest(#"(?:\.|x)\d"#), 1)
+        XCTAssertEqual(fewest(#"\.\.|\d"#), 0)
+        XCTAssertEqual(fewest(#"(?=\.)\d"#), 0)                          // an assertion counts as met
+        XCTAssertEqual(fewest(".{3}"), 0)
+        XCTAssertEqual(fewest(#"\Q1.2.\E"#), 2)
+        XCTAssertEqual(fewest(#"\p{N}\.\."#), 0)                         // not understood
+        XCTAssertNil(fewest(#"-\d{4}-\d{4}"#))
+        XCTAssertNil(fewest(#"(?i)password\s*=\s*\S{8}"#))
+        XCTAssertEqual(fewest("A.B", HSFlag.caseless), nil)
+        // The built-in rules leave such cells out; a user rule matching one point turns it off.
+        let builtIn = try! CompiledRuleSet(secretRules: RuleRegistry.all, piiKinds: Set(PIIKind.allCases))
+        XCTAssertTrue(StructuredScanner.decimalsHoldNothing(builtIn))
+        XCTAssertEqual(StructuredScanner.plainCellClassifier(builtIn)?.decimalsHoldNothing, true)
+        var amount = RuleRegistry.all[0]
+        amount.id = "amount"
+        amount.pattern = #"\b\d{5}\.\d{2}\b"#
+        XCTAssertFalse(StructuredScanner.decimalsHoldNothing(try! CompiledRuleSet(secretRules: RuleRegistry.all + [amount], piiKinds: [.cnIDCard])))
+        amount.pattern = #"\b\d{3}\.\d{3}\.\d{3}\b"#
+        XCTAssertTrue(StructuredScanner.decimalsHoldNothing(try! CompiledRuleSet(secretRules: RuleRegistry.all + [amount], piiKinds: [.cnIDCard])))
+    }
+
+    /// Cells of digits with one decimal point and no seven digits in a row are only counted; the
+    /// findings are the full path's (off: a user rule that could match digits), cell for cell:
+    /// amounts, points first or last, seven digits or more before or after the point (ID and
+    /// card numbers there are found), two or three points (IP addresses, dotted MAC addresses),
+    /// signs, spaces, quotes, in columns whose name raises IP confidence, one and two jobs.
+    func testDecimalCellsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 48)
+        var csv = "id,amount,ip,mixed\n"
+        for i in 0..<5_000 {
+            let amount: String
+            switch i % 9 {
+            case 0: amount = "\(g.digits(5)).\(g.digits(2))"
+            case 1: amount = ".\(g.digits(3))"
+            case 2: amount = "\(g.digits(4))."
+            case 3: amount = "\(g.idCard()).5"
+            case 4: amount = "0.\(g.value(.bankCard))"
+            case 5: amount = "-\(g.digits(3)).\(g.digits(2))"
+            case 6: amount = "\"\(g.digits(6)).\(g.digits(1))\""
+            case 7: amount = " \(g.digits(2)).\(g.digits(2))"
+            default: amount = "\(g.digits(6)).\(g.digits(6))"
+            }
+            let ip = i % 3 == 0 ? "10.\(i % 200).\(i % 7).\(i % 250 + 1)" : (i % 3 == 1 ? "\(g.digits(4)).\(g.digits(4)).\(g.digits(4))" : "\(g.digits(3)).\(g.digits(1))")
+            let mixed = i % 4 == 0 ? g.idCard() : (i % 4 == 1 ? "\(g.digits(2)).\(g.digits(3))" : (i % 4 == 2 ? g.value(.cnMobile) + ".0" : "1.2.3"))
+            csv += "\(i),\(amount),\(ip),\(mixed)\n"
+        }
+        let dir = try TempDir()
+        let path = try dir.file("d.csv", csv)
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        for args in [["--per-value"], []] {
+            let off = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", "--rules", rules, path] + args)
+            for jobs in ["1", "2"] {
+                let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", jobs, path] + args)
+                XCTAssertEqual(on.findings.map(Self.key), off.findings.map(Self.key), "\(args) jobs \(jobs)")
+            }
+            XCTAssertTrue(off.findings.contains { $0.location.columnName == "ip" && $0.ruleId == "pii.ipv4" }, "\(args)")
+            XCTAssertTrue(off.findings.contains { $0.location.columnName == "amount" && $0.ruleId == "pii.cn_id_card" }, "\(args)")
+        }
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", path])
+        let ids = try XCTUnwrap(r.findings.first { $0.location.columnName == "mixed" && $0.ruleId == "pii.cn_id_card" })
+        XCTAssertEqual(ids.properties?["values"]?.intValue, 5_000)
+    }
+
     /// Every built-in rule and personal-data pattern needs a byte outside digits and X, so the
     /// shortcut is on by default; a user rule that matches digits turns it off.
     func testBuiltInRulesLeavePlainCellsOut() throws {
@@ -92,7 +168,7 @@ final class PlainCellTests: XCTestCase {
                 if case .pii(let k) = h.what { return (k, h.confidence) }
                 return nil
             }
-            let fast = Array(v.utf8).withUnsafeBufferPointer { classifier.classify($0) }
+            let fast = Array(v.utf8).withUnsafeBufferPointer { classifier.classify($0, .shared) }
             XCTAssertEqual(hits.count <= 1, true, v)
             XCTAssertEqual(fast?.kind, full?.0, v)
             XCTAssertEqual(fast?.confidence, full?.1, v)
@@ -333,6 +409,58 @@ final class PlainCellTests: XCTestCase {
         XCTAssertEqual(x.first?.ruleId, "pii.cn_id_card")
         XCTAssertTrue((4_350...4_500).contains(x.first?.properties?["matched"]?.intValue ?? 0), "\(x.map(\.message))")
         XCTAssertTrue(x.contains { $0.ruleId == "pii.cn_mobile" })
+    }
+
+    /// A column's plain hits counted without a record are added as runs (one kind and
+    /// confidence one after another); the findings are the full path's (off: a user rule that
+    /// could match digits), confidence sums to the last bit, when runs end in every way: the
+    /// confidence changes (ID numbers of known and retired counties, mobile numbers with and
+    /// without 86), the kind changes, a cell of the column is searched (a value in text) or takes
+    /// the byte path (quoted, spaces, empty), two columns of one name (one table column: their
+    /// hits interleave), rows across the splitter's blocks and three batches, CRLF; with and
+    /// without --min-confidence, on one and two jobs.
+    func testPlainHitRunsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 47)
+        func retiredCountyID() -> String {
+            let id = g.idCard()
+            let first17 = String(id.prefix(4)) + "99" + String(id.dropFirst(6).prefix(11))
+            return first17 + String(CNIDCard.checkCharacter(first17: first17)!)
+        }
+        let filler = String(repeating: "uvwxyzabcd", count: 30)
+        var csv = "id,a,phone,a,mixed,text\r\n"
+        for i in 0..<9_000 {
+            let a: String
+            switch (i / 37) % 6 {
+            case 0: a = g.idCard()
+            case 1: a = i % 3 == 0 ? retiredCountyID() : g.idCard()
+            case 2: a = i % 5 == 0 ? "身份证 \(g.idCard())" : g.idCard()
+            case 3: a = i % 4 == 0 ? "\"\(g.idCard())\"" : (i % 4 == 1 ? " \(g.idCard())" : (i % 4 == 2 ? "" : retiredCountyID()))
+            case 4: a = i % 7 == 0 ? g.value(.cnMobile) : g.idCard()
+            default: a = retiredCountyID()
+            }
+            let phone = (i / 11) % 3 == 0 ? "86" + g.value(.cnMobile) : (i % 9 == 0 ? "86" + g.value(.cnMobile) : g.value(.cnMobile))
+            let second = i % 2 == 0 ? retiredCountyID() : g.idCard()
+            let mixed = i % 13 == 0 ? "手机 \(g.value(.cnMobile))" : (i % 2 == 0 ? g.value(.bankCard) : g.value(.cnMobile))
+            csv += "\(i),\(a),\(phone),\(second),\(mixed),\(filler)\r\n"
+        }
+        let dir = try TempDir()
+        XCTAssertGreaterThan(csv.utf8.count, 2 * CellBatch.capacity)
+        let path = try dir.file("runs.csv", csv)
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        for minimum in [[String](), ["--min-confidence", "0.82"], ["--min-confidence", "0.9"]] {
+            let args = ["scan", "--format", "json", path] + minimum
+            let off = try InProcess.run(ScanPlugin.self, args + ["--jobs", "1", "--rules", rules])
+            XCTAssertGreaterThan(off.findings.count, 3, "\(minimum)")
+            for jobs in ["1", "2"] {
+                let on = try InProcess.run(ScanPlugin.self, args + ["--jobs", jobs])
+                XCTAssertEqual(on.findings.map(Self.key), off.findings.map(Self.key), "\(minimum) jobs \(jobs)")
+            }
+        }
+        let r = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1", path])
+        let a = try XCTUnwrap(r.findings.first { $0.location.columnName == "a" && $0.ruleId == "pii.cn_id_card" })
+        // Two columns of ID numbers in every row, less the mobile numbers and the empty cells.
+        XCTAssertGreaterThan(a.properties?["matched"]?.intValue ?? 0, 17_000)
+        XCTAssertTrue(r.findings.contains { $0.location.columnName == "phone" && $0.ruleId == "pii.cn_mobile" })
     }
 
     /// Short cells without digits are counted from what the first cell of their value gave:

@@ -26,6 +26,55 @@ final class ValidatorTests: XCTestCase {
         XCTAssertGreaterThan(counties, 2_800)
     }
 
+    /// The validators' raw tables (read once by the table scanner) hold what the static tables
+    /// hold, and the region check over them gives, for every six-digit code, what the check over
+    /// `DivisionCodes.bits` gave: a known county, a city or a province code, or invalid.
+    func testDigitTablesAgreeWithTheStaticTables() {
+        let t = DigitTables.shared, bits = DivisionCodes.bits
+        for p in 0..<1000 { XCTAssertEqual(t.mobilePrefixes[p], PIIValidators.mobilePrefixes.contains(p), "prefix \(p)") }
+        for w in 0..<PIIValidators.knownBankBINBits.count { XCTAssertEqual(t.bankBINs[w], PIIValidators.knownBankBINBits[w]) }
+        var known = 0, provinceOnly = 0
+        for code in -1...1_000_000 {
+            var expected = DivisionCodes.Validity.invalid
+            if code >= 0 && code < 1_000_000 && bits.provinces[code / 10000] {
+                let province = code / 10000
+                if province == 71 || province >= 81 {
+                    expected = code % 10000 == 0 ? .known : .provinceOnly
+                } else if bits.county(code) || (code % 100 == 0 && bits.cities[code / 100]) {
+                    expected = .known
+                } else {
+                    expected = .provinceOnly
+                }
+            }
+            let got = DivisionCodes.validate(code, t)
+            if got != expected { XCTFail("code \(code): \(got) != \(expected)"); break }
+            if got == .known { known += 1 } else if got == .provinceOnly { provinceOnly += 1 }
+        }
+        XCTAssertGreaterThan(known, 2_800)
+        XCTAssertGreaterThan(provinceOnly, 100_000)
+    }
+
+    /// A birth date compared as a yyyymmdd number against DigitTables.today is real exactly when
+    /// the day-month-year check says so: around today, month and year ends, leap days, 1900, and
+    /// months and days out of range.
+    func testBirthDateAgainstTodayAsANumber() {
+        let today = DigitTables.shared.today
+        let (y, m, d) = (today / 10_000, today / 100 % 100, today % 100)
+        var dates: [(Int, Int, Int)] = [(y, m, d), (y, m, d + 1), (y, m, d - 1), (y, m + 1, 1), (y, m - 1, 28), (y + 1, 1, 1), (y - 1, 12, 31),
+                                        (1900, 1, 1), (1899, 12, 31), (2000, 2, 29), (1900, 2, 29), (2024, 2, 29), (2023, 2, 29),
+                                        (2001, 4, 31), (2001, 4, 30), (2001, 0, 10), (2001, 13, 1), (2001, 1, 0), (2001, 1, 32), (9999, 12, 31)]
+        for year in stride(from: 1895, through: y + 2, by: 7) {
+            for month in 0...13 { for day in [0, 1, 28, 29, 30, 31, 32] { dates.append((year, month, day)) } }
+        }
+        for (year, month, day) in dates where year >= 0 && month >= 0 && day >= 0 {
+            func padded(_ v: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(v).count)) + String(v) }
+            let digits = padded(year, 4) + padded(month, 2) + padded(day, 2)
+            guard digits.utf8.count == 8 else { continue }
+            let number = Array(digits.utf8).withUnsafeBufferPointer { BirthDate.isReal(yyyymmdd: $0, today: today) }
+            XCTAssertEqual(number, BirthDate.isReal(year: year, month: month, day: day), digits)
+        }
+    }
+
     /// Patterns for a set of kinds are those of the whole list, filtered, in the same order (the
     /// index is the Hyperscan id); addresses come last and only when asked for.
     func testSelectedPatternsAreTheWholeListFiltered() {

@@ -31,6 +31,11 @@ public enum CNIDCard {
 
     /// nil if invalid; otherwise the region check result (known county, or only the province).
     static func validity(_ b: UnsafeBufferPointer<UInt8>) -> DivisionCodes.Validity? {
+        validity(b, DigitTables.shared)
+    }
+
+    /// validity with the region codes and today's date taken from `t`.
+    static func validity(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> DivisionCodes.Validity? {
         guard b.count == 18 else { return nil }
         var last = b[17]
         if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
@@ -52,8 +57,8 @@ public enum CNIDCard {
         let eight = products.lowHalf &+ products.highHalf, four = eight.lowHalf &+ eight.highHalf, two = four.lowHalf &+ four.highHalf
         let sum = Int(two[0]) + Int(two[1]) + Int(digit16) * Int(weight(16))
         guard checkByte(remainder: sum % 11) == last else { return nil }
-        guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14])) else { return nil }
-        let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6))
+        guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14]), today: t.today) else { return nil }
+        let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6), t)
         return region == .invalid ? nil : region
     }
 
@@ -149,13 +154,22 @@ enum BirthDate {
         return isReal(year: v.0 * 1000 + v.1 * 100 + v.2 * 10 + v.3, month: v.4 * 10 + v.5, day: v.6 * 10 + v.7)
     }
 
-    /// YYYYMMDD over eight bytes in place.
-    @inline(__always) static func isReal(yyyymmdd b: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// YYYYMMDD over eight bytes in place, not after `today` (yyyymmdd, DigitTables.today).
+    @inline(__always) static func isReal(yyyymmdd b: UnsafeBufferPointer<UInt8>, today: Int) -> Bool {
         for i in 0..<8 where b[i] &- 48 >= 10 { return false }
-        return isReal(year: PIIValidators.digitValue(b, 0, 4), month: PIIValidators.digitValue(b, 4, 2), day: PIIValidators.digitValue(b, 6, 2))
+        let year = PIIValidators.digitValue(b, 0, 4), month = PIIValidators.digitValue(b, 4, 2), day = PIIValidators.digitValue(b, 6, 2)
+        // Month and day below 100: comparing yyyymmdd numbers is comparing the dates.
+        return isCalendarDay(year: year, month: month, day: day) && year * 10_000 + month * 100 + day <= today
     }
 
     static func isReal(year: Int, month: Int, day: Int) -> Bool {
+        guard isCalendarDay(year: year, month: month, day: day) else { return false }
+        let t = today
+        return (year, month, day) <= (t.year, t.month, t.day)
+    }
+
+    /// A day of the Gregorian calendar from 1900 on.
+    @inline(__always) static func isCalendarDay(year: Int, month: Int, day: Int) -> Bool {
         guard year >= 1900, (1...12).contains(month), day >= 1 else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let days: Int
@@ -164,9 +178,7 @@ enum BirthDate {
         case 4, 6, 9, 11: days = 30
         default: days = 31
         }
-        guard day <= days else { return false }
-        let t = today
-        return (year, month, day) <= (t.year, t.month, t.day)
+        return day <= days
     }
 }
 

@@ -111,15 +111,17 @@ public enum DivisionCodes {
     }()
 
     /// Checks a six-digit region code, as found at the start of an ID number.
-    public static func validate(_ code: Int) -> Validity {
+    public static func validate(_ code: Int) -> Validity { validate(code, DigitTables.shared) }
+
+    /// validate with the code bits taken from `t`.
+    static func validate(_ code: Int, _ t: DigitTables) -> Validity {
         guard code >= 0 && code < 1_000_000 else { return .invalid }
-        // The table read in place (a copy of `bits` would retain and release its three arrays).
         let province = code / 10000
-        guard bits.provinces[province] else { return .invalid }
+        guard t.provinces[province] else { return .invalid }
         if province == 71 || province >= 81 { return code % 10000 == 0 ? .known : .provinceOnly }
-        if bits.county(code) { return .known }
+        if t.counties[code >> 6] & (1 << UInt64(code & 63)) != 0 { return .known }
         // Direct-administered or city-level codes (e.g. 110000, 130100) are real issuing codes too.
-        if code % 100 == 0, bits.cities[code / 100] { return .known }
+        if code % 100 == 0, t.cities[code / 100] { return .known }
         return .provinceOnly
     }
 

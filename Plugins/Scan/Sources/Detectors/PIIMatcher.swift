@@ -275,7 +275,12 @@ struct PIICandidateCollector {
     /// gathered by a multiply: Swift's SIMD has no movemask.)
     @inline(__always) static func digitBits(_ raw: UnsafeRawPointer, _ at: Int) -> UInt64 {
         let v = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
-        let flags = SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: v .< SIMD16<UInt8>(repeating: 10))
+        return gatherFlags(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: v .< SIMD16<UInt8>(repeating: 10)))
+    }
+
+    /// Sixteen 0/1 bytes as sixteen bits, bit k for byte k: each half's bytes gathered by a
+    /// multiplication whose partial products never overlap (no carry into the top byte).
+    @inline(__always) static func gatherFlags(_ flags: SIMD16<UInt8>) -> UInt64 {
         let halves = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
         let low = (halves[0] &* 0x0102_0408_1020_4080) >> 56
         let high = (halves[1] &* 0x0102_0408_1020_4080) >> 56

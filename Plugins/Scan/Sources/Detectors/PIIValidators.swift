@@ -59,7 +59,12 @@ public enum PIIValidators {
 
     /// 居民身份证号: a county of the 2023 table is surer than a retired or unknown one.
     @inline(__always) static func idCard(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let v = CNIDCard.validity(b) else { return nil }
+        idCard(b, DigitTables.shared)
+    }
+
+    /// idCard with the region codes and today's date taken from `t`.
+    @inline(__always) static func idCard(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
+        guard let v = CNIDCard.validity(b, t) else { return nil }
         return v == .known ? 0.95 : 0.8
     }
 
@@ -150,9 +155,14 @@ public enum PIIValidators {
 
     /// mobile over ASCII digits only (a table's phone column: the caller knows they are digits).
     @inline(__always) static func mobileDigits(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
-        if b.count == 11 { return mobilePrefixTable[digitValue(b, 0, 3)] ? 0.85 : nil }
+        mobileDigits(b, DigitTables.shared)
+    }
+
+    /// mobileDigits with the prefix table taken from `t`.
+    @inline(__always) static func mobileDigits(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
+        if b.count == 11 { return t.mobilePrefixes[digitValue(b, 0, 3)] ? 0.85 : nil }
         // 86 country code written without a plus sign, as in exported contact lists.
-        if b.count == 13 && b[0] == 56 && b[1] == 54 { return mobilePrefixTable[digitValue(b, 2, 3)] ? 0.8 : nil }
+        if b.count == 13 && b[0] == 56 && b[1] == 54 { return t.mobilePrefixes[digitValue(b, 2, 3)] ? 0.8 : nil }
         return nil
     }
 
@@ -215,9 +225,14 @@ public enum PIIValidators {
 
     /// bankCard over 16 to 19 ASCII digits (the caller knows they are digits).
     @inline(__always) static func bankCardDigits(_ d: UnsafeBufferPointer<UInt8>) -> Double? {
+        bankCardDigits(d, DigitTables.shared)
+    }
+
+    /// bankCardDigits with the BIN table taken from `t`.
+    @inline(__always) static func bankCardDigits(_ d: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
         guard d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
         let bin = digitValue(d, 0, 6)
-        return knownBankBINBits[bin >> 6] & (1 << UInt64(bin & 63)) != 0 ? 0.95 : 0.85
+        return t.bankBINs[bin >> 6] & (1 << UInt64(bin & 63)) != 0 ? 0.95 : 0.85
     }
 
     enum CardBrand { case visa, mastercard, amex, jcb, discover, diners, unionpay }
@@ -445,4 +460,38 @@ enum AddressNames {
     }()
 
     static func startsWithRegion(_ s: String) -> Bool { starts.contains { s.hasPrefix($0) } }
+}
+
+/// The tables the digit validators look values up in, as raw pointers that a caller validating
+/// a whole column reads once: each use of a static table checks its one-time initialisation (a
+/// call to swift_once per value, and a bounds check per array). Made on first use, never freed.
+struct DigitTables {
+    /// Per three digits: a current mobile prefix (PIIValidators.mobilePrefixes).
+    let mobilePrefixes: UnsafePointer<Bool>
+    /// PIIValidators.knownBankBINBits.
+    let bankBINs: UnsafePointer<UInt64>
+    /// DivisionCodes.bits.
+    let provinces: UnsafePointer<Bool>
+    let cities: UnsafePointer<Bool>
+    let counties: UnsafePointer<UInt64>
+    /// BirthDate.today as yyyymmdd (a later birth date is not real).
+    let today: Int
+
+    static let shared = DigitTables()
+
+    private init() {
+        func copy<T>(_ a: [T]) -> UnsafePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: a.count)
+            p.initialize(from: a, count: a.count)
+            return UnsafePointer(p)
+        }
+        mobilePrefixes = copy(PIIValidators.mobilePrefixTable)
+        bankBINs = copy(PIIValidators.knownBankBINBits)
+        let bits = DivisionCodes.bits
+        provinces = copy(bits.provinces)
+        cities = copy(bits.cities)
+        counties = copy(bits.counties)
+        let t = BirthDate.today
+        today = t.year * 10_000 + t.month * 100 + t.day
+    }
 }

@@ -280,13 +280,6 @@ final class CellBatch {
         s.pointee.plainSize += p.count + 1
     }
 
-    /// addPlainCell for a parser that counts the cell's column itself (in `countedOnlyStorage`,
-    /// then `addCounted`): false when the cell is nothing, to be added to `addCounted`'s cells.
-    @inline(__always) func addPlainCellUncounted(_ p: UnsafeBufferPointer<UInt8>, column: Int, row: Int64, rawOffset: Int64) -> Bool {
-        s.pointee.plainSize += p.count + 1
-        return addPlainCell(p, column: Int32(column), row: row, rawOffset: rawOffset, line: 0)
-    }
-
     /// Accounts for cells a parser counted in `countedOnlyStorage` (columns: one past the highest
     /// it counted in; cells: those it only counted), and the batch bytes they would have taken.
     @inline(__always) func addCounted(cells: Int, size: Int, columns: Int) {
@@ -328,26 +321,44 @@ final class CellBatch {
 
     /// Adds a plain cell that is personal data to the plain hits; false when it is nothing.
     @inline(__always) private func addPlainCell(_ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64, rawOffset: Int64, line: Int64) -> Bool {
-        guard let v = plainCells!.classify(p) else { return false }
+        guard let v = plainCells!.classify(p, .shared) else { return false }
+        if isRecordless(kind: v.kind, confidence: v.confidence, column: Int(column)) {
+            addRecordlessHits(column: Int(column), kind: v.kind, confidence: v.confidence, repeats: 1)
+        } else {
+            addPlainHit(v, p, column: column, row: row, rawOffset: rawOffset, line: line)
+        }
+        return true
+    }
+
+    /// Whether a plain hit is only counted, without a record: most hits of a column are of the
+    /// kind its first hit in the batch was (that one has the record, for the column's sample).
+    @inline(__always) func isRecordless(kind: PIIKind, confidence: Double, column: Int) -> Bool {
+        confidence >= recordlessFrom && kindsCounted[column] & (1 &<< UInt32(kind.ordinal)) != 0
+    }
+
+    /// Adds `repeats` plain hits without a record (isRecordless) of one column, kind and
+    /// confidence that are the column's hits one after another, all before the next general cell.
+    @inline(__always) func addRecordlessHits(column: Int, kind: PIIKind, confidence: Double, repeats: Int32) {
+        s.pointee.plainCounts.append(PlainCount(confidence: confidence, order: Int32(truncatingIfNeeded: s.pointee.cells.count), repeats: repeats,
+                                                column: UInt16(truncatingIfNeeded: column), kind: kind, hasRecord: false))
+    }
+
+    /// Adds the plain hit `v` of cell `p` that is not recordless: counted with a record (its bytes
+    /// and place kept), which is the column's first of its kind when its confidence is high enough.
+    @inline(never) func addPlainHit(_ v: (kind: PIIKind, confidence: Double), _ p: UnsafeBufferPointer<UInt8>, column: Int32, row: Int64,
+                                    rawOffset: Int64, line: Int64) {
         let order = Int32(s.pointee.cells.count)
         if v.confidence >= recordlessFrom {
-            // Most hits of a column are of the kind its first hit was: only counted.
-            let bit: UInt32 = 1 &<< UInt32(v.kind.ordinal), seen = kindsCounted[Int(column)]
-            if seen & bit != 0 {
-                s.pointee.plainCounts.append(PlainCount(confidence: v.confidence, order: order, column: UInt16(column), kind: v.kind,
-                                                        hasRecord: false))
-                return true
-            }
-            kindsCounted[Int(column)] = seen | bit
+            kindsCounted[Int(column)] |= 1 &<< UInt32(v.kind.ordinal)
             if Int(column) >= s.pointee.kindsCountedColumns { s.pointee.kindsCountedColumns = Int(column) + 1 }
         }
-        s.pointee.plainCounts.append(PlainCount(confidence: v.confidence, order: order, column: UInt16(column), kind: v.kind, hasRecord: true))
+        s.pointee.plainCounts.append(PlainCount(confidence: v.confidence, order: order, repeats: 1, column: UInt16(column), kind: v.kind,
+                                                hasRecord: true))
         let start = s.pointee.plainBytes.count
         let cell = Cell(start: Int32(start), end: Int32(start + p.count), column: column, row: row,
                         rawOffset: rawOffset, line: line, order: order)
         s.pointee.plainHits.append(PlainHit(cell: cell, kind: v.kind, confidence: v.confidence))
         s.pointee.plainBytes.appendCell(p)
-        return true
     }
 
     @inline(__always) private func countOnly(_ column: Int) {
@@ -485,7 +496,7 @@ final class CellBatch {
     }
     func rollback(to m: Mark) {
         for c in s.pointee.cells.buffer[m.cells...] { countedOnly[Int(c.column)] -= 1 }
-        for h in s.pointee.plainCounts.buffer[m.plainCounts...] { countedOnly[Int(h.column)] -= 1 }
+        for h in s.pointee.plainCounts.buffer[m.plainCounts...] { countedOnly[Int(h.column)] -= Int64(h.repeats) }
         for h in s.pointee.memoCells.buffer[m.memoCells...] { countedOnly[Int(h.column)] -= 1 }
         s.pointee.memoCells.truncate(to: m.memoCells)
         s.pointee.memoFirsts.truncate(to: m.memoFirsts)

@@ -6,47 +6,68 @@ enum PatternAlphabet {
     /// `pattern` may match a non-empty string whose bytes are all in `alphabet` (ASCII only).
     /// Assertions (\b, ^, lookarounds) are taken as satisfiable.
     static func mayMatch(_ pattern: String, flags: UInt32 = 0, within alphabet: ByteClass) -> Bool {
-        var p = Parser(bytes: Array(pattern.utf8), alphabet: alphabet, caseless: flags & HSFlag.caseless != 0)
-        guard let result = p.alternation(), p.i == p.bytes.count else { return true }
-        return result
+        fewest(of: ByteClass(), in: pattern, flags: flags, within: alphabet) != nil
     }
 
-    /// Recursive descent over the pattern; each production returns whether its part can match
-    /// some string over the alphabet (the empty string counts), nil when the syntax is not understood.
+    /// The fewest bytes of `counted` that a match of `pattern` made only of bytes of `alphabet`
+    /// holds; nil when no such match exists. Errs towards fewer: 0 for a construct it does not
+    /// understand, and assertions count as satisfied. (A string over the alphabet with fewer
+    /// bytes of `counted` than this contains no match: decimal numbers with one point, where
+    /// every pattern over digits and points needs two or more.)
+    static func fewest(of counted: ByteClass, in pattern: String, flags: UInt32 = 0, within alphabet: ByteClass) -> Int? {
+        var p = Parser(bytes: Array(pattern.utf8), alphabet: alphabet, counted: counted, caseless: flags & HSFlag.caseless != 0)
+        guard let result = p.alternation(), p.i == p.bytes.count else { return 0 }
+        return result >= Parser.never ? nil : result
+    }
+
+    /// Recursive descent over the pattern; each production returns the fewest bytes of
+    /// `counted` in a string over the alphabet that its part can match (0 for the empty string),
+    /// `never` when there is none, nil when the syntax is not understood.
     private struct Parser {
         let bytes: [UInt8]
         let alphabet: ByteClass
+        /// The alphabet's bytes (ASCII), listed once: classes are checked against them.
+        let alphabetBytes: [UInt8]
+        let counted: ByteClass
         var caseless: Bool
         var i = 0
+        /// No match over the alphabet (sums stop here).
+        static let never = Int.max / 4
 
-        init(bytes: [UInt8], alphabet: ByteClass, caseless: Bool) {
-            self.bytes = bytes; self.alphabet = alphabet; self.caseless = caseless
+        init(bytes: [UInt8], alphabet: ByteClass, counted: ByteClass, caseless: Bool) {
+            self.bytes = bytes; self.alphabet = alphabet; self.counted = counted; self.caseless = caseless
+            alphabetBytes = (0..<128).map(UInt8.init).filter(alphabet.contains)
+        }
+
+        /// The fewest counted bytes of `count` matches of a part needing `cost`.
+        static func times(_ cost: Int, _ count: Int) -> Int {
+            cost == 0 ? 0 : (count >= never / cost ? never : cost * count)
         }
 
         var atEnd: Bool { i >= bytes.count }
         var peek: UInt8 { bytes[i] }
 
-        mutating func alternation() -> Bool? {
+        mutating func alternation() -> Int? {
             // An inline flag such as (?i) lasts to the end of its group, across alternatives.
             let outer = caseless
             defer { caseless = outer }
-            guard var any = sequence() else { return nil }
+            guard var fewest = sequence() else { return nil }
             while !atEnd && peek == 124 {   // |
                 i += 1
                 guard let next = sequence() else { return nil }
-                any = any || next
+                fewest = min(fewest, next)
             }
-            return any
+            return fewest
         }
 
-        mutating func sequence() -> Bool? {
-            var all = true
+        mutating func sequence() -> Int? {
+            var total = 0
             while !atEnd && peek != 124 && peek != 41 {   // | )
                 guard let atom = atom() else { return nil }
                 guard let minimum = quantifier() else { return nil }
-                if minimum > 0 { all = all && atom }
+                if minimum > 0 { total = min(Self.never, total + Self.times(atom, minimum)) }
             }
-            return all
+            return total
         }
 
         /// The minimum count of the quantifier after an atom (1 without one).
@@ -73,28 +94,32 @@ enum PatternAlphabet {
             return minimum
         }
 
-        mutating func atom() -> Bool? {
+        mutating func atom() -> Int? {
             let c = peek
             i += 1
             switch c {
             case 40: return group()
             case 91: return characterClass()
-            case 46: return true                       // . (never a newline; the alphabet has none)
-            case 94, 36: return true                   // ^ $
+            case 46:                                   // . (any byte but a newline)
+                var all = ByteClass()
+                for b in 0..<128 where b != 10 { all.insert(UInt8(b)) }
+                return cost(all)
+            case 94, 36: return 0                      // ^ $
             case 92: return escape()
             case 42, 43, 63: return nil                // a quantifier with nothing before it
             default: return literal(c)
             }
         }
 
-        func literal(_ c: UInt8) -> Bool {
-            if alphabet.contains(c) { return true }
-            guard caseless else { return false }
+        /// cost([c]) without a class: the byte, or under (?i) a letter in either case.
+        func literal(_ c: UInt8) -> Int {
+            func byteCost(_ b: UInt8) -> Int { !alphabet.contains(b) ? Self.never : counted.contains(b) ? 1 : 0 }
             let letter = c | 0x20
-            return letter >= 97 && letter <= 122 && (alphabet.contains(letter) || alphabet.contains(letter & ~0x20))
+            guard caseless && letter >= 97 && letter <= 122 else { return byteCost(c) }
+            return min(byteCost(letter), byteCost(letter & ~0x20))
         }
 
-        mutating func group() -> Bool? {
+        mutating func group() -> Int? {
             var assertion = false
             if !atEnd && peek == 63 {   // (?
                 i += 1
@@ -106,7 +131,7 @@ enum PatternAlphabet {
                     while !atEnd && peek != 41 { i += 1 }
                     guard !atEnd else { return nil }
                     i += 1
-                    return true
+                    return 0
                 case 60:                                                // (?<= (?<! or (?<name>
                     i += 1
                     guard !atEnd else { return nil }
@@ -129,7 +154,7 @@ enum PatternAlphabet {
                         i += 1
                     }
                     guard !atEnd else { return nil }
-                    if peek == 41 { i += 1; caseless = newCaseless; return true }
+                    if peek == 41 { i += 1; caseless = newCaseless; return 0 }
                     i += 1
                     let outer = caseless
                     caseless = newCaseless
@@ -141,7 +166,7 @@ enum PatternAlphabet {
             }
             guard let inner = alternation(), !atEnd, peek == 41 else { return nil }
             i += 1
-            return assertion ? true : inner
+            return assertion ? 0 : inner
         }
 
         mutating func skipName(until end: UInt8) -> Bool {
@@ -152,21 +177,21 @@ enum PatternAlphabet {
         }
 
         /// An escape outside a class: a class escape, an assertion, or a literal.
-        mutating func escape() -> Bool? {
+        mutating func escape() -> Int? {
             guard !atEnd else { return nil }
             let e = peek
             switch e {
-            case 98, 66, 65, 122, 90, 71: i += 1; return true      // \b \B \A \z \Z \G
+            case 98, 66, 65, 122, 90, 71: i += 1; return 0         // \b \B \A \z \Z \G
             case 81:                                                // \Q...\E
                 i += 1
-                var all = true
-                while !atEnd && !(peek == 92 && i + 1 < bytes.count && bytes[i + 1] == 69) { all = all && literal(peek); i += 1 }
+                var total = 0
+                while !atEnd && !(peek == 92 && i + 1 < bytes.count && bytes[i + 1] == 69) { total = min(Self.never, total + literal(peek)); i += 1 }
                 if !atEnd { i += 2 }
-                return all
+                return total
             default:
                 var members = ByteClass()
                 guard classEscape(into: &members) else { return nil }
-                return intersects(members)
+                return cost(members)
             }
         }
 
@@ -231,9 +256,16 @@ enum PatternAlphabet {
             for c in 0..<128 where cls.contains(UInt8(c)) != negated { members.insert(UInt8(c)) }
         }
 
-        func intersects(_ members: ByteClass) -> Bool {
-            for c in 0..<128 where alphabet.contains(UInt8(c)) && literalIn(members, UInt8(c)) { return true }
-            return false
+        /// The fewest counted bytes one byte of `members` (caseless when the pattern is) takes:
+        /// 0 when it may be a byte of the alphabet that is not counted, 1 when only counted ones,
+        /// `never` when none of the alphabet.
+        func cost(_ members: ByteClass) -> Int {
+            var fewest = Self.never
+            for c in alphabetBytes where literalIn(members, c) {
+                if !counted.contains(c) { return 0 }
+                fewest = 1
+            }
+            return fewest
         }
 
         /// Whether `c` is in `members`, caseless when the pattern is.
@@ -246,7 +278,7 @@ enum PatternAlphabet {
         }
 
         /// [...] after the opening bracket.
-        mutating func characterClass() -> Bool? {
+        mutating func characterClass() -> Int? {
             var negated = false
             if !atEnd && peek == 94 { negated = true; i += 1 }
             var members = ByteClass()
@@ -280,9 +312,9 @@ enum PatternAlphabet {
                 // Under (?i) a negated class excludes both cases of each letter it lists.
                 var complement = ByteClass()
                 for c in 0..<128 where !literalIn(members, UInt8(c)) { complement.insert(UInt8(c)) }
-                return intersects(complement)
+                return cost(complement)
             }
-            return intersects(members)
+            return cost(members)
         }
 
         /// One class member: returns its code point when it is a single character (a range may

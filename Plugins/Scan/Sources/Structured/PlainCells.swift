@@ -59,15 +59,22 @@ final class PlainCellClassifier: @unchecked Sendable {
     /// shape s's kinds at shapeKinds[shapeBounds[s]..<shapeBounds[s + 1]].
     private let shapeKinds: UnsafeMutableBufferPointer<PIIKind>
     private let shapeBounds: UnsafeMutableBufferPointer<Int>
-    /// PIIValidators.maxConfidence of each shapeKinds entry (looked up per plain cell).
+    /// PIIValidators.maxConfidence of each shapeKinds entry (looked up per plain cell), and the
+    /// highest of it from each entry to the end of its shape (a verdict at least that confident
+    /// ends the search).
     private let shapeMaxConfidence: UnsafeMutableBufferPointer<Double>
+    private let shapeRestMaxConfidence: UnsafeMutableBufferPointer<Double>
     /// The rule set is the digit-run search alone (no secret rule, no other personal-data
     /// pattern, as with `--only pii.cn_id_card`): a cell without a run of digits can hold no
     /// value, so it is only counted, not copied into the batch and searched.
     let digitRunsOnly: Bool
+    /// A cell of digits with one decimal point and no run of seven digits can hold no value
+    /// (StructuredScanner.decimalsHoldNothing): it is only counted, not searched.
+    let decimalsHoldNothing: Bool
 
-    init?(piiPatterns: [PIIPattern], digitRunsOnly: Bool = false) {
+    init?(piiPatterns: [PIIPattern], digitRunsOnly: Bool = false, decimalsHoldNothing: Bool = false) {
         self.digitRunsOnly = digitRunsOnly
+        self.decimalsHoldNothing = decimalsHoldNothing
         var run: (kinds: [PIIKind], token: ByteClass)?
         for p in piiPatterns {
             if case .digitRun(let cls) = p.extent { run = (p.kinds, cls); break }
@@ -77,6 +84,7 @@ final class PlainCellClassifier: @unchecked Sendable {
             kinds = []; token = PlainCell.alphabet
             shapeKinds = .allocate(capacity: 0)
             shapeMaxConfidence = .allocate(capacity: 0)
+            shapeRestMaxConfidence = .allocate(capacity: 0)
             shapeBounds = .allocate(capacity: 41)
             _ = shapeBounds.initialize(from: repeatElement(0, count: 41))
             return
@@ -96,6 +104,12 @@ final class PlainCellClassifier: @unchecked Sendable {
         _ = shapeKinds.initialize(from: flat)
         shapeMaxConfidence = .allocate(capacity: flat.count)
         _ = shapeMaxConfidence.initialize(from: flat.map(PIIValidators.maxConfidence))
+        var restMax = flat.map(PIIValidators.maxConfidence)
+        for shape in 0..<(bounds.count - 1) where bounds[shape + 1] - bounds[shape] > 1 {
+            for k in stride(from: bounds[shape + 1] - 2, through: bounds[shape], by: -1) { restMax[k] = max(restMax[k], restMax[k + 1]) }
+        }
+        shapeRestMaxConfidence = .allocate(capacity: flat.count)
+        _ = shapeRestMaxConfidence.initialize(from: restMax)
         shapeBounds = .allocate(capacity: bounds.count)
         _ = shapeBounds.initialize(from: bounds)
     }
@@ -104,17 +118,19 @@ final class PlainCellClassifier: @unchecked Sendable {
         shapeKinds.deallocate()
         shapeBounds.deallocate()
         shapeMaxConfidence.deallocate()
+        shapeRestMaxConfidence.deallocate()
     }
 
     /// PIIValidators.confidence of a plain value `b` of a shape `mayAccept` lets `kind` take,
     /// with the kinds of most table columns called directly (the dispatching function's own call
     /// was a twentieth of the CSV path) and without checking again that their bytes are digits:
     /// mobile and bank card numbers do not end in X (mayAccept), so they are all digits.
-    @inline(__always) static func confidence(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    /// Their tables come from `t` (read once by the caller, not per value).
+    @inline(__always) static func confidence(_ kind: PIIKind, _ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
         switch kind {
-        case .cnIDCard: return PIIValidators.idCard(b)
-        case .cnMobile: return PIIValidators.mobileDigits(b)
-        case .bankCard: return b.count >= 16 && b.count <= 19 ? PIIValidators.bankCardDigits(b) : nil
+        case .cnIDCard: return PIIValidators.idCard(b, t)
+        case .cnMobile: return PIIValidators.mobileDigits(b, t)
+        case .bankCard: return b.count >= 16 && b.count <= 19 ? PIIValidators.bankCardDigits(b, t) : nil
         default: return PIIValidators.confidence(kind, b)
         }
     }
@@ -148,21 +164,25 @@ final class PlainCellClassifier: @unchecked Sendable {
         return shapeBounds[shape] < shapeBounds[shape + 1]
     }
 
-    /// The kind and confidence the resolver gives the plain cell `b` (before column context), or nil.
-    @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>) -> (kind: PIIKind, confidence: Double)? {
+    /// The kind and confidence the resolver gives the plain cell `b` (before column context), or
+    /// nil; `t`: DigitTables.shared, read once by the caller.
+    @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> (kind: PIIKind, confidence: Double)? {
         let n = b.count
         // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
         guard n >= Self.shortestValue && n <= 19 else { return nil }
         let endsInX = b[n - 1] &- 48 >= 10
         guard n - (endsInX ? 1 : 0) >= 7 else { return nil }
-        let shape = n * 2 + (endsInX ? 1 : 0)
+        let shape = n &* 2 &+ (endsInX ? 1 : 0)
         var found = false, bestKind = PIIKind.cnIDCard, bestConfidence = -1.0
-        for k in shapeBounds[shape]..<shapeBounds[shape + 1] {
-            // A later kind only wins with a higher confidence.
-            if found && bestConfidence >= shapeMaxConfidence[k] { continue }
-            let kind = shapeKinds[k]
-            guard let conf = Self.confidence(kind, b) else { continue }
-            if conf > bestConfidence { found = true; bestKind = kind; bestConfidence = conf }
+        var k = shapeBounds[shape]
+        let end = shapeBounds[shape &+ 1]
+        while k < end {
+            // A later kind only wins with a higher confidence: none can when no kind left may give one.
+            if found && bestConfidence >= shapeRestMaxConfidence[k] { break }
+            if !found || bestConfidence < shapeMaxConfidence[k], let conf = Self.confidence(shapeKinds[k], b, t), conf > bestConfidence {
+                found = true; bestKind = shapeKinds[k]; bestConfidence = conf
+            }
+            k &+= 1
         }
         return found ? (bestKind, bestConfidence) : nil
     }
@@ -176,14 +196,29 @@ struct PlainHit {
     var confidence: Double
 }
 
-/// What the tally needs of every plain cell that is personal data (16 bytes, against a
-/// PlainHit's 64 and the value's bytes: a table batch has a hundred thousand of them).
+/// What the tally needs of every plain cell that is personal data (24 bytes, against a
+/// PlainHit's 64 and the value's bytes), or of a run of them.
 struct PlainCount {
     var confidence: Double
     /// How many cells of the batch's `cells` came before it (its place among the Hyperscan hits).
     var order: Int32
+    /// Hits it stands for: without a record, the column's hits one after another with this
+    /// kind and confidence (the CSV cell sorter's runs; their confidences add up one by one,
+    /// in the same order); 1 with a record.
+    var repeats: Int32
     var column: UInt16
     var kind: PIIKind
     /// The hit also has a PlainHit (the next one not yet read), for its value and location.
     var hasRecord: Bool
+}
+
+/// An open run of a table column's plain hits counted without a record, one after another with
+/// one kind and confidence (DelimitedParser.sortCellsByDigits): added to the batch as one
+/// PlainCount when it ends.
+struct PlainRun {
+    /// Runs are kept for table columns below this (one bit each in a word).
+    static let columns = 64
+    var confidence: Double
+    var repeats: Int32
+    var kind: PIIKind
 }

@@ -51,7 +51,30 @@ final class StructuredScanner {
         let digitRunsOnly = rules.secretRules.isEmpty && !rules.piiPatterns.isEmpty && rules.piiPatterns.allSatisfy {
             if case .digitRun = $0.extent { return true } else { return false }
         }
-        return PlainCellClassifier(piiPatterns: rules.piiPatterns, digitRunsOnly: digitRunsOnly)
+        return PlainCellClassifier(piiPatterns: rules.piiPatterns, digitRunsOnly: digitRunsOnly, decimalsHoldNothing: decimalsHoldNothing(rules))
+    }
+
+    /// Whether a cell of digits with one decimal point and no run of seven digits (an amount, a
+    /// price) holds no value under these rules, so that it is only counted: a cell's hits depend
+    /// on its own bytes (CellMemo.isExact), every pattern that can match digits and points needs
+    /// two points or more, and the searches over bytes need more than such a cell has (seven
+    /// digits in a row, four digits before a space or dash, an @).
+    static func decimalsHoldNothing(_ rules: CompiledRuleSet) -> Bool {
+        guard CellMemo.isExact(rules) else { return false }
+        let alphabet = ByteClass("0-9."), point = ByteClass(".")
+        for p in rules.piiPatterns {
+            if p.expression.isEmpty {
+                switch p.extent {
+                case .digitRun, .groupedDigits, .emailAddress: continue
+                default: return false
+                }
+            }
+            if let fewest = PatternAlphabet.fewest(of: point, in: p.expression, flags: p.flags, within: alphabet), fewest < 2 { return false }
+        }
+        for r in rules.secretRules {
+            if let fewest = PatternAlphabet.fewest(of: point, in: r.pattern, within: alphabet), fewest < 2 { return false }
+        }
+        return true
     }
 
     /// A table's batch: plain cells classified apart, and counted without a record when the
@@ -392,23 +415,32 @@ final class StructuredScanner {
 
         /// Counts the hits of plain cells that come before general cell `upTo`.
         mutating func countPlainCells(before upTo: Int, emit: (Finding) -> Void) {
-            while nextPlain < plainCounts.count {
-                let v = plainCounts[nextPlain]
+            // The loop's state in locals: the counters are stored through raw pointers, after
+            // which the struct's fields would be loaded again for every cell.
+            let (plainCounts, counts, sums, nameMatches) = (plainCounts, counts, sums, nameMatches)
+            let (kindCount, perValue, minimumConfidence) = (kindCount, perValue, minimumConfidence)
+            var next = nextPlain, records = nextRecord
+            defer { nextPlain = next; nextRecord = records }
+            while next < plainCounts.count {
+                let v = plainCounts[next]
                 guard Int(v.order) <= upTo else { return }
-                nextPlain += 1
-                let slot = Int(v.column) * kindCount + v.kind.ordinal
+                next += 1
+                let slot = Int(v.column) &* kindCount &+ v.kind.ordinal
                 // Most cells only add to the counters; the value is read for a sample or per value.
                 // (A hit without a record comes after one of its column and kind that counted.)
                 if !v.hasRecord || (!perValue && counts[slot] > 0) {
-                    if v.hasRecord { nextRecord += 1 }
+                    if v.hasRecord { records += 1 }
                     let conf = nameMatches[slot] ? min(0.99, v.confidence + PIIContext.boost(v.kind)) : v.confidence
                     guard conf >= minimumConfidence else { continue }
-                    counts[slot] += 1
-                    sums[slot] += conf
+                    counts[slot] += Int64(v.repeats)
+                    // One by one: the sum is the one the hits' own additions make.
+                    var sum = sums[slot]
+                    for _ in 0..<v.repeats { sum += conf }
+                    sums[slot] = sum
                     continue
                 }
-                let cell = plainHits[nextRecord].cell
-                nextRecord += 1
+                let cell = plainHits[records].cell
+                records += 1
                 let value = plainBytes[Int(cell.start)..<Int(cell.end)]
                 let (scanner, ref, table, name) = (scanner, ref, table, names[Int(cell.column)])
                 _ = countPII(v.kind, confidence: v.confidence, cell: cell, value: { String(decoding: value, as: UTF8.self) },
