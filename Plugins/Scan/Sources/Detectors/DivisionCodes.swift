@@ -57,6 +57,16 @@ public enum DivisionCodes {
     /// a full scan's start-up. Read as `table` reads them (ValidatorTests compare the two).
     static let regionNames: (provinces: [Int: String], cities: [Int: String]) = {
         var provinces: [Int: String] = [:], cities: [Int: String] = [:]
+        forEachCode { code, digits, name in
+            if digits == 2 { provinces[code] = String(decoding: name, as: UTF8.self) }
+            if digits == 4 { cities[code] = String(decoding: name, as: UTF8.self) }
+        }
+        return (provinces, cities)
+    }()
+
+    /// Each line of the data that is a code and a name ("110101 东城区"): the code, its number
+    /// of digits and the name's bytes, without making Strings of the lines not asked for.
+    static func forEachCode(_ body: (_ code: Int, _ digits: Int, _ name: UnsafeBufferPointer<UInt8>) -> Void) {
         var data = divisionCodesData
         data.withUTF8 { u in
             var i = 0
@@ -65,15 +75,11 @@ public enum DivisionCodes {
                 while i < u.count, u[i] >= 48, u[i] <= 57 { code = code * 10 + Int(u[i] - 48); digits += 1; i += 1 }
                 var end = i
                 while end < u.count, u[end] != 0x0A { end += 1 }
-                if (digits == 2 || digits == 4), i < end, u[i] == 0x20 {
-                    let name = String(decoding: UnsafeBufferPointer(rebasing: u[(i + 1)..<end]), as: UTF8.self)
-                    if digits == 2 { provinces[code] = name } else { cities[code] = name }
-                }
+                if i < end, u[i] == 0x20 { body(code, digits, UnsafeBufferPointer(rebasing: u[(i + 1)..<end])) }
                 i = end + 1
             }
         }
-        return (provinces, cities)
-    }()
+    }
     /// All county-level names (东城区, 正定县...).
     public static var countyNames: [String] { table.counties.keys.sorted().map { table.counties[$0]! } }
 
@@ -89,22 +95,12 @@ public enum DivisionCodes {
     static let bits: Bits = {
         var b = Bits()
         for p in permitProvinces.keys { b.provinces[p] = true }
-        var data = divisionCodesData
-        data.withUTF8 { u in
-            var i = 0
-            while i < u.count {
-                var code = 0, digits = 0
-                while i < u.count, u[i] >= 48, u[i] <= 57 { code = code * 10 + Int(u[i] - 48); digits += 1; i += 1 }
-                if i < u.count, u[i] == 0x20 {
-                    switch digits {
-                    case 2: b.provinces[code] = true
-                    case 4: b.cities[code] = true
-                    case 6: b.counties[code >> 6] |= 1 << UInt64(code & 63)
-                    default: break
-                    }
-                }
-                while i < u.count, u[i] != 0x0A { i += 1 }
-                i += 1
+        forEachCode { code, digits, _ in
+            switch digits {
+            case 2: b.provinces[code] = true
+            case 4: b.cities[code] = true
+            case 6: b.counties[code >> 6] |= 1 << UInt64(code & 63)
+            default: break
             }
         }
         return b
