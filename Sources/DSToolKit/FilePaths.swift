@@ -59,9 +59,9 @@ extension FilePaths {
     /// relative path "." and empty components after the first dropped (".." kept, as NSString
     /// keeps them); an absolute path that exists resolved through its symbolic links
     /// (`realpath`), one that does not tidied the same way on its text ("/a/./b/../c/" is "/a/c").
-    public static func standardized(_ path: String, home: String? = nil) -> String {
+    public static func standardized(_ path: String) -> String {
         var path = path
-        if path == "~" || path.hasPrefix("~/"), let home = home ?? Self.homeFolder() {
+        if path == "~" || path.hasPrefix("~/"), let home = Self.homeFolder() {
             path = home + path.dropFirst()
         }
         guard path.hasPrefix("/") else {

@@ -20,9 +20,4 @@ public final class MutexLock: @unchecked Sendable {
     public func unlock() { pthread_mutex_unlock(mutex) }
     /// Takes the lock if nobody holds it; true when taken.
     public func `try`() -> Bool { pthread_mutex_trylock(mutex) == 0 }
-
-    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock(); defer { unlock() }
-        return try body()
-    }
 }

@@ -54,6 +54,17 @@ final class PluginStartupTests: XCTestCase {
         for name in names { XCTAssertTrue(maps.contains("/" + name), "\(name) is not mapped") }
     }
 
+    /// `start` loads only names on the allow-list (here: those of this binary's that are on it,
+    /// already loaded, so loading them again changes nothing) and nothing for a file that is not ELF.
+    func testStartLoadsOnlyAllowedNames() throws {
+        let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let started = PluginPreload.start(libraryPath: exe)
+        XCTAssertEqual(started, PluginPreload.neededLibraries(path: exe).filter { PluginPreload.allowed.contains($0) })
+        XCTAssertTrue(started.contains("libcrypto.so.3"), "\(started)")
+        XCTAssertFalse(started.contains("libc.so.6"))
+        XCTAssertEqual(PluginPreload.start(libraryPath: "/nonexistent/libdstool-x.so"), [])
+    }
+
     /// Cut short anywhere, or with bytes replaced: never a crash, never a name that is not one
     /// of the real ones (a damaged table gives fewer or none).
     func testNeededLibrariesOfDamagedFilesAreNoneOrTheRealOnes() throws {
