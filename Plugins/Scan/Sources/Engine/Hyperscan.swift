@@ -30,48 +30,34 @@ public final class HSDatabase: @unchecked Sendable {
 
     /// Compiles, or loads the same database compiled earlier from the cache folder (compiling
     /// ~200 patterns takes seconds; loading takes milliseconds). The cache key covers every
-    /// expression, flag and id, the Hyperscan version and the CPU features it was built for.
-    public static func cached(_ expressions: [HSExpression], cacheDirectory: String? = HSDatabase.defaultCacheDirectory) throws -> HSDatabase {
+    /// expression, flag and id, the Hyperscan version and the CPU features it was built for; a
+    /// cached file is used only after `CacheFile`'s owner, mode and digest checks.
+    public static func cached(_ expressions: [HSExpression], cacheDirectory: String? = CacheFile.defaultFolder) throws -> HSDatabase {
         guard let dir = cacheDirectory else { return try HSDatabase(expressions) }
         var platform = hs_platform_info_t()
         _ = hs_populate_platform(&platform)
-        var key = "hyperscan \(String(cString: hs_version())) tune \(platform.tune) cpu \(platform.cpu_features)\n"
-        for e in expressions { key += "\(e.id) \(e.flags) \(e.expression)\n" }
-        let file = (dir as NSString).appendingPathComponent("scan-" + Digest.sha256Hex(Array(key.utf8)).prefix(32) + ".hsdb")
-        if let data = FileManager.default.contents(atPath: file) {
+        var text = "hyperscan \(String(cString: hs_version())) tune \(platform.tune) cpu \(platform.cpu_features)\n"
+        for e in expressions { text += "\(e.id) \(e.flags) \(e.expression)\n" }
+        let key = Array(text.utf8)
+        let file = FilePaths.appending(to: dir, "scan-db-" + Digest.sha256Hex(key).prefix(32) + ".dscache")
+        if let bytes = CacheFile.read(file, key: key, directory: dir) {
             var db: OpaquePointer?
-            let rc = data.withUnsafeBytes { hs_deserialize_database($0.baseAddress!.assumingMemoryBound(to: CChar.self), data.count, &db) }
+            let rc = bytes.withUnsafeBytes { hs_deserialize_database($0.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count, &db) }
             if rc == HS_SUCCESS, let db, let loaded = try? HSDatabase(adopting: db) { return loaded }
         }
         let compiled = try HSDatabase(expressions)
-        compiled.save(to: file, directory: dir)
+        compiled.save(to: file, key: key, directory: dir)
         return compiled
     }
 
-    /// $DSTOOL_CACHE_DIR, else $XDG_CACHE_HOME/dstool, else ~/.cache/dstool.
-    public static var defaultCacheDirectory: String? {
-        let env = ProcessInfo.processInfo.environment
-        if let d = env["DSTOOL_CACHE_DIR"] { return d.isEmpty ? nil : d }
-        if let x = env["XDG_CACHE_HOME"], x.hasPrefix("/") { return x + "/dstool" }
-        if let h = env["HOME"], h.hasPrefix("/") { return h + "/.cache/dstool" }
-        return nil
-    }
-
     /// Best effort: a cache that cannot be written only costs the next run a compile.
-    private func save(to file: String, directory: String) {
+    private func save(to file: String, key: [UInt8], directory: String) {
         var bytes: UnsafeMutablePointer<CChar>?
         var length = 0
         guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        Self.writeCacheFile(Data(bytes: bytes, count: length), to: file, directory: directory)
-    }
-
-    /// Writes a cache file atomically (private folder, owner-only file); failures are ignored.
-    private static func writeCacheFile(_ data: Data, to file: String, directory: String) {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let tmp = file + ".tmp\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
-        if rename(tmp, file) != 0 { unlink(tmp) }
+        let payload = Array(UnsafeRawBufferPointer(start: bytes, count: length))
+        CacheFile.write(payload, key: key, to: file, directory: directory)
     }
 
     private init(adopting db: OpaquePointer) throws {
@@ -146,13 +132,14 @@ public final class HSDatabase: @unchecked Sendable {
     /// asking Hyperscan parses each expression, which for ~200 rules cost a third of a small
     /// scan's start-up. The key covers every expression and the Hyperscan version. The closure
     /// is called with the index of an expression that does not parse (and rethrows).
-    public static func cachedWidths(_ expressions: [String], cacheDirectory: String? = HSDatabase.defaultCacheDirectory,
+    public static func cachedWidths(_ expressions: [String], cacheDirectory: String? = CacheFile.defaultFolder,
                                     failure: (Int, Error) throws -> Void) throws -> [(min: Int, max: Int?)] {
         if expressions.isEmpty { return [] }
         var key = "hyperscan \(String(cString: hs_version())) widths\n"
         for e in expressions { key += "\(e.utf8.count) \(e)\n" }
-        let file = cacheDirectory.map { ($0 as NSString).appendingPathComponent("scan-widths-" + Digest.sha256Hex(Array(key.utf8)).prefix(32) + ".txt") }
-        if let file, let data = FileManager.default.contents(atPath: file) {
+        let keyBytes = Array(key.utf8)
+        let file = cacheDirectory.map { FilePaths.appending(to: $0, "scan-widths-" + Digest.sha256Hex(keyBytes).prefix(32) + ".dscache") }
+        if let file, let dir = cacheDirectory, let data = CacheFile.read(file, key: keyBytes, directory: dir) {
             // One "min max" line per expression, max -1 when unbounded.
             let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
             let parsed: [(min: Int, max: Int?)] = lines.compactMap { line in
@@ -172,7 +159,7 @@ public final class HSDatabase: @unchecked Sendable {
         }
         if let file, let dir = cacheDirectory {
             let text = widths.map { "\($0.min) \($0.max ?? -1)\n" }.joined()
-            writeCacheFile(Data(text.utf8), to: file, directory: dir)
+            CacheFile.write(Array(text.utf8), key: keyBytes, to: file, directory: dir)
         }
         return widths
     }

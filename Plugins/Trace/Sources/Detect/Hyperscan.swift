@@ -35,7 +35,7 @@ public final class HSDatabase {
     /// Compiles the patterns, or loads the same database from the compile cache (see `HSCache`).
     public init(_ patterns: [HSPattern], cache: Bool = true) throws {
         precondition(!patterns.isEmpty)
-        let key = cache ? HSCache.key(patterns) : ""
+        let key = cache ? HSCache.key(patterns) : []
         if cache, let cached = HSCache.load(key) {
             db = cached
             patternCount = patterns.count
@@ -144,54 +144,35 @@ extension HSDatabase {
 }
 
 /// Compiling the detectors' databases takes seconds; loading a serialized copy takes
-/// milliseconds. Compiled databases are kept in `$DSTOOL_CACHE_DIR` (default
-/// `$XDG_CACHE_HOME/dstool` or `~/.cache/dstool`), under `hyperscan/<SHA-256 of the Hyperscan
-/// version and the patterns>.db`. A cache file is used only if it belongs to the user and only
-/// the user can write it; one that does not load (another CPU, another version) is recompiled.
-/// Nothing is written when the folder cannot be created.
+/// milliseconds. Compiled databases are kept in the cache folder (`CacheFile.defaultFolder`:
+/// `$DSTOOL_CACHE_DIR`, else `$XDG_CACHE_HOME/dstool` or `~/.cache/dstool`), under
+/// `hyperscan/<SHA-256 of the Hyperscan version and the patterns>.dscache`, and used only after
+/// `CacheFile`'s owner, mode and digest checks; one that does not load (another CPU, another
+/// version) is recompiled.
 public enum HSCache {
-    static let directory: String? = {
-        let env = ProcessInfo.processInfo.environment
-        var base: String
-        if let d = env["DSTOOL_CACHE_DIR"], !d.isEmpty { base = d }
-        else if let x = env["XDG_CACHE_HOME"], !x.isEmpty { base = (x as NSString).appendingPathComponent("dstool") }
-        else if let h = env["HOME"], !h.isEmpty { base = (h as NSString).appendingPathComponent(".cache/dstool") }
-        else { return nil }
-        let dir = (base as NSString).appendingPathComponent("hyperscan")
-        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
-        catch { return nil }
-        return dir
-    }()
+    static var directory: String? { CacheFile.defaultFolder.map { $0 + "/hyperscan" } }
 
-    static func key(_ patterns: [HSPattern]) -> String {
+    static func key(_ patterns: [HSPattern]) -> [UInt8] {
         var text = "hyperscan " + String(cString: hs_version()) + "\n"
         for p in patterns { text += "\(p.id) \(p.flags) \(p.expression)\n" }
-        return Digest.sha256Hex(Array(text.utf8))
+        return Array(text.utf8)
     }
 
-    static func path(_ key: String) -> String? { directory.map { ($0 as NSString).appendingPathComponent(key + ".db") } }
+    static func path(_ key: [UInt8], in directory: String) -> String { directory + "/" + Digest.sha256Hex(key) + ".dscache" }
 
-    static func load(_ key: String) -> OpaquePointer? {
-        guard let p = path(key) else { return nil }
-        var st = stat()
-        guard stat(p, &st) == 0, st.st_uid == getuid(), st.st_mode & 0o022 == 0, st.st_size > 0, st.st_size < 512 << 20,
-              let data = FileManager.default.contents(atPath: p) else { return nil }
+    static func load(_ key: [UInt8]) -> OpaquePointer? {
+        guard let dir = directory, let bytes = CacheFile.read(path(key, in: dir), key: key, directory: dir) else { return nil }
         var db: OpaquePointer?
-        let rc = data.withUnsafeBytes { b in hs_deserialize_database(b.baseAddress!.assumingMemoryBound(to: CChar.self), b.count, &db) }
+        let rc = bytes.withUnsafeBytes { b in hs_deserialize_database(b.baseAddress!.assumingMemoryBound(to: CChar.self), b.count, &db) }
         return rc == HS_SUCCESS ? db : nil
     }
 
-    static func store(_ key: String, _ db: OpaquePointer) {
-        guard let p = path(key) else { return }
+    static func store(_ key: [UInt8], _ db: OpaquePointer) {
+        guard let dir = directory else { return }
         var bytes: UnsafeMutablePointer<CChar>?
         var length = 0
         guard hs_serialize_database(db, &bytes, &length) == HS_SUCCESS, let bytes else { return }
         defer { free(bytes) }
-        let tmp = p + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        let written = write(fd, bytes, length)
-        close(fd)
-        if written == length { rename(tmp, p) } else { unlink(tmp) }
+        CacheFile.write(Array(UnsafeRawBufferPointer(start: bytes, count: length)), key: key, to: path(key, in: dir), directory: dir)
     }
 }
