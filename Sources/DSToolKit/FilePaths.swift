@@ -55,7 +55,8 @@ extension FilePaths {
 }
 
 extension FilePaths {
-    /// `NSString.standardizingPath` for the folders dstool searches: a leading "~" expanded; in a
+    /// `NSString.standardizingPath` for the folders dstool searches: a leading "~" or "~user"
+    /// expanded (an unknown user's "~name" is left as it is, as NSString leaves it); in a
     /// relative path "." and empty components after the first dropped (".." kept, as NSString
     /// keeps them); an absolute path that exists resolved through its symbolic links
     /// (`realpath`), one that does not tidied the same way on its text ("/a/./b/../c/" is "/a/c").
@@ -63,6 +64,11 @@ extension FilePaths {
         var path = path
         if path == "~" || path.hasPrefix("~/"), let home = Self.homeFolder() {
             path = home + path.dropFirst()
+        } else if path.hasPrefix("~") {
+            let name = path.dropFirst().prefix { $0 != "/" }
+            if let home = Self.homeFolder(ofUser: String(name)) {
+                path = home + path.dropFirst(1 + name.count)
+            }
         }
         guard path.hasPrefix("/") else {
             let parts = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -82,6 +88,16 @@ extension FilePaths {
             }
         }
         return "/" + kept.joined(separator: "/")
+    }
+
+    /// The home folder /etc/passwd (or NSS) gives for a user name, nil for an unknown user.
+    static func homeFolder(ofUser name: String) -> String? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil,
+              let dir = entry.pw_dir else { return nil }
+        return String(cString: dir)
     }
 
     static func homeFolder() -> String? {

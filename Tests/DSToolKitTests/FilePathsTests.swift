@@ -68,7 +68,8 @@ final class FilePathsTests: XCTestCase {
         for p in paths {
             XCTAssertEqual(FilePaths.standardized(p), (p as NSString).standardizingPath, p.debugDescription)
         }
-        for p in ["/", "/..", "/../a", "/tmp/nonexistent-dstool-x/../../y", "~", "~/nonexistent-dstool/./x", "/a/./b//c/"] {
+        for p in ["/", "/..", "/../a", "/tmp/nonexistent-dstool-x/../../y", "~", "~/nonexistent-dstool/./x", "/a/./b//c/",
+                  "~root", "~root/", "~root/x/./y", "~root/../tmp", "~nosuchuser-dstool", "~nosuchuser-dstool/x/./y"] {
             XCTAssertEqual(FilePaths.standardized(p), (p as NSString).standardizingPath, p.debugDescription)
         }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dstool-paths-\(getpid())").path
