@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import DSToolCryptoAudit
 
@@ -67,6 +68,47 @@ final class OtherSourceTests: XCTestCase {
             "crypto.key.hardcoded 7", "crypto.iv.static 7", "crypto.cipher.broken 7 3DES-168-CBC", "crypto.hash.weak 8 MD5",
             "crypto.key.size 10 RSA-1024", "crypto.protocol.weak 11 SSLv3", "crypto.tls.no-cert-validation 12", "crypto.random.weak 15 rand",
         ])
+    }
+
+    /// Prefix triggers (`EVP_`) are compared on the bytes of ASCII names; a name with other bytes
+    /// keeps String comparison, where a combining mark after the `_` makes a different character
+    /// (so `EVP_\u{301}md5` is no `EVP_` call, though its bytes start with `EVP_`).
+    func testPrefixTriggersOnASCIIAndOtherNames() {
+        let plain = "int f(void) {\n    EVP_DigestInit_ex(md, EVP_md5(), NULL);\n}\n"
+        XCTAssertEqual(sourceFindings("p.c", plain), ["crypto.hash.weak 2 MD5"])
+        let marked = "int f(void) {\n    EVP_DigestInit_ex(md, EVP_\u{301}md5(), NULL);\n}\n"
+        XCTAssertEqual(sourceFindings("m.c", marked), [])
+        let accented = "int f(void) {\n    EVP_DigestInit_ex(md, EVP_md5\u{E9}(), NULL);\n    h = EVP_sha1();\n}\n"
+        // Other bytes after the prefix: still an `EVP_` name (the catalog reads "md5é" as MD5).
+        XCTAssertEqual(sourceFindings("a.c", accented), ["crypto.hash.weak 2 MD5", "crypto.hash.weak 3 SHA-1"])
+    }
+
+    /// A use's column and evidence come from its line, found eight bytes at a time backwards: uses
+    /// on the first line, after short and long lines, after CRLF, at every indentation, and on a
+    /// line longer than 200 characters agree with a byte-by-byte walk.
+    func testUseColumnsAndEvidenceMatchTheirLines() {
+        var src = "MessageDigest.getInstance(\"MD5\");\n"
+        for width in 0..<20 {
+            src += String(repeating: " ", count: width) + "MessageDigest d\(width) = MessageDigest.getInstance(\"SHA1\");"
+            src += width % 3 == 0 ? "\r\n" : "\n"
+            src += String(repeating: "x", count: width * 3) + "\n"
+        }
+        src += String(repeating: "y", count: 230) + " = MessageDigest.getInstance(\"MD5\");"
+        let bytes = Array(src.utf8)
+        let facts = bytes.withUnsafeBufferPointer { SourceScanner.scan($0, language: .java) }
+        XCTAssertEqual(facts.uses.count, 22)
+        for u in facts.uses {
+            let offset = Int(u.offset!)
+            var ls = offset
+            while ls > 0 && bytes[ls - 1] != 0x0A { ls -= 1 }
+            var le = offset
+            while le < bytes.count && bytes[le] != 0x0A { le += 1 }
+            XCTAssertEqual(u.column, offset - ls + 1, "offset \(offset)")
+            var line = String(decoding: bytes[ls..<le], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.count > 200 { line = String(line.prefix(200)) + "…" }
+            XCTAssertEqual(u.evidence, line, "offset \(offset)")
+        }
+        XCTAssertEqual(facts.uses.first?.column, 15)
     }
 
     func testJavaScript() {

@@ -17,7 +17,9 @@ final class APISpec: @unchecked Sendable {
     enum Qualifier: Sendable, Equatable { case none, any, exact([String]), optional([String]) }
 
     var kind: Kind
-    var name: String
+    let name: String
+    /// `name`'s UTF-8 bytes, compared with tokens' bytes without a String per comparison.
+    let nameBytes: [UInt8]
     var qualifier: Qualifier
     var effects: [Effect]
     /// Only when the receiver is bound to this ("keygen", "rng", "cipher").
@@ -36,7 +38,7 @@ final class APISpec: @unchecked Sendable {
 
     init(kind: Kind, name: String, qualifier: Qualifier, effects: [Effect], requiresBinding: String?,
          requiresImport: String?, display: String) {
-        self.kind = kind; self.name = name; self.qualifier = qualifier; self.effects = effects
+        self.kind = kind; self.name = name; self.nameBytes = Array(name.utf8); self.qualifier = qualifier; self.effects = effects
         self.requiresBinding = requiresBinding; self.requiresImport = requiresImport; self.display = display
     }
 }

@@ -134,8 +134,10 @@ struct LexResult {
 /// so that code in comments and strings is never mistaken for calls, and it never fails: text that
 /// does not parse still yields tokens.
 enum Lexer {
-    // Byte classes (white space last: `>= cSpace` is white space).
-    static let cOther: UInt8 = 0, cIdent: UInt8 = 1, cDigit: UInt8 = 2, cSpace: UInt8 = 3, cNewline: UInt8 = 4
+    // Byte classes (white space last: `>= cSpace` is white space; punctuation first: `<= cSpecial`).
+    // `cSpecial` is punctuation that may start something other than an operator (a string, a
+    // comment, a number, a regex): only those bytes go through the `switch` before the operator code.
+    static let cOther: UInt8 = 0, cSpecial: UInt8 = 1, cIdent: UInt8 = 2, cDigit: UInt8 = 3, cSpace: UInt8 = 4, cNewline: UInt8 = 5
     static let classes: UnsafeMutablePointer<UInt8> = {
         let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
         t.initialize(repeating: cOther, count: 256)
@@ -147,6 +149,7 @@ enum Lexer {
         for c in 0x80...0xFF { t[c] = cIdent }
         for c in [0x20, 0x09, 0x0D, 0x0B, 0x0C] { t[c] = cSpace }
         t[0x0A] = cNewline
+        for c in [0x2E, 0x22, 0x27, 0x60, 0x40, 0x23, 0x2F] { t[c] = cSpecial }  // . " ' ` @ # /
         return t
     }()
 
@@ -231,8 +234,15 @@ enum Lexer {
                 repeat {
                     if k == cNewline {
                         line &+= 1
-                        // Indentation: eight spaces at a time (the newline itself is passed below).
-                        while i + 9 <= n && UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self) == 0x2020_2020_2020_2020 { i += 8 }
+                        // Indentation of any width: the spaces after the newline counted eight
+                        // bytes at a time (the first byte that is not a space ends the count; the
+                        // newline itself is passed below).
+                        while i &+ 9 <= n {
+                            let word = UInt64(littleEndian: UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self))
+                            let spaces = (word ^ 0x2020_2020_2020_2020).trailingZeroBitCount &>> 3
+                            i &+= spaces
+                            if spaces < 8 { break }
+                        }
                     }
                     i &+= 1
                     guard i < n else { break }
@@ -244,7 +254,26 @@ enum Lexer {
             if k == cIdent {
                 let s = i
                 var h: UInt32 = 2166136261
-                while i < n && identOrDigit[Int(p[i])] { h = (h ^ UInt32(p[i])) &* 16777619; i &+= 1 }
+                // Four bytes per bounds check while four remain (most identifiers end within them),
+                // then byte by byte.
+                identifier: do {
+                    while i &+ 4 <= n {
+                        let b0 = p[i]
+                        guard identOrDigit[Int(b0)] else { break identifier }
+                        h = (h ^ UInt32(b0)) &* 16777619
+                        let b1 = p[i &+ 1]
+                        guard identOrDigit[Int(b1)] else { i &+= 1; break identifier }
+                        h = (h ^ UInt32(b1)) &* 16777619
+                        let b2 = p[i &+ 2]
+                        guard identOrDigit[Int(b2)] else { i &+= 2; break identifier }
+                        h = (h ^ UInt32(b2)) &* 16777619
+                        let b3 = p[i &+ 3]
+                        guard identOrDigit[Int(b3)] else { i &+= 3; break identifier }
+                        h = (h ^ UInt32(b3)) &* 16777619
+                        i &+= 4
+                    }
+                    while i < n && identOrDigit[Int(p[i])] { h = (h ^ UInt32(p[i])) &* 16777619; i &+= 1 }
+                }
                 // String prefixes glued to a quote: Python r"", b'', f"", C# @"" / $"", C++ R"(...)".
                 if i < n && (p[i] == 0x22 || p[i] == 0x27) {
                     let len = i - s
@@ -285,93 +314,95 @@ enum Lexer {
                 regexAllowed = false
                 continue
             }
-            switch c {
-            case 0x2E: // .
-                // A number that starts with its decimal point (.5); else the operator.
-                if i + 1 < n && classes[Int(p[i + 1])] == cDigit {
-                    let s = i
-                    i = numberEnd(p, n, from: s, identOrDigit: identOrDigit)
-                    push(.number, s, i, line)
-                    regexAllowed = false
-                    continue
-                }
-            case 0x22, 0x27: // " '
-                if c == 0x27 && rules.charLiterals {
-                    // A character literal: short, escape-aware, never spans lines.
-                    let s = i
-                    i = skipQuoted(0x27, from: i + 1, multiline: false, backslash: true)
-                    push(.string, s, i, line)
-                    regexAllowed = false
-                    continue
-                }
-                let l = line
-                let q = i
-                i = stringEnd(p, n, at: q, rules: rules, line: &line)
-                pushString(q, quote: q, i, l)
-                regexAllowed = false
-                continue
-            case 0x60: // `
-                if rules.backtickStrings {
-                    let s = i, l = line
-                    i = skipQuoted(0x60, from: i + 1, multiline: true, backslash: rules.regexLiterals)
-                    pushString(s, quote: s, i, l)
-                    regexAllowed = false
-                    continue
-                }
-            case 0x40: // @
-                if rules.verbatimStrings && i + 1 < n && p[i + 1] == 0x22 {
-                    let s = i, l = line
-                    var j = i + 2
-                    while j < n {
-                        if p[j] == 0x22 { if j + 1 < n && p[j + 1] == 0x22 { j += 2; continue }; j += 1; break }
-                        if p[j] == 0x0A { line += 1 }
-                        j += 1
+            if k == cSpecial {
+                switch c {
+                case 0x2E: // .
+                    // A number that starts with its decimal point (.5); else the operator.
+                    if i + 1 < n && classes[Int(p[i + 1])] == cDigit {
+                        let s = i
+                        i = numberEnd(p, n, from: s, identOrDigit: identOrDigit)
+                        push(.number, s, i, line)
+                        regexAllowed = false
+                        continue
                     }
-                    i = j
-                    push(.string, s, i, l)
+                case 0x22, 0x27: // " '
+                    if c == 0x27 && rules.charLiterals {
+                        // A character literal: short, escape-aware, never spans lines.
+                        let s = i
+                        i = skipQuoted(0x27, from: i + 1, multiline: false, backslash: true)
+                        push(.string, s, i, line)
+                        regexAllowed = false
+                        continue
+                    }
+                    let l = line
+                    let q = i
+                    i = stringEnd(p, n, at: q, rules: rules, line: &line)
+                    pushString(q, quote: q, i, l)
+                    regexAllowed = false
                     continue
-                }
-            case 0x23: // #
-                if rules.hashComments {
-                    i = lineEnd(p, n, from: i)
-                    continue
-                }
-            case 0x2F: // /
-                if rules.slashComments && i + 1 < n {
-                    if p[i + 1] == 0x2F {
+                case 0x60: // `
+                    if rules.backtickStrings {
+                        let s = i, l = line
+                        i = skipQuoted(0x60, from: i + 1, multiline: true, backslash: rules.regexLiterals)
+                        pushString(s, quote: s, i, l)
+                        regexAllowed = false
+                        continue
+                    }
+                case 0x40: // @
+                    if rules.verbatimStrings && i + 1 < n && p[i + 1] == 0x22 {
+                        let s = i, l = line
+                        var j = i + 2
+                        while j < n {
+                            if p[j] == 0x22 { if j + 1 < n && p[j + 1] == 0x22 { j += 2; continue }; j += 1; break }
+                            if p[j] == 0x0A { line += 1 }
+                            j += 1
+                        }
+                        i = j
+                        push(.string, s, i, l)
+                        continue
+                    }
+                case 0x23: // #
+                    if rules.hashComments {
                         i = lineEnd(p, n, from: i)
                         continue
                     }
-                    if p[i + 1] == 0x2A {
-                        i += 2
-                        while i + 1 < n && !(p[i] == 0x2A && p[i + 1] == 0x2F) { if p[i] == 0x0A { line &+= 1 }; i &+= 1 }
-                        i = min(i + 2, n)
+                case 0x2F: // /
+                    if rules.slashComments && i + 1 < n {
+                        if p[i + 1] == 0x2F {
+                            i = lineEnd(p, n, from: i)
+                            continue
+                        }
+                        if p[i + 1] == 0x2A {
+                            i += 2
+                            while i + 1 < n && !(p[i] == 0x2A && p[i + 1] == 0x2F) { if p[i] == 0x0A { line &+= 1 }; i &+= 1 }
+                            i = min(i + 2, n)
+                            continue
+                        }
+                    }
+                    if rules.regexLiterals && regexAllowed {
+                        i = skipRegex(p, n, from: i + 1)
+                        regexAllowed = false
                         continue
                     }
+                default: break
                 }
-                if rules.regexLiterals && regexAllowed {
-                    i = skipRegex(p, n, from: i + 1)
-                    regexAllowed = false
-                    continue
-                }
-            default: break
             }
             // Operators: two-character forms that matter for the analysis, else one character.
             var op = UInt16(c)
             var len = 1
             // The second byte of a two-character operator is punctuation: an operator followed by a
             // name, a number or white space (most are) is one character without the pair look-up.
-            if i + 1 < n && classes[Int(p[i + 1])] == cOther {
-                let d = p[i + 1]
+            if i &+ 1 < n && classes[Int(p[i &+ 1])] <= cSpecial {
+                let d = p[i &+ 1]
                 let pair = Int(c) << 8 | Int(d)
                 if twoCharOperatorBits[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { op |= UInt16(d) << 8; len = 2 }
             }
             let idx = tokenCount
-            push(.op, i, i + len, line, op: op)
+            push(.op, i, i &+ len, line, op: op)
             if op == 0x3D || op == 0x3D3A { out.assignments.append(Int32(idx)) }  // "=" or ":="
             // After ")", "]" or "}" a "/" divides; after other operators it starts a regex.
             if rules.regexLiterals { regexAllowed = !(c == 0x29 || c == 0x5D || c == 0x7D) }
-            i += len
+            i &+= len
         }
     }
 

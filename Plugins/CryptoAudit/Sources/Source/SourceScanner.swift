@@ -152,6 +152,15 @@ struct FileAnalyzer {
         for b in s.utf8 { if p[Int(t.start) + k] != b { return false }; k += 1 }
         return true
     }
+    /// `identIs` with the name's UTF-8 bytes at hand (the API tables keep them).
+    func identIs(_ i: Int, _ bytes: [UInt8]) -> Bool {
+        guard i >= 0 && i < toks.count && toks[i].kind == .ident else { return false }
+        let t = toks[i]
+        guard bytes.count == Int(t.end - t.start) else { return false }
+        let q = p + Int(t.start)
+        for k in bytes.indices where bytes[k] != q[k] { return false }
+        return true
+    }
     func isIdent(_ i: Int) -> Bool { i >= 0 && i < toks.count && toks[i].kind == .ident }
     /// `.`, `?.`, `->`, `::`: member access.
     func isMemberOp(_ i: Int) -> Bool { isOp(i, ".") || isOp2(i, "?.") || isOp2(i, "->") || isOp2(i, "::") }
@@ -325,11 +334,17 @@ struct FileAnalyzer {
             let t = Int(t32)
             let h = toks[t].hash
             if let list = byName[h] {
-                for si in list where identIs(t, specs[si].name) { apply(specs[si], at: t) }
+                for si in list where identIs(t, specs[si].nameBytes) { apply(specs[si], at: t) }
             } else {
+                // An ASCII identifier is compared on its bytes (String.hasPrefix would agree);
+                // others take the String path once.
+                let tk = toks[t]
+                let bytes = UnsafeBufferPointer(start: p + Int(tk.start), count: Int(tk.end - tk.start))
+                let name: String? = bytes.allSatisfy({ $0 < 0x80 }) ? nil : text(t)
                 for si in prefixSpecs {
                     let spec = specs[si]
-                    if text(t).hasPrefix(spec.name) { apply(spec, at: t) }
+                    if let name { if name.hasPrefix(spec.name) { apply(spec, at: t) } }
+                    else if Self.hasPrefix(bytes, spec.nameBytes) { apply(spec, at: t) }
                 }
             }
         }
@@ -348,6 +363,13 @@ struct FileAnalyzer {
         facts.uses = resolved
         facts.constants = exports()
         return facts
+    }
+
+    /// Whether `bytes` start with `prefix`.
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard prefix.count <= bytes.count else { return false }
+        for k in prefix.indices where bytes[k] != prefix[k] { return false }
+        return true
     }
 
     // MARK: - Matching a spec at a trigger
@@ -802,9 +824,13 @@ struct FileAnalyzer {
             guard a + 1 < toks.count else { continue }
             // Literals (and `{...}` byte arrays) are what other files look up; skip everything else early.
             let vt = toks[a + 1]
-            guard vt.kind == .string || vt.kind == .number || (vt.kind == .op && vt.op == 0x7B) || (vt.kind == .ident && isConfigLookup(a + 1)) else { continue }
+            let literal = vt.kind == .string || vt.kind == .number || (vt.kind == .op && vt.op == 0x7B)
+            guard literal || vt.kind == .ident else { continue }
+            // The name (remembered per scanner) before the look-ahead for a configuration read:
+            // both are pure, and most names assigned from other names are not exported.
             let t = toks[nt]
             guard exportable.value(p + Int(t.start), Int(t.end - t.start), hash: t.hash) else { continue }
+            guard literal || isConfigLookup(a + 1) else { continue }
             var v = evaluate((a + 1)..<expressionEnd(from: a + 1))
             v = resolveLocal(v, at: a, depth: 1)
             switch v {
@@ -823,8 +849,10 @@ struct FileAnalyzer {
     func isConfigLookup(_ from: Int) -> Bool {
         var j = from
         while j < toks.count && j - from < 8 {
-            if toks[j].kind == .ident && Self.configWordSet.contains(toks[j].hash)
-                && (Self.configGetters.contains(text(j)) || Self.configContainers.contains(text(j))) { return true }
+            if toks[j].kind == .ident && Self.configWordSet.contains(toks[j].hash) {
+                let name = text(j)
+                if Self.configGetters.contains(name) || Self.configContainers.contains(name) { return true }
+            }
             if isOp(j, ";") { return false }
             j += 1
         }
