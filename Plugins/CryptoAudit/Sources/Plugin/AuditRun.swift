@@ -341,20 +341,15 @@ final class AuditRun {
 
         mutating func add(_ unit: JudgedUnit) {
             var h = 0
-            // Observations are read in place through a buffer pointer (a `for o in`, or passing
-            // `unit.observations[j]` on, copied each, retaining and releasing all its parts).
-            unit.observations.withUnsafeBufferPointer { observations in
-                unit.hits.withUnsafeBufferPointer { hits in
-                    for j in observations.indices {
-                        let ids = inventory.add(observations[j])
-                        while h < unit.hitEnds[j] {
-                            let rule = hits[h].rule
-                            guard dedup.accept(rule: rule, location: observations[j].location, subject: hits[h].subject) else { h += 1; continue }
-                            run.context.emit(hits[h].finding)
-                            inventory.attach(ruleId: AuditRules.definitions[rule].id, to: ids)
-                            h += 1
-                        }
-                    }
+            // Observations are read in place (a `for o in` copied each, retaining all its parts).
+            for j in unit.observations.indices {
+                let ids = inventory.add(unit.observations[j])
+                while h < unit.hitEnds[j] {
+                    let hit = unit.hits[h]
+                    h += 1
+                    guard dedup.accept(rule: hit.rule, location: unit.observations[j].location, subject: hit.subject) else { continue }
+                    run.context.emit(hit.finding)
+                    inventory.attach(ruleId: AuditRules.definitions[hit.rule].id, to: ids)
                 }
             }
         }
