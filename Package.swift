@@ -17,6 +17,8 @@ let systemModules: [Target] = [
     .target(name: "CDSToolSM", path: "Plugins/Encrypt/CSM", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
     // The input layer's byte scans (text detection) with SSE2, which Swift cannot express.
     .target(name: "CDSToolText", path: "Sources/CDSToolText"),
+    // The scan plugin's 64-byte masks (digits, cell ends) with SSE2 movemask, inlined into its Swift.
+    .target(name: "CDSToolScanBits", path: "Plugins/Scan/CBits"),
 ]
 
 /// A Swift plugin is a folder under Plugins/: `Sources/` holds the logic target (what tests
@@ -43,7 +45,7 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 // One line per plugin (kept apart by the comment lines so that parallel edits merge cleanly).
 var swiftPlugins: [SwiftPlugin] = []
 // leak detection: dstool scan
-swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", "CDSToolScanBits", yams]))
 // masking: dstool mask / unmask
 swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", "CDSToolSM", yams]))
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash

@@ -299,6 +299,51 @@ final class ValidatorTests: XCTestCase {
         }
     }
 
+    /// The ID number's check (a vector multiply-add over the bytes in place) accepts exactly the
+    /// check character the weights table gives, for thousands of numbers with a real region and
+    /// birth date and every digit varied; and rejects a non-digit anywhere in the first 17.
+    func testIDCardChecksumAgreesWithTheWeightsTable() {
+        var g = SyntheticPII(seed: 61)
+        for _ in 0..<3_000 {
+            // Region and date from the generator; the sequence digits, and one digit in front of
+            // them too, at random (still a real region or date often, a rejection otherwise).
+            var first17 = Array(g.idCard().utf8.prefix(17))
+            first17[14] = UInt8(ascii: "0") + UInt8(g.rng.next() % 10)
+            first17[15] = UInt8(ascii: "0") + UInt8(g.rng.next() % 10)
+            first17[16] = UInt8(ascii: "0") + UInt8(g.rng.next() % 10)
+            let expected = CNIDCard.checkByte(first17[...])!
+            let datesAndRegionHold = (first17 + [expected]).withUnsafeBufferPointer { CNIDCard.validity($0) } != nil
+            for last in Array("0123456789Xx".utf8) {
+                let id = first17 + [last]
+                let accepted = id.withUnsafeBufferPointer { CNIDCard.validity($0) } != nil
+                XCTAssertEqual(accepted, datesAndRegionHold && (last == expected || last == UInt8(ascii: "x") && expected == UInt8(ascii: "X")),
+                               String(decoding: id, as: UTF8.self))
+            }
+            var notDigit = first17 + [expected]
+            notDigit[Int(g.rng.next() % 17)] = UInt8(ascii: "A")
+            XCTAssertNil(notDigit.withUnsafeBufferPointer { CNIDCard.validity($0) })
+        }
+    }
+
+    /// Luhn's 16-to-19-digit path (a vector over the last sixteen) agrees with the digit-by-digit
+    /// loop on random numbers of every length, valid or not, and on every digit's place.
+    func testLuhnVectorPathAgreesWithTheLoop() {
+        var g = SyntheticPII(seed: 62)
+        for length in 16...19 {
+            for _ in 0..<2_000 {
+                var digits = (0..<length).map { _ in UInt8(ascii: "0") + UInt8(g.rng.next() % 10) }
+                if g.rng.next() % 2 == 0 { digits = Array(g.luhnComplete(String(decoding: digits.dropLast(), as: UTF8.self)).utf8) }
+                let fast = digits.withUnsafeBufferPointer { Luhn.isValid16to19($0) }
+                XCTAssertEqual(fast, Luhn.isValid(digits as [UInt8]), String(decoding: digits, as: UTF8.self))
+                // Every other digit from the right doubled: changing one digit by 1 breaks the sum.
+                var changed = digits
+                let at = Int(g.rng.next() % UInt64(length))
+                changed[at] = changed[at] == UInt8(ascii: "9") ? UInt8(ascii: "0") : changed[at] + 1
+                XCTAssertEqual(changed.withUnsafeBufferPointer { Luhn.isValid16to19($0) }, Luhn.isValid(changed as [UInt8]))
+            }
+        }
+    }
+
     func testKindMetadata() {
         XCTAssertEqual(PIIKind.allCases.map(\.rawValue), [
             "cn_id_card", "cn_id_card_15", "cn_mobile", "cn_landline", "bank_card", "cn_uscc", "passport", "hk_macao_permit",

@@ -1,3 +1,4 @@
+import CDSToolScanBits
 import Foundation
 
 /// 居民身份证号 (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, and an
@@ -50,39 +51,12 @@ public enum CNIDCard {
             | (((high & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | high)
         let digit16 = b[16] &- 48
         guard notDigits & 0x8080_8080_8080_8080 == 0, digit16 < 10 else { return nil }
-        let head = raw.loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
-        let weights = SIMD16<UInt16>(7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4)
-        // Summed by halves (wrappedSum() was a call to a generic reduction).
-        let products = SIMD16<UInt16>(truncatingIfNeeded: head) &* weights
-        let eight = products.lowHalf &+ products.highHalf, four = eight.lowHalf &+ eight.highHalf, two = four.lowHalf &+ four.highHalf
-        let sum = Int(two[0]) + Int(two[1]) + Int(digit16) * Int(weight(16))
+        // SSE2 multiply-adds (CDSToolScanBits; Swift's SIMD widening was a call per number).
+        let sum = Int(dstool_scan_id_weighted_sum17(b.baseAddress!))
         guard checkByte(remainder: sum % 11) == last else { return nil }
         guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14]), today: t.today) else { return nil }
         let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6), t)
         return region == .invalid ? nil : region
-    }
-
-    /// Weight of digit `i` (2^(17-i) mod 11), without a global array lookup.
-    @inline(__always) static func weight(_ i: Int) -> UInt8 {
-        switch i {
-        case 0: return 7
-        case 1: return 9
-        case 2: return 10
-        case 3: return 5
-        case 4: return 8
-        case 5: return 4
-        case 6: return 2
-        case 7: return 1
-        case 8: return 6
-        case 9: return 3
-        case 10: return 7
-        case 11: return 9
-        case 12: return 10
-        case 13: return 5
-        case 14: return 8
-        case 15: return 4
-        default: return 2
-        }
     }
 
     /// The check character ("10X98765432") for a weighted sum's remainder mod 11.
@@ -238,15 +212,8 @@ public enum Luhn {
         let notDigits = (((low & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | low)
             | (((high & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | high)
         guard notDigits & 0x8080_8080_8080_8080 == 0 else { return false }
-        let v = raw.loadUnaligned(as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
-        // Lane k is 15 - k places from the right: the even lanes are doubled, v + (v - 9 when
-        // v > 4), in wrapping bytes (each lane ends in 0...9).
-        let evenLanes = SIMD16<UInt8>(255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0, 255, 0)
-        let nines = SIMD16<UInt8>(repeating: 0).replacing(with: 9, where: v .> SIMD16<UInt8>(repeating: 4))
-        let lanes = v &+ ((v &- nines) & evenLanes)
-        // At most 16 * 9 = 144: the byte sums do not overflow.
-        let eight = lanes.lowHalf &+ lanes.highHalf, four = eight.lowHalf &+ eight.highHalf, two = four.lowHalf &+ four.highHalf
-        var sum = Int(two[0]) + Int(two[1])
+        // Byte k is 15 - k places from the right: the even ones are doubled (CDSToolScanBits, SSE2).
+        var sum = Int(dstool_scan_luhn_sum16(raw.assumingMemoryBound(to: UInt8.self)))
         // Places 16 (as it is), 17 (doubled) and 18 (as it is) from the right.
         var place = 16, i = n - 17
         while i >= 0 {

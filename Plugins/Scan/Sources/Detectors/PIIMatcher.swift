@@ -1,4 +1,5 @@
 import CDSToolHyperscan
+import CDSToolScanBits
 import DSToolKit
 import Foundation
 
@@ -181,18 +182,9 @@ struct PIICandidateCollector {
         for (i, e) in extents.enumerated() { if case .emailAddress(let c, let t) = e { index = i; cls = c; trim = t } }
         guard index >= 0 else { return }
         let n = count
-        let raw = UnsafeRawPointer(b)
-        let atSign = SIMD16<UInt8>(repeating: 64)
         var i = 0
         while i < n {
-            while i + 64 <= n {
-                let found = (raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self) .== atSign)
-                    .| (raw.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self) .== atSign)
-                    .| (raw.loadUnaligned(fromByteOffset: i + 32, as: SIMD16<UInt8>.self) .== atSign)
-                    .| (raw.loadUnaligned(fromByteOffset: i + 48, as: SIMD16<UInt8>.self) .== atSign)
-                if any(found) { break }
-                i += 64
-            }
+            while i + 64 <= n && dstool_scan_contains_byte64(b + i, 64) == 0 { i += 64 }
             while i < n && b[i] != 64 { i += 1 }
             guard i < n else { break }
             var label = 0
@@ -229,15 +221,13 @@ struct PIICandidateCollector {
         }
         guard runIndex >= 0 || groupIndex >= 0 else { return }
         let n = count
-        let raw = UnsafeRawPointer(b)
         let groups = groupIndex >= 0
         var scan = DigitRunScan(b: b, n: n, cls: cls, runIndex: runIndex, groupIndex: groupIndex, tokenLengths: digitRunTokenLengths)
         // Masks cover bytes [block, block + 64); a run may begin in the first 58 of them (its
         // seven digits, or four and the byte after, are then inside the mask).
         var block = 0
         while block + 64 <= n {
-            let digits = Self.digitBits(raw, block) | Self.digitBits(raw, block + 16) << 16
-                | Self.digitBits(raw, block + 32) << 32 | Self.digitBits(raw, block + 48) << 48
+            let digits = dstool_scan_digit_bits64(b + block)
             let two = digits & (digits >> 1), four = two & (two >> 2)
             let seven = four & (four >> 3)
             var starts = seven
@@ -269,22 +259,6 @@ struct PIICandidateCollector {
                 q += 1
             }
         }
-    }
-
-    /// Bit k set when byte `at + k` (k < 16) is an ASCII digit. (The low bit of each byte's flag
-    /// gathered by a multiply: Swift's SIMD has no movemask.)
-    @inline(__always) static func digitBits(_ raw: UnsafeRawPointer, _ at: Int) -> UInt64 {
-        let v = raw.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self) &- SIMD16<UInt8>(repeating: 48)
-        return gatherFlags(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: v .< SIMD16<UInt8>(repeating: 10)))
-    }
-
-    /// Sixteen 0/1 bytes as sixteen bits, bit k for byte k: each half's bytes gathered by a
-    /// multiplication whose partial products never overlap (no carry into the top byte).
-    @inline(__always) static func gatherFlags(_ flags: SIMD16<UInt8>) -> UInt64 {
-        let halves = unsafeBitCast(flags, to: SIMD2<UInt64>.self)
-        let low = (halves[0] &* 0x0102_0408_1020_4080) >> 56
-        let high = (halves[1] &* 0x0102_0408_1020_4080) >> 56
-        return low | high << 8
     }
 
     /// The state of findDigitRuns between visits: runs are visited in order, each once.
