@@ -51,16 +51,7 @@ public enum CacheFile {
               st.st_size <= maximumSize else { return nil }
         let size = Int(st.st_size)
         var bytes = [UInt8](repeating: 0, count: size)
-        let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in
-            var done = 0
-            while done < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + done, size - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
+        let complete = bytes.withUnsafeMutableBytes { FileDescriptorIO.readFully(fd, into: $0) } == size
         let payloadStart = magic.count + digestLength
         guard complete, bytes.starts(with: magic) else { return nil }
         let actual = bytes.withUnsafeBytes { digest(key: key, payload: UnsafeRawBufferPointer(rebasing: $0[payloadStart...])) }
@@ -78,20 +69,12 @@ public enum CacheFile {
             guard mkdir(directory, 0o700) == 0 || errno == EEXIST else { return }
         }
         guard folderProblem(directory) == nil else { return }
-        let tmp = path + ".tmp\(getpid())"
+        // Process id and a random part: a file left by a crashed run cannot block this one.
+        let tmp = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         let contents = magic + payload.withUnsafeBytes { digest(key: key, payload: $0) } + payload
-        let written = contents.withUnsafeBytes { buffer -> Bool in
-            var done = 0
-            while done < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
-            }
-            return true
-        }
+        let written = contents.withUnsafeBytes { FileDescriptorIO.writeAll(fd, $0) }
         if close(fd) != 0 || !written || rename(tmp, path) != 0 { unlink(tmp) }
     }
 

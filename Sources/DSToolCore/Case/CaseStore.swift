@@ -99,13 +99,7 @@ public enum CaseFormat {
             let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw DSToolError.io(String(cString: strerror(errno))) }
             var header = [UInt8](repeating: 0, count: 100)
-            var got = 0
-            while got < header.count {
-                let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                got += n
-            }
+            let got = header.withUnsafeMutableBytes { FileDescriptorIO.readFully(fd, into: $0) } ?? 0
             close(fd)
             header.removeSubrange(got...)
             let magic = Array("SQLite format 3\0".utf8)

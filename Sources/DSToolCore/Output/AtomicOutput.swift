@@ -45,15 +45,7 @@ public final class AtomicOutput {
     public var isStandardOutput: Bool { fd == STDOUT_FILENO && finalPath == nil && tempPath == nil && !special }
 
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
-        var off = 0
-        while off < buffer.count {
-            let n = Glibc.write(fd, buffer.baseAddress! + off, buffer.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw DSToolError.io(String(cString: strerror(errno)))
-            }
-            off += n
-        }
+        guard FileDescriptorIO.writeAll(fd, buffer) else { throw DSToolError.io(String(cString: strerror(errno))) }
     }
 
     public func write(_ data: Data) throws { try data.withUnsafeBytes { try write($0) } }

@@ -34,14 +34,9 @@ public final class ReportStream {
         if !isTerminal { startBuffering() }
     }
 
-    /// Writes all of `bytes` to `fd` (a write error other than EINTR ends it: nothing to tell).
+    /// Writes all of `bytes` to `fd` (a write error ends it: nothing to tell).
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
-        var off = 0
-        while off < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
-            if n < 0 { if errno == EINTR { continue }; return }
-            off += n
-        }
+        FileDescriptorIO.writeAll(fd, bytes)
     }
 
     public init(file: AtomicOutput) {
