@@ -148,11 +148,9 @@ struct FileAnalyzer {
         if let same = s.utf8.withContiguousStorageIfAvailable({ memcmp($0.baseAddress!, p + Int(t.start), len) == 0 }) {
             return same
         }
-        var k = 0
-        for b in s.utf8 { if p[Int(t.start) + k] != b { return false }; k += 1 }
-        return true
+        return identIs(i, Array(s.utf8))
     }
-    /// `identIs` with the name's UTF-8 bytes at hand (the API tables keep them).
+    /// `identIs` with the name's UTF-8 bytes at hand (the API tables keep them), compared in line.
     func identIs(_ i: Int, _ bytes: [UInt8]) -> Bool {
         guard i >= 0 && i < toks.count && toks[i].kind == .ident else { return false }
         let t = toks[i]
@@ -344,7 +342,7 @@ struct FileAnalyzer {
                 for si in prefixSpecs {
                     let spec = specs[si]
                     if let name { if name.hasPrefix(spec.name) { apply(spec, at: t) } }
-                    else if Self.hasPrefix(bytes, spec.nameBytes) { apply(spec, at: t) }
+                    else if bytes.starts(with: spec.nameBytes) { apply(spec, at: t) }
                 }
             }
         }
@@ -363,13 +361,6 @@ struct FileAnalyzer {
         facts.uses = resolved
         facts.constants = exports()
         return facts
-    }
-
-    /// Whether `bytes` start with `prefix`.
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
-        guard prefix.count <= bytes.count else { return false }
-        for k in prefix.indices where bytes[k] != prefix[k] { return false }
-        return true
     }
 
     // MARK: - Matching a spec at a trigger
