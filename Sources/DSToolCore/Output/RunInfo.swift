@@ -72,23 +72,7 @@ public enum Timestamp {
     public static func iso(_ date: Date) -> String {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
-        var seconds = time_t((totalMillis - Int64(millis)) / 1000)
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ value: Int, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-            var v = value
-            for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
-            out += digits
-        }
-        put(Int(t.tm_year) + 1900, 4); out.append(UInt8(ascii: "-")); put(Int(t.tm_mon) + 1, 2)
-        out.append(UInt8(ascii: "-")); put(Int(t.tm_mday), 2); out.append(UInt8(ascii: "T"))
-        put(Int(t.tm_hour), 2); out.append(UInt8(ascii: ":")); put(Int(t.tm_min), 2)
-        out.append(UInt8(ascii: ":")); put(Int(t.tm_sec), 2); out.append(UInt8(ascii: "."))
-        put(millis, 3); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
+        return UTCTimestamp.string(seconds: (totalMillis - Int64(millis)) / 1000, millis: millis)
     }
 }
 

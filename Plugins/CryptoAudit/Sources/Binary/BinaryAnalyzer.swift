@@ -1,6 +1,7 @@
 import CDSToolHyperscan
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Binaries: the crypto libraries an ELF file links (DT_NEEDED of its dynamic section), crypto
 /// library version strings embedded in it (static linking, or the library itself), and algorithm
@@ -223,7 +224,7 @@ final class ConstantScanner: @unchecked Sendable {
     static let shared = ConstantScanner()
     private var database: OpaquePointer?
     private var scratch: OpaquePointer?
-    private let lock = NSLock()
+    private let lock = MutexLock()
 
     private init() {
         let n = Self.patterns.count

@@ -1,6 +1,7 @@
 import CDSToolCrypto
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Certificates and keys through OpenSSL: PEM (any number of blocks, also embedded in source or
 /// configuration), DER certificates and keys, PKCS#12, OpenSSH private keys. Each problem with one
@@ -42,7 +43,7 @@ enum CertificateAnalyzer {
         let s = String(cString: buf)
         ERR_clear_error()
         // "error:0680007B:asn1 encoding routines::header too long" → "header too long"
-        if let r = s.range(of: "::", options: .backwards) { return String(s[r.upperBound...]) }
+        if let r = s.ranges(of: "::").last { return String(s[r.upperBound...]) }
         return s.isEmpty ? "unknown OpenSSL error" : s
     }
 
@@ -58,7 +59,7 @@ enum CertificateAnalyzer {
         while i < lines.count {
             // Embedded in source: strip quotes, concatenation and escaped newlines around the line.
             let l = cleanPEMLine(lines[i])
-            guard let b = l.range(of: "-----BEGIN "), l.hasSuffix("-----") else { i += 1; continue }
+            guard let b = l.firstRange(of: "-----BEGIN "), l.hasSuffix("-----") else { i += 1; continue }
             let label = String(l[b.upperBound..<l.index(l.endIndex, offsetBy: -5)])
             let start = i
             var body: [String] = []
@@ -69,7 +70,7 @@ enum CertificateAnalyzer {
                 let m = cleanPEMLine(lines[j])
                 if m.hasPrefix("-----END ") { ended = true; break }
                 if let colon = m.firstIndex(of: ":"), body.isEmpty {
-                    headers[String(m[..<colon])] = m[m.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                    headers[String(m[..<colon])] = m[m.index(after: colon)...].trimmingWhitespaces()
                 } else if !m.isEmpty {
                     body.append(m)
                 }
@@ -86,7 +87,7 @@ enum CertificateAnalyzer {
 
     /// A PEM line as it may appear inside a string literal: `"MIIB...\n" +` → `MIIB...`.
     static func cleanPEMLine(_ s: Substring) -> String {
-        var t = s.trimmingCharacters(in: .whitespaces)
+        var t = s.trimmingWhitespaces()
         for suffix in ["\\n\" +", "\\n\"+", "\\n\",", "\\n\"", "\" +", "\"+", "\",", "\\n", "\"", "'"] where t.hasSuffix(suffix) {
             t.removeLast(suffix.count); break
         }
@@ -97,7 +98,7 @@ enum CertificateAnalyzer {
         } else if let f = t.first, f == "\"" || f == "'" {
             t.removeFirst()
         }
-        return t.trimmingCharacters(in: .whitespaces)
+        return t.trimmingWhitespaces()
     }
 
     static func analyzePEM(_ bytes: [UInt8], base: Location, into r: inout Result) {
@@ -342,11 +343,7 @@ enum CertificateAnalyzer {
             var tm = tm()
             guard ASN1_TIME_to_tm(t, &tm) == 1 else { return ("", 0) }
             let epoch = Int64(timegm(&tm))
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-            return (f.string(from: Date(timeIntervalSince1970: TimeInterval(epoch))), epoch)
+            return (UTCTimestamp.string(seconds: epoch), epoch)
         }
         var serial = ""
         if let s = X509_get_serialNumber(x), let bn = ASN1_INTEGER_to_BN(s, nil) {

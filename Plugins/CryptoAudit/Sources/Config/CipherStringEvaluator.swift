@@ -1,6 +1,6 @@
 import CDSToolCrypto
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Judges an OpenSSL cipher string ("HIGH:!aNULL:!MD5", "ALL:@SECLEVEL=0", an explicit suite list).
 /// Aliases are expanded by this machine's OpenSSL itself, so "HIGH" means what it means here;
@@ -27,7 +27,7 @@ enum CipherStringEvaluator {
         var level: Int?
         for raw in cipherString.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " }) {
             var t = Substring(raw)
-            if let r = t.range(of: "@SECLEVEL=") {
+            if let r = t.firstRange(of: "@SECLEVEL=") {
                 level = Int(t[r.upperBound...].prefix { $0.isNumber })
                 t = t[..<r.lowerBound]
                 if t.isEmpty { continue }

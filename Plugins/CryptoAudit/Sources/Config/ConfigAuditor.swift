@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Reads one configuration file of a known dialect and reports what it enables: protocol versions,
 /// cipher suites, SSH algorithms, policy floors, key sizes and digests.
@@ -270,9 +270,9 @@ struct ConfigAuditor {
     private mutating func auditOpenSSL(_ text: String) {
         for (line, s) in Self.logicalLines(text) {
             guard !s.hasPrefix("["), let eq = s.firstIndex(of: "=") else { continue }
-            let key = s[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = s[s.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if let hash = value.firstIndex(of: "#") { value = value[..<hash].trimmingCharacters(in: .whitespaces) }
+            let key = s[..<eq].trimmingWhitespaces()
+            var value = s[s.index(after: eq)...].trimmingWhitespaces()
+            if let hash = value.firstIndex(of: "#") { value = value[..<hash].trimmingWhitespaces() }
             value = Self.unquote(value)
             switch key {
             case "MinProtocol":
@@ -304,8 +304,8 @@ struct ConfigAuditor {
     private mutating func auditJavaSecurity(_ text: String) {
         for (line, s) in Self.logicalLines(text, continuation: true) {
             guard let eq = s.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-            let key = s[..<eq].trimmingCharacters(in: .whitespaces)
-            let items = s[s.index(after: eq)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let key = s[..<eq].trimmingWhitespaces()
+            let items = s[s.index(after: eq)...].split(separator: ",").map { $0.trimmingWhitespaces() }
             let evidence = "\(key)=…"
             if key == "jdk.tls.disabledAlgorithms" {
                 let names = Set(items.map { $0.split(separator: " ").first.map(String.init) ?? "" })
@@ -348,7 +348,7 @@ struct ConfigAuditor {
                 enable([v], line: tag.line, evidence: "\(evidence) sslProtocol=\"\(p)\"", source: "\(tag.name)@sslProtocol")
             }
             if let c = a["ciphers"] {
-                auditCipherString(c.replacingOccurrences(of: ",", with: ":"), line: tag.line, evidence: "\(evidence) ciphers=\"\(c.prefix(80))\"", source: "\(tag.name)@ciphers")
+                auditCipherString(c.replacing(",", with: ":"), line: tag.line, evidence: "\(evidence) ciphers=\"\(c.prefix(80))\"", source: "\(tag.name)@ciphers")
             }
             for attr in ["keystorePass", "certificateKeystorePassword", "certificateKeyPassword", "truststorePass", "truststorePassword"] {
                 if let v = a[attr], !v.isEmpty, !v.hasPrefix("${") {

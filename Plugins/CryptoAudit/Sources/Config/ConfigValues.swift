@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Key/value settings from .properties, .yaml/.yml, .env, .ini/.cfg/.toml and .json files of the
 /// tree, so that code reading `getProperty("crypto.cipher")`, `os.environ["HASH_ALG"]` or
@@ -62,7 +62,7 @@ enum ValueFileFormat: String, Sendable {
     }
 
     static func unquote(_ s: Substring) -> String {
-        var t = s.trimmingCharacters(in: .whitespaces)[...]
+        var t = s.trimmingWhitespaces()[...]
         if t.count >= 2, let f = t.first, f == "\"" || f == "'", t.last == f { t = t.dropFirst().dropLast() }
         return String(t)
     }
@@ -85,9 +85,9 @@ enum ValueFileFormat: String, Sendable {
         ConfigAuditor.logicalLines(text, continuation: true).compactMap { line, s in
             if s.hasPrefix("!") { return nil }
             guard let sep = s.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return nil }
-            let key = s[..<sep].trimmingCharacters(in: .whitespaces)
+            let key = s[..<sep].trimmingWhitespaces()
             guard !key.isEmpty, !key.contains(" ") else { return nil }
-            return ConfigEntry(key: key, value: String(s[s.index(after: sep)...]).trimmingCharacters(in: .whitespaces), line: line)
+            return ConfigEntry(key: key, value: String(s[s.index(after: sep)...]).trimmingWhitespaces(), line: line)
         }
     }
 
@@ -96,7 +96,7 @@ enum ValueFileFormat: String, Sendable {
             var t = Substring(s)
             if t.hasPrefix("export ") { t = t.dropFirst(7) }
             guard let eq = t.firstIndex(of: "=") else { return nil }
-            let key = t[..<eq].trimmingCharacters(in: .whitespaces)
+            let key = t[..<eq].trimmingWhitespaces()
             guard !key.isEmpty, !key.contains(" ") else { return nil }
             return ConfigEntry(key: key, value: unquote(stripComment(t[t.index(after: eq)...])), line: line)
         }
@@ -108,11 +108,11 @@ enum ValueFileFormat: String, Sendable {
         for (line, s) in ConfigAuditor.logicalLines(text) {
             if s.hasPrefix(";") { continue }
             if s.hasPrefix("[") {
-                section = s.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                section = s.dropFirst().prefix { $0 != "]" }.trimmingWhitespaces()
                 continue
             }
             guard let eq = s.firstIndex(where: { $0 == "=" || $0 == ":" }) else { continue }
-            let key = s[..<eq].trimmingCharacters(in: .whitespaces)
+            let key = s[..<eq].trimmingWhitespaces()
             guard !key.isEmpty, !key.contains(" ") else { continue }
             let value = unquote(stripComment(s[s.index(after: eq)...]))
             out.append(ConfigEntry(key: section.isEmpty ? key : section + "." + key, value: value, line: line))
@@ -147,15 +147,21 @@ enum ValueFileFormat: String, Sendable {
         return out
     }
 
+    /// Strings and numbers of a JSON object, by their dotted paths (arrays, booleans and nulls
+    /// say nothing here). Anything but an object at the top gives nothing.
     static func parseJSON(_ text: String) -> [ConfigEntry] {
-        guard let data = text.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) else { return [] }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else { return [] }
         var out: [ConfigEntry] = []
-        func walk(_ v: Any, _ path: String) {
-            if let d = v as? [String: Any] { for (k, x) in d { walk(x, path.isEmpty ? k : path + "." + k) } }
-            else if let s = v as? String { out.append(ConfigEntry(key: path, value: s, line: 0)) }
-            else if let n = v as? NSNumber, !(v is Bool) { out.append(ConfigEntry(key: path, value: n.stringValue, line: 0)) }
+        func walk(_ v: JSONValue, _ path: String) {
+            switch v {
+            case .object(let d): for (k, x) in d { walk(x, path.isEmpty ? k : path + "." + k) }
+            case .string(let s): out.append(ConfigEntry(key: path, value: s, line: 0))
+            case .int(let i): out.append(ConfigEntry(key: path, value: String(i), line: 0))
+            case .double(let d): out.append(ConfigEntry(key: path, value: d.description, line: 0))
+            case .array, .bool, .null: break
+            }
         }
-        walk(obj, "")
+        walk(value, "")
         return out.sorted { $0.key < $1.key }
     }
 }
@@ -182,7 +188,7 @@ enum ValueFileAuditor {
                 }
             }
             if (k.contains("ssl") || k.contains("tls")) && relaxed.hasSuffix("ciphers") && !e.value.isEmpty && !e.value.hasPrefix("${") {
-                let j = CipherStringEvaluator.judge(e.value.replacingOccurrences(of: ",", with: ":").replacingOccurrences(of: " ", with: ""))
+                let j = CipherStringEvaluator.judge(e.value.replacing(",", with: ":").replacing(" ", with: ""))
                 add(.cipherSuite(j.summary), "\(e.key)=\(e.value.prefix(160))")
             }
             if (relaxed.contains("keystorepassword") || relaxed.contains("truststorepassword") || relaxed.contains("keypassword") || relaxed.hasSuffix("keystorepass")),

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// The crypto-audit engine as a library, for other plugins (the compliance check calls it rather
 /// than copying it). Everything here is pure: text in, findings out; nothing is read from disk and

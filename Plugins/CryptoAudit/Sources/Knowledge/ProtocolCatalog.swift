@@ -46,7 +46,7 @@ public enum ProtocolCatalog {
         if u.contains("TLCP") || u.hasPrefix("GMTLS") || u.hasPrefix("NTLS") || u.hasPrefix("GMSSL") { return .tlcp }
         func has(_ s: String) -> Bool {
             var searchStart = u.startIndex
-            while let r = u.range(of: s, range: searchStart..<u.endIndex) {
+            while let r = u[searchStart...].firstRange(of: s) {
                 // The version must not run on into more digits ("TLS1" is not "TLS12").
                 if r.upperBound == u.endIndex || !u[r.upperBound].isNumber { return true }
                 searchStart = r.upperBound

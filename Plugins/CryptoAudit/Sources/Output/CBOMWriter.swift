@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// CycloneDX 1.6 CBOM: every asset of the inventory as a `cryptographic-asset` component
 /// (algorithms, protocols with their cipher suites, certificates, keys) or a `library` component,
@@ -128,10 +128,6 @@ enum CBOMWriter {
         }
         components += extra
 
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
         // A serial derived from the content: the same evidence gives the same BOM.
         let digest = Digest.sha256Hex(Array(DSJSON.string(JSONValue.array(components)).utf8))
         let hex = Array(digest)
@@ -139,7 +135,7 @@ enum CBOMWriter {
         return .object([
             "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "serialNumber": .string(serial),
             "metadata": .object([
-                "timestamp": .string(f.string(from: Date(timeIntervalSince1970: TimeInterval(timestamp)))),
+                "timestamp": .string(UTCTimestamp.string(seconds: timestamp)),
                 "tools": .object(["components": .array([.object(["type": "application", "name": "dstool", "version": "0.1.0",
                                                                  "description": "dstool crypto-audit (GB/T 39786-2021)"])])]),
             ]),

@@ -53,7 +53,7 @@ enum InventoryRecords {
             o["national_share"] = share.map { .double(($0 * 1000).rounded() / 1000) } ?? .null
             layers[l.rawValue] = .object(o)
             let pct = share.map { "\(Int(($0 * 100).rounded()))%" } ?? "-"
-            linesEn.append("  \(l.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(n) / \(a) / \(w) / \(f)  national \(pct)")
+            linesEn.append("  \(l.rawValue.padding(to: 12)) \(n) / \(a) / \(w) / \(f)  national \(pct)")
             linesZh.append("  \(l.zh)  \(n) / \(a) / \(w) / \(f)  国密占比 \(pct)")
         }
         let n = totals[.national] ?? 0
@@ -65,4 +65,9 @@ enum InventoryRecords {
         ])
         return DataRecord(kind: "cryptoaudit.coverage", text: LocalizedText(en: linesEn.joined(separator: "\n"), zh: linesZh.joined(separator: "\n")), value: value)
     }
+}
+
+private extension String {
+    /// Cut or padded with spaces to `width` characters (a column of the text summary).
+    func padding(to width: Int) -> String { count >= width ? String(prefix(width)) : self + String(repeating: " ", count: width - count) }
 }

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// What kind of evidence an item is, decided from its name and the host's type detection.
 enum ItemKind: Equatable {

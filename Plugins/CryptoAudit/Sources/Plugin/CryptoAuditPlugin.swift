@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `dstool crypto-audit`: see README.md, "dstool crypto-audit".
 public enum CryptoAuditPlugin: DSToolPlugin {

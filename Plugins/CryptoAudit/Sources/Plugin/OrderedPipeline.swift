@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import DSToolKit
 
 /// Maps units 0..<count on worker threads and hands each output to `consume` on the calling thread,
 /// in unit order. At most `window` outputs wait to be consumed, so memory stays bounded however
@@ -13,14 +14,20 @@ enum OrderedPipeline {
         }
         let state = State<Output>(window: window)
         let finished = DispatchGroup()
+        var started = 0
         for w in 0..<threads {
             finished.enter()
-            let t = Thread {
+            let ok = DetachedThread.start(stackSize: 8 << 20) {
                 state.workLoop(count: count, worker: w, work: work)
                 finished.leave()
             }
-            t.stackSize = 8 << 20
-            t.start()
+            if !ok { finished.leave(); break }
+            started += 1
+        }
+        // The system gave no thread: everything inline, as with one.
+        if started == 0 {
+            for i in 0..<count { consume(work(i, 0)) }
+            return
         }
         for i in 0..<count { consume(state.take(i)) }
         finished.wait()
@@ -28,7 +35,7 @@ enum OrderedPipeline {
 
     /// The ring of outputs (unit i in slot i % window) and the counters, under one condition.
     private final class State<Output>: @unchecked Sendable {
-        let cond = NSCondition()
+        let cond = ConditionLock()
         var slots: [Output?]
         let window: Int
         /// The next unit a worker takes.

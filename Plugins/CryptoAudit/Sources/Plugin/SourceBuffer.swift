@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// A source file's bytes on their way to a worker, in storage that is filled again for a later
 /// file once the worker is done with it. A new array per file went through malloc's slow path
@@ -58,7 +58,7 @@ final class SourceBuffer: @unchecked Sendable {
 
 /// Buffers the workers are done with, for the reader to fill again (any thread may give one back).
 final class SourceBufferPool: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = MutexLock()
     private var spare: [SourceBuffer] = []
     /// A buffer grown for a large file is let go rather than kept for small ones.
     static let largestKept = 1 << 20

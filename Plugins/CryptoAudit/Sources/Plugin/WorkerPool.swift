@@ -1,10 +1,11 @@
-import Foundation
+import Dispatch
+import DSToolKit
 
 /// Runs jobs on N threads while the host's thread keeps reading items. The queue is bounded by
 /// bytes, so a tree much larger than memory streams through; results are kept per job index and
 /// put back in input order by the caller.
 final class WorkerPool<Job, Output>: @unchecked Sendable {
-    private let cond = NSCondition()
+    private let cond = ConditionLock()
     private var queue: [(index: Int, job: Job, bytes: Int)?] = []
     private var head = 0
     private var queuedBytes = 0
@@ -16,7 +17,8 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
     private var submitterWaiting = false
     private var results: [(Int, Output)] = []
     private let finished = DispatchGroup()
-    private let inline: Bool
+    /// No worker thread: jobs run on the caller's thread as they are submitted.
+    private var inline: Bool
     private let work: (Job, Int) -> Output
     private let makeState: () -> Void
 
@@ -24,18 +26,22 @@ final class WorkerPool<Job, Output>: @unchecked Sendable {
     init(threads: Int, maxQueuedBytes: Int = 64 << 20, work: @escaping (Job, Int) -> Output) {
         self.maxBytes = maxQueuedBytes
         self.work = work
-        self.inline = threads <= 1
         self.makeState = {}
-        guard !inline else { return }
-        for w in 0..<threads {
-            finished.enter()
-            let t = Thread { [unowned self] in
-                self.loop(worker: w)
-                self.finished.leave()
+        self.inline = threads <= 1
+        var started = 0
+        if threads > 1 {
+            for w in 0..<threads {
+                finished.enter()
+                let ok = DetachedThread.start(stackSize: 8 << 20) { [unowned self] in
+                    self.loop(worker: w)
+                    self.finished.leave()
+                }
+                if !ok { finished.leave(); break }
+                started += 1
             }
-            t.stackSize = 8 << 20
-            t.start()
         }
+        // Without a worker (one thread asked for, or the system gave none) jobs run inline.
+        if started == 0 { inline = true }
     }
 
     private func loop(worker: Int) {

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// What a rule is: its id, default severity, title, CWE and remediation (the manifest lists the same).
 public struct RuleDefinition: Sendable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A token of source text: a byte range and what it is. Identifiers carry a hash so that the API
 /// tables are looked up without making Strings.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The API tables per language family, parsed once, with their trigger sets.
 final class LanguageTables: @unchecked Sendable {

@@ -250,7 +250,7 @@ extension FileAnalyzer {
         let simple = e - s <= 200 && (s == e || (bytes[s] < 0x80 && bytes[e - 1] < 0x80))
         let trimmed = UnsafeBufferPointer(rebasing: bytes[s..<e])
         if simple { return String(decoding: trimmed, as: UTF8.self) }
-        var text = String(decoding: trimmed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = String(decoding: trimmed, as: UTF8.self).trimmingWhitespacesAndNewlines()
         if text.count > 200 { text = String(text.prefix(200)) + "…" }
         return text
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A substring search over bytes (glibc's memmem is not visible to Swift without _GNU_SOURCE):
 /// memchr for the first byte, then a compare.

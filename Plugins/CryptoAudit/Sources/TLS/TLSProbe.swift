@@ -1,7 +1,8 @@
 import CDSToolCrypto
 import CDSToolTLS
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Probes a live TLS endpoint: which protocol versions it accepts (SSLv3 and TLS 1.0–1.3, as far
 /// as this machine's OpenSSL can speak them), which cipher suites (server-preference enumeration:
