@@ -152,11 +152,8 @@ public struct Invocation: Sendable {
 /// Sizes such as 512, 64K, 8M, 2G, 1T.
 public enum ByteSize {
     public static func parse(_ s: String) -> Int64? {
-        // Blanks around it go (tab and the Unicode space separators, as CharacterSet.whitespaces).
-        let scalars = s.unicodeScalars
-        let isBlank = { (u: Unicode.Scalar) in u == "\t" || u.properties.generalCategory == .spaceSeparator }
-        guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) }) else { return nil }
-        let t = String(scalars[first...last]).uppercased().replacing("IB", with: "").replacing("B", with: "")
+        // Blanks around it go, as CharacterSet.whitespaces has them.
+        let t = s.trimmingWhitespaces().uppercased().replacing("IB", with: "").replacing("B", with: "")
         guard let last = t.last else { return nil }
         let mult: Int64
         var digits = t

@@ -21,6 +21,7 @@ final class FoundationFreeTests: XCTestCase {
     /// (tab and Unicode space separators, not line ends).
     func testByteSizesTrimBlanksAsFoundationDoes() {
         XCTAssertEqual(ByteSize.parse(" 64K\t"), 65536)
+        XCTAssertEqual(ByteSize.parse("\u{200B}1K"), 1024)
         XCTAssertEqual(ByteSize.parse("\u{3000}8M\u{00A0}"), 8 << 20)
         XCTAssertNil(ByteSize.parse("8M\n"))
         XCTAssertNil(ByteSize.parse("  "))
@@ -54,5 +55,23 @@ final class FoundationFreeTests: XCTestCase {
     func testBashWordsKeepASCIILettersDigitsAndDashDotUnderscore() {
         XCTAssertEqual(Completion.bashWord("crypto-audit_v1.2"), "crypto-audit_v1.2")
         XCTAssertEqual(Completion.bashWord("扫描 é$x;"), "x")
+    }
+
+    /// Loading Foundation (and ICU) costs 10–20 ms of CPU at every start: the host and the plugins
+    /// that do without it must not link it, as their built files' DT_NEEDED names say.
+    func testTheHostCryptoAuditAndEncryptDoNotNeedFoundation() throws {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("dstool").path) { dir.deleteLastPathComponent() }
+        guard dir.path != "/" else { return XCTFail("dstool is not built: run 'swift build' before 'swift test' (Scripts/test does)") }
+        for name in ["dstool", "libdstool-cryptoaudit.so", "libdstool-encrypt.so"] {
+            let path = dir.appendingPathComponent(name).path
+            XCTAssertTrue(FileManager.default.fileExists(atPath: path), "\(name) is not built")
+            let needed = PluginPreload.neededLibraries(path: path)
+            XCTAssertTrue(needed.contains("libFoundationEssentials.so"), "\(name): \(needed)")
+            XCTAssertFalse(needed.contains("libFoundation.so"), "\(name): \(needed)")
+            XCTAssertFalse(needed.contains("libFoundationInternationalization.so"), "\(name): \(needed)")
+        }
+        // The check can fail: scan links Yams, which needs Foundation.
+        XCTAssertTrue(PluginPreload.neededLibraries(path: dir.appendingPathComponent("libdstool-scan.so").path).contains("libFoundation.so"))
     }
 }

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// dstool encrypt / decrypt / keygen / sign / verify / hash.
 public enum EncryptPlugin: DSToolPlugin {

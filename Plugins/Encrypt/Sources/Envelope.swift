@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// The two file formats: age v1, and the GM envelope (age's structure with SM algorithms).
 public enum Scheme: String, CaseIterable {

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// age's X25519 recipient type: `-> X25519 <ephemeral share>`, body = the file key sealed with
 /// ChaCha20-Poly1305 under HKDF-SHA-256(shared secret, salt = share || recipient,

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// age's payload chunks: ChaCha20-Poly1305 under the payload key, nonce = 11-byte big-endian
 /// chunk counter || 0x01 for the last chunk, 0x00 otherwise.

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 struct EncryptCommand {
     let context: PluginContext

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Digest manifests in the BSD "tagged" line format of coreutils (`sha256sum --tag`):
 ///   SM3 (path) = 64 hex digits
@@ -58,7 +59,7 @@ enum DigestManifest {
         if s.hasSuffix("\r") { s = s.dropLast() }
         var escaped = false
         if s.hasPrefix("\\") { escaped = true; s = s.dropFirst() }
-        guard let open = s.range(of: " ("), let close = s.range(of: ") = ", options: .backwards), open.upperBound <= close.lowerBound,
+        guard let open = s.firstRange(of: " ("), let close = s.ranges(of: ") = ").last, open.upperBound <= close.lowerBound,
               let alg = Algorithm(rawValue: String(s[..<open.lowerBound])) else { return nil }
         let hex = s[close.upperBound...].lowercased()
         guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return nil }
@@ -152,9 +153,10 @@ struct HashCommand {
             }
             for path in order {
                 let lines = wanted[path]!
-                let full = path.hasPrefix("/") ? path : (request.cwd as NSString).appendingPathComponent(path)
+                let full = path.hasPrefix("/") ? path : FilePaths.appending(to: request.cwd, path)
                 let algs = DigestManifest.Algorithm.allCases.filter { a in lines.contains { $0.0.algorithm == a } }
-                guard let fh = FileHandle(forReadingAtPath: full) else {
+                let fd = Glibc.open(full, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else {
                     context.emit(Finding(ruleId: "encrypt.hash-missing",
                                          title: LocalizedText(en: "File listed in the digest manifest is missing", zh: "摘要清单中列出的文件缺失"),
                                          message: LocalizedText(en: "\(path): MISSING (listed in \(item.name) line \(lines[0].1))",
@@ -162,9 +164,9 @@ struct HashCommand {
                                          category: "encryption", severity: .high, location: Location(input: path, path: path)))
                     continue
                 }
-                defer { try? fh.close() }
+                defer { Glibc.close(fd) }
                 let digests: [DigestManifest.Algorithm: String]
-                do { digests = try Self.digests(FileHandleSource(fh), algs).hex } catch {
+                do { digests = try Self.digests(FileDescriptorReader(fd), algs).hex } catch {
                     context.fail(path, error); status = .inputErrors; continue
                 }
                 for (line, n) in lines {
@@ -188,12 +190,11 @@ struct HashCommand {
     }
 }
 
-/// A file opened by path (the files a manifest lists).
-final class FileHandleSource: ByteSource {
-    let handle: FileHandle
-    init(_ handle: FileHandle) { self.handle = handle }
+/// A file opened by path (the files a manifest lists), read through its descriptor; the caller closes it.
+final class FileDescriptorReader: ByteSource {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let fd = handle.fileDescriptor
         while true {
             let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 struct KeygenCommand {
     let context: PluginContext
@@ -23,7 +23,7 @@ struct KeygenCommand {
         case "x25519":
             let id = try X25519Identity.generate()
             let recipient = id.recipient.encoded
-            let created = ISO8601DateFormatter().string(from: Date())
+            let created = UTCTimestamp.string(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
             let text = SecretBuffer(Array("# created: \(created)\n# public key: \(recipient)\n\(id.encoded)\n".utf8))
             if let pass {
                 // age -d -i FILE asks for the passphrase of such a file, as dstool decrypt does.

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Reads keys, recipients and passphrases named on the command line. Secrets come only through
 /// the host's readSecret (env:, fd:, file:, prompt:), never from argv; each is read once per run.
@@ -57,7 +57,7 @@ final class KeySources {
         var out: [Recipient] = []
         var inPEM = false
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = raw.trimmingWhitespacesAndNewlines()
             if line.hasPrefix("-----BEGIN ") { inPEM = true; continue }
             if line.hasPrefix("-----END ") { inPEM = false; continue }
             if inPEM || line.isEmpty || line.hasPrefix("#") { continue }
@@ -104,7 +104,7 @@ final class KeySources {
         }
         var out: [Identity] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = raw.trimmingWhitespacesAndNewlines()
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let id = try X25519Identity.parse(line) else {
                 let what = line.hasPrefix("AGE-SECRET-KEY-PQ-") ? "post-quantum identities are not supported" : "not an AGE-SECRET-KEY-1… identity"

@@ -1,6 +1,7 @@
 import CDSToolCrypto
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// PEM keys through OpenSSL: SM2 and Ed25519 private keys (PKCS#8, optionally PBES2-encrypted),
 /// public keys (SubjectPublicKeyInfo) and certificates.
@@ -30,7 +31,7 @@ enum PEMKeys {
 
     static func isPrivateKey(_ pem: [UInt8]) -> Bool {
         let text = String(decoding: pem, as: UTF8.self)
-        return text.range(of: #"-----BEGIN (ENCRYPTED |EC |)PRIVATE KEY-----"#, options: .regularExpression) != nil
+        return ["-----BEGIN PRIVATE KEY-----", "-----BEGIN ENCRYPTED PRIVATE KEY-----", "-----BEGIN EC PRIVATE KEY-----"].contains { text.contains($0) }
     }
 
     /// Reads a private key; `passphrase` is used for an encrypted key (an empty one otherwise,
@@ -73,12 +74,16 @@ enum PEMKeys {
     /// All public keys (PUBLIC KEY and CERTIFICATE blocks) in a PEM file, in order.
     static func readPublicKeys(_ pem: [UInt8], name: String) throws -> [PKey] {
         var keys: [PKey] = []
-        let text = String(decoding: pem, as: UTF8.self)
-        let pattern = #"-----BEGIN (PUBLIC KEY|CERTIFICATE)-----[\s\S]*?-----END (PUBLIC KEY|CERTIFICATE)-----"#
-        let regex = try NSRegularExpression(pattern: pattern)
-        for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            let block = String(text[Range(m.range, in: text)!])
-            keys.append(try readPublicKey(Array(block.utf8), name: name))
+        // Each block runs from a BEGIN line to the first END line after it (of either kind).
+        let begins = ["-----BEGIN PUBLIC KEY-----", "-----BEGIN CERTIFICATE-----"].map { Array($0.utf8) }
+        let ends = ["-----END PUBLIC KEY-----", "-----END CERTIFICATE-----"].map { Array($0.utf8) }
+        func first(of markers: [[UInt8]], from start: Int) -> Range<Int>? {
+            markers.compactMap { m in pem[start...].firstRange(of: m) }.min { $0.lowerBound < $1.lowerBound }
+        }
+        var at = 0
+        while let begin = first(of: begins, from: at), let end = first(of: ends, from: begin.upperBound) {
+            keys.append(try readPublicKey(Array(pem[begin.lowerBound..<end.upperBound]), name: name))
+            at = end.upperBound
         }
         return keys
     }

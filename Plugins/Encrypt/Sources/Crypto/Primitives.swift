@@ -1,6 +1,6 @@
 import CDSToolCrypto
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// The OpenSSL error queue as one line (and cleared).
 func openSSLError(_ what: String) -> String {

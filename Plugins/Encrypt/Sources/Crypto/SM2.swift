@@ -1,6 +1,6 @@
 import CDSToolCrypto
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// SM2 public-key encryption (GB/T 32918.4 / GM/T 0003.4) of short messages (file keys).
 ///

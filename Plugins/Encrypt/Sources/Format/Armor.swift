@@ -1,5 +1,5 @@
 import CDSToolCrypto
-import Foundation
+import FoundationEssentials
 
 /// ASCII armor: PEM-style begin/end lines around padded base64 in 64-column lines, with no
 /// headers; strict like age's: only whitespace may surround it (at most 1 KiB), every line but

@@ -1,5 +1,5 @@
 import CDSToolCrypto
-import Foundation
+import FoundationEssentials
 
 /// Standard-alphabet base64 as age uses it: header arguments and bodies unpadded, armor padded,
 /// and always strict — no whitespace, no stray characters, and canonical (the unused low bits of

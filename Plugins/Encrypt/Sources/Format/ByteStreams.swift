@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Where encrypted or decrypted bytes come from: a host input item, memory (tests), an armor decoder.
 public protocol ByteSource: AnyObject {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why a file could not be decrypted (or encrypted). Each case has its own error code, so a
 /// script (and the tests) can tell a wrong key from a tampered header from a truncated file.

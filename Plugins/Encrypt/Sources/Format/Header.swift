@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One recipient stanza: `-> TYPE ARG...` then the base64 body wrapped at 64 columns.
 public struct Stanza: Equatable {

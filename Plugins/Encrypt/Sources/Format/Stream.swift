@@ -1,6 +1,6 @@
 import CDSToolSM
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// One chunk of a STREAM batch. For sealing, `src` is plaintext and `dst` gets ciphertext+tag;
 /// for opening, `src` is ciphertext+tag and `dst` gets plaintext. `count` is the plaintext size.

@@ -1,6 +1,6 @@
 import CDSToolSM
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// The GM envelope's SM2 recipient type: `-> SM2`, body = the 16-byte file key encrypted with
 /// SM2 (GM/T 0003.4) in raw C1C3C2 order: 65 + 32 + 16 = 113 bytes.

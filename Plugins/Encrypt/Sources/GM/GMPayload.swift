@@ -1,7 +1,7 @@
 import CDSToolCrypto
 import CDSToolSM
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// The GM envelope's payload chunks: SM4-CTR then HMAC-SM3 (encrypt-then-MAC).
 /// Chunk i (flag f = 1 for the last chunk) uses the 16-byte counter block

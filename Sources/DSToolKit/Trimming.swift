@@ -2,10 +2,10 @@ extension StringProtocol {
     /// Without leading and trailing tabs, Unicode space separators (general category Zs) and the
     /// zero-width space: what Foundation's `trimmingCharacters(in: .whitespaces)` removes (checked
     /// scalar by scalar against it), without Foundation.
-    func trimmingWhitespaces() -> String { trimmingScalars(Self.isWhitespace) }
+    public func trimmingWhitespaces() -> String { trimmingScalars(Self.isWhitespace) }
 
     /// Also line breaks (U+000A–U+000D, U+0085, Zl, Zp): `.whitespacesAndNewlines`.
-    func trimmingWhitespacesAndNewlines() -> String {
+    public func trimmingWhitespacesAndNewlines() -> String {
         trimmingScalars { s in
             switch s.properties.generalCategory {
             case .lineSeparator, .paragraphSeparator: return true
