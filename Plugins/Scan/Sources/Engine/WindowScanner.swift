@@ -22,7 +22,10 @@ struct WindowMatchState {
     let piiCount: Int
     /// Per secret rule: a fixed width (> 0), 0 for leftmost start, -1 when worked out from the end.
     let modes: [Int]
-    var secretCandidates: [(rule: Int32, start: Int, end: Int)] = []
+    /// Per secret rule: its `\b` at the end is checked here (SecretRuntime.boundaryAtEnd).
+    let boundaryAtEnd: [Bool]
+    /// `reported`: the end of the match's first report (`end` may grow past it).
+    var secretCandidates: [(rule: Int32, start: Int, end: Int, reported: Int)] = []
     var lastStart: [Int]
     var lastIndex: [Int]
 
@@ -36,9 +39,27 @@ struct WindowMatchState {
             case .tail, .locate: return -1
             }
         }
+        boundaryAtEnd = rules.secretRuntime.map(\.boundaryAtEnd)
         lastStart = [Int](repeating: -1, count: rules.secretRules.count)
         lastIndex = [Int](repeating: -1, count: rules.secretRules.count)
         secretCandidates.reserveCapacity(256)
+    }
+
+    /// Puts the candidates in the order of their first report's end, then of their rule.
+    /// Hyperscan reports in the order of match ends, but orders two patterns' matches at one end
+    /// its own way (it changed when trailing `\b`s moved to onMatch); the confirmations and the
+    /// order of same-start findings follow this order, so it must not depend on that. No two
+    /// candidates share both (one per rule and first end).
+    mutating func orderCandidates() {
+        var ordered = true
+        var k = 1
+        while k < secretCandidates.count {
+            let a = secretCandidates[k - 1], b = secretCandidates[k]
+            if a.reported > b.reported || (a.reported == b.reported && a.rule > b.rule) { ordered = false; break }
+            k += 1
+        }
+        if ordered { return }
+        secretCandidates.sort { $0.reported != $1.reported ? $0.reported < $1.reported : $0.rule < $1.rule }
     }
 
     mutating func reset(_ buffer: UnsafeRawBufferPointer) {
@@ -47,16 +68,25 @@ struct WindowMatchState {
         for i in 0..<lastStart.count { lastStart[i] = -1; lastIndex[i] = -1 }
     }
 
+    /// Whether `\b` holds before byte `to` of the scanned buffer (its ends count as non-word).
+    @inline(__always) func isWordBoundary(at to: Int) -> Bool {
+        guard let b = pii.base else { return false }
+        let before = to > 0 && ByteClass.asciiWord.contains(b[to - 1])
+        let after = to < pii.count && ByteClass.asciiWord.contains(b[to])
+        return before != after
+    }
+
     @inline(__always)
     mutating func onMatch(_ id: Int, from: Int, to: Int) {
         if id < piiCount { pii.onMatch(id, from: from, to: to); return }
         let r = id - piiCount
+        if boundaryAtEnd[r] && !isWordBoundary(at: to) { return }
         let mode = modes[r]
         if mode < 0 {
             // Worked out from the end; one candidate per distinct end.
             if lastStart[r] == to { return }
             lastStart[r] = to
-            secretCandidates.append((Int32(r), -1, to))
+            secretCandidates.append((Int32(r), -1, to, to))
             return
         }
         let start = mode > 0 ? to - mode : from
@@ -67,7 +97,7 @@ struct WindowMatchState {
         }
         lastStart[r] = start
         lastIndex[r] = secretCandidates.count
-        secretCandidates.append((Int32(r), start, to))
+        secretCandidates.append((Int32(r), start, to, to))
     }
 }
 
@@ -109,6 +139,7 @@ final class WindowScanner {
                         handler: windowMatchHandler)
         }
         state.pointee.pii.findByteScanned()
+        state.pointee.orderCandidates()
         let first = hits.count
         for c in state.pointee.secretCandidates {
             guard let hit = confirmSecret(Int(c.rule), c.start, c.end, buffer) else { continue }
