@@ -43,6 +43,15 @@ public struct AlgorithmComponent: Hashable, Sendable, Codable {
         return s
     }
 
+    /// The family, key size and mode only (equal components agree on them; the padding, curve
+    /// and HMAC hash rarely tell two apart): the judge and the inventory hash a component for
+    /// every observation, and each String hashed was a SipHash over its bytes.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(family)
+        hasher.combine(keyBits)
+        hasher.combine(mode)
+    }
+
     public var info: AlgorithmFamily? { AlgorithmCatalog.family(family) }
     public var primitive: Primitive {
         if let m = mode, ["GCM", "CCM", "OCB", "SIV"].contains(m) { return .ae }

@@ -41,6 +41,11 @@ struct Inventory {
     private struct AlgorithmAssetKey: Hashable {
         var component: AlgorithmComponent
         var layer: SecurityLayer
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(component)
+            hasher.combine(layer.position)
+        }
     }
 
     /// Adds an observation; returns the positions of the assets it touched.

@@ -63,8 +63,11 @@ struct SourceResult {
 final class SourceSlot: @unchecked Sendable {
     private var result: SourceResult?
     init(_ result: SourceResult) { self.result = result }
-    /// Reads the results before the second pass takes them.
-    func read<T>(_ body: (SourceResult) -> T) -> T { body(result!) }
+    /// The file's exportable constants, before the second pass takes the results (read field by
+    /// field: passing the whole result to a closure copied it, a retain and release per part).
+    var constants: [(name: String, value: SymbolValue)] { result!.facts.constants }
+    /// Errors of the PEM blocks embedded in the file, with the file's name.
+    var embeddedErrors: (input: String, errors: [(reason: String, code: String)]) { (result!.base.input, result!.embedded.errors) }
     /// Moves the results out (no copy of them, and none left to destroy here).
     func take() -> SourceResult {
         var taken: SourceResult?
@@ -161,11 +164,10 @@ final class AuditRun {
         var sources = pool.finish()
 
         // Second pass: constants and configuration values of the whole tree.
-        for (_, slot) in sources { slot.read { constants.merge($0.facts.constants) } }
+        for (_, slot) in sources { constants.merge(slot.constants) }
         for (_, slot) in sources {
-            slot.read { r in
-                for e in r.embedded.errors { error(r.base.input, e.reason, e.code) }
-            }
+            let (input, errors) = slot.embeddedErrors
+            for e in errors { error(input, e.reason, e.code) }
         }
 
         // Live endpoints, after the files (their order is the order given).

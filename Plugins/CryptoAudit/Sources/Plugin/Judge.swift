@@ -47,6 +47,16 @@ final class Judge {
         var source: String
         var securityUse: Bool?
         var confidence: Double
+
+        /// The enums by position (their String raw values were hashed otherwise).
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(component)
+            hasher.combine(role.position)
+            hasher.combine(layer.position)
+            hasher.combine(source)
+            hasher.combine(securityUse)
+            hasher.combine(confidence)
+        }
     }
 
     private struct SeenSetting: Hashable {
@@ -56,6 +66,15 @@ final class Judge {
         var source: String
         var securityUse: Bool?
         var confidence: Double
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(kind)
+            hasher.combine(description)
+            hasher.combine(layer.position)
+            hasher.combine(source)
+            hasher.combine(securityUse)
+            hasher.combine(confidence)
+        }
 
         /// The observation's kind as a number and its one value, for the kinds that are nothing more.
         static func of(_ o: Observation) -> SeenSetting? {

@@ -61,6 +61,8 @@ struct FindingDeduplicator {
         /// Beyond this many keys a linear search costs more than hashing.
         static let listLimit = 32
 
+        var isEmpty: Bool { list.isEmpty && set == nil }
+
         mutating func insert(_ k: Key) -> Bool {
             if set != nil { return set!.insert(k).inserted }
             for e in list where e.rule == k.rule && e.line == k.line && e.row == k.row && e.subject == k.subject { return false }
@@ -77,7 +79,8 @@ struct FindingDeduplicator {
 
     mutating func accept(rule: Int, location: Location, subject: String) -> Bool {
         if location.input != lastInput {
-            if let last = lastInput { earlier[last] = current }
+            // An input without keys is the same as one never seen: not kept (most are not seen again).
+            if let last = lastInput, !current.isEmpty { earlier[last] = current }
             current = earlier.removeValue(forKey: location.input) ?? InputKeys()
             lastInput = location.input
         }

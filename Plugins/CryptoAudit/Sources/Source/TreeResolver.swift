@@ -88,22 +88,25 @@ struct TreeResolver {
         var out: [Observation] = []
         // Most uses make one observation: grown once, not by doubling (an Observation is large).
         out.reserveCapacity(facts.uses.count)
-        for u in facts.uses {
+        // Each use's parts are read where they are (a `for u in` copied every use whole, retaining
+        // all its Strings and values, only to read a few of them).
+        facts.uses.withUnsafeBufferPointer { uses in
+        for i in uses.indices {
             var loc = base
-            loc.line = u.line
-            loc.column = u.column
-            loc.offset = u.offset
+            loc.line = uses[i].line
+            loc.column = uses[i].column
+            loc.offset = uses[i].offset
             func add(_ kind: Observation.Kind, _ layer: SecurityLayer, security: Bool? = nil, confidence: Double = 0.9) {
-                out.append(Observation(kind, layer: layer, location: loc, evidence: u.evidence, source: u.api,
-                                       securityUse: security ?? u.securityUse, confidence: confidence))
+                out.append(Observation(kind, layer: layer, location: loc, evidence: uses[i].evidence, source: uses[i].api,
+                                       securityUse: security ?? uses[i].securityUse, confidence: confidence))
             }
-            switch u.kind {
+            switch uses[i].kind {
             case .algorithm(let role, let v, let ecb):
                 let r = resolve(v)
                 guard let name = r.nameText else { continue }
-                addAlgorithms(name, role: role, defaultECB: ecb, mode: u.mode.map { resolve($0) }, add: add)
+                addAlgorithms(name, role: role, defaultECB: ecb, mode: uses[i].mode.map { resolve($0) }, add: add)
             case .algorithmFixed(let role, let name):
-                addAlgorithms(name, role: role, defaultECB: false, mode: u.mode.map { resolve($0) }, add: add)
+                addAlgorithms(name, role: role, defaultECB: false, mode: uses[i].mode.map { resolve($0) }, add: add)
             case .keySize(let f, let b):
                 guard let fam = resolve(f).nameText, let first = parsed[fam].first else { continue }
                 guard case .number(let bits) = resolve(b) else { continue }
@@ -160,6 +163,7 @@ struct TreeResolver {
             case .plainHTTP(let url):
                 add(.plainHTTP(url), .application)
             }
+        }
         }
         return out
     }
