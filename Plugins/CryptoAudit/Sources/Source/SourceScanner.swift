@@ -906,11 +906,26 @@ final class IdentifierMemo<Value> {
         guard len <= Self.maxLength else { return compute(q, len) }
         let i = Int(hash) & (Self.slotCount - 1)
         let key = keys + i * Self.maxLength
-        if lengths[i] == Int32(len) && memcmp(key, q, len) == 0 { return values[i] }
+        if lengths[i] == Int32(len) && Self.sameBytes(key, q, len) { return values[i] }
         let v = compute(q, len)
         if lengths[i] >= 0 { values[i] = v } else { (values + i).initialize(to: v) }
         key.update(from: q, count: len)
         lengths[i] = Int32(len)
         return v
+    }
+
+    /// Whether the first `len` bytes at `a` and `b` are equal, eight at a time: identifiers are
+    /// short, and a call to `memcmp` per look-up cost more than comparing them here.
+    @inline(__always) static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ len: Int) -> Bool {
+        var k = 0
+        while k &+ 8 <= len {
+            if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) { return false }
+            k &+= 8
+        }
+        while k < len {
+            if a[k] != b[k] { return false }
+            k &+= 1
+        }
+        return true
     }
 }
