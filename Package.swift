@@ -13,6 +13,8 @@ let systemModules: [Target] = [
     .target(name: "CDSToolGunzip", path: "Sources/CDSToolGunzip", linkerSettings: [.linkedLibrary("isal"), .linkedLibrary("archive")]),
     .target(name: "CDSToolSQLite", path: "Sources/CDSToolSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(name: "CDSToolHyperscan", path: "Sources/CDSToolHyperscan", linkerSettings: [.linkedLibrary("hs")]),
+    // libyaml (libyaml-dev) for plugins that read YAML without Yams, which imports Foundation.
+    .target(name: "CDSToolYAML", path: "Sources/CDSToolYAML", linkerSettings: [.linkedLibrary("yaml")]),
     // The encrypt plugin's SIMD SM4/SM3 kernels (C); optimised in debug builds too, where -O0 intrinsics run 10-100x slower.
     .target(name: "CDSToolSM", path: "Plugins/Encrypt/CSM", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
     // The input layer's byte scans (text detection) with SSE2, which Swift cannot express.
@@ -45,7 +47,7 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 // One line per plugin (kept apart by the comment lines so that parallel edits merge cleanly).
 var swiftPlugins: [SwiftPlugin] = []
 // leak detection: dstool scan
-swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", "CDSToolScanBits", yams]))
+swiftPlugins.append(SwiftPlugin(folder: "Scan", id: "scan", dependencies: ["CDSToolHyperscan", "CDSToolSQLite", "CDSToolScanBits", "DSToolYAML"]))
 // masking: dstool mask / unmask
 swiftPlugins.append(SwiftPlugin(folder: "Mask", id: "mask", dependencies: ["DSToolScan", "CDSToolSQLite", "CDSToolCrypto", "CDSToolSM", yams]))
 // encryption: dstool encrypt / decrypt / keygen / sign / verify / hash
@@ -74,13 +76,15 @@ let package = Package(
         .target(name: "DSToolCore",
                 dependencies: ["DSToolKit", "CDSToolPluginABI", "CDSToolArchive", "CDSToolGunzip", "CDSToolMagic", "CDSToolSQLite", "CDSToolCrypto"],
                 path: "Sources/DSToolCore"),
+        // YAML documents as node trees over libyaml, for plugins (no Foundation).
+        .target(name: "DSToolYAML", dependencies: ["CDSToolYAML"], path: "Sources/DSToolYAML"),
         .executableTarget(name: "dstool", dependencies: ["DSToolCore", "DSToolKit"], path: "Sources/dstool"),
 
         .target(name: "DSToolInventory", dependencies: ["CDSToolPluginABI"], path: "Plugins/Inventory/Sources",
                 linkerSettings: [.linkedLibrary("crypto")]),
         .target(name: "DSToolEchoFixture", dependencies: ["DSToolKit"], path: "Tests/Fixtures/EchoPlugin"),
 
-        .testTarget(name: "DSToolKitTests", dependencies: ["DSToolKit"], path: "Tests/DSToolKitTests"),
+        .testTarget(name: "DSToolKitTests", dependencies: ["DSToolKit", "DSToolYAML", yams], path: "Tests/DSToolKitTests"),
         .testTarget(name: "DSToolCoreTests", dependencies: ["DSToolCore", "DSToolKit"], path: "Tests/DSToolCoreTests"),
         // Runs the built dstool binary and plugins end to end (needs `swift build` first; see README).
         .testTarget(name: "IntegrationTests", dependencies: ["DSToolKit"], path: "Tests/IntegrationTests"),

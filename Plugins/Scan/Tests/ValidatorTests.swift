@@ -1,4 +1,5 @@
 @testable import DSToolScan
+import Foundation
 import XCTest
 
 final class ValidatorTests: XCTestCase {
@@ -52,6 +53,21 @@ final class ValidatorTests: XCTestCase {
         }
         XCTAssertGreaterThan(known, 2_800)
         XCTAssertGreaterThan(provinceOnly, 100_000)
+    }
+
+    /// Today in China is UTC+8 (no daylight saving), computed without a time-zone database: the
+    /// day turns at 16:00 UTC, and it is the day Foundation's calendar gives in Asia/Shanghai.
+    func testTodayInChinaWithoutATimeZoneDatabase() throws {
+        XCTAssertTrue(BirthDate.today(at: 1_782_748_799) == (2026, 6, 29))   // 2026-06-29 15:59:59 UTC
+        XCTAssertTrue(BirthDate.today(at: 1_782_748_800) == (2026, 6, 30))   // 16:00:00 UTC: midnight in Beijing
+        XCTAssertTrue(BirthDate.today(at: 0) == (1970, 1, 1))
+        XCTAssertTrue(BirthDate.today(at: 951_753_600) == (2000, 2, 29))     // 2000-02-28 16:00 UTC
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try XCTUnwrap(TimeZone(identifier: "Asia/Shanghai"))
+        for instant in stride(from: 1_700_000_000, to: 1_800_000_000, by: 9_999_937) {
+            let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(instant)))
+            XCTAssertTrue(BirthDate.today(at: time_t(instant)) == (c.year!, c.month!, c.day!), "\(instant)")
+        }
     }
 
     /// A birth date compared as a yyyymmdd number against DigitTables.today is real exactly when

@@ -16,7 +16,7 @@ public enum PluginPreload {
         "libFoundation.so", "libFoundationEssentials.so", "libFoundationInternationalization.so",
         "libswiftDispatch.so", "libdispatch.so", "libswift_Concurrency.so", "libswift_StringProcessing.so",
         "libhs.so.5", "libsqlite3.so.0", "libssl.so.3", "libcrypto.so.3", "libarchive.so.13",
-        "libmagic.so.1", "libstdc++.so.6",
+        "libmagic.so.1", "libstdc++.so.6", "libyaml-0.so.2",
     ]
 
     /// Starts loading, on a detached thread, the allowed libraries `libraryPath` names; returns

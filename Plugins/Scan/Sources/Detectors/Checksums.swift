@@ -1,5 +1,6 @@
 import CDSToolScanBits
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// 居民身份证号 (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, and an
 /// ISO 7064 MOD 11-2 check character.
@@ -96,10 +97,16 @@ public enum CNIDCard {
 
 /// Birth dates inside ID numbers: a real calendar day, not in the future, not before 1900.
 enum BirthDate {
-    static let today: (year: Int, month: Int, day: Int) = {
-        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: Date())
-        return (c.year ?? 2100, c.month ?? 12, c.day ?? 31)
-    }()
+    static let today: (year: Int, month: Int, day: Int) = today(at: time(nil))
+
+    /// The date in China (UTC+8 all year, no daylight saving since 1991) at `instant`, without a
+    /// time-zone database (FoundationEssentials has none: a named zone there is nil).
+    static func today(at instant: time_t) -> (year: Int, month: Int, day: Int) {
+        var shifted = instant + 8 * 3600
+        var t = tm()
+        guard gmtime_r(&shifted, &t) != nil else { return (2100, 12, 31) }
+        return (Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday))
+    }
 
     /// `digits` is YYYYMMDD, or YYMMDD when `century` is given.
     static func isReal<C: Collection>(_ digits: C, century: Int?) -> Bool where C.Element == UInt8 {

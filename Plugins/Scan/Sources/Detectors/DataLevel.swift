@@ -1,6 +1,6 @@
 import DSToolKit
-import Foundation
-import Yams
+import FoundationEssentials
+import DSToolYAML
 
 /// Estimates the data level (GB/T 43697-2024: 一般/重要/核心) of one input from the kinds and
 /// volumes of personal data found in it. Personal information is general data by default; a
@@ -65,22 +65,22 @@ public struct DataLevelEstimator: Sendable, Equatable {
     }
 
     public static func parse(_ text: String, source: String) throws -> DataLevelEstimator {
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
+        let node: YAMLNode?
+        do { node = try YAML.compose(text) } catch {
             throw DSToolError.usage("--level-config \(source): not valid YAML (\(error))")
         }
         guard let map = node?.mapping else { throw DSToolError.usage("--level-config \(source): expected a mapping with 'important' and 'core'") }
         var e = DataLevelEstimator()
         for (k, v) in map {
-            guard let key = k.scalar?.string else { continue }
+            guard let key = k.scalar else { continue }
             guard key == "important" || key == "core" else {
                 throw DSToolError.usage("--level-config \(source): unknown key '\(key)' (expected important, core)")
             }
             guard let m = v.mapping else { throw DSToolError.usage("--level-config \(source): '\(key)' must be a mapping") }
             var t = key == "important" ? e.important : e.core
             for (tk, tv) in m {
-                let name = tk.scalar?.string ?? ""
-                guard let raw = tv.scalar?.string, let n = Int(raw.replacingOccurrences(of: "_", with: "")), n > 0 else {
+                let name = tk.scalar ?? ""
+                guard let raw = tv.scalar, let n = Int(raw.replacing("_", with: "")), n > 0 else {
                     throw DSToolError.usage("--level-config \(source): \(key).\(name) must be a positive whole number")
                 }
                 switch name {

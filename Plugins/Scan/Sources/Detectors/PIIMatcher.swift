@@ -1,7 +1,7 @@
 import CDSToolHyperscan
 import CDSToolScanBits
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// One piece of personal data found in a buffer.
 public struct PIIMatch: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Validators for every PIIKind. A value that fails its validator is not that kind: the
 /// scanner drops such matches, masking uses the same checks to decide what to replace.

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 struct BaselineEntry: Codable, Sendable {
     var fingerprint: String
@@ -24,13 +24,14 @@ struct Baseline {
             throw DSToolError.usage("--baseline \(path): cannot read the file")
         }
         var found = Set<String>()
-        if let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+        let decoder = JSONDecoder()
+        if let json = try? decoder.decode(JSONValue.self, from: data) {
             collect(json, into: &found)
         } else {
             // JSONL: one JSON object per line.
             var any = false
             for line in data.split(separator: 10) where !line.isEmpty {
-                guard let obj = try? JSONSerialization.jsonObject(with: Data(line)) else {
+                guard let obj = try? decoder.decode(JSONValue.self, from: Data(line)) else {
                     throw DSToolError.usage("--baseline \(path): neither JSON nor JSON lines")
                 }
                 any = true
@@ -41,13 +42,15 @@ struct Baseline {
         return Baseline(fingerprints: found)
     }
 
-    private static func collect(_ v: Any, into out: inout Set<String>) {
-        if let d = v as? [String: Any] {
+    private static func collect(_ v: JSONValue, into out: inout Set<String>) {
+        switch v {
+        case .object(let d):
             for (k, x) in d {
-                if k == "fingerprint", let s = x as? String { out.insert(s) } else { collect(x, into: &out) }
+                if k == "fingerprint", case .string(let s) = x { out.insert(s) } else { collect(x, into: &out) }
             }
-        } else if let a = v as? [Any] {
+        case .array(let a):
             for x in a { collect(x, into: &out) }
+        default: break
         }
     }
 

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// A rule's pattern is wider than a window overlap, unbounded, or does not compile.
 public struct RuleError: Error, CustomStringConvertible, Sendable {

@@ -1,6 +1,7 @@
 import CDSToolHyperscan
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A Hyperscan compile or runtime failure, with the pattern it concerns.
 public struct HyperscanError: Error, CustomStringConvertible, Sendable {

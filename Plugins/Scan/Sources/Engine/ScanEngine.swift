@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// What a finding needs to know about the item it was found in (items are only valid until the
 /// next one is asked for, and workers run behind the reader).
@@ -69,7 +69,7 @@ final class TableWork: @unchecked Sendable {
 /// reused once parsed, so the larger feed costs no page faults after the first tables.
 final class WindowFeed: @unchecked Sendable {
     let capacity: Int
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var windows: [TextWindow] = []
     private var ended = false
     private var readError: Error?
@@ -391,16 +391,15 @@ final class WorkerPool: @unchecked Sendable {
     /// Guarded by `doneCondition`.
     private var heldFindings = 0
     /// Guards the queue and the kept windows; workers wait on it for jobs.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     /// Guards `ScanJob.done`; the reader thread waits on it for a job to end. Apart from
     /// `condition` so that a job's end does not wake idle workers only for them to sleep again
     /// (on an idle machine each wake-up of a halted core costs more than the hand-over itself).
-    private let doneCondition = NSCondition()
+    private let doneCondition = ConditionLock()
     private var queue: [ScanJob] = []
     private var stopping = false
     private var free: [TextWindow] = []
     private var freeDecoded: [TextWindow] = []
-    private var workers: [Thread] = []
     /// Scanner for inline work when there is one job.
     private var inlineScanner: WindowScanner?
     /// The reader's scanner for the backlog it scans itself (more than one job).
@@ -418,10 +417,9 @@ final class WorkerPool: @unchecked Sendable {
             for _ in 0..<threads {
                 let scanner = try WindowScanner(rules: rules, minimumConfidence: options.minimumConfidence)
                 // Workers hold the pool strongly: they exit after shutdown(), and only then release it.
-                let t = Thread { self.work(scanner) }
-                t.stackSize = 1 << 20
-                workers.append(t)
-                t.start()
+                guard DetachedThread.start(stackSize: 1 << 20, { self.work(scanner) }) else {
+                    throw DSToolError.failed("the system refused a worker thread (--jobs \(threads))")
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// A window of an item's (decoded) bytes. Bytes [0, overlap) repeat the end of the previous
 /// window so that a match cut by the edge is found whole in the next one; memory stays bounded

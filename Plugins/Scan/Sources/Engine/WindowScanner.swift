@@ -1,6 +1,7 @@
 import CDSToolHyperscan
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One confirmed hit in a window, before it becomes a Finding.
 struct ScanHit {

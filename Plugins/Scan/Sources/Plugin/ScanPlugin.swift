@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `dstool scan`: secrets and personal data in every input the host hands over.
 public enum ScanPlugin: DSToolPlugin {
@@ -43,13 +44,13 @@ public struct ScanOptions: Sendable {
             minimumConfidence = v
         }
         func list(_ name: String) -> Set<String> {
-            Set(request.values(name).flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty })
+            Set(request.values(name).flatMap { $0.split(separator: ",").map { $0.trimmingWhitespaces() } }.filter { !$0.isEmpty })
         }
         only = list("only")
         skip = list("skip")
         jobs = max(1, request.jobs)
         lang = request.lang
-        func path(_ p: String) -> String { p.hasPrefix("/") ? p : (request.cwd as NSString).appendingPathComponent(p) }
+        func path(_ p: String) -> String { p.hasPrefix("/") ? p : FilePaths.appending(to: request.cwd, p) }
         baselinePath = request.value("baseline").map(path)
         writeBaselinePath = request.value("write-baseline")
         rulesFiles = request.values("rules").map(path)

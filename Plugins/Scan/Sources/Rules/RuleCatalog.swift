@@ -1,6 +1,6 @@
 import DSToolKit
-import Foundation
-import Yams
+import FoundationEssentials
+import DSToolYAML
 
 /// The rules of a run: the built-in ones (RuleRegistry), then rules from `--rules FILE` that add
 /// or replace them, then `--only`/`--skip`.
@@ -37,7 +37,7 @@ public enum RuleCatalog {
     }
 }
 
-/// Rules from a YAML file (read through Yams nodes, keeping each scalar's raw text):
+/// Rules from a YAML file (read through libyaml's nodes, DSToolYAML, keeping each scalar's raw text):
 /// ```
 /// rules:
 ///   - id: acme-api-key
@@ -58,24 +58,24 @@ public enum UserRules {
 
     public static func parse(_ text: String, source: String) throws -> [Change] {
         func fail(_ m: String) -> DSToolError { DSToolError.usage("--rules \(source): \(m)") }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw fail("not valid YAML (\(error))") }
+        let root: YAMLNode?
+        do { root = try YAML.compose(text) } catch { throw fail("not valid YAML (\(error))") }
         guard let list = root?.mapping?["rules"]?.sequence ?? root?.sequence else {
             throw fail("expected a list under 'rules'")
         }
         var out: [Change] = []
         for (n, node) in list.enumerated() {
             guard let m = node.mapping else { throw fail("rule \(n + 1) is not a mapping") }
-            func scalar(_ k: String) -> String? { m[k]?.scalar?.string }
+            func scalar(_ k: String) -> String? { m[k]?.scalar }
             func strings(_ k: String) throws -> [String] {
                 guard let v = m[k] else { return [] }
-                if let s = v.scalar?.string { return [s] }
+                if let s = v.scalar { return [s] }
                 guard let seq = v.sequence else { throw fail("rule \(n + 1): '\(k)' must be a list") }
-                return try seq.map { guard let s = $0.scalar?.string else { throw fail("rule \(n + 1): '\(k)' must hold strings") }; return s }
+                return try seq.map { guard let s = $0.scalar else { throw fail("rule \(n + 1): '\(k)' must hold strings") }; return s }
             }
             let known: Set<String> = ["id", "title", "category", "severity", "keywords", "pattern", "secret", "min_entropy",
                                       "max_entropy", "examples", "counter_examples", "references", "disabled"]
-            for (k, _) in m { if let key = k.scalar?.string, !known.contains(key) { throw fail("rule \(n + 1): unknown key '\(key)'") } }
+            for (k, _) in m { if let key = k.scalar, !known.contains(key) { throw fail("rule \(n + 1): unknown key '\(key)'") } }
             guard let id = scalar("id"), !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
                 throw fail("rule \(n + 1): 'id' is missing or has characters other than letters, digits, - _ .")
             }
@@ -83,10 +83,10 @@ public enum UserRules {
             guard let pattern = scalar("pattern"), !pattern.isEmpty else { throw fail("rule \(id): 'pattern' is missing") }
             var title = LocalizedText(id)
             if let t = m["title"] {
-                if let s = t.scalar?.string { title = LocalizedText(s) }
+                if let s = t.scalar { title = LocalizedText(s) }
                 else if let tm = t.mapping {
-                    let en = tm["en"]?.scalar?.string ?? id
-                    title = LocalizedText(en: en, zh: tm["zh"]?.scalar?.string ?? en)
+                    let en = tm["en"]?.scalar ?? id
+                    title = LocalizedText(en: en, zh: tm["zh"]?.scalar ?? en)
                 }
             }
             let sevText = scalar("severity") ?? "high"

@@ -1,5 +1,6 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Cells of a table (CSV, JSONL, SQLite) gathered into one buffer, one cell per line, so that a
 /// single Hyperscan pass covers thousands of cells; hits are mapped back to cells by offset.

@@ -1,7 +1,8 @@
 import CDSToolScanBits
 import CDSToolSQLite
 import DSToolKit
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// CSV/TSV (RFC 4180 quoting), streamed: cells go to the table's batch; the first row names the
 /// columns unless it looks like data (a value in it is personal data, or a number) or is longer
@@ -61,11 +62,21 @@ struct DelimitedParser {
                         flush: flush)
     }
 
+    /// A header cell without the blanks and quotes around it (space, CR, tab, `"`: ASCII, so
+    /// trimmed as bytes before decoding, as trimming the decoded text would).
+    static func trimmingHeaderBlanks(_ cell: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        @inline(__always) func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0D || b == 0x09 || b == 0x22 }
+        var cell = cell
+        while let f = cell.first, blank(f) { cell = cell.dropFirst() }
+        while let l = cell.last, blank(l) { cell = cell.dropLast() }
+        return cell
+    }
+
     /// Header or data? Data is replayed through the cell parser.
     private mutating func decideHeader(complete: Bool, flush: () throws -> Void) throws {
         inHeader = false
         let names = firstLine.split(separator: separator, omittingEmptySubsequences: false).map {
-            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \r\t\""))
+            String(decoding: Self.trimmingHeaderBlanks($0), as: UTF8.self)
         }
         let looksLikeData = !complete || names.contains { v in
             !v.isEmpty && (v.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" } || PIIValidators.classify(v) != nil)
@@ -743,7 +754,7 @@ enum SQLiteTables {
     static func read(path: String, done: (StructuredScanner.Table) throws -> Void,
                      newTable: (String) -> StructuredScanner.Table, flush: (StructuredScanner.Table) throws -> Void) throws {
         var db: OpaquePointer?
-        let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3f").replacingOccurrences(of: "#", with: "%23")
+        let escaped = path.replacing("%", with: "%25").replacing("?", with: "%3f").replacing("#", with: "%23")
         let rc = sqlite3_open_v2("file:" + escaped + "?immutable=1", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
         defer { sqlite3_close(db) }
         guard rc == SQLITE_OK, let db else { throw SQLiteError(message: "cannot open the SQLite database: \(message(db))") }
@@ -755,7 +766,7 @@ enum SQLiteTables {
             let table = newTable(name)
             var columns: [Int] = []
             var row: Int64 = 0
-            let quoted = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let quoted = "\"" + name.replacing("\"", with: "\"\"") + "\""
             try query(db, "SELECT * FROM \(quoted)") { stmt in
                 if columns.isEmpty {
                     for c in 0..<sqlite3_column_count(stmt) {

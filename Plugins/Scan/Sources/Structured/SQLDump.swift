@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// How strings are written in a dump: MySQL takes backslash escapes in '...' strings; PostgreSQL
 /// (standard_conforming_strings on, what pg_dump writes) only in E'...' strings.

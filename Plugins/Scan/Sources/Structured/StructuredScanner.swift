@@ -1,6 +1,6 @@
 import CDSToolSQLite
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 /// Tables (SQLite databases, CSV/TSV and JSON-lines files) are reported per column — "users.id_no:
 /// 9,812 of 10,000 values are 居民身份证号" — instead of one finding per value; `--per-value`
@@ -191,7 +191,7 @@ final class StructuredScanner {
 
     static func baseName(_ name: String) -> String {
         let last = name.split(separator: "!").last.map(String.init) ?? name
-        return (last as NSString).lastPathComponent
+        return FilePaths.lastComponent(of: last)
     }
 
     /// Reads the item's text window by window, each byte once (parsers keep their own state, so
@@ -677,16 +677,16 @@ final class BackgroundBatchScanner: @unchecked Sendable {
         var done = false
         init(batch: CellBatch) { self.batch = batch }
     }
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var queue: [Job] = []
     private var stopping = false
 
     init(rules: CompiledRuleSet) throws {
         let scanner = try WindowScanner(rules: rules, minimumConfidence: 0)
         // The thread holds this object until stop().
-        let t = Thread { self.run(scanner) }
-        t.stackSize = 1 << 20
-        t.start()
+        guard DetachedThread.start(stackSize: 1 << 20, { self.run(scanner) }) else {
+            throw DSToolError.failed("the system refused a thread for table cells")
+        }
     }
 
     func submit(_ batch: CellBatch) -> Job {

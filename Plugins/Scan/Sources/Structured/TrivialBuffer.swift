@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A growable run of trivial values (bytes, cell records) behind a raw pointer, for the cell
 /// batch: the parsers append to it for every cell, and an Array append also asks whether its

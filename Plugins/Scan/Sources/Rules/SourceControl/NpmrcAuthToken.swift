@@ -1,5 +1,5 @@
 import DSToolKit
-import Foundation
+import FoundationEssentials
 
 extension SecretRules {
     static let npmrcAuthToken = SecretRule(
