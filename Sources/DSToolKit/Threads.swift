@@ -36,14 +36,15 @@ public final class ConditionLock: @unchecked Sendable {
 public enum DetachedThread {
     private final class Body { let run: () -> Void; init(_ run: @escaping () -> Void) { self.run = run } }
 
-    /// Runs `body` on a new thread whose stack is `stackSize` bytes. False when the system refuses
-    /// a thread (then `body` never runs).
-    public static func start(stackSize: Int, _ body: @escaping () -> Void) -> Bool {
+    /// Runs `body` on a new thread whose stack is `stackSize` bytes (nil: the system's default).
+    /// False when the system refuses a thread (then `body` never runs).
+    @discardableResult
+    public static func start(stackSize: Int? = nil, _ body: @escaping () -> Void) -> Bool {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        pthread_attr_setstacksize(&attributes, stackSize)
+        if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         var thread = pthread_t()
         let started = pthread_create(&thread, &attributes, { raw in

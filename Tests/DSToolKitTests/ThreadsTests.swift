@@ -43,6 +43,9 @@ final class ThreadsTests: XCTestCase {
         })
         XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
         XCTAssertEqual(box.size, 8 << 20)
+        // Without a size, the system's default stack (what the plugin preload thread uses).
+        XCTAssertTrue(DetachedThread.start { done.signal() })
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
     }
 
     func testAThreadTheSystemRefusesNeverRuns() {

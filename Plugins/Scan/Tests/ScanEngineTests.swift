@@ -72,6 +72,19 @@ final class ScanEngineTests: XCTestCase {
         let r = try scan([path, "--baseline", bad])
         XCTAssertEqual(r.exitCode, 2)
         XCTAssertTrue(r.errors.first?.reason.contains("bad.json") ?? false)
+        // JSON lines (a jsonl report): each line's fingerprints count, however deep they sit.
+        let newFingerprint = try XCTUnwrap(try scan([path]).findings.first { $0.fingerprint != fp }?.fingerprint)
+        let lines = try dir.file("baseline.jsonl", "{\"fingerprint\":\"\(fp)\"}\n\n{\"nested\":[{\"fingerprint\":\"\(newFingerprint)\"}],\"fingerprint\":7}\n")
+        XCTAssertEqual(try scan([path, "--baseline", lines]).findings.count, 0)
+        // Cut short, blank, or not UTF-8 (a Latin-1 byte in a string): a usage error naming the file.
+        for (name, bytes, reason) in [("half.jsonl", Array("{\"fingerprint\":\"\(fp)\"}\n{\"fingerprint\":".utf8), "neither JSON nor JSON lines"),
+                                      ("empty.json", Array("\n\n".utf8), "the file is empty"),
+                                      ("latin1.json", Array("{\"fingerprint\":\"".utf8) + [0xFF] + Array("\"}".utf8), "neither JSON nor JSON lines")] {
+            let file = try dir.file(name, Data(bytes))
+            let r = try scan([path, "--baseline", file])
+            XCTAssertEqual(r.exitCode, 2, name)
+            XCTAssertEqual(r.errors.first?.reason, "--baseline \(file): \(reason)", name)
+        }
     }
 
     /// A scan run keeps large blocks in the heap (see Allocator): the C library must take both

@@ -258,6 +258,20 @@ final class StructuredTests: XCTestCase {
         XCTAssertFalse(sniff("no commas\nat all\nhere\nor here\n"))
     }
 
+    /// Header names lose the blanks and quotes around them (space, tab, CR, `"`), on bytes: a
+    /// CRLF header, quoted names, and a byte that is not UTF-8 beside a blank (it stays, replaced).
+    func testHeaderNamesLoseBlanksAndQuotes() throws {
+        XCTAssertEqual(Array(DelimitedParser.trimmingHeaderBlanks(ArraySlice(Array(" \t\"id_no\" \r".utf8)))), Array("id_no".utf8))
+        XCTAssertEqual(Array(DelimitedParser.trimmingHeaderBlanks(ArraySlice(Array(" \"\" ".utf8)))), [])
+        XCTAssertEqual(Array(DelimitedParser.trimmingHeaderBlanks(ArraySlice([0x20, 0xE4, 0x20]))), [0xE4])
+        let dir = try TempDir()
+        let path = try dir.file("people.csv", Data(Array("\"phone\" ,\t id_no\t, ".utf8) + [0xE4, 0x20, 0x0D, 0x0A]
+                                                + Array("13812345678,11010519491231002X,x\r\n".utf8)))
+        let r = try scan([path])
+        XCTAssertEqual(column(r, "phone", "pii.cn_mobile")?.properties?["matched"]?.intValue, 1)
+        XCTAssertEqual(column(r, "id_no", "pii.cn_id_card")?.properties?["matched"]?.intValue, 1)
+    }
+
     func testTSVWithoutHeaderAndQuotedNewlines() throws {
         let dir = try TempDir()
         let path = try dir.file("dump.tsv", "13812345678\t\"line one\nline two 13912345678\"\n13712345678\tx\n")

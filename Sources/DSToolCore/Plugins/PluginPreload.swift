@@ -25,19 +25,11 @@ public enum PluginPreload {
     public static func start(libraryPath: String) -> [String] {
         let names = neededLibraries(path: libraryPath).filter { allowed.contains($0) }
         guard !names.isEmpty else { return [] }
-        let box = Unmanaged.passRetained(NamesBox(names))
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { raw in
-            let box = Unmanaged<NamesBox>.fromOpaque(raw!).takeRetainedValue()
-            for name in box.names { _ = dlopen(name, RTLD_NOW | RTLD_LOCAL) }
-            return nil
-        }, box.toOpaque())
-        guard started == 0 else { box.release(); return [] }
-        pthread_detach(thread)
-        return names
+        let started = DetachedThread.start {
+            for name in names { _ = dlopen(name, RTLD_NOW | RTLD_LOCAL) }
+        }
+        return started ? names : []
     }
-
-    final class NamesBox { let names: [String]; init(_ names: [String]) { self.names = names } }
 
     /// The `DT_NEEDED` entries of a little-endian 64-bit ELF file, in order; [] for anything else.
     public static func neededLibraries(path: String) -> [String] {
