@@ -216,7 +216,7 @@ final class TextDecodingTests: XCTestCase {
                 if trial % 7 == 2 { b[Int(next() % UInt64(length))] = UInt8(0x80 + next() % 0x80) }
                 if trial % 7 == 3 { b[length - 1] = 0 }
                 if trial % 7 == 4 { b[length - 1] = 0xFF }
-                let fast = b.withUnsafeBytes { TextEncoding.plainASCIIText($0) }
+                let fast = b.withUnsafeBytes { plainASCIIBothPaths($0) }
                 XCTAssertEqual(fast, expected(b), "\(b)")
                 if fast { XCTAssertEqual(b.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8) }
             }
@@ -224,15 +224,15 @@ final class TextDecodingTests: XCTestCase {
         // Exactly one control character in 20 is text; one more is left to the full rules.
         let line = Array("abcdefghijklmnopqrs\u{01}".utf8)
         let atThreshold = Array(Array(repeating: line, count: 50).joined())
-        XCTAssertTrue(atThreshold.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
-        XCTAssertFalse((atThreshold + [0x01]).withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertTrue(atThreshold.withUnsafeBytes { plainASCIIBothPaths($0) })
+        XCTAssertFalse((atThreshold + [0x01]).withUnsafeBytes { plainASCIIBothPaths($0) })
         // Tab-indented source is half tabs and newlines: still the shortcut's, as UTF-8.
         let tabHeavy = Array(Array(repeating: Array("a\tb\n".utf8), count: 100).joined())
-        XCTAssertTrue(tabHeavy.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertTrue(tabHeavy.withUnsafeBytes { plainASCIIBothPaths($0) })
         XCTAssertEqual(tabHeavy.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .utf8)
         // Many tabs and newlines do not hide control characters beside them.
         let tabsAndControls = Array(Array(repeating: Array("\t\t\u{01}\n".utf8), count: 100).joined())
-        XCTAssertFalse(tabsAndControls.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+        XCTAssertFalse(tabsAndControls.withUnsafeBytes { plainASCIIBothPaths($0) })
         XCTAssertEqual(tabsAndControls.withUnsafeBytes { TextEncoding.detect($0, atEnd: true) }, .binary)
     }
 
@@ -253,21 +253,21 @@ final class TextDecodingTests: XCTestCase {
             for k in 0..<(n / 20) { b[k * 16] = 0x01 }
             for shift in 0..<3 {
                 let slice = b[shift..<(shift + n)]
-                XCTAssertEqual(slice.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, expected(slice), "tail \(tail) shift \(shift)")
+                XCTAssertEqual(slice.withUnsafeBytes { plainASCIIBothPaths($0) }, expected(slice), "tail \(tail) shift \(shift)")
             }
-            XCTAssertTrue(b[0..<n].withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            XCTAssertTrue(b[0..<n].withUnsafeBytes { plainASCIIBothPaths($0) })
             var over = Array(b[0..<n])
             over[n - 1] = 0x02  // one more control, in the last block or the tail
-            XCTAssertFalse(over.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            XCTAssertFalse(over.withUnsafeBytes { plainASCIIBothPaths($0) })
             // Text controls in every lane of every block are never counted.
             var text = Array(b[0..<n])
             for k in stride(from: 1, to: n, by: 2) { text[k] = [0x09, 0x0A, 0x0C, 0x0D, 0x1B][k % 5] }
-            XCTAssertTrue(text.withUnsafeBytes { TextEncoding.plainASCIIText($0) })
+            XCTAssertTrue(text.withUnsafeBytes { plainASCIIBothPaths($0) })
             for bad: UInt8 in [0x00, 0x80, 0xFF] {
                 for at in [0, 15, 16, n / 2, n - 17, n - 1] {
                     var c = Array(b[0..<n])
                     c[at] = bad
-                    XCTAssertFalse(c.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, "byte \(bad) at \(at)")
+                    XCTAssertFalse(c.withUnsafeBytes { plainASCIIBothPaths($0) }, "byte \(bad) at \(at)")
                 }
             }
         }
@@ -281,7 +281,7 @@ final class TextDecodingTests: XCTestCase {
             if trial % 4 == 1 { b[Int(next() % UInt64(b.count))] = trial % 8 == 1 ? 0 : 0xC3 }
             let from = Int(next() % 64), to = b.count - Int(next() % 64)
             let slice = b[from..<to]
-            XCTAssertEqual(slice.withUnsafeBytes { TextEncoding.plainASCIIText($0) }, expected(slice), "trial \(trial)")
+            XCTAssertEqual(slice.withUnsafeBytes { plainASCIIBothPaths($0) }, expected(slice), "trial \(trial)")
         }
         XCTAssertTrue(TextEncoding.plainASCIIText(UnsafeRawBufferPointer(start: nil, count: 0)))
     }
@@ -290,5 +290,42 @@ final class TextDecodingTests: XCTestCase {
         XCTAssertEqual(gb18030("客户名单.csv").withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "客户名单.csv")
         XCTAssertEqual(Array("报告.docx".utf8).withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "报告.docx")
         XCTAssertEqual(([0x61, 0xFF, 0x62] as [UInt8]).withUnsafeBufferPointer { TextDecoders.decodeName($0) }, "a\u{FFFD}b")
+    }
+
+    /// The AVX2 scan settles a 64-byte block whose only low bytes are newlines with one compare:
+    /// one stray byte anywhere (either 32-byte half, the tail after the last full block) must
+    /// still be seen. Lines of source text with one control character, NUL or high byte put at
+    /// every offset, against the full count; and exactly at the one-in-20 threshold.
+    func testPlainASCIIAVX2BlocksOfNewlinesSeeEveryStrayByte() {
+        func expected(_ b: [UInt8]) -> Bool {
+            let textControls: Set<UInt8> = [0x09, 0x0A, 0x0C, 0x0D, 0x1B]
+            return !b.contains(0) && !b.contains { $0 >= 0x80 }
+                && b.filter { $0 < 0x20 && !textControls.contains($0) }.count * 20 <= b.count
+        }
+        let text = Array(Array(repeating: Array("    x = f(y)\n".utf8), count: 24).joined())  // 312 bytes
+        XCTAssertTrue(text.withUnsafeBytes { plainASCIIBothPaths($0) })
+        for stray: UInt8 in [0x00, 0x01, 0x1F, 0x7F, 0x80, 0xFF, 0x0B] {
+            for at in 0..<text.count {
+                var b = text
+                b[at] = stray
+                let got = b.withUnsafeBytes { plainASCIIBothPaths($0) }
+                XCTAssertEqual(got, expected(b), "byte \(stray) at \(at)")
+                if stray == 0x01 { XCTAssertTrue(got, "one control in 312 bytes is text (at \(at))") }
+                if stray == 0x00 || stray >= 0x80 { XCTAssertFalse(got, "byte \(stray) at \(at)") }
+            }
+        }
+        // 15 controls in 300 bytes is one in 20: text; a 16th, in the second half of a block, is not.
+        var b = Array(text[0..<300])
+        for k in 0..<15 { b[k * 20 + 1] = 0x02 }
+        XCTAssertTrue(b.withUnsafeBytes { plainASCIIBothPaths($0) })
+        b[96 + 40] = 0x03
+        XCTAssertFalse(b.withUnsafeBytes { plainASCIIBothPaths($0) })
+    }
+
+    /// The AVX2 and the portable (SSE2) scan give the same answer; the answer is returned.
+    private func plainASCIIBothPaths(_ p: UnsafeRawBufferPointer, file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        let fast = TextEncoding.plainASCIIText(p)
+        XCTAssertEqual(fast, TextEncoding.plainASCIITextPortable(p), "AVX2 and SSE2 paths differ", file: file, line: line)
+        return fast
     }
 }
