@@ -57,6 +57,9 @@ public struct CanonicalJSONWriter {
         bytes.append(UInt8(ascii: ":"))
         needComma = false
     }
+    /// A record key (ASCII, nothing to escape), written as it is: a string literal passed to
+    /// `key` resolves to the String overload, which scanned every key for escapes.
+    @inline(__always) mutating func fixedKey(_ name: StaticString) { key(name) }
     public mutating func key(_ name: String) {
         if needComma { bytes.append(UInt8(ascii: ",")) }
         appendQuoted(name)
@@ -67,27 +70,8 @@ public struct CanonicalJSONWriter {
         if needComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    /// Bytes already in canonical form (a fragment written by another writer), as they are.
-    mutating func append(raw: [UInt8]) { bytes.append(contentsOf: raw) }
     /// After a fragment ending inside an object: the next key is preceded by a comma.
     mutating func continueObject() { needComma = true }
-
-    /// 16 digest bytes (in memory order) as a 32-digit lowercase hex string value.
-    mutating func appendHexString(_ digest: (UInt64, UInt64)) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        withUnsafeBytes(of: digest) { d in
-            let hex: StaticString = "0123456789abcdef"
-            hex.withUTF8Buffer { h in
-                for b in d {
-                    bytes.append(h[Int(b >> 4)])
-                    bytes.append(h[Int(b & 15)])
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-        needComma = true
-    }
 
     // MARK: scalars
 
@@ -115,9 +99,7 @@ public struct CanonicalJSONWriter {
     public mutating func double(_ d: Double) throws {
         guard d.isFinite else { throw Failure.nonFiniteNumber(d) }
         separate()
-        var text = d.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        CanonicalDoubleText(d).withBytes { bytes.append(contentsOf: $0) }
         needComma = true
     }
 
@@ -126,42 +108,27 @@ public struct CanonicalJSONWriter {
     }
 
     private mutating func appendQuoted(_ s: String) {
+        CanonicalJSONBytes.withUTF8(s) { appendQuoted(utf8: $0) }
+    }
+
+    private mutating func appendQuoted(utf8 u: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { u in
-            var mark = 0
-            var i = 0
-            let n = u.count
-            while i < n {
-                // Eight bytes at a time while none needs escaping (paths and evidence have none):
-                // a clean string is one copy, not a test per byte.
-                if n - i >= 8 && !CanonicalRecordScanner.hasQuoteBackslashOrControl(UnsafeRawPointer(u.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let b = u[i]
-                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { i += 1; continue }
+        // One pass of word tests, then one copy: paths, texts and most evidence need no escaping.
+        let clean = CanonicalJSONBytes.cleanPrefixLength(u)
+        if clean == u.count {
+            if clean > 0 { bytes.append(contentsOf: u) }
+        } else {
+            if clean > 0 { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[0..<clean])) }
+            var mark = clean
+            for i in clean..<u.count where CanonicalJSONBytes.needsEscape(u[i]) {
                 if i > mark { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[mark..<i])) }
-                bytes.append(UInt8(ascii: "\\"))
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    bytes.append(UInt8(ascii: "u")); bytes.append(UInt8(ascii: "0")); bytes.append(UInt8(ascii: "0"))
-                    hex.withUTF8Buffer { h in
-                        bytes.append(h[Int(b >> 4)])
-                        bytes.append(h[Int(b & 15)])
-                    }
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 6) { e in
+                    let n = CanonicalJSONBytes.writeEscape(u[i], to: e.baseAddress!)
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: e[0..<n]))
                 }
-                i += 1
-                mark = i
+                mark = i + 1
             }
-            if mark < n { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[mark..<n])) }
+            if mark < u.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[mark..<u.count])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }
@@ -181,7 +148,7 @@ public struct CanonicalJSONWriter {
             endArray()
         case .object(let o):
             try beginObject()
-            for k in o.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for k in o.keys.sorted(by: CanonicalJSONBytes.utf8Precedes) {
                 key(k)
                 try write(o[k]!)
             }
@@ -197,63 +164,63 @@ public struct CanonicalJSONWriter {
 
     mutating func write(_ t: LocalizedText) throws {
         try beginObject()
-        key("en"); string(t.en)
-        key("zh"); string(t.zh)
+        fixedKey("en"); string(t.en)
+        fixedKey("zh"); string(t.zh)
         endObject()
     }
 
     mutating func write(_ l: Location) throws {
         try beginObject()
-        if let v = l.chain { key("chain"); try write(v) }
-        if let v = l.column { key("column"); int(v) }
-        if let v = l.columnName { key("column_name"); string(v) }
-        if let v = l.endLine { key("end_line"); int(v) }
-        key("input"); string(l.input)
-        if let v = l.length { key("length"); int(v) }
-        if let v = l.line { key("line"); int(v) }
-        if let v = l.offset { key("offset"); int(v) }
-        if let v = l.path { key("path"); string(v) }
-        if let v = l.row { key("row"); int(v) }
-        if let v = l.table { key("table"); string(v) }
+        if let v = l.chain { fixedKey("chain"); try write(v) }
+        if let v = l.column { fixedKey("column"); int(v) }
+        if let v = l.columnName { fixedKey("column_name"); string(v) }
+        if let v = l.endLine { fixedKey("end_line"); int(v) }
+        fixedKey("input"); string(l.input)
+        if let v = l.length { fixedKey("length"); int(v) }
+        if let v = l.line { fixedKey("line"); int(v) }
+        if let v = l.offset { fixedKey("offset"); int(v) }
+        if let v = l.path { fixedKey("path"); string(v) }
+        if let v = l.row { fixedKey("row"); int(v) }
+        if let v = l.table { fixedKey("table"); string(v) }
         endObject()
     }
 
     mutating func write(_ f: Finding) throws {
         try beginObject()
-        key("category"); string(f.category)
-        if let v = f.confidence { key("confidence"); try double(v) }
-        if let v = f.cwe { key("cwe"); try write(v) }
-        if let v = f.dataLevel { key("data_level"); string(v.rawValue) }
-        if let v = f.evidence { key("evidence"); string(v) }
-        key("fingerprint"); string(f.fingerprint)
-        key("location"); try write(f.location)
-        if let v = f.message { key("message"); try write(v) }
-        if let v = f.properties { key("properties"); try write(v) }
-        if let v = f.references { key("references"); try write(v) }
-        if let v = f.remediation { key("remediation"); try write(v) }
-        key("rule_id"); string(f.ruleId)
-        key("severity"); string(f.severity.rawValue)
-        key("title"); try write(f.title)
-        key("type"); string(f.type)
+        fixedKey("category"); string(f.category)
+        if let v = f.confidence { fixedKey("confidence"); try double(v) }
+        if let v = f.cwe { fixedKey("cwe"); try write(v) }
+        if let v = f.dataLevel { fixedKey("data_level"); string(v.rawValue) }
+        if let v = f.evidence { fixedKey("evidence"); string(v) }
+        fixedKey("fingerprint"); string(f.fingerprint)
+        fixedKey("location"); try write(f.location)
+        if let v = f.message { fixedKey("message"); try write(v) }
+        if let v = f.properties { fixedKey("properties"); try write(v) }
+        if let v = f.references { fixedKey("references"); try write(v) }
+        if let v = f.remediation { fixedKey("remediation"); try write(v) }
+        fixedKey("rule_id"); string(f.ruleId)
+        fixedKey("severity"); string(f.severity.rawValue)
+        fixedKey("title"); try write(f.title)
+        fixedKey("type"); string(f.type)
         endObject()
     }
 
     mutating func write(_ e: ErrorRecord) throws {
         try beginObject()
-        key("code"); string(e.code)
-        key("input"); string(e.input)
-        if let v = e.offset { key("offset"); int(v) }
-        key("reason"); string(e.reason)
-        key("type"); string(e.type)
+        fixedKey("code"); string(e.code)
+        fixedKey("input"); string(e.input)
+        if let v = e.offset { fixedKey("offset"); int(v) }
+        fixedKey("reason"); string(e.reason)
+        fixedKey("type"); string(e.type)
         endObject()
     }
 
     mutating func write(_ d: DataRecord) throws {
         try beginObject()
-        key("kind"); string(d.kind)
-        if let v = d.text { key("text"); try write(v) }
-        key("type"); string(d.type)
-        key("value"); try write(d.value)
+        fixedKey("kind"); string(d.kind)
+        if let v = d.text { fixedKey("text"); try write(v) }
+        fixedKey("type"); string(d.type)
+        fixedKey("value"); try write(d.value)
         endObject()
     }
 

@@ -14,7 +14,16 @@ public struct LocalizedText: Codable, Hashable, Sendable {
 /// Severities, ordered. `--fail-on` compares against this order.
 public enum Severity: String, Codable, CaseIterable, Comparable, Sendable {
     case info, low, medium, high, critical
-    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    /// Its place in `allCases` (a switch: `firstIndex(of:)` cost ~100 instructions a comparison).
+    public var rank: Int {
+        switch self {
+        case .info: return 0
+        case .low: return 1
+        case .medium: return 2
+        case .high: return 3
+        case .critical: return 4
+        }
+    }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     public var zh: String {
         switch self {
@@ -189,8 +198,7 @@ public enum Fingerprint {
             func join(_ part: String) {
                 base[at] = 0x1F
                 at += 1
-                var part = part
-                part.withUTF8 { u in
+                CanonicalJSONBytes.withUTF8(part) { u in
                     if let b = u.baseAddress { memcpy(base + at, b, u.count) }
                     at += u.count
                 }
