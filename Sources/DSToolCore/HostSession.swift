@@ -66,7 +66,15 @@ public final class HostSession: @unchecked Sendable {
     let lock = MutexLock()
     /// Finding values already checked in this run's records (texts, references and properties repeat).
     let recordMemo = CanonicalValueMemo()
-    public private(set) var counts = RunCounts()
+    /// The run's counts; `by_severity` is filled from `findingsBySeverity` when read.
+    public var counts: RunCounts {
+        var c = tally
+        for (rank, n) in findingsBySeverity.enumerated() where n > 0 { c.bySeverity[Severity.allCases[rank].rawValue] = n }
+        return c
+    }
+    private var tally = RunCounts()
+    /// Findings per severity, by rank: counting into the dictionary by name hashed a String a record.
+    private var findingsBySeverity = [Int](repeating: 0, count: Severity.allCases.count)
     public private(set) var maxSeverity: Severity?
     /// Inputs that were not (fully) processed: unreadable items and limit breaches.
     public private(set) var inputErrorCount = 0
@@ -153,9 +161,9 @@ public final class HostSession: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         switch record.essentials.kind {
         case .finding:
-            counts.findings += 1
+            tally.findings += 1
             let severity = record.essentials.severity!
-            counts.bySeverity[severity.rawValue, default: 0] += 1
+            findingsBySeverity[severity.rank] += 1
             if case .finding(let f) = record.decoded, f.ruleId.hasPrefix("input.limit.") {
                 // An input the limits cut short is an input error (exit 3), not a data-security finding.
                 inputErrorCount += 1
@@ -163,10 +171,10 @@ public final class HostSession: @unchecked Sendable {
                 maxSeverity = severity
             }
         case .error:
-            counts.errors += 1
+            tally.errors += 1
             inputErrorCount += 1
         case .data:
-            counts.data += 1
+            tally.data += 1
         }
         for s in sinks { s.record(record) }
     }
@@ -310,7 +318,7 @@ public final class HostSession: @unchecked Sendable {
         if cancelled || cancelledCheck() { return 0 }
         guard let item = walker.next() else { return 0 }
         current = item
-        lock.lock(); counts.items += 1; lock.unlock()
+        lock.lock(); tally.items += 1; lock.unlock()
         func c(_ s: String?) -> UnsafePointer<CChar>? {
             guard let s else { return nil }
             let p = strdup(s)!

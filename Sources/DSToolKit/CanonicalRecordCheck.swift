@@ -65,7 +65,8 @@ public enum CanonicalRecordCheck {
 /// their texts, references and properties rule by rule, so a value equal byte for byte to one
 /// accepted before is passed with one comparison instead of being read again (most of a finding's
 /// bytes). A value's check depends on its own bytes only (objects, arrays and strings end with
-/// their closing byte), so the answer is the same either way. One per run.
+/// their closing byte), so the answer is the same either way. Likewise whole ends of findings,
+/// after the location (see `CanonicalRecordScanner.finding`). One per run.
 public final class CanonicalValueMemo: @unchecked Sendable {
     /// Per member index of `CanonicalFields.finding`, `entriesPerMember` slots: remembered values
     /// (replaced in turn once all are used) and a mix of each one's first sixteen bytes, which
@@ -96,6 +97,14 @@ public final class CanonicalValueMemo: @unchecked Sendable {
         replaceNext = .allocate(capacity: Self.members)
         replaceNext.initialize(repeating: 0, count: Self.members)
         hitCount.initialize(to: 0)
+        ends = .allocate(capacity: Self.endsKept)
+        ends.initialize(repeating: [], count: Self.endsKept)
+        endHeads = .allocate(capacity: Self.endsKept)
+        endHeads.initialize(repeating: 0, count: Self.endsKept)
+        endSeverities = .allocate(capacity: Self.endsKept)
+        endSeverities.initialize(repeating: .info, count: Self.endsKept)
+        endsUsed.initialize(to: 0)
+        endReplaceNext.initialize(to: 0)
     }
 
     deinit {
@@ -105,6 +114,12 @@ public final class CanonicalValueMemo: @unchecked Sendable {
         used.deallocate()
         replaceNext.deallocate()
         hitCount.deallocate()
+        ends.deinitialize(count: Self.endsKept)
+        ends.deallocate()
+        endHeads.deallocate()
+        endSeverities.deallocate()
+        endsUsed.deallocate()
+        endReplaceNext.deallocate()
     }
 
     /// The remembered value of `member` that the bytes at `at` begin with, if any: its length.
@@ -117,6 +132,54 @@ public final class CanonicalValueMemo: @unchecked Sendable {
             if length > 0 { hitCount.pointee += 1; return length }
         }
         return nil
+    }
+
+    /// Ends of findings (the bytes after the location to the end of the record) accepted before,
+    /// with their severity: `endsKept` slots, replaced in turn once all are used.
+    private let ends: UnsafeMutablePointer<[UInt8]>
+    private let endHeads: UnsafeMutablePointer<UInt64>
+    private let endSeverities: UnsafeMutablePointer<Severity>
+    /// Slots in use, and the slot replaced next once all are (plain memory, as above).
+    private let endsUsed = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private let endReplaceNext = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    static let endsKept = 64
+    static let largestEnd = 16384
+
+    /// A mix of an end's length and two of its words (its first sixteen bytes are the same in
+    /// most: `,"message":{"en"`). Nil when too short to be a valid end.
+    @inline(__always) static func endHead(_ at: UnsafePointer<UInt8>, count: Int) -> UInt64? {
+        guard count >= 24 else { return nil }
+        let raw = UnsafeRawPointer(at)
+        let early = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+        let middle = raw.loadUnaligned(fromByteOffset: count / 2, as: UInt64.self)
+        return UInt64(count) &* 0x9E37_79B9_7F4A_7C15 ^ early ^ middle &* 0xC2B2_AE3D_27D4_EB4F
+    }
+
+    /// The severity of a remembered end equal to all of `p` from `from`, if any.
+    func matchEnd(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> Severity? {
+        let count = p.count - from
+        let at = p.baseAddress! + from
+        guard let head = Self.endHead(at, count: count) else { return nil }
+        for e in 0..<endsUsed.pointee where endHeads[e] == head {
+            let equal = ends[e].withUnsafeBufferPointer { v in v.count == count && memcmp(at, v.baseAddress!, count) == 0 }
+            if equal { hitCount.pointee += 1; return endSeverities[e] }
+        }
+        return nil
+    }
+
+    func rememberEnd(_ end: UnsafeBufferPointer<UInt8>, severity: Severity) {
+        guard end.count <= Self.largestEnd, let head = Self.endHead(end.baseAddress!, count: end.count) else { return }
+        let e: Int
+        if endsUsed.pointee < Self.endsKept {
+            e = endsUsed.pointee
+            endsUsed.pointee += 1
+        } else {
+            e = endReplaceNext.pointee
+            endReplaceNext.pointee = (e + 1) % Self.endsKept
+        }
+        ends[e] = Array(end)
+        endHeads[e] = head
+        endSeverities[e] = severity
     }
 
     func remember(_ member: Int, head: UInt64, _ value: UnsafeBufferPointer<UInt8>) {
@@ -140,6 +203,10 @@ private enum CanonicalFields {
         "references", "remediation", "rule_id", "severity", "title", "type",
     ]
     static let findingRequired: UInt32 = 1 << 0 | 1 << 5 | 1 << 6 | 1 << 11 | 1 << 12 | 1 << 13 | 1 << 14
+    /// "location": the last member whose value changes from one sighting of a template to the next.
+    static let findingLocation = 6
+    /// The required members up to it (category, fingerprint, location); the rest follow it.
+    static let findingRequiredThroughLocation: UInt32 = 1 << 0 | 1 << 5 | 1 << 6
     static let location: [StaticString] = [
         "chain", "column", "column_name", "end_line", "input", "length", "line", "offset", "path", "row", "table",
     ]
@@ -207,7 +274,9 @@ struct CanonicalRecordScanner {
         while k < fields.count {
             let name = fields[k]
             let n = name.utf8CodeUnitCount
-            if p.count - i > n && p[i + n] == UInt8(ascii: "\"") && memcmp(p.baseAddress! + i, name.utf8Start, n) == 0 {
+            // The first byte and the closing quote rule out most names before memcmp is called.
+            if p.count - i > n && p[i] == name.utf8Start.pointee && p[i + n] == UInt8(ascii: "\"")
+                && memcmp(p.baseAddress! + i, name.utf8Start, n) == 0 {
                 i += n + 1
                 return take(UInt8(ascii: ":")) ? k : nil
             }
@@ -231,24 +300,55 @@ struct CanonicalRecordScanner {
         return take(UInt8(ascii: "}")) && seen & required == required
     }
 
+    /// A finding object: `object(CanonicalFields.finding…)` with one shortcut. With a memo, the
+    /// bytes after the location (`,"message":…` to the closing brace: the template's constant
+    /// part, ~70% of a crypto-audit finding) are compared with the ends of findings accepted
+    /// before. Whether those bytes are accepted after a location depends on them alone (members
+    /// after "location" in order, their values, the closing brace, the end of the record, and
+    /// the required members after "location": rule_id, severity, title, type), so an equal end
+    /// gets the same answer and the same severity; the members before it are checked as always.
     mutating func finding() -> RecordEssentials? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
+        var last = -1
         var severity: Severity?
-        let ok = object(CanonicalFields.finding, required: CanonicalFields.findingRequired) { s, k in
-            switch k {
-            case 0, 4, 5: return s.string()                              // category, evidence, fingerprint
-            case 1: return s.double()                                    // confidence
-            case 2, 9: return s.remembered(k) { $0.strings() }           // cwe, references
-            case 3: return s.dataLevel()                                 // data_level
-            case 6: return s.location()                                  // location
-            case 7, 10, 13: return s.remembered(k) { $0.localized() }    // message, remediation, title
-            case 8: return !s.isNull() && s.remembered(k) { $0.value(depth: 0) }  // properties (null is left out)
-            case 11: return s.remembered(k) { $0.ruleId() }              // rule_id
-            case 12: severity = s.severity(); return severity != nil     // severity
-            default: return s.literalString("finding")                   // type
+        var endStart = -1
+        repeat {
+            guard let k = member(CanonicalFields.finding, after: last), findingValue(k, severity: &severity) else { return nil }
+            seen |= 1 << UInt32(k)
+            last = k
+            if k == CanonicalFields.findingLocation, let memo {
+                if let remembered = memo.matchEnd(p, from: i) {
+                    let before = CanonicalFields.findingRequiredThroughLocation
+                    guard seen & before == before else { return nil }
+                    i = p.count
+                    return RecordEssentials(kind: .finding, severity: remembered)
+                }
+                endStart = i
             }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")), seen & CanonicalFields.findingRequired == CanonicalFields.findingRequired,
+              let severity else { return nil }
+        if endStart >= 0, i == p.count, let memo {
+            memo.rememberEnd(UnsafeBufferPointer(rebasing: p[endStart..<i]), severity: severity)
         }
-        guard ok, let severity else { return nil }
         return RecordEssentials(kind: .finding, severity: severity)
+    }
+
+    /// The value of finding member `k` (an index into `CanonicalFields.finding`).
+    @inline(__always) mutating func findingValue(_ k: Int, severity: inout Severity?) -> Bool {
+        switch k {
+        case 0, 4, 5: return string()                                // category, evidence, fingerprint
+        case 1: return double()                                      // confidence
+        case 2, 9: return remembered(k) { $0.strings() }             // cwe, references
+        case 3: return dataLevel()                                   // data_level
+        case 6: return location()                                    // location
+        case 7, 10, 13: return remembered(k) { $0.localized() }      // message, remediation, title
+        case 8: return !isNull() && remembered(k) { $0.value(depth: 0) }  // properties (null is left out)
+        case 11: return remembered(k) { $0.ruleId() }                // rule_id
+        case 12: severity = self.severity(); return severity != nil  // severity
+        default: return literalString("finding")                     // type
+        }
     }
 
     mutating func error() -> Bool {

@@ -231,4 +231,125 @@ final class CanonicalRecordCheckTests: XCTestCase {
         XCTAssertEqual(Redaction.redact("AKIAABCDEFGHIJKLMNOP"), "AKIA**************OP")
         XCTAssertEqual(Redaction.redact("ab\r\ncdefghij\r\n"), "ab\r\nc******j\r\n", "CR LF is one Character")
     }
+
+    /// Where the end of a canonical finding starts: just after its location object (locations hold
+    /// no objects, and `,"` never occurs inside a canonical string, where quotes are escaped).
+    static func endStart(_ bytes: [UInt8]) -> Int? {
+        let key = Array(#""location":{"#.utf8)
+        guard bytes.count > key.count, let at = (0...(bytes.count - key.count)).first(where: { Array(bytes[$0..<($0 + key.count)]) == key }) else { return nil }
+        var i = at + key.count
+        while i + 2 < bytes.count {
+            if bytes[i] == UInt8(ascii: "}") && bytes[i + 1] == UInt8(ascii: ",") && bytes[i + 2] == UInt8(ascii: "\"") { return i + 1 }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The memo passes a finding's whole end (after the location) when it equals one accepted
+    /// before; the members before it are still checked, so a record with a remembered end and a
+    /// wrong beginning is refused exactly as without the memo.
+    func testRememberedEndsNeedTheirBeginningChecked() throws {
+        let memo = CanonicalValueMemo()
+        func both(_ s: String) -> RecordEssentials? {
+            let bytes = Array(s.utf8)
+            let with = bytes.withUnsafeBytes { CanonicalRecordCheck.essentials($0, memo: memo) }
+            let without = bytes.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }
+            XCTAssertEqual(with, without, s)
+            return with
+        }
+        let base = Self.scanFinding
+        let bytes = Array(base.utf8)
+        let cut = try XCTUnwrap(Self.endStart(bytes))
+        let end = String(decoding: bytes[cut...], as: UTF8.self)
+        XCTAssertTrue(end.hasPrefix(#","properties":"#), end)
+        XCTAssertEqual(both(base), RecordEssentials(kind: .finding, severity: .high))
+        let hits = memo.hits
+        XCTAssertEqual(both(base), RecordEssentials(kind: .finding, severity: .high))
+        XCTAssertEqual(memo.hits, hits + 1, "the second sighting passes its end with one comparison")
+        let location = #""location":{"column":11,"input":"dense.txt","length":18,"line":1,"offset":10,"path":"dense.txt"}"#
+        let beginnings = [
+            #"{"category":"pii","confidence":0.95,"data_level":"一般","evidence":"4201************90","#,  // no fingerprint
+            #"{"category":"pii","confidence":0.95,"data_level":"一般","evidence":"4201************90","fingerprint":5,"#,
+            #"{"category":"pii","confidence":0.95,"data_level":"一般","evidence":"4201"#,  // evidence left open
+            "{\"category\":\"pii\",\"evidence\":\"a\u{1}b\",\"fingerprint\":\"f\",",
+            #"{"category":"pii","evidence":"a\u00e9","fingerprint":"f","#,
+            #"{"category":"pii","evidence":"a\/","fingerprint":"f","#,
+            #"{"category":"pii","confidence":1.0,"fingerprint":"f","#,
+            #"{"category":"pii","confidence":0.950,"fingerprint":"f","#,
+            #"{"category":"pii","data_level":"二般","fingerprint":"f","#,
+            #"{"category":"pii","fingerprint":"f","fingerprint":"f","#,
+            #"{"category":"pii","fingerprint":"f","evidence":"e","#,  // out of order
+            #"{"category":"pii","fingerprint":"f", "#,
+            #"{"category":"pii","cwe":"CWE-1","fingerprint":"f","#,
+            #"{"category":null,"fingerprint":"f","#,
+            #"{"category":"pii","evidence":null,"fingerprint":"f","#,
+            #"{"category":"pii","fingerprint":"f","properties":{},"#,  // a member after the location, before it
+        ]
+        let locations = [
+            location,
+            #""location":{"column":11,"length":18,"line":1,"offset":10,"path":"dense.txt"}"#,  // no input
+            #""location":{"input":"dense.txt","column":11}"#,
+            #""location":{"input":"dense.txt","line":01}"#,
+            #""location":{"input":"dense.txt","line":1.0}"#,
+            #""location":{"input":"dense.txt""#,  // not closed: the end is read as more of it
+            #""location":{"input":"dense.txt"},"location":{"input":"dense.txt"}"#,
+            #""location":["dense.txt"]"#,
+            #""location":null"#,
+        ]
+        var refused = 0
+        for b in beginnings {
+            for l in locations {
+                let s = b + l + end
+                if both(s) == nil { refused += 1 }
+                assertSound(Array(s.utf8))
+            }
+        }
+        XCTAssertEqual(refused, beginnings.count * locations.count)
+        // A good beginning with each good location is accepted, by its remembered end.
+        for l in [location, #""location":{"input":"x"}"#, #""location":{"chain":["a","b"],"input":"a!b","row":3}"#] {
+            XCTAssertEqual(both(#"{"category":"pii","fingerprint":"f","# + l + end), RecordEssentials(kind: .finding, severity: .high))
+        }
+        // The end must be all that is left: one byte more or less, or a changed byte, goes the full way.
+        let beginning = String(decoding: bytes[..<cut], as: UTF8.self)
+        for variant in [end + " ", end + "\n", end + "}", String(end.dropLast()), end.replacingOccurrences(of: #""high""#, with: #""HIGH""#),
+                        end.replacingOccurrences(of: #""pii.cn_id_card""#, with: #""input.limit.depth""#),
+                        end.replacingOccurrences(of: #""type":"finding""#, with: #""type":"finding ""#),
+                        end.replacingOccurrences(of: #","title":"#, with: #", "title":"#)] {
+            XCTAssertNil(both(beginning + variant), variant)
+        }
+        // Another severity is another end, remembered with its own severity.
+        for s in Severity.allCases {
+            let other = beginning + end.replacingOccurrences(of: #""severity":"high""#, with: #""severity":"\#(s.rawValue)""#)
+            XCTAssertEqual(both(other), RecordEssentials(kind: .finding, severity: s))
+            XCTAssertEqual(both(other), RecordEssentials(kind: .finding, severity: s))
+        }
+    }
+
+    /// Random damage confined to the beginning of records whose end is remembered, and more
+    /// distinct ends than the memo keeps (slots are replaced in turn): the memo changes no answer.
+    func testDamagedBeginningsWithRememberedEnds() throws {
+        let memo = CanonicalValueMemo()
+        var r = Rng(state: 515)
+        var seeds: [[UInt8]] = [Array(Self.scanFinding.utf8)]
+        while seeds.count < 300 {
+            let record = CanonicalJSONTests.record(&r)
+            if case .finding = record, let b = try? record.canonicalJSON() { seeds.append(b) }
+        }
+        var accepted = 0, passedByMemo = 0
+        for seed in seeds {
+            guard let cut = Self.endStart(seed) else { continue }
+            let end = Array(seed[cut...])
+            for m in [seed, seed] + (0..<30).map({ _ in Self.mutated(Array(seed[..<cut]), &r) + end }) {
+                let before = memo.hits
+                let with = m.withUnsafeBytes { CanonicalRecordCheck.essentials($0, memo: memo) }
+                let without = m.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }
+                XCTAssertEqual(with, without, String(decoding: m, as: UTF8.self))
+                if with != nil { accepted += 1 }
+                if memo.hits > before { passedByMemo += 1 }
+                assertSound(m)
+            }
+        }
+        XCTAssertGreaterThan(accepted, seeds.count)
+        XCTAssertGreaterThan(passedByMemo, seeds.count / 2)
+    }
 }
