@@ -6,15 +6,23 @@ import Glibc
 /// short forms, lowercase \u00xx for the rest), everything else (non-ASCII, DEL) is copied.
 enum CanonicalJSONBytes {
     /// How many leading bytes of `u` need no escaping: eight at a time while none does (paths,
-    /// texts and most evidence have none, so a clean string costs one pass of word tests).
+    /// texts and most evidence have none, so a clean string costs one pass of word tests), the
+    /// last bytes in one overlapping word, and the first byte that does found from the word's mask.
     @inline(__always)
     static func cleanPrefixLength(_ u: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = u.baseAddress else { return 0 }
         let n = u.count
         var i = 0
         while n - i >= 8 {
-            if CanonicalRecordScanner.hasQuoteBackslashOrControl(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { break }
+            let special = CanonicalRecordScanner.quoteBackslashOrControl(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            if special != 0 { return i + (special.trailingZeroBitCount >> 3) }
             i += 8
+        }
+        if i == n { return n }
+        if n >= 8 {
+            // Its first bytes were found clean above, so the lowest flagged byte is the first.
+            let special = CanonicalRecordScanner.quoteBackslashOrControl(UnsafeRawPointer(base + n - 8).loadUnaligned(as: UInt64.self))
+            return special == 0 ? n : n - 8 + (special.trailingZeroBitCount >> 3)
         }
         while i < n, !needsEscape(base[i]) { i += 1 }
         return i

@@ -198,7 +198,7 @@ public final class CanonicalValueMemo: @unchecked Sendable {
 
 /// Member names of each record object in the writer's (sorted) order, and which are required.
 private enum CanonicalFields {
-    static let finding: [StaticString] = [
+    static let finding: [MemberName] = [
         "category", "confidence", "cwe", "data_level", "evidence", "fingerprint", "location", "message", "properties",
         "references", "remediation", "rule_id", "severity", "title", "type",
     ]
@@ -207,16 +207,54 @@ private enum CanonicalFields {
     static let findingLocation = 6
     /// The required members up to it (category, fingerprint, location); the rest follow it.
     static let findingRequiredThroughLocation: UInt32 = 1 << 0 | 1 << 5 | 1 << 6
-    static let location: [StaticString] = [
+    static let location: [MemberName] = [
         "chain", "column", "column_name", "end_line", "input", "length", "line", "offset", "path", "row", "table",
     ]
     static let locationRequired: UInt32 = 1 << 4
-    static let error: [StaticString] = ["code", "input", "offset", "reason", "type"]
+    static let error: [MemberName] = ["code", "input", "offset", "reason", "type"]
     static let errorRequired: UInt32 = 1 << 0 | 1 << 1 | 1 << 3 | 1 << 4
-    static let data: [StaticString] = ["kind", "text", "type", "value"]
+    static let data: [MemberName] = ["kind", "text", "type", "value"]
     static let dataRequired: UInt32 = 1 << 0 | 1 << 2 | 1 << 3
-    static let localized: [StaticString] = ["en", "zh"]
+    static let localized: [MemberName] = ["en", "zh"]
     static let localizedRequired: UInt32 = 1 << 0 | 1 << 1
+}
+
+/// A member name as canonical JSON writes it after the opening quote, `name":`, as two
+/// little-endian words and masks (the longest, `column_name":`, is 13 bytes): the bytes of a key
+/// are compared with a name in two masked word compares instead of a memcmp call.
+struct MemberName: ExpressibleByStringLiteral {
+    let words: (UInt64, UInt64)
+    let masks: (UInt64, UInt64)
+    /// The name, closing quote and colon.
+    let length: Int
+
+    init(stringLiteral name: StaticString) {
+        let n = name.utf8CodeUnitCount
+        precondition(n + 2 <= 16, "member name too long")
+        var bytes = [UInt8](repeating: 0, count: 16), mask = [UInt8](repeating: 0, count: 16)
+        for k in 0..<n { bytes[k] = name.utf8Start[k] }
+        bytes[n] = UInt8(ascii: "\""); bytes[n + 1] = UInt8(ascii: ":")
+        for k in 0..<(n + 2) { mask[k] = 0xFF }
+        func word(_ b: [UInt8], _ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[at + $1]) << (8 * UInt64($1)) } }
+        words = (word(bytes, 0), word(bytes, 8))
+        masks = (word(mask, 0), word(mask, 8))
+        length = n + 2
+    }
+
+    /// Whether the `available` bytes at `at` begin with `name":`.
+    @inline(__always) func matches(_ at: UnsafePointer<UInt8>, available: Int) -> Bool {
+        let raw = UnsafeRawPointer(at)
+        if available >= 16 {
+            return raw.loadUnaligned(as: UInt64.self) & masks.0 == words.0
+                && raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & masks.1 == words.1
+        }
+        guard available >= length else { return false }
+        for k in 0..<length {
+            let word = k < 8 ? words.0 : words.1
+            if at[k] != UInt8(truncatingIfNeeded: word >> (8 * UInt64(k & 7))) { return false }
+        }
+        return true
+    }
 }
 
 /// The scanner behind `CanonicalRecordCheck`: every method returns false (or nil) as soon as the
@@ -267,18 +305,15 @@ struct CanonicalRecordScanner {
 
     /// `"name":` for a member of `fields` after the one at `after`; returns its index. Record keys
     /// are lowercase ASCII and underscores, so each name that may come next is compared with the
-    /// bytes, closing quote included (the key is not scanned byte by byte first).
-    mutating func member(_ fields: [StaticString], after: Int) -> Int? {
+    /// bytes, closing quote and colon included (the key is not scanned byte by byte first).
+    mutating func member(_ fields: [MemberName], after: Int) -> Int? {
         guard take(UInt8(ascii: "\"")) else { return nil }
+        let at = p.baseAddress! + i, available = p.count - i
         var k = after + 1
         while k < fields.count {
-            let name = fields[k]
-            let n = name.utf8CodeUnitCount
-            // The first byte and the closing quote rule out most names before memcmp is called.
-            if p.count - i > n && p[i] == name.utf8Start.pointee && p[i + n] == UInt8(ascii: "\"")
-                && memcmp(p.baseAddress! + i, name.utf8Start, n) == 0 {
-                i += n + 1
-                return take(UInt8(ascii: ":")) ? k : nil
+            if fields[k].matches(at, available: available) {
+                i += fields[k].length
+                return k
             }
             k += 1
         }
@@ -287,7 +322,7 @@ struct CanonicalRecordScanner {
 
     /// Walks one record object: members of `fields` in order, each at most once, the required ones
     /// all present; `value` reads the value of the member with the given index.
-    mutating func object(_ fields: [StaticString], required: UInt32, _ value: (inout CanonicalRecordScanner, Int) -> Bool) -> Bool {
+    mutating func object(_ fields: [MemberName], required: UInt32, _ value: (inout CanonicalRecordScanner, Int) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         var seen: UInt32 = 0
         if take(UInt8(ascii: "}")) { return required == 0 }
@@ -418,11 +453,19 @@ struct CanonicalRecordScanner {
         let start = i
         var ascii = true
         while i < p.count {
-            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            // Eight bytes at a time while none is a quote, a backslash or a control character; in
+            // the word that has one, the lowest flagged byte is the first (the tests are exact up
+            // to it), so the bytes before it are skipped too instead of tested one by one.
             var high: UInt64 = 0
             while p.count - i >= 8 {
                 let w = UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                if Self.hasQuoteBackslashOrControl(w) { break }
+                let special = Self.quoteBackslashOrControl(w)
+                if special != 0 {
+                    let clean = special.trailingZeroBitCount >> 3
+                    high |= w & ((1 << UInt64(clean * 8)) &- 1)
+                    i += clean
+                    break
+                }
                 high |= w
                 i += 8
             }
@@ -468,13 +511,17 @@ struct CanonicalRecordScanner {
     }
 
     /// Whether any of the eight bytes is `"`, `\\` or below 0x20 (the usual zero-byte tests; exact).
-    @inline(__always) static func hasQuoteBackslashOrControl(_ w: UInt64) -> Bool {
+    @inline(__always) static func hasQuoteBackslashOrControl(_ w: UInt64) -> Bool { quoteBackslashOrControl(w) != 0 }
+
+    /// The high bit of each of the eight bytes that is `"`, `\\` or below 0x20, and possibly of
+    /// bytes above such a byte (a borrow runs upwards): the lowest bit set is always exact.
+    @inline(__always) static func quoteBackslashOrControl(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (w &- ones &* 0x20) & ~w
-        return (zeroQuote | zeroBackslash | control) & highs != 0
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     mutating func string() -> Bool { stringRange() != nil }

@@ -352,4 +352,64 @@ final class CanonicalRecordCheckTests: XCTestCase {
         XCTAssertGreaterThan(accepted, seeds.count)
         XCTAssertGreaterThan(passedByMemo, seeds.count / 2)
     }
+
+    /// The string check skips clean bytes a word at a time and finds the first quote, backslash or
+    /// control byte from the word's mask. At every alignment: non-ASCII just before the closing
+    /// quote must still be validated (invalid UTF-8 refused, valid accepted), each escape form
+    /// and each raw control byte gets its answer, and bytes after the closing quote in the same
+    /// word change nothing.
+    func testStringsAtEveryAlignment() {
+        func error(_ input: [UInt8], tail: String = #","reason":"r","type":"error"}"#) -> [UInt8] {
+            Array(#"{"code":"c","input":""#.utf8) + input + [UInt8(ascii: "\"")] + Array(tail.utf8)
+        }
+        let canonical = RecordEssentials(kind: .error, severity: nil)
+        for k in 0..<24 {
+            let clean = Array(String(repeating: "abcdefgh", count: 3).utf8.prefix(k))
+            let wide = Array(String(repeating: "é", count: k).utf8)
+            for prefix in [clean, wide] {
+                let accepted: [[UInt8]] = [[], [0xC3, 0xA9], [0xE6, 0x89, 0x8B], [0xF0, 0x9F, 0x98, 0x80], Array(#"\""#.utf8), Array(#"\\"#.utf8),
+                                           Array(#"\n"#.utf8), Array(#"\u0001"#.utf8), Array(#"\u001f"#.utf8), [0x7F], Array(#"\\\""#.utf8)]
+                for a in accepted {
+                    for after in [[], Array("xyz".utf8)] as [[UInt8]] {
+                        let r = error(prefix + a + after)
+                        XCTAssertEqual(r.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, canonical, String(decoding: r, as: UTF8.self))
+                        assertSound(r)
+                    }
+                }
+                let refused: [[UInt8]] = [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0x01], [0x1F], [0x0A], [0x00], Array(#"\/"#.utf8),
+                                          Array(#"\u00e9"#.utf8), Array(#"\u000a"#.utf8), Array(#"\u001F"#.utf8), Array(#"\x"#.utf8), Array(#"\u00"#.utf8)]
+                for b in refused {
+                    for after in [[], Array("xyz".utf8), [0xC3, 0xA9]] as [[UInt8]] {
+                        let r = error(prefix + b + after)
+                        XCTAssertNil(r.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, String(decoding: r, as: UTF8.self))
+                        assertSound(r)
+                    }
+                }
+            }
+            // Non-ASCII bytes after the closing quote, in the same word, are not part of the string.
+            let r = error(clean, tail: #","reason":"é","type":"error"}"#)
+            XCTAssertEqual(r.withUnsafeBytes { CanonicalRecordCheck.essentials($0) }, canonical)
+        }
+    }
+
+    /// Member names are compared two words at a time where 16 bytes remain and byte by byte
+    /// near the end of the record: wrong names, a missing colon or quote, and truncation there.
+    func testMemberNamesNearTheEnd() {
+        let base = #"{"code":"c","input":"i","reason":"r","type":"error"}"#
+        XCTAssertEqual(essentials(base), RecordEssentials(kind: .error, severity: nil))
+        for (from, to) in [(#""type":"error"}"#, #""typ":"error"}"#), (#""type":"error"}"#, #""types":"error"}"#),
+                           (#""type":"error"}"#, #""Type":"error"}"#), (#""type":"error"}"#, #""type" :"error"}"#),
+                           (#""type":"error"}"#, #""type":"error""#), (#""type":"error"}"#, #""type":"#), (#""type":"error"}"#, #""type""#),
+                           (#""type":"error"}"#, #""type"#), (#""type":"error"}"#, #""type":"error"} "#), (#""type":"error"}"#, #""type";"error"}"#),
+                           (#""reason":"r","#, #""reason""r","#), (#""reason":"r","#, #""reasonx":"r","#)] {
+            let v = base.replacingOccurrences(of: from, with: to)
+            XCTAssertNil(essentials(v), v)
+            assertSound(Array(v.utf8))
+        }
+        let data = #"{"kind":"k","type":"data","value":null}"#
+        XCTAssertEqual(essentials(data), RecordEssentials(kind: .data, severity: nil))
+        for cut in 0..<data.utf8.count { XCTAssertNil(essentials(String(data.prefix(cut)))) }
+        XCTAssertNil(essentials(#"{"kind":"k","type":"data","valu":null}"#))
+        XCTAssertNil(essentials(#"{"kind":"k","type":"data","value"null}"#))
+    }
 }
