@@ -340,6 +340,135 @@ final class ValidatorTests: XCTestCase {
         }
     }
 
+    /// The ID check reads the date and region as two-digit numbers (digitPairs) without a loop
+    /// or a division: it agrees with a plain reading of the same rules (weights table, calendar
+    /// from year, month and day, the region as one six-digit code) on numbers whose region,
+    /// date, sequence and check byte are drawn to hit the edges: provinces 71/81/82 and unknown
+    /// ones, county and city parts 00, leap days of 1900/2000/2004/2100, months 00/13/99, days
+    /// 00/31/32, today and the day after, years 1899 and 9999; and on hostile bytes anywhere
+    /// (a letter, '/', ':', a space, NUL, 0xFF, a lower-case x or X in the middle).
+    func testIDCardValidityAgreesWithAPlainReading() {
+        let today = DigitTables.shared.today
+        func reference(_ b: [UInt8]) -> DivisionCodes.Validity? {
+            guard b.count == 18, b[0..<17].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let check = CNIDCard.checkByte(b[0..<17])!
+            guard b[17] == check || (b[17] == UInt8(ascii: "x") && check == UInt8(ascii: "X")) else { return nil }
+            func number(_ r: Range<Int>) -> Int { b[r].reduce(0) { $0 * 10 + Int($1 - 48) } }
+            let year = number(6..<10), month = number(10..<12), day = number(12..<14)
+            guard BirthDate.isCalendarDay(year: year, month: month, day: day), year * 10_000 + month * 100 + day <= today else { return nil }
+            let region = DivisionCodes.validate(number(0..<6))
+            return region == .invalid ? nil : region
+        }
+        func padded(_ v: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(v).count)) + String(v) }
+        var g = SyntheticPII(seed: 63)
+        let regions = ["110105", "110199", "110000", "110100", "130100", "130000", "710000", "710101", "810000", "810001", "820000",
+                       "829900", "990105", "100105", "000000", "440300", "440399", "510107", "650000", "659001"]
+        let (y, m, d) = (today / 10_000, today / 100 % 100, today % 100)
+        var dates = [padded(y, 4) + padded(m, 2) + padded(d, 2), padded(y, 4) + padded(m, 2) + padded(d + 1, 2),
+                     padded(y + 1, 4) + "0101", "18991231", "19000101", "19000229", "19000228", "20000229", "20040229", "20030229",
+                     "21000229", "20960229", "99991231", "19840000", "19841301", "19849901", "19840100", "19840131", "19840132",
+                     "19840431", "19840430", "19841231", "19841232", "19999999", "20000230"]
+        for _ in 0..<40 { dates.append(padded(1890 + Int(g.rng.next() % 150), 4) + padded(Int(g.rng.next() % 14), 2) + padded(Int(g.rng.next() % 33), 2)) }
+        var checked = 0, valid = 0
+        for region in regions {
+            for date in dates {
+                let first17 = Array((region + date + g.digits(3)).utf8)
+                let expected = CNIDCard.checkByte(first17[...])!
+                var candidates = [first17 + [expected], first17 + [expected == 88 ? 49 : expected == 57 ? 88 : expected + 1]]
+                if expected == 88 { candidates.append(first17 + [UInt8(ascii: "x")]) }
+                var hostile = first17 + [expected]
+                hostile[Int(g.rng.next() % 18)] = [UInt8(ascii: "A"), 47, 58, 32, 0, 0xFF, UInt8(ascii: "x"), UInt8(ascii: "X")][Int(g.rng.next() % 8)]
+                candidates.append(hostile)
+                for id in candidates {
+                    let fast = id.withUnsafeBufferPointer { CNIDCard.validity($0) }
+                    XCTAssertEqual(fast, reference(id), String(decoding: id, as: UTF8.self))
+                    checked += 1
+                    if fast != nil { valid += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(valid, 200)
+        XCTAssertGreaterThan(checked, 1000)
+    }
+
+    /// The region check over two-digit numbers agrees with the one over the six-digit code, for
+    /// every code.
+    func testDivisionCodeFromPairsAgreesForEveryCode() {
+        let t = DigitTables.shared
+        for code in 0..<1_000_000 {
+            let pairs = DivisionCodes.validate(province: code / 10_000, city: code / 100 % 100, county: code % 100, t)
+            if pairs != DivisionCodes.validate(code, t) { XCTFail("\(code)"); return }
+        }
+    }
+
+    /// The birth date over two-digit numbers agrees with the calendar check for every year of
+    /// centuries 18 to 21 and 99, every month 0...99 and days 0...32 and 99, against today and
+    /// against a `today` of 1 March 2000 (so that 29 February 2000 is the last day that passes).
+    func testBirthDateFromPairsAgreesWithTheCalendar() {
+        for today in [DigitTables.shared.today, 20_000_301] {
+            for century in [18, 19, 20, 21, 99] {
+                for year in 0..<100 {
+                    for month in 0..<100 {
+                        for day in Array(0...32) + [99] {
+                            let full = century * 100 + year
+                            let expected = BirthDate.isCalendarDay(year: full, month: month, day: day) && full * 10_000 + month * 100 + day <= today
+                            if BirthDate.isReal(century: century, year: year, month: month, day: day, today: today) != expected {
+                                XCTFail("\(century) \(year) \(month) \(day) \(today)"); return
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertTrue(BirthDate.isReal(century: 20, year: 0, month: 2, day: 29, today: 20_000_301))
+        XCTAssertFalse(BirthDate.isReal(century: 19, year: 0, month: 2, day: 29, today: 20_000_301))
+        XCTAssertFalse(BirthDate.isReal(century: 20, year: 0, month: 3, day: 2, today: 20_000_301))
+    }
+
+    /// Bank cards with the BIN read as two-digit numbers: UnionPay (62), 9558 and other
+    /// prefixes, known and unknown BINs, valid and broken Luhn sums, every length 16...19;
+    /// against a plain reading (first digits as a number, the static BIN set).
+    func testBankCardDigitsAgreeWithAPlainReading() {
+        var g = SyntheticPII(seed: 64)
+        let prefixes = ["622202", "621226", "622848", "620000", "62", "9558", "955", "95", "6", "4", "436742", "601382", "0"]
+        var checked = 0
+        for prefix in prefixes {
+            for length in 16...19 {
+                for _ in 0..<30 {
+                    let body = prefix + g.digits(length - 1 - prefix.count)
+                    for card in [g.luhnComplete(body), body + String((Int(String(g.luhnComplete(body).last!))! + 1) % 10)] {
+                        let b = Array(card.utf8)
+                        func number(_ n: Int) -> Int { b[0..<n].reduce(0) { $0 * 10 + Int($1 - 48) } }
+                        let expected: Double? = (card.hasPrefix("62") || number(4) == 9558) && Luhn.isValid(card)
+                            ? (PIIValidators.knownBankBINs.contains(number(6)) ? 0.95 : 0.85) : nil
+                        XCTAssertEqual(b.withUnsafeBufferPointer { PIIValidators.bankCardDigits($0) }, expected, card)
+                        XCTAssertEqual(PIIValidators.confidence(.bankCard, card), expected, card)
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 3000)
+    }
+
+    /// Luhn's bytes before the last sixteen (places 16, 17 and 18 from the right) are checked
+    /// one by one: a byte that is not a digit there fails the number, whatever the sum.
+    func testLuhnRejectsANonDigitBeforeTheLastSixteen() {
+        var g = SyntheticPII(seed: 65)
+        for length in 17...19 {
+            for at in 0..<(length - 16) {
+                for bad: UInt8 in [47, 58, UInt8(ascii: "X"), UInt8(ascii: "x"), 32, 0, 0xFF, 0x80] {
+                    for _ in 0..<10 {
+                        var digits = Array(g.luhnComplete(g.digits(length - 1)).utf8)
+                        digits[at] = bad
+                        XCTAssertFalse(digits.withUnsafeBufferPointer { Luhn.isValid16to19($0) }, String(decoding: digits, as: UTF8.self))
+                        XCTAssertFalse(digits.withUnsafeBufferPointer { Luhn.isValid($0) })
+                    }
+                }
+            }
+        }
+    }
+
     /// Luhn's 16-to-19-digit path (a vector over the last sixteen) agrees with the digit-by-digit
     /// loop on random numbers of every length, valid or not, and on every digit's place.
     func testLuhnVectorPathAgreesWithTheLoop() {

@@ -36,8 +36,9 @@ public enum CNIDCard {
         validity(b, DigitTables.shared)
     }
 
-    /// validity with the region codes and today's date taken from `t`.
-    static func validity(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> DivisionCodes.Validity? {
+    /// validity with the region codes and today's date taken from `t` (inlined: a table's ID
+    /// column calls it per cell).
+    @inline(__always) static func validity(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> DivisionCodes.Validity? {
         guard b.count == 18 else { return nil }
         var last = b[17]
         if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
@@ -55,8 +56,14 @@ public enum CNIDCard {
         // SSE2 multiply-adds (CDSToolScanBits; Swift's SIMD widening was a call per number).
         let sum = Int(dstool_scan_id_weighted_sum17(b.baseAddress!))
         guard checkByte(remainder: sum % 11) == last else { return nil }
-        guard BirthDate.isReal(yyyymmdd: UnsafeBufferPointer(rebasing: b[6..<14]), today: t.today) else { return nil }
-        let region = DivisionCodes.validate(PIIValidators.digitValue(b, 0, 6), t)
+        // Date and region from the two words' digits as two-digit numbers (digitPairs): the
+        // number's pairs are RR RR RR YY | YY MM DD SS, so neither needs a division or a loop
+        // over the digits (reading them one by one was two fifths of an ID number's check).
+        let front = PIIValidators.digitPairs(low), back = PIIValidators.digitPairs(high)
+        guard BirthDate.isReal(century: Int(front &>> 48), year: Int(back & 0xFFFF), month: Int(back &>> 16 & 0xFFFF),
+                               day: Int(back &>> 32 & 0xFFFF), today: t.today) else { return nil }
+        let region = DivisionCodes.validate(province: Int(front & 0xFFFF), city: Int(front &>> 16 & 0xFFFF),
+                                            county: Int(front &>> 32 & 0xFFFF), t)
         return region == .invalid ? nil : region
     }
 
@@ -143,6 +150,18 @@ enum BirthDate {
         return isCalendarDay(year: year, month: month, day: day) && year * 10_000 + month * 100 + day <= today
     }
 
+    /// A date of two-digit numbers (each 0...99: century 19 and year 84 are 1984) that is a
+    /// calendar day from 1900 on and not after `today` (yyyymmdd), without a division: a year is
+    /// a leap year when its last two digits are a multiple of 4 other than 00, or they are 00
+    /// and the century is a multiple of 4 (as 100 and 400 are multiples of 4).
+    @inline(__always) static func isReal(century: Int, year: Int, month: Int, day: Int, today: Int) -> Bool {
+        guard century >= 19, month >= 1 && month <= 12, day >= 1 else { return false }
+        let leap = year & 3 == 0 && (year != 0 || century & 3 == 0)
+        // Months of 31 days: 1, 3, 5, 7, 8, 10, 12 (bit m of 0x15AA).
+        let days = month == 2 ? (leap ? 29 : 28) : 30 &+ (0x15AA &>> month) & 1
+        return day <= days && (century &* 100 &+ year) &* 10_000 &+ month &* 100 &+ day <= today
+    }
+
     static func isReal(year: Int, month: Int, day: Int) -> Bool {
         guard isCalendarDay(year: year, month: month, day: day) else { return false }
         let t = today
@@ -221,14 +240,25 @@ public enum Luhn {
         guard notDigits & 0x8080_8080_8080_8080 == 0 else { return false }
         // Byte k is 15 - k places from the right: the even ones are doubled (CDSToolScanBits, SSE2).
         var sum = Int(dstool_scan_luhn_sum16(raw.assumingMemoryBound(to: UInt8.self)))
-        // Places 16 (as it is), 17 (doubled) and 18 (as it is) from the right.
-        var place = 16, i = n - 17
-        while i >= 0 {
-            let e = d[i] &- 48
-            guard e < 10 else { return false }
-            sum += place & 1 == 0 ? Int(e) : 2 * Int(e) - (e > 4 ? 9 : 0)
-            place += 1
-            i -= 1
+        // Places 16 (as it is), 17 (doubled: 2e, minus 9 when e > 4, as (e + 3) >> 3 is 1
+        // exactly for 5...9) and 18 (as it is) from the right, without a loop: d[n - 17],
+        // d[n - 18], d[n - 19]. A byte that is not a digit makes the sum meaningless; the
+        // largest value decides.
+        if n > 16 {
+            let a = d[n &- 17] &- 48
+            var largest = a
+            sum &+= Int(a)
+            if n > 17 {
+                let e = d[n &- 18] &- 48
+                largest = max(largest, e)
+                sum &+= 2 &* Int(e) &- 9 &* Int((e &+ 3) &>> 3)
+                if n > 18 {
+                    let c = d[n &- 19] &- 48
+                    largest = max(largest, c)
+                    sum &+= Int(c)
+                }
+            }
+            guard largest < 10 else { return false }
         }
         return sum % 10 == 0
     }

@@ -121,6 +121,18 @@ public enum DivisionCodes {
         return .provinceOnly
     }
 
+    /// validate for the code whose digits are the two-digit numbers `province`, `city` and
+    /// `county` (each 0...99; 110105 is 11, 01, 05), without a division.
+    @inline(__always) static func validate(province: Int, city: Int, county: Int, _ t: DigitTables) -> Validity {
+        guard t.provinces[province] else { return .invalid }
+        if province == 71 || province >= 81 { return city | county == 0 ? .known : .provinceOnly }
+        let code = province &* 10_000 &+ city &* 100 &+ county
+        if t.counties[code &>> 6] & (1 &<< UInt64(code & 63)) != 0 { return .known }
+        // Direct-administered or city-level codes (e.g. 110000, 130100) are real issuing codes too.
+        if county == 0, t.cities[province &* 100 &+ city] { return .known }
+        return .provinceOnly
+    }
+
     /// Region check over six ASCII digits.
     public static func validate<C: Collection>(digits: C) -> Validity where C.Element == UInt8 {
         var code = 0, n = 0

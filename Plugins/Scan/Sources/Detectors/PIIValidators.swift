@@ -115,6 +115,12 @@ public enum PIIValidators {
         for k in i..<(i + n) { v = v * 10 + Int(b[k] &- 48) }
         return v
     }
+    /// Eight digit values (byte k: digit k, 0...9, as `word ^ 0x3030..` of eight ASCII digits
+    /// loaded little-endian) as four two-digit numbers, 16 bits each: bits 16j..<16j+16 hold
+    /// digit 2j times 10 plus digit 2j+1. Values above 9 give numbers without meaning.
+    @inline(__always) static func digitPairs(_ digits: UInt64) -> UInt64 {
+        (digits & 0x00FF_00FF_00FF_00FF) &* 10 &+ (digits &>> 8 & 0x00FF_00FF_00FF_00FF)
+    }
     /// Letters of passports and permits: A-Z without I and O.
     @inline(__always) static func isDocLetter(_ c: UInt8) -> Bool { isUpper(c) && c != 73 && c != 79 }
 
@@ -161,10 +167,15 @@ public enum PIIValidators {
 
     /// mobileDigits with the prefix table taken from `t`.
     @inline(__always) static func mobileDigits(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
-        if b.count == 11 { return t.mobilePrefixes[digitValue(b, 0, 3)] ? 0.85 : nil }
+        if b.count == 11 { return t.mobilePrefixes[digits3(b, 0)] ? 0.85 : nil }
         // 86 country code written without a plus sign, as in exported contact lists.
-        if b.count == 13 && b[0] == 56 && b[1] == 54 { return t.mobilePrefixes[digitValue(b, 2, 3)] ? 0.8 : nil }
+        if b.count == 13 && b[0] == 56 && b[1] == 54 { return t.mobilePrefixes[digits3(b, 2)] ? 0.8 : nil }
         return nil
+    }
+
+    /// digitValue(b, i, 3) written out (every phone number of a column asks it).
+    @inline(__always) static func digits3(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        Int(b[i] &- 48) &* 100 &+ Int(b[i &+ 1] &- 48) &* 10 &+ Int(b[i &+ 2] &- 48)
     }
 
     /// 010-12345678, 0571-8888888, (020)12345678, with an optional extension -123.
@@ -231,8 +242,12 @@ public enum PIIValidators {
 
     /// bankCardDigits with the BIN table taken from `t`.
     @inline(__always) static func bankCardDigits(_ d: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> Double? {
-        guard d[0] == 54 && d[1] == 50 || digitValue(d, 0, 4) == 9558, Luhn.isValid(d) else { return nil }
-        let bin = digitValue(d, 0, 6)
+        // The first eight digits as pairs (at least sixteen digits are there): 62..., 9558...
+        let pairs = digitPairs(UInt64(littleEndian: UnsafeRawPointer(d.baseAddress!).loadUnaligned(as: UInt64.self)) ^ 0x3030_3030_3030_3030)
+        let p0 = Int(pairs & 0xFFFF), p1 = Int(pairs &>> 16 & 0xFFFF), p2 = Int(pairs &>> 32 & 0xFFFF)
+        // Every caller has 16 to 19 digits: Luhn's path for those, inlined (not Luhn.isValid's call).
+        guard p0 == 62 || (p0 == 95 && p1 == 58), Luhn.isValid16to19(d) else { return nil }
+        let bin = p0 &* 10_000 &+ p1 &* 100 &+ p2
         return t.bankBINs[bin >> 6] & (1 << UInt64(bin & 63)) != 0 ? 0.95 : 0.85
     }
 
