@@ -177,6 +177,55 @@ final class PlainCellTests: XCTestCase {
         XCTAssertGreaterThan(checked, 1000)
     }
 
+    /// The classifier asks the shape's first kind before its loop and returns at once when no
+    /// later kind can beat that verdict; `classify(_:shape:_:)` (the CSV sorter's, with the shape
+    /// from `valueShape`) and `classify(_:_:)` give what asking every kind the shape lets take
+    /// the value gives: the highest confidence, the earlier kind on a tie. Plain values of every
+    /// length 1...24 and 63...65, ending in X or x or not, real ID, phone and card numbers, ID
+    /// numbers with a county code not in the table (0.8: a later kind is asked), and the rule
+    /// sets of one kind, two kinds and all kinds.
+    func testClassifierShortcutAgreesWithAskingEveryKind() throws {
+        var g = SyntheticPII(seed: 66)
+        var values: [String] = []
+        for kind in [PIIKind.cnIDCard, .cnIDCard15, .cnMobile, .bankCard, .creditCard, .imei, .cnUSCC] {
+            for _ in 0..<40 { values.append(g.value(kind)) }
+        }
+        for _ in 0..<40 {
+            let first17 = "110199" + g.digits(11)
+            values.append(first17 + String(CNIDCard.checkCharacter(first17: first17)!))
+            values.append("86" + g.value(.cnMobile))
+        }
+        for length in Array(1...24) + [63, 64, 65] {
+            for _ in 0..<20 { values.append(g.digits(length)) }
+            values.append(g.digits(length - 1) + "X")
+            values.append(g.digits(length - 1) + "x")
+        }
+        for kinds: Set<PIIKind> in [[.cnIDCard], [.bankCard, .creditCard], [.cnMobile, .imei, .cnIDCard15], Set(PIIKind.allCases)] {
+            let rules = try CompiledRuleSet(secretRules: RuleRegistry.all, piiKinds: kinds)
+            let classifier = try XCTUnwrap(StructuredScanner.plainCellClassifier(rules))
+            var hits = 0
+            for v in values where PlainCell.isPlain(Array(v.utf8), v.utf8.count) {
+                let b = Array(v.utf8), n = b.count, endsInX = b[n - 1] | 0x20 == 120
+                var expected: (PIIKind, Double)?
+                if n >= 8 && n <= 19 && n - (endsInX ? 1 : 0) >= 7 {
+                    for kind in classifier.kinds where PlainCellClassifier.mayAccept(kind, length: n, endsInX: endsInX) {
+                        if let c = PIIValidators.confidence(kind, v), c > (expected?.1 ?? -1) { expected = (kind, c) }
+                    }
+                }
+                let whole = b.withUnsafeBufferPointer { classifier.classify($0, .shared) }
+                let shape = classifier.valueShape(length: n, endsInX: endsInX)
+                XCTAssertEqual(shape >= 0, classifier.mayHoldValue(length: n, endsInX: endsInX), v)
+                let shaped = shape < 0 ? nil : b.withUnsafeBufferPointer { classifier.classify($0, shape: shape, .shared) }
+                XCTAssertEqual(whole?.kind, expected?.0, "\(v) \(kinds)")
+                XCTAssertEqual(whole?.confidence, expected?.1, "\(v) \(kinds)")
+                XCTAssertEqual(shaped?.kind, expected?.0, "\(v) \(kinds)")
+                XCTAssertEqual(shaped?.confidence, expected?.1, "\(v) \(kinds)")
+                if expected != nil { hits += 1 }
+            }
+            XCTAssertGreaterThan(hits, 30, "\(kinds)")
+        }
+    }
+
     func testIsPlain() {
         func plain(_ s: String) -> Bool { PlainCell.isPlain(Array(s.utf8), s.utf8.count) }
         XCTAssertTrue(plain("0"))
@@ -279,6 +328,53 @@ final class PlainCellTests: XCTestCase {
     /// to invalid UTF-8, cells of 1 to 70 digits, a 100,000-digit cell, cells across the
     /// splitter's 4 KiB blocks (rows of every length) — in UTF-8 and in GB18030 (raw offsets
     /// looked up per byte).
+    /// The sorter's classify with the shape it knows, its run check before the recordless check,
+    /// and memo cells whose bytes it adds up itself give the full path's findings: columns whose
+    /// kind holds for long runs and then changes (an ID number with a county not in the table,
+    /// 0.8, where a later kind is asked; a phone number in the ID column), cells of 63, 64 and 65
+    /// digits, 18 digits ending in X that fail, quoted numbers, a CR before the newline,
+    /// non-UTF-8 bytes beside digits, and names and cities the memo counts.
+    func testSortedCellsWithChangingKindsGiveTheFullPathsFindings() throws {
+        var g = SyntheticPII(seed: 67)
+        var rows: [[UInt8]] = [Array("id,name,id_no,mobile,card,city\n".utf8)]
+        let cities = ["北京", "上海", "深圳", "杭州"]
+        for i in 0..<3_000 {
+            let first17 = "110199" + String(1950 + i % 60) + "0101" + g.digits(3)
+            let retired = first17 + String(CNIDCard.checkCharacter(first17: first17)!)
+            var id: [UInt8]
+            switch (i / 50) % 9 {
+            case 0, 1, 2: id = Array(g.idCard().utf8)
+            case 3: id = Array(retired.utf8)
+            case 4: id = Array(g.value(.cnMobile).utf8)
+            case 5: id = Array(g.digits(63 + i % 3).utf8)
+            case 6: id = Array((g.digits(17) + (i % 2 == 0 ? "X" : "x")).utf8)
+            case 7: id = i % 3 == 0 ? Array("\"\(g.idCard())\"".utf8) : i % 3 == 1 ? Array(g.idCard().utf8) + [13] : [0xFF] + Array(g.idCard().utf8)
+            default: id = i % 2 == 0 ? Array(g.idCard().utf8) : Array(retired.utf8)
+            }
+            let card = i % 7 == 0 ? Array(g.digits(19).utf8) : Array(g.value(.bankCard).utf8)
+            let mobile = i % 11 == 0 ? Array(g.value(.cnIDCard).utf8) : Array(g.value(.cnMobile).utf8)
+            let city = i % 13 == 0 ? [0xE5, 0xBC] + Array(cities[i % 4].utf8) : Array(cities[i % 4].utf8)
+            let cells: [[UInt8]] = [Array(String(i).utf8), Array(g.name().utf8), id, mobile, card, city]
+            rows.append(Array(cells.joined(separator: [44])) + (i % 5 == 0 ? [13, 10] : [10]))
+        }
+        let dir = try TempDir()
+        let rules = try dir.file("digits.yaml", Self.ninesRule)
+        let path = try dir.file("t.csv", Data(rows.joined()))
+        for (only, off) in [([String](), ["--rules", rules]), (["--only", "pii.cn_id_card"], ["--only", "pii.cn_id_card,nines", "--rules", rules])] {
+            for args in [["--per-value"], []] {
+                let on = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1"] + only + [path] + args)
+                let full = try InProcess.run(ScanPlugin.self, ["scan", "--format", "json", "--jobs", "1"] + off + [path] + args)
+                XCTAssertTrue(on.errors.isEmpty, "\(on.errors)")
+                XCTAssertEqual(on.findings.map(Self.key), full.findings.map(Self.key), "\(only) \(args)")
+                XCTAssertTrue(on.findings.contains { $0.location.columnName == "id_no" && $0.ruleId == "pii.cn_id_card" }, "\(only) \(args)")
+                if only.isEmpty {
+                    XCTAssertTrue(on.findings.contains { $0.location.columnName == "card" && $0.ruleId == "pii.bank_card" }, "\(args)")
+                    XCTAssertTrue(on.findings.contains { $0.location.columnName == "id_no" && $0.ruleId == "pii.cn_mobile" }, "\(args)")
+                }
+            }
+        }
+    }
+
     func testCellsSortedByDigitBitsGiveTheFullPathsFindings() throws {
         var g = SyntheticPII(seed: 44)
         var rows: [[UInt8]] = [Array("id,a,b,c,d\r\n".utf8)]

@@ -313,11 +313,11 @@ final class CellBatch {
         s.pointee.bytes.append(10)
     }
 
-    /// Adds a cell of `length` bytes counted from the memo's result `result` (its column counted
-    /// by the parser, as for addSearchedCellUncounted).
-    @inline(__always) func addMemoCellUncounted(length: Int, column: Int, row: Int64, result: Int32) {
+    /// Adds a cell counted from the memo's result `result` (its column counted by the parser, as
+    /// for addSearchedCellUncounted, and its batch bytes, its length + 1, added up by the parser
+    /// and handed over with addCounted's `size`).
+    @inline(__always) func addMemoCellUncountedUnsized(column: Int, row: Int64, result: Int32) {
         s.pointee.memoCells.append(MemoCell(order: Int32(s.pointee.cells.count), column: Int32(column), result: result, row: row))
-        s.pointee.plainSize += length + 1
     }
 
     /// Adds a plain cell that is personal data to the plain hits; false when it is nothing.

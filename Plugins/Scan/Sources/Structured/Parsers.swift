@@ -255,22 +255,26 @@ struct DelimitedParser {
             } else {
                 let digits = CellEndMask.bitsBelow64(digitPlane, from: i &- base, count: n)
                 let all: UInt64 = (1 &<< UInt64(n)) &- 1
-                let endsInX = digits | (1 &<< UInt64(n &- 1)) == all && last | 0x20 == 120
-                let runBit: UInt64 = tableColumn < PlainRun.columns ? 1 &<< UInt64(tableColumn) : 0
+                let endsInX = last | 0x20 == 120 && digits | (1 &<< UInt64(n &- 1)) == all
+                // The column's bit in `openRuns` (none past PlainRun.columns); not needed for the
+                // cells only counted (an ID column, amounts).
+                @inline(__always) func runBit() -> UInt64 { tableColumn < PlainRun.columns ? 1 &<< UInt64(tableColumn) : 0 }
                 if digits == all || endsInX {
-                    if classifier.mayHoldValue(length: n, endsInX: endsInX) {
+                    let shape = classifier.valueShape(length: n, endsInX: endsInX)
+                    if shape >= 0 {
                         // The batch bytes a plain cell would have taken, hit or not.
                         countedSize &+= n &+ 1
                         let cell = UnsafeBufferPointer(start: b.baseAddress! + i, count: n)
-                        if let v = classifier.classify(cell, tables) {
-                            if runBit != 0 && batch.isRecordless(kind: v.kind, confidence: v.confidence, column: tableColumn) {
-                                if openRuns & runBit != 0 && runs[tableColumn].kind == v.kind && runs[tableColumn].confidence == v.confidence {
-                                    runs[tableColumn].repeats &+= 1
-                                } else {
-                                    if openRuns & runBit != 0 { Self.endRun(runs, tableColumn, &openRuns, batch) }
-                                    runs[tableColumn] = PlainRun(confidence: v.confidence, repeats: 1, kind: v.kind)
-                                    openRuns |= runBit
-                                }
+                        if let v = classifier.classify(cell, shape: shape, tables) {
+                            let runBit = runBit()
+                            if openRuns & runBit != 0 && runs[tableColumn].kind == v.kind && runs[tableColumn].confidence == v.confidence {
+                                // The open run's hits were recordless, and within this loop a
+                                // batch's recordless kinds only grow (isRecordless): so is this one.
+                                runs[tableColumn].repeats &+= 1
+                            } else if runBit != 0 && batch.isRecordless(kind: v.kind, confidence: v.confidence, column: tableColumn) {
+                                if openRuns & runBit != 0 { Self.endRun(runs, tableColumn, &openRuns, batch) }
+                                runs[tableColumn] = PlainRun(confidence: v.confidence, repeats: 1, kind: v.kind)
+                                openRuns |= runBit
                             } else {
                                 if openRuns & runBit != 0 { Self.endRun(runs, tableColumn, &openRuns, batch) }
                                 if batch.isRecordless(kind: v.kind, confidence: v.confidence, column: tableColumn) {
@@ -291,12 +295,15 @@ struct DelimitedParser {
                     let (slot, found) = memoTable.find(b.baseAddress! + i, n)
                     let isNew = !found && memo!.add(b.baseAddress! + i, n, at: slot)
                     let state = found || isNew ? memoTable.states[slot] : CellMemo.searched
+                    let runBit = runBit()
                     if state >= 0 {
                         // A value with no hit that is no person's name (a city, a status) adds to
                         // nothing but its column's count: the tally would pass over its memo cell.
                         if memoHasHits![Int(state)] || memoIsName![Int(state)] {
                             if openRuns & runBit != 0 { Self.endRun(runs, tableColumn, &openRuns, batch) }
-                            batch.addMemoCellUncounted(length: n, column: tableColumn, row: row, result: state)
+                            // Its batch bytes are added up with the counted cells' (addCounted).
+                            batch.addMemoCellUncountedUnsized(column: tableColumn, row: row, result: state)
+                            countedSize &+= n &+ 1
                         } else {
                             countOnly = true
                         }
@@ -310,6 +317,7 @@ struct DelimitedParser {
                     // An amount or a price: no pattern or search finds a value in it.
                     countOnly = true
                 } else {
+                    let runBit = runBit()
                     if openRuns & runBit != 0 { Self.endRun(runs, tableColumn, &openRuns, batch) }
                     batch.addSearchedCellUncounted(UnsafeBufferPointer(rebasing: b[i..<j]), column: tableColumn, row: row, rawOffset: rawBase &+ Int64(i))
                 }

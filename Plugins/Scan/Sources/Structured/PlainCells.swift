@@ -64,6 +64,9 @@ final class PlainCellClassifier: @unchecked Sendable {
     /// ends the search).
     private let shapeMaxConfidence: UnsafeMutableBufferPointer<Double>
     private let shapeRestMaxConfidence: UnsafeMutableBufferPointer<Double>
+    /// shapeRestMaxConfidence of the next entry of the same shape, or -infinity for a shape's
+    /// last entry (no later kind to ask).
+    private let shapeLaterMaxConfidence: UnsafeMutableBufferPointer<Double>
     /// The rule set is the digit-run search alone (no secret rule, no other personal-data
     /// pattern, as with `--only pii.cn_id_card`): a cell without a run of digits can hold no
     /// value, so it is only counted, not copied into the batch and searched.
@@ -85,6 +88,7 @@ final class PlainCellClassifier: @unchecked Sendable {
             shapeKinds = .allocate(capacity: 0)
             shapeMaxConfidence = .allocate(capacity: 0)
             shapeRestMaxConfidence = .allocate(capacity: 0)
+            shapeLaterMaxConfidence = .allocate(capacity: 0)
             shapeBounds = .allocate(capacity: 41)
             _ = shapeBounds.initialize(from: repeatElement(0, count: 41))
             return
@@ -110,6 +114,12 @@ final class PlainCellClassifier: @unchecked Sendable {
         }
         shapeRestMaxConfidence = .allocate(capacity: flat.count)
         _ = shapeRestMaxConfidence.initialize(from: restMax)
+        var laterMax = [Double](repeating: -.infinity, count: flat.count)
+        for shape in 0..<(bounds.count - 1) where bounds[shape + 1] - bounds[shape] > 1 {
+            for k in bounds[shape]..<(bounds[shape + 1] - 1) { laterMax[k] = restMax[k + 1] }
+        }
+        shapeLaterMaxConfidence = .allocate(capacity: flat.count)
+        _ = shapeLaterMaxConfidence.initialize(from: laterMax)
         shapeBounds = .allocate(capacity: bounds.count)
         _ = shapeBounds.initialize(from: bounds)
     }
@@ -119,6 +129,7 @@ final class PlainCellClassifier: @unchecked Sendable {
         shapeBounds.deallocate()
         shapeMaxConfidence.deallocate()
         shapeRestMaxConfidence.deallocate()
+        shapeLaterMaxConfidence.deallocate()
     }
 
     /// PIIValidators.confidence of a plain value `b` of a shape `mayAccept` lets `kind` take,
@@ -158,24 +169,38 @@ final class PlainCellClassifier: @unchecked Sendable {
 
     /// Whether `classify` may find a value in a plain cell of this length (its last byte X or
     /// not): the tests it makes before asking a validator.
-    @inline(__always) func mayHoldValue(length n: Int, endsInX: Bool) -> Bool {
-        guard n >= Self.shortestValue && n <= 19 && n - (endsInX ? 1 : 0) >= 7 else { return false }
-        let shape = n * 2 + (endsInX ? 1 : 0)
-        return shapeBounds[shape] < shapeBounds[shape + 1]
+    @inline(__always) func mayHoldValue(length n: Int, endsInX: Bool) -> Bool { valueShape(length: n, endsInX: endsInX) >= 0 }
+
+    /// The shape (length * 2 + trailing X) of a plain cell of this length in which `classify`
+    /// may find a value, for `classify(_:shape:_:)`; -1 when it finds none in such a cell.
+    @inline(__always) func valueShape(length n: Int, endsInX: Bool) -> Int {
+        // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
+        guard n >= Self.shortestValue && n <= 19 && n - (endsInX ? 1 : 0) >= 7 else { return -1 }
+        let shape = n &* 2 &+ (endsInX ? 1 : 0)
+        return shapeBounds[shape] < shapeBounds[shape &+ 1] ? shape : -1
     }
 
     /// The kind and confidence the resolver gives the plain cell `b` (before column context), or
     /// nil; `t`: DigitTables.shared, read once by the caller.
     @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>, _ t: DigitTables) -> (kind: PIIKind, confidence: Double)? {
         let n = b.count
-        // A digit-run candidate: seven digits or more, eight to nineteen bytes in all.
-        guard n >= Self.shortestValue && n <= 19 else { return nil }
-        let endsInX = b[n - 1] &- 48 >= 10
-        guard n - (endsInX ? 1 : 0) >= 7 else { return nil }
-        let shape = n &* 2 &+ (endsInX ? 1 : 0)
-        var found = false, bestKind = PIIKind.cnIDCard, bestConfidence = -1.0
+        guard n >= 1 else { return nil }
+        let shape = valueShape(length: n, endsInX: b[n - 1] &- 48 >= 10)
+        return shape < 0 ? nil : classify(b, shape: shape, t)
+    }
+
+    /// classify for a plain cell whose shape `valueShape` gave (not -1): a caller that knows the
+    /// cell's length and last byte need not have them tested again (the CSV cell sorter).
+    @inline(__always) func classify(_ b: UnsafeBufferPointer<UInt8>, shape: Int, _ t: DigitTables) -> (kind: PIIKind, confidence: Double)? {
         var k = shapeBounds[shape]
         let end = shapeBounds[shape &+ 1]
+        // The shape's first kind is always asked; when it gives a confidence no later kind can
+        // beat (an ID number, a phone or a card number of a table column, mostly), the loop
+        // below would stop at once: it is not entered.
+        let first = Self.confidence(shapeKinds[k], b, t)
+        if let first, first >= shapeLaterMaxConfidence[k] { return (shapeKinds[k], first) }
+        var found = first != nil, bestKind = shapeKinds[k], bestConfidence = first ?? -1.0
+        k &+= 1
         while k < end {
             // A later kind only wins with a higher confidence: none can when no kind left may give one.
             if found && bestConfidence >= shapeRestMaxConfidence[k] { break }
