@@ -44,6 +44,8 @@ final class SourceScanner {
     private var lex = LexResult()
     private let wordFlags = IdentifierMemo(FileAnalyzer.identifierWordFlags)
     private let exportable = IdentifierMemo(FileAnalyzer.exportableName)
+    /// What this scanner's earlier files exported (see `ExportLedger`).
+    private let exported = ExportLedger()
     private let algorithmNames = NameMemo(AlgorithmCatalog.parse)
     private let pureAlgorithmNames = NameMemo(AlgorithmCatalog.isPureAlgorithmName)
 
@@ -56,6 +58,10 @@ final class SourceScanner {
     }
 
     /// `rawOffsets`: the bytes are the file's own (so token offsets are file offsets).
+    /// The facts' `constants` are what the tree-wide table (`GlobalConstants`) must learn from
+    /// this file after this scanner's earlier files: a name exported before with the same value is
+    /// left out, and a name already exported with two different values is not evaluated again
+    /// (the table drops it whatever else it hears). A fresh scanner reports every constant.
     func scan(_ text: UnsafeBufferPointer<UInt8>, language: SourceLanguage, rawOffsets: Bool) -> FileFacts {
         let family = language.family
         let tables = LanguageTables.shared
@@ -64,7 +70,7 @@ final class SourceScanner {
         // The buffer stays valid for the analysis: `lex` is not touched until the next file.
         var a = FileAnalyzer(p: base, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
                              specs: tables.specs[family]!, byName: tables.byName[family]!,
-                             prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags, exportable: exportable,
+                             prefixSpecs: tables.prefixSpecs[family]!, rawOffsets: rawOffsets, wordFlags: wordFlags, exportable: exportable, exported: exported,
                              algorithmNames: algorithmNames, pureAlgorithmNames: pureAlgorithmNames)
         return a.run()
     }
@@ -84,6 +90,8 @@ struct FileAnalyzer {
     /// `identifierWordFlags` and `exportableName`, remembered.
     let wordFlags: IdentifierMemo<(security: Bool, other: Bool)>
     let exportable: IdentifierMemo<Bool>
+    /// The names the scanner exported from earlier files, with their values.
+    let exported: ExportLedger
     /// `AlgorithmCatalog.parse` remembered (EVP_ names).
     let algorithmNames: NameMemo<[AlgorithmComponent]>
     /// `AlgorithmCatalog.isPureAlgorithmName` remembered (string literals on redacted evidence lines).
@@ -103,12 +111,13 @@ struct FileAnalyzer {
 
     init(p: UnsafePointer<UInt8>, n: Int, toks: UnsafeBufferPointer<Token>, lex: LexResult, family: SourceLanguage.Family,
          specs: [APISpec], byName: [UInt32: [Int]], prefixSpecs: [Int], rawOffsets: Bool,
-         wordFlags: IdentifierMemo<(security: Bool, other: Bool)>, exportable: IdentifierMemo<Bool>,
+         wordFlags: IdentifierMemo<(security: Bool, other: Bool)>, exportable: IdentifierMemo<Bool>, exported: ExportLedger,
          algorithmNames: NameMemo<[AlgorithmComponent]>, pureAlgorithmNames: NameMemo<Bool>) {
         self.p = p; self.n = n; self.toks = toks; self.lex = lex; self.family = family; self.specs = specs
         self.pureAlgorithmNames = pureAlgorithmNames
         self.wordFlags = wordFlags
         self.exportable = exportable
+        self.exported = exported
         self.algorithmNames = algorithmNames
         self.byName = byName; self.prefixSpecs = prefixSpecs; self.rawOffsets = rawOffsets
         var targets: [(assign: Int32, name: Int32)] = []
@@ -821,15 +830,21 @@ struct FileAnalyzer {
             // The name (remembered per scanner) before the look-ahead for a configuration read:
             // both are pure, and most names assigned from other names are not exported.
             let t = toks[nt]
-            guard exportable.value(p + Int(t.start), Int(t.end - t.start), hash: t.hash) else { continue }
+            let name = p + Int(t.start), length = Int(t.end - t.start)
+            guard exportable.value(name, length, hash: t.hash) else { continue }
+            // A name this scanner already exported with two values is dropped by the tree-wide
+            // table whatever its value here: not evaluated again (common names such as `key` or
+            // `NAME` are assigned in file after file).
+            guard !exported.isAmbiguous(name, length, hash: t.hash) else { continue }
             guard literal || isConfigLookup(a + 1) else { continue }
             var v = evaluate((a + 1)..<expressionEnd(from: a + 1))
             v = resolveLocal(v, at: a, depth: 1)
             switch v {
-            case .string(let s) where s.utf8.count <= 512: out.append((text(nt), v))
-            case .number, .bytes, .config, .concat: out.append((text(nt), v))
-            default: break
+            case .string(let s) where s.utf8.count <= 512: break
+            case .number, .bytes, .config, .concat: break
+            default: continue
             }
+            if exported.record(name, length, hash: t.hash, value: v) { out.append((text(nt), v)) }
         }
         return out
     }
@@ -926,6 +941,63 @@ final class IdentifierMemo<Value> {
             if a[k] != b[k] { return false }
             k &+= 1
         }
+        return true
+    }
+}
+
+/// The constants one scanner has exported, by name, so that a tree's files need not repeat them:
+/// `GlobalConstants` keeps a name's value only while every file gives the same one, so a name
+/// exported again with the same value tells it nothing, and once a name had two values nothing
+/// more about it matters. Direct-mapped by token hash with the bytes compared, like
+/// `IdentifierMemo`: a name whose slot another name took is simply exported again (the table
+/// then hears it twice, which changes nothing), and names longer than `maxLength` bytes are not
+/// remembered (always exported).
+final class ExportLedger {
+    private static var slotCount: Int { 4096 }
+    static var maxLength: Int { 32 }
+    private let keys: UnsafeMutablePointer<UInt8>
+    /// Each slot's name length; -1 while the slot is empty.
+    private let lengths: UnsafeMutablePointer<Int32>
+    /// Each slot's value, nil once the name was exported with two different values.
+    private var values: [SymbolValue?]
+
+    init() {
+        keys = .allocate(capacity: Self.slotCount * Self.maxLength)
+        lengths = .allocate(capacity: Self.slotCount)
+        lengths.initialize(repeating: -1, count: Self.slotCount)
+        values = Array(repeating: nil, count: Self.slotCount)
+    }
+
+    deinit {
+        lengths.deallocate()
+        keys.deallocate()
+    }
+
+    @inline(__always) private func slot(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> (index: Int, same: Bool) {
+        let i = Int(hash) & (Self.slotCount - 1)
+        return (i, len <= Self.maxLength && lengths[i] == Int32(len) && IdentifierMemo<Bool>.sameBytes(keys + i * Self.maxLength, q, len))
+    }
+
+    /// Whether the name was exported with two different values.
+    func isAmbiguous(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32) -> Bool {
+        let (i, same) = slot(q, len, hash: hash)
+        return same && values[i] == nil
+    }
+
+    /// Notes that the name is exported with `value`; whether the tree-wide table must hear it
+    /// (the first time, or a value different from the one it heard).
+    func record(_ q: UnsafePointer<UInt8>, _ len: Int, hash: UInt32, value: SymbolValue) -> Bool {
+        guard len <= Self.maxLength else { return true }
+        let (i, same) = slot(q, len, hash: hash)
+        if same {
+            guard let old = values[i] else { return false }
+            if old == value { return false }
+            values[i] = nil
+            return true
+        }
+        (keys + i * Self.maxLength).update(from: q, count: len)
+        lengths[i] = Int32(len)
+        values[i] = value
         return true
     }
 }
