@@ -192,4 +192,28 @@ final class LexerFastPathTests: XCTestCase {
             for family in Self.families { lexBoth(tail, family) }
         }
     }
+
+    func testIdentifiersOfEveryLengthNearTheEndOfTheTextMatchTheReference() {
+        // The identifier loop takes four bytes per bounds check while four remain: identifiers
+        // of 1 to 40 bytes, ending 0 to 9 bytes before the end, after and before one-character
+        // operators (pushed without looking at the next byte), ASCII and UTF-8.
+        for len in 1...40 {
+            let name = String(decoding: (0..<len).map { UInt8(ascii: "a") + UInt8($0 % 26) }, as: UTF8.self)
+            for gap in 0...9 {
+                for family in Self.families { lexBoth(Array(("(" + name + String(repeating: ")", count: gap)).utf8), family) }
+                lexBoth(Array(("\u{00E9}" + name + String(repeating: " ", count: gap)).utf8), .jvm)
+            }
+        }
+    }
+
+    func testEveryByteBeforePunctuationMatchesTheReference() {
+        // Each byte value before each punctuation byte and at the very end: the one-character
+        // operators, pushed without a look at the next byte, are exactly those that start no
+        // two-character operator, string, comment, number or regex.
+        let punctuation = Array("=!<>-:+*/&|?.%^~,;()[]{}\"'`@#\\".utf8)
+        for b in 0...255 {
+            for d in punctuation { for family in Self.families { lexBoth([UInt8(b), d, 0x61], family) } }
+            for family in Self.families { lexBoth([0x61, UInt8(b)], family) }
+        }
+    }
 }

@@ -258,7 +258,7 @@ final class LiteralValueTests: XCTestCase {
             let a = FileAnalyzer(p: text.baseAddress!, n: text.count, toks: lex.tokens.buffer, lex: lex, family: family,
                                  specs: tables.specs[family]!, byName: tables.byName[family]!, prefixSpecs: tables.prefixSpecs[family]!,
                                  rawOffsets: true, wordFlags: IdentifierMemo(FileAnalyzer.identifierWordFlags),
-                                 exportable: IdentifierMemo(FileAnalyzer.exportableName),
+                                 exportable: IdentifierMemo(FileAnalyzer.exportableName), exported: ExportLedger(),
                                  algorithmNames: NameMemo(AlgorithmCatalog.parse),
                                  pureAlgorithmNames: NameMemo(AlgorithmCatalog.isPureAlgorithmName))
             body(a)

@@ -51,6 +51,13 @@ struct Inventory {
     /// Adds an observation; returns the positions of the assets it touched.
     @discardableResult
     mutating func add(_ o: Observation) -> [Int] {
+        withUnsafePointer(to: o) { add(observedAt: $0) }
+    }
+
+    /// `add` of the observation at `o`, read in place: passing an observation read from an array
+    /// copied it whole (a retain and release of every part) for the few fields read here.
+    @discardableResult
+    mutating func add(observedAt o: UnsafePointer<Observation>) -> [Int] {
         touched.removeAll(keepingCapacity: true)
         addAssets(o)
         return touched
@@ -67,17 +74,17 @@ struct Inventory {
         return out
     }
 
-    private mutating func addAssets(_ o: Observation) {
-        switch o.kind {
+    private mutating func addAssets(_ o: UnsafePointer<Observation>) {
+        switch o.pointee.kind {
         case .algorithm(let c, let role):
             if c.family == "?" && c.mode != "ECB" { return }
-            let key = AlgorithmAssetKey(component: c, layer: o.layer)
+            let key = AlgorithmAssetKey(component: c, layer: o.pointee.layer)
             let i: Int
             if let known = algorithmAssets[key] {
                 i = known
             } else {
                 let name = c.family == "?" ? "block cipher in ECB mode" : c.displayName
-                i = slot(Asset(kind: .algorithm, name: name, classification: AlgorithmCatalog.classify(c), layer: o.layer, component: c))
+                i = slot(Asset(kind: .algorithm, name: name, classification: AlgorithmCatalog.classify(c), layer: o.pointee.layer, component: c))
                 algorithmAssets[key] = i
             }
             let bit = UInt16(1) << UInt16(role.position)
@@ -88,40 +95,40 @@ struct Inventory {
                 record(i, o, role: nil)
             }
         case .protocolVersion(let v):
-            var a = Asset(kind: .protocol, name: v.rawValue, classification: v.classification, layer: o.layer)
+            var a = Asset(kind: .protocol, name: v.rawValue, classification: v.classification, layer: o.pointee.layer)
             a.protocolVersion = v
             put(a, o)
         case .cipherSuite(let j):
             let names = j.members.isEmpty ? [j.name] : j.members
             for n in names {
                 let one = j.members.isEmpty ? j : CipherSuiteCatalog.judge(n)
-                var a = Asset(kind: .cipherSuite, name: n, classification: one.classification, layer: o.layer)
+                var a = Asset(kind: .cipherSuite, name: n, classification: one.classification, layer: o.pointee.layer)
                 a.suites = [n]
                 put(a, o)
             }
         case .sshAlgorithm(let name, let kind):
             let (cls, _) = SSHAlgorithmCatalog.judge(name, kind: kind)
-            put(Asset(kind: .algorithm, name: name, classification: cls, layer: o.layer), o, role: "ssh-" + kind.rawValue.lowercased())
+            put(Asset(kind: .algorithm, name: name, classification: cls, layer: o.pointee.layer), o, role: "ssh-" + kind.rawValue.lowercased())
         case .certificate(let c):
-            var a = Asset(kind: .certificate, name: "\(c.subject) [\(c.sha256.prefix(16))]", classification: certificateClass(c), layer: o.layer)
+            var a = Asset(kind: .certificate, name: "\(c.subject) [\(c.sha256.prefix(16))]", classification: certificateClass(c), layer: o.pointee.layer)
             a.certificate = c
             put(a, o)
             for comp in c.signatureComponents {
-                put(Asset(kind: .algorithm, name: comp.displayName, classification: AlgorithmCatalog.classify(comp), layer: o.layer, component: comp), o, role: "certificate-signature")
+                put(Asset(kind: .algorithm, name: comp.displayName, classification: AlgorithmCatalog.classify(comp), layer: o.pointee.layer, component: comp), o, role: "certificate-signature")
             }
         case .privateKey(let k):
-            var a = Asset(kind: .key, name: "\(k.displayName) \(k.isPrivate ? "private" : "public") key @ \(o.location.input):\(o.location.line ?? 0)",
-                          classification: keyClass(k), layer: o.layer)
+            var a = Asset(kind: .key, name: "\(k.displayName) \(k.isPrivate ? "private" : "public") key @ \(o.pointee.location.input):\(o.pointee.location.line ?? 0)",
+                          classification: keyClass(k), layer: o.pointee.layer)
             a.key = k
             put(a, o)
         case .library(let name, let version, _):
-            var a = Asset(kind: .library, name: version.map { "\(name) \($0)" } ?? name, classification: .unknown, layer: o.layer)
+            var a = Asset(kind: .library, name: version.map { "\(name) \($0)" } ?? name, classification: .unknown, layer: o.pointee.layer)
             a.libraryVersion = version
             put(a, o)
         case .binaryConstant(let alg, _):
             let comps = AlgorithmCatalog.parse(alg)
             guard let c = comps.first else { return }
-            put(Asset(kind: .algorithm, name: c.displayName, classification: AlgorithmCatalog.classify(c), layer: o.layer, component: c), o, role: "implementation")
+            put(Asset(kind: .algorithm, name: c.displayName, classification: AlgorithmCatalog.classify(c), layer: o.pointee.layer, component: c), o, role: "implementation")
         default:
             return
         }
@@ -139,16 +146,16 @@ struct Inventory {
         return assetList.count - 1
     }
 
-    private mutating func put(_ a: Asset, _ o: Observation, role: String? = nil) {
+    private mutating func put(_ a: Asset, _ o: UnsafePointer<Observation>, role: String? = nil) {
         record(slot(a), o, role: role)
     }
 
     /// Counts a sighting of asset `i` (and its role, unless the caller knows it is there).
-    private mutating func record(_ i: Int, _ o: Observation, role: String?) {
+    private mutating func record(_ i: Int, _ o: UnsafePointer<Observation>, role: String?) {
         touched.append(i)
         assetList[i].count += 1
         if let role { assetList[i].roles.insert(role) }
-        if assetList[i].occurrences.count < Self.maxOccurrences { assetList[i].occurrences.append(o.location) }
+        if assetList[i].occurrences.count < Self.maxOccurrences { assetList[i].occurrences.append(o.pointee.location) }
     }
 
     func certificateClass(_ c: CertificateInfo) -> AlgorithmClass {

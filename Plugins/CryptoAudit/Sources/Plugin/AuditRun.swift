@@ -343,16 +343,21 @@ final class AuditRun {
 
         mutating func add(_ unit: JudgedUnit) {
             var h = 0
-            // Observations are read in place (a `for o in` copied each, retaining all its parts).
-            for j in unit.observations.indices {
-                let ids = inventory.add(unit.observations[j])
-                while h < unit.hitEnds[j] {
-                    let hit = unit.hits[h]
-                    h += 1
-                    guard dedup.accept(rule: hit.rule, location: unit.observations[j].location, subject: hit.subject) else { continue }
-                    run.context.emit(hit.finding)
-                    inventory.attach(ruleId: AuditRules.definitions[hit.rule].id, to: ids)
+            // Observations are read in place through a buffer pointer (a `for o in`, and the
+            // Array's subscript, copied each, retaining all its parts).
+            unit.observations.withUnsafeBufferPointer { observed in
+            unit.hits.withUnsafeBufferPointer { hits in
+                for j in observed.indices {
+                    let ids = inventory.add(observedAt: observed.baseAddress! + j)
+                    while h < unit.hitEnds[j] {
+                        let rule = hits[h].rule
+                        h += 1
+                        guard dedup.accept(rule: rule, location: observed[j].location, subject: hits[h - 1].subject) else { continue }
+                        run.context.emit(hits[h - 1].finding)
+                        inventory.attach(ruleId: AuditRules.definitions[rule].id, to: ids)
+                    }
                 }
+            }
             }
         }
 

@@ -77,9 +77,9 @@ final class Judge {
         }
 
         /// The observation's kind as a number and its one value, for the kinds that are nothing more.
-        static func of(_ o: Observation) -> SeenSetting? {
+        static func of(_ o: UnsafePointer<Observation>) -> SeenSetting? {
             let kind: Int, description: String
-            switch o.kind {
+            switch o.pointee.kind {
             case .staticIV(let d): (kind, description) = (1, d)
             case .hardcodedKey(let d): (kind, description) = (2, d)
             case .hardcodedPassword(let d): (kind, description) = (3, d)
@@ -92,8 +92,8 @@ final class Judge {
             case .iterations(let n): (kind, description) = (10, String(n))
             default: return nil
             }
-            return SeenSetting(kind: kind, description: description, layer: o.layer, source: o.source,
-                               securityUse: o.securityUse, confidence: o.confidence)
+            return SeenSetting(kind: kind, description: description, layer: o.pointee.layer, source: o.pointee.source,
+                               securityUse: o.pointee.securityUse, confidence: o.pointee.confidence)
         }
     }
 
@@ -116,18 +116,23 @@ final class Judge {
         unit.hitEnds.reserveCapacity(observations.count)
         // About one hit per observation in source trees: grown once rather than by doubling.
         unit.hits.reserveCapacity(observations.count)
-        // Read in place: `for o in` copied each observation.
-        for j in observations.indices {
-            judge(observations[j], into: &unit.hits)
-            unit.hitEnds.append(unit.hits.count)
+        // Read in place through a pointer: `for o in`, and passing `observations[j]`, copied each
+        // observation whole (a retain and release of every part, its bytes moved twice) for the
+        // few fields a remembered verdict reads.
+        observations.withUnsafeBufferPointer { observed in
+            for j in observed.indices {
+                judge(observed.baseAddress! + j, into: &unit.hits)
+                unit.hitEnds.append(unit.hits.count)
+            }
         }
         return unit
     }
 
-    private func judge(_ o: Observation, into hits: inout [JudgedHit]) {
+    private func judge(_ o: UnsafePointer<Observation>, into hits: inout [JudgedHit]) {
         let known: [Verdict]?
-        if case .algorithm(let c, let role) = o.kind {
-            let seen = SeenAlgorithm(component: c, role: role, layer: o.layer, source: o.source, securityUse: o.securityUse, confidence: o.confidence)
+        if case .algorithm(let c, let role) = o.pointee.kind {
+            let seen = SeenAlgorithm(component: c, role: role, layer: o.pointee.layer, source: o.pointee.source,
+                                     securityUse: o.pointee.securityUse, confidence: o.pointee.confidence)
             known = remembered(seen, in: &algorithmVerdicts, o)
         } else if let seen = SeenSetting.of(o) {
             known = remembered(seen, in: &settingVerdicts, o)
@@ -137,14 +142,15 @@ final class Judge {
         if let known {
             for v in known { hits.append(write(v.rule, v.hit, o, template: v.template)) }
         } else {
-            AuditRules.forEachHit(o, settings: settings) { k, hit in hits.append(write(k, hit, o, template: template(k, hit, o))) }
+            let observation = o.pointee
+            AuditRules.forEachHit(observation, settings: settings) { k, hit in hits.append(write(k, hit, o, template: template(k, hit, observation))) }
         }
     }
 
     /// The verdicts on what `key` says was seen: from `cache`, or made now and kept (up to 4096).
-    private func remembered<Key: Hashable>(_ key: Key, in cache: inout [Key: [Verdict]], _ o: Observation) -> [Verdict] {
+    private func remembered<Key: Hashable>(_ key: Key, in cache: inout [Key: [Verdict]], _ o: UnsafePointer<Observation>) -> [Verdict] {
         if let known = cache[key] { return known }
-        let made = verdicts(o)
+        let made = verdicts(o.pointee)
         if cache.count < 4096 { cache[key] = made }
         return made
     }
@@ -158,9 +164,9 @@ final class Judge {
         return made
     }
 
-    private func write(_ k: Int, _ hit: RuleHit, _ o: Observation, template: FindingTemplate?) -> JudgedHit {
-        let finding = template?.encode(location: o.location, evidence: o.evidence, confidence: o.confidence)
-            ?? EncodedFinding(AuditRules.finding(AuditRules.definitions[k], hit, o, clauses: settings.clauses))
+    private func write(_ k: Int, _ hit: RuleHit, _ o: UnsafePointer<Observation>, template: FindingTemplate?) -> JudgedHit {
+        let finding = template?.encode(location: o.pointee.location, evidence: o.pointee.evidence, confidence: o.pointee.confidence)
+            ?? EncodedFinding(AuditRules.finding(AuditRules.definitions[k], hit, o.pointee, clauses: settings.clauses))
         return JudgedHit(rule: k, subject: hit.subject ?? hit.message.en, finding: finding)
     }
 
