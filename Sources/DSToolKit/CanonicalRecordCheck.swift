@@ -510,9 +510,6 @@ struct CanonicalRecordScanner {
         return nil
     }
 
-    /// Whether any of the eight bytes is `"`, `\\` or below 0x20 (the usual zero-byte tests; exact).
-    @inline(__always) static func hasQuoteBackslashOrControl(_ w: UInt64) -> Bool { quoteBackslashOrControl(w) != 0 }
-
     /// The high bit of each of the eight bytes that is `"`, `\\` or below 0x20, and possibly of
     /// bytes above such a byte (a borrow runs upwards): the lowest bit set is always exact.
     @inline(__always) static func quoteBackslashOrControl(_ w: UInt64) -> UInt64 {

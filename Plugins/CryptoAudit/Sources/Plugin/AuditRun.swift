@@ -350,11 +350,12 @@ final class AuditRun {
                 for j in observed.indices {
                     let ids = inventory.add(observedAt: observed.baseAddress! + j)
                     while h < unit.hitEnds[j] {
-                        let rule = hits[h].rule
+                        // Fields read through the pointer: the hit is not copied whole.
+                        let hit = hits.baseAddress! + h
                         h += 1
-                        guard dedup.accept(rule: rule, location: observed[j].location, subject: hits[h - 1].subject) else { continue }
-                        run.context.emit(hits[h - 1].finding)
-                        inventory.attach(ruleId: AuditRules.definitions[rule].id, to: ids)
+                        guard dedup.accept(rule: hit.pointee.rule, location: observed[j].location, subject: hit.pointee.subject) else { continue }
+                        run.context.emit(hit.pointee.finding)
+                        inventory.attach(ruleId: AuditRules.definitions[hit.pointee.rule].id, to: ids)
                     }
                 }
             }
